@@ -1,0 +1,34 @@
+"""What partnerbot can do, feature by feature.
+
+`/partnerbot help`, `@partnerbot help` and the console's `help` all show these sections, so each feature
+documents itself in one place.
+"""
+
+SECTIONS: dict[str, str] = {
+    "resources": (
+        "*Log a community resource*\n"
+        "`/resource add Eastside Food Pantry, groceries Tue/Thu 2-6pm, 555-0142` saves it (patient details are removed)\n"
+        "`/resource` opens a form · `/resource list [category]` · `/resource show <name>` · `/resource help`"
+    ),
+    "search": (
+        "*Find who can help*\n"
+        "`/whohelps food near 97201 in Spanish` or `@partnerbot who can help with rent?`"
+    ),
+    "conferences": (
+        "*Case conferences*\n"
+        '`/conference #channel "Monthly case conference" every first Tuesday at 10am` · `/conference list` · '
+        "`/conference help`"
+    ),
+    "partners": "*Partners*\n`/partner add <name> [type] [#channel]` · `/partner list` · `/partner help`",
+    "celebrations": "*Celebrate shared successes*\n`/celebrate @user with <Partner Org> for <what>` · `/celebrate help`",
+    "digests": "*Manager digests*\n`/digest subscribe weekly on monday at 9am` · `/digest preview` · `/digest help`",
+}
+
+PRIVACY_NOTE = (
+    "_partnerbot never stores patient identifiers: names, record numbers, dates of birth and patients' own "
+    "contact details are removed before anything is saved, and you are told what was removed._"
+)
+
+
+def full_help() -> str:
+    return "\n\n".join([*SECTIONS.values(), PRIVACY_NOTE])

@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions of data, one module per feature, kept apart from handlers."""

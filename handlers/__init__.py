@@ -1,0 +1,23 @@
+"""Thin Slack adapters: one module per feature, each with register(app).
+
+A handler parses the payload, calls the core in bot/, renders Block Kit with bot.views, and nothing more.
+Order matters for messages addressed to the bot: the help fallback is registered last.
+"""
+
+from slack_bolt import App
+
+from handlers import (
+    celebrations,
+    conferences,
+    digests,
+    help,
+    home,
+    partners,
+    resources,
+    search,
+)
+
+
+def register_all(app: App) -> None:
+    for module in (resources, search, conferences, partners, celebrations, digests, home, help):
+        module.register(app)

@@ -1,0 +1,3 @@
+"""Tables for the conferences feature."""
+
+__all__: list[str] = []

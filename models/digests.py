@@ -1,0 +1,3 @@
+"""Tables for the digests feature."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Tables for the directory feature."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Tables for the partners feature."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Tables for the search feature."""
+
+__all__: list[str] = []
