@@ -1,0 +1,310 @@
+"""Need categories: the shared vocabulary behind resource logging, imports and "who can help with X?".
+
+The vocabulary lives in the package data file bot/data/needs.json (data, not code, so it can be reviewed and
+extended without touching logic). It is read once per process.
+
+Matching rules, chosen so that free text typed in Slack finds its categories without inventing any:
+- text is compared after accents, case and punctuation are removed ("Alzheimer's" == "alzheimers", "Guardería" ==
+  "guarderia") and simple plurals are folded ("pantries" == "pantry");
+- a multi-word term matches when its words appear close together in any order ("fridge is empty" == "empty
+  fridge"); longer terms win, and words used by a longer term are not reused by a shorter one, so "substance
+  abuse" means substance use and not also abuse (safety);
+- abbreviations that are ordinary words when lower-case ("VA", "ICE") count only when typed in capitals;
+- with fuzzy=True, a leftover word of five letters or more may match a one-word term by spelling similarity
+  ("pantrey" -> pantry, "suboxen" -> suboxone). Resource logging leaves this off; search turns it on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+__all__ = [
+    "Category",
+    "TermMatch",
+    "categories",
+    "category_ids",
+    "detect_categories",
+    "find_terms",
+    "get",
+    "normalize",
+    "tokens",
+]
+
+
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
+
+# Words that carry no need on their own: ignored inside multi-word terms and never typo-corrected.
+STOPWORDS = frozenset(
+    _word_list(
+        """a an the to of on for with in at by from and or is are was be been my our their his her its your this that
+    these those it i we they he she them me us some any who what where can could would should will help helps need
+    needs needed someone anyone somebody anybody looking look find get got has have having please thanks thank
+    de la el los las del con en y o para por un una unos unas mi mis su sus que al se lo le"""
+    )
+)
+
+# Common words of five letters or more that resemble a vocabulary word but are not one (e.g. "there" vs
+# "therapy" is already too far apart; these are the near misses observed in practice).
+_NEVER_FUZZY = frozenset(
+    _word_list(
+        """about after again around being below could doing every going great other place right since still their
+    there these thing think those under until using where which while world would patient patients client
+    clients family near spanish english speaking speaks local today tonight tomorrow morning evening weekend
+    county north south east west center centre"""
+    )
+)
+
+_FUZZY_MIN_LENGTH = 5
+_FUZZY_CUTOFF = 80.0
+_NEIGHBOURHOOD = 3  # extra words allowed between the words of a multi-word term
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    display_name: str
+    description: str
+    synonyms: tuple[str, ...]
+    abbreviations: tuple[tuple[str, str], ...]  # (abbreviation, expansion)
+    spanish: tuple[str, ...]
+    ahc_hrsn: tuple[str, ...]  # CMS Accountable Health Communities HRSN domains
+    open_eligibility: tuple[str, ...]  # Open Eligibility top-level categories
+
+    @property
+    def abbreviation_expansions(self) -> dict[str, str]:
+        return dict(self.abbreviations)
+
+    def terms(self) -> tuple[str, ...]:
+        """Every phrase that names this category: id, display name, synonyms, abbreviations, Spanish terms."""
+        return (
+            self.id,
+            self.display_name,
+            *self.synonyms,
+            *(abbreviation for abbreviation, _ in self.abbreviations),
+            *self.spanish,
+        )
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """One vocabulary term found in a text."""
+
+    category: str
+    term: str  # the vocabulary term as written in needs.json
+    start: int  # first and last word positions covered in the text
+    end: int
+    fuzzy: bool = False
+    positions: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def weight(self) -> float:
+        words = len(self.positions) or 1
+        return (0.6 if self.fuzzy else 1.0) + 0.5 * (words - 1)
+
+
+@dataclass(frozen=True)
+class _Term:
+    category: str
+    text: str
+    words: tuple[str, ...]  # normalized, folded content words
+    capitals_only: bool
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    categories: tuple[Category, ...]
+    by_key: dict[str, Category]
+    terms: tuple[_Term, ...]  # longest first
+    terms_by_word: dict[str, tuple[_Term, ...]]
+    single_words: dict[str, tuple[_Term, ...]]  # for typo tolerance
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accents removed, apostrophes dropped, other punctuation turned into spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    without_apostrophes = re.sub(r"['\u2019`]", "", without_accents)
+    return " ".join(re.sub(r"[^0-9a-zA-Z]+", " ", without_apostrophes).lower().split())
+
+
+def fold(word: str) -> str:
+    """A crude plural fold, applied identically to text and vocabulary, so only consistency matters."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """The normalized words of `text`."""
+    return normalize(text).split()
+
+
+def _original_tokens(text: str) -> list[str]:
+    # Same word boundaries as tokens(), case kept, so capitals-only abbreviations can be checked.
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    without_apostrophes = re.sub(r"['\u2019`]", "", without_accents)
+    return re.sub(r"[^0-9a-zA-Z]+", " ", without_apostrophes).split()
+
+
+def _content_words(term: str) -> tuple[str, ...]:
+    words = [fold(word) for word in tokens(term)]
+    content = [word for word in words if word not in STOPWORDS]
+    return tuple(content or words)
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    raw = json.loads(resources.files("bot").joinpath("data/needs.json").read_text(encoding="utf-8"))
+    capitals_only = frozenset(raw.get("case_sensitive_abbreviations", ()))
+    loaded: list[Category] = []
+    terms: dict[tuple[str, tuple[str, ...]], _Term] = {}
+    for entry in raw["categories"]:
+        category = Category(
+            id=entry["id"],
+            display_name=entry["display_name"],
+            description=entry.get("description", ""),
+            synonyms=tuple(entry.get("synonyms", ())),
+            abbreviations=tuple(entry.get("abbreviations", {}).items()),
+            spanish=tuple(entry.get("spanish", ())),
+            ahc_hrsn=tuple(entry.get("ahc_hrsn", ())),
+            open_eligibility=tuple(entry.get("open_eligibility", ())),
+        )
+        loaded.append(category)
+        for text in category.terms():
+            words = _content_words(text)
+            if not words:
+                continue
+            term = _Term(category.id, text, words, text in capitals_only)
+            terms.setdefault((category.id, words), term)
+
+    by_key: dict[str, Category] = {}
+    for category in loaded:
+        for key in (category.id, category.display_name, category.id.replace("-", " ")):
+            by_key[normalize(key)] = category
+
+    ordered = tuple(sorted(terms.values(), key=lambda term: -len(term.words)))
+    by_word: dict[str, list[_Term]] = {}
+    single: dict[str, list[_Term]] = {}
+    for term in ordered:
+        for word in set(term.words):
+            by_word.setdefault(word, []).append(term)
+        if len(term.words) == 1 and not term.capitals_only and len(term.words[0]) >= _FUZZY_MIN_LENGTH - 1:
+            single.setdefault(term.words[0], []).append(term)
+    return _Vocabulary(
+        categories=tuple(loaded),
+        by_key=by_key,
+        terms=ordered,
+        terms_by_word={word: tuple(found) for word, found in by_word.items()},
+        single_words={word: tuple(found) for word, found in single.items()},
+    )
+
+
+def categories() -> list[Category]:
+    """All need categories, in the vocabulary's order."""
+    return list(_vocabulary().categories)
+
+
+def category_ids() -> list[str]:
+    return [category.id for category in _vocabulary().categories]
+
+
+def get(id_or_display_name: str) -> Category | None:
+    """The category with this id or display name (case, accents and punctuation ignored), or None."""
+    if not id_or_display_name:
+        return None
+    return _vocabulary().by_key.get(normalize(id_or_display_name))
+
+
+def _place(term: _Term, folded: list[str], used: list[bool]) -> tuple[int, ...] | None:
+    """Word positions where `term` occurs in the text (nearby, any order, not already used), or None."""
+    positions_of: dict[str, list[int]] = {}
+    for index, word in enumerate(folded):
+        if not used[index]:
+            positions_of.setdefault(word, []).append(index)
+    if any(word not in positions_of for word in term.words):
+        return None
+    window = len(term.words) + _NEIGHBOURHOOD
+    for anchor in positions_of[term.words[0]]:
+        chosen = [anchor]
+        for word in term.words[1:]:
+            candidates = [p for p in positions_of[word] if p not in chosen and abs(p - anchor) < window]
+            if not candidates:
+                break
+            chosen.append(min(candidates, key=lambda p: abs(p - anchor)))
+        else:
+            return tuple(sorted(chosen))
+    return None
+
+
+def find_terms(text: str, *, fuzzy: bool = False) -> list[TermMatch]:
+    """Vocabulary terms found in `text`, in text order."""
+    vocabulary = _vocabulary()
+    original = _original_tokens(text)
+    folded = [fold(word.lower()) for word in original]
+    used = [word in STOPWORDS for word in (w.lower() for w in original)]
+    present = set(folded)
+
+    candidates: dict[int, _Term] = {}
+    for word in present:
+        for term in vocabulary.terms_by_word.get(word, ()):
+            candidates[id(term)] = term
+    ordered = sorted(candidates.values(), key=lambda term: (-len(term.words), term.text))
+
+    found: list[TermMatch] = []
+    for term in ordered:
+        while True:
+            positions = _place(term, folded, used)
+            if positions is None:
+                break
+            if term.capitals_only and not all(original[p].isupper() for p in positions):
+                # Lower-case "va" in Spanish is "goes"; leave the word for other terms.
+                break
+            for p in positions:
+                used[p] = True
+            found.append(TermMatch(term.category, term.text, positions[0], positions[-1], False, positions))
+
+    if fuzzy:
+        choices = list(vocabulary.single_words)
+        for index, word in enumerate(folded):
+            if used[index] or len(word) < _FUZZY_MIN_LENGTH or word.isdigit() or word in _NEVER_FUZZY:
+                continue
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            if best is None:
+                continue
+            used[index] = True
+            for term in vocabulary.single_words[best[0]]:
+                found.append(TermMatch(term.category, term.text, index, index, True, (index,)))
+
+    found.sort(key=lambda match: (match.start, match.end))
+    return found
+
+
+def rank_categories(matches: Iterable[TermMatch]) -> list[str]:
+    """Category ids from matches, strongest evidence first (ties: the one mentioned first)."""
+    score: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for match in matches:
+        score[match.category] = score.get(match.category, 0.0) + match.weight
+        first.setdefault(match.category, match.start)
+        first[match.category] = min(first[match.category], match.start)
+    return sorted(score, key=lambda category: (-score[category], first[category]))
+
+
+def detect_categories(text: str, *, fuzzy: bool = False) -> list[str]:
+    """Need category ids mentioned in `text`, best first. Empty when none is recognized."""
+    if not text:
+        return []
+    return rank_categories(find_terms(text, fuzzy=fuzzy))
