@@ -48,6 +48,8 @@ class OutboxMessage(SQLModel, table=True):
     due_at: datetime
     status: str = Field(default="pending", max_length=20)
     attempts: int = Field(default=0)
+    # Set after a rate limit or a passing network error; the row is not claimed again before then.
+    next_attempt_at: datetime | None = None
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_at: datetime | None = None
     sent_at: datetime | None = None

@@ -1,0 +1,242 @@
+"""A recording fake of the Slack Web API, served on 127.0.0.1.
+
+Point SLACK_API_URL at `FakeSlack.api_url` and every Web API call the bot makes is answered like Slack would and
+recorded, so tests can assert on what was sent. It also receives `response_url` posts and file uploads, and can be
+told to fail the next call to a method (a 429 with Retry-After, or a Slack error such as channel_not_found).
+The offline console runs the real app against it.
+"""
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+JSON_FIELDS = ("blocks", "attachments", "view", "files", "channels", "metadata")
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+    def text_content(self) -> str:
+        """Everything in the call a person could read, as one string (for 'never echoed' assertions)."""
+        return json.dumps(self.args, ensure_ascii=False)
+
+
+@dataclass
+class _Failure:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    where: Callable[[dict[str, Any]], bool] | None = None
+
+
+class FakeSlack:
+    def __init__(self, *, team_id: str = "T1", bot_user_id: str = "UPARTNERBOT") -> None:
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self._calls: list[Call] = []
+        self._failures: dict[str, list[_Failure]] = {}
+        self._changed = threading.Condition()
+        self._ids = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    def start(self) -> "FakeSlack":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "FakeSlack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what tests use ------------------------------------------------------------------------------------------------
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._changed:
+            return [call for call in self._calls if method is None or call.method == method]
+
+    def reset(self) -> None:
+        with self._changed:
+            self._calls.clear()
+            self._failures.clear()
+
+    def wait_for(self, method: str, where: Callable[[Call], bool] | None = None, timeout: float = 5.0) -> Call:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for call in self._calls:
+                    if call.method == method and (where is None or where(call)):
+                        return call
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = sorted({call.method for call in self._calls})
+                    raise AssertionError(f"no {method} call arrived within {timeout}s (saw: {seen})")
+                self._changed.wait(remaining)
+
+    def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
+                  retry_after: int | None = None, where: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """The next call to `method` (matching `where`, if given) fails: status 429 with Retry-After, or
+        `{"ok": false, "error": error}`."""
+        if status == 429 and error is None:
+            error = "ratelimited"
+        with self._changed:
+            self._failures.setdefault(method, []).append(_Failure(status, error, retry_after, where))
+
+    def posted_texts(self) -> list[str]:
+        """The readable content of every message-like call, in order."""
+        kinds = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url", "views.open",
+                 "views.publish", "views.update", "views.push")
+        return [call.text_content() for call in self.calls() if call.method in kinds]
+
+    # -- serving ---------------------------------------------------------------------------------------------------
+    def _record(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> _Failure | None:
+        with self._changed:
+            failure = None
+            pending = self._failures.get(method, [])
+            for index, candidate in enumerate(pending):
+                if candidate.where is None or candidate.where(args):
+                    failure = pending.pop(index)
+                    break
+            self._calls.append(Call(method, args, headers))
+            self._changed.notify_all()
+            return failure
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        serial = next(self._ids)
+        ts = f"{int(time.time())}.{serial:06d}"
+        if method == "auth.test":
+            return {"ok": True, "url": "https://partnerbot-demo.slack.com/", "team": "Demo", "user": "partnerbot",
+                    "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "BPARTNERBOT"}
+        if method in ("chat.postMessage", "chat.update", "chat.meMessage"):
+            message = {key: args[key] for key in ("text", "blocks") if key in args}
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts") or ts,
+                    "message": {**message, "ts": ts, "user": self.bot_user_id}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method == "chat.getPermalink":
+            return {"ok": True, "permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
+        if method.startswith("views."):
+            view = args.get("view") or {}
+            if isinstance(view, str):
+                view = json.loads(view)
+            return {"ok": True, "view": {**view, "id": f"V{serial:08d}", "hash": f"h{serial}"}}
+        if method == "users.info":
+            user_id = args.get("user", "")
+            user = {"id": user_id, "name": user_id.lower(), "real_name": f"User {user_id}",
+                    "tz": "America/New_York", "tz_label": "Eastern Time", "team_id": self.team_id,
+                    "profile": {"display_name": user_id.lower(), "real_name": f"User {user_id}"}}
+            user.update(self.users.get(user_id, {}))
+            return {"ok": True, "user": user}
+        if method == "conversations.open":
+            users = str(args.get("users", "")).split(",")
+            return {"ok": True, "channel": {"id": "D" + users[0].lstrip("UW")}}
+        if method == "conversations.info":
+            channel_id = args.get("channel", "")
+            channel = {"id": channel_id, "name": channel_id.lower(), "is_member": True, "is_shared": False,
+                       "is_ext_shared": False}
+            channel.update(self.channels.get(channel_id, {}))
+            return {"ok": True, "channel": channel}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{serial:08d}"
+            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = args.get("files") or []
+            if isinstance(files, str):
+                files = json.loads(files)
+            return {"ok": True, "files": [{"id": item.get("id"), "title": item.get("title")} for item in files]}
+        return {"ok": True}
+
+    def _handler_class(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def _reply(self, status: int, body: dict[str, Any] | str, headers: dict[str, str] | None = None) -> None:
+                data = (json.dumps(body) if isinstance(body, dict) else body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json" if isinstance(body, dict) else "text/plain")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _args(self, raw: bytes) -> dict[str, Any]:
+                query = dict(parse_qsl(urlparse(self.path).query))
+                content_type = self.headers.get("Content-Type", "")
+                if "json" in content_type and raw:
+                    body = json.loads(raw)
+                elif raw and "multipart" not in content_type:
+                    body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+                    for name in JSON_FIELDS:
+                        if isinstance(body.get(name), str) and body[name][:1] in "[{":
+                            body[name] = json.loads(body[name])
+                else:
+                    body = {}
+                return {**query, **body}
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                path = urlparse(self.path).path
+                headers = {name: value for name, value in self.headers.items()}
+                if path.startswith("/upload/"):
+                    fake._record("upload", {"file_id": path.rsplit("/", 1)[-1], "size": len(raw),
+                                            "content": raw}, headers)
+                    self._reply(200, "OK - uploaded")
+                    return
+                if path.startswith("/response/"):
+                    args = json.loads(raw or b"{}") if "json" in headers.get("Content-Type", "") else self._args(raw)
+                    fake._record("response_url", args, headers)
+                    self._reply(200, "ok")
+                    return
+                if not path.startswith("/api/"):
+                    self._reply(404, {"ok": False, "error": "unknown_path"})
+                    return
+                method = path[len("/api/"):]
+                args = self._args(raw)
+                failure = fake._record(method, args, headers)
+                if failure is not None:
+                    extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+                    self._reply(failure.status, {"ok": False, "error": failure.error or "fatal_error"}, extra)
+                    return
+                self._reply(200, fake._answer(method, args))
+
+            do_POST = _handle
+            do_GET = _handle
+
+        return Handler

@@ -1,0 +1,32 @@
+"""Help: `/partnerbot help`, `@partnerbot help`, and the fallback for anything addressed to the bot that no
+feature claimed. Registered last."""
+
+from slack_bolt import App
+
+from bot.help import full_help
+from bot.views.help import help_blocks
+from handlers.routing import is_direct_message, is_from_a_person
+
+
+def register(app: App) -> None:
+    app.command("/partnerbot")(partnerbot_command)
+    app.event("app_mention")(answer_with_help)
+    app.event("message", matchers=[lambda event: is_direct_message(event) and is_from_a_person(event)])(
+        answer_with_help
+    )
+    # Other channel messages (edits, joins, unwatched chatter) are acknowledged and ignored.
+    app.event("message")(ignore)
+
+
+def partnerbot_command(ack, respond) -> None:
+    ack()
+    respond(text=full_help(), blocks=help_blocks(), response_type="ephemeral")
+
+
+def answer_with_help(event, say) -> None:
+    thread = event.get("thread_ts") if event.get("type") == "app_mention" else None
+    say(text=full_help(), blocks=help_blocks(), thread_ts=thread)
+
+
+def ignore() -> None:
+    pass
