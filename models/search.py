@@ -1,3 +1,59 @@
-"""Tables for the search feature."""
+"""Tables for "who can help with X?": what was asked (without the words), needs nobody could meet, and feedback.
 
-__all__: list[str] = []
+No table here holds what a person typed: questions are logged as a need category or a redacted, normalized phrase.
+The full-text index over resources (FTS5 on SQLite, a tsvector column on PostgreSQL) is created by the hand-written
+migration 0002_search_index, not by these models.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = ["QuestionLog", "ResourceFeedback", "UnmetNeed"]
+
+SURFACES = ("slash", "mention", "dm", "modal", "console")
+FEEDBACK_KINDS = ("helped", "outdated")
+
+
+class QuestionLog(SQLModel, table=True):
+    """One row per need per question: the demand signal behind digests. Holds no words typed by the asker."""
+
+    __table_args__ = (Index("ix_questionlog_team_asked", "team_id", "asked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    asked_at: datetime
+    # The category id when the need was recognized, otherwise the redacted, normalized phrase (same key as UnmetNeed).
+    need_key: str = Field(max_length=200)
+    category: str | None = Field(default=None, max_length=40)
+    result_count: int = Field(default=0)  # resources plus partners shown; 0 means nobody could help
+    surface: str = Field(default="slash", max_length=20)  # slash | mention | dm | modal | console
+
+
+class UnmetNeed(SQLModel, table=True):
+    """A need nobody in the directory or among the partners could meet, counted each time it is asked."""
+
+    __table_args__ = (UniqueConstraint("team_id", "need_key", name="uq_unmetneed_team_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    need_key: str = Field(max_length=200)
+    category: str | None = Field(default=None, max_length=40)
+    phrase: str = Field(max_length=200)  # redacted and normalized; safe to show in digests
+    ask_count: int = Field(default=1)
+    first_asked_at: datetime
+    last_asked_at: datetime
+
+
+class ResourceFeedback(SQLModel, table=True):
+    """A care team member's "This helped" or "Info is outdated" on a search result."""
+
+    __table_args__ = (Index("ix_resourcefeedback_resource", "team_id", "resource_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    resource_id: int = Field(foreign_key="resource.id", ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    kind: str = Field(max_length=20)  # helped | outdated
+    at: datetime

@@ -28,6 +28,34 @@ def upgrade() -> None:
     )
     op.create_index('ix_audit_entity', 'auditentry', ['team_id', 'entity', 'entity_id'], unique=False)
     op.create_index(op.f('ix_auditentry_at'), 'auditentry', ['at'], unique=False)
+    op.create_table('celebrationprompt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('reactor_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('prompted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'channel_id', 'message_ts', name='uq_celebration_prompt')
+    )
+    op.create_index(op.f('ix_celebrationprompt_team_id'), 'celebrationprompt', ['team_id'], unique=False)
+    op.create_table('digest_subscription',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('cadence', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('weekday', sa.Integer(), nullable=True),
+    sa.Column('local_time', sa.Time(), nullable=False),
+    sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("cadence IN ('daily', 'weekly')", name='ck_digest_subscription_cadence'),
+    sa.CheckConstraint('weekday IS NULL OR (weekday >= 0 AND weekday <= 6)', name='ck_digest_subscription_weekday'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'user_id', name='uq_digest_subscription_user'),
+    sqlite_autoincrement=True
+    )
+    op.create_index(op.f('ix_digest_subscription_team_id'), 'digest_subscription', ['team_id'], unique=False)
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -37,6 +65,7 @@ def upgrade() -> None:
     sa.Column('due_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('claimed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -48,6 +77,25 @@ def upgrade() -> None:
     sa.UniqueConstraint('team_id', 'key', name='uq_outbox_key')
     )
     op.create_index('ix_outbox_status_due', 'outbox', ['status', 'due_at'], unique=False)
+    op.create_table('partner',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('normalized_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('capacity_per_month', sa.Integer(), nullable=True),
+    sa.Column('current_load', sa.Integer(), nullable=True),
+    sa.Column('eligibility_notes', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('owner_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('slack_team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'normalized_name', name='uq_partner_name')
+    )
+    op.create_index(op.f('ix_partner_team_id'), 'partner', ['team_id'], unique=False)
     op.create_table('processedevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -57,6 +105,18 @@ def upgrade() -> None:
     sa.UniqueConstraint('team_id', 'event_id', name='uq_processed_event')
     )
     op.create_index(op.f('ix_processedevent_received_at'), 'processedevent', ['received_at'], unique=False)
+    op.create_table('questionlog',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('asked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('need_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('result_count', sa.Integer(), nullable=False),
+    sa.Column('surface', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_questionlog_team_asked', 'questionlog', ['team_id', 'asked_at'], unique=False)
+    op.create_index(op.f('ix_questionlog_team_id'), 'questionlog', ['team_id'], unique=False)
     op.create_table('resource',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -94,6 +154,86 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_resource_team_id'), 'resource', ['team_id'], unique=False)
     op.create_index('ix_resource_team_retired', 'resource', ['team_id', 'retired_at'], unique=False)
+    op.create_table('success',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('author_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('author_team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('celebrated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_success_team_author_celebrated', 'success', ['team_id', 'author_user_id', 'celebrated_at'], unique=False)
+    op.create_index('ix_success_team_celebrated', 'success', ['team_id', 'celebrated_at'], unique=False)
+    op.create_index(op.f('ix_success_team_id'), 'success', ['team_id'], unique=False)
+    op.create_table('unmetneed',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('need_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('phrase', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('ask_count', sa.Integer(), nullable=False),
+    sa.Column('first_asked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_asked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'need_key', name='uq_unmetneed_team_key')
+    )
+    op.create_index(op.f('ix_unmetneed_team_id'), 'unmetneed', ['team_id'], unique=False)
+    op.create_table('agreement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('review_date', sa.Date(), nullable=True),
+    sa.Column('renewal_date', sa.Date(), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('partner_id', 'kind', name='uq_agreement_kind')
+    )
+    op.create_index(op.f('ix_agreement_partner_id'), 'agreement', ['partner_id'], unique=False)
+    op.create_index(op.f('ix_agreement_team_id'), 'agreement', ['team_id'], unique=False)
+    op.create_table('partnerchannel',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('is_shared', sa.Boolean(), nullable=False),
+    sa.Column('monthly_recap', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'channel_id', 'partner_id', name='uq_partner_channel')
+    )
+    op.create_index('ix_partner_channel_team_channel', 'partnerchannel', ['team_id', 'channel_id'], unique=False)
+    op.create_index(op.f('ix_partnerchannel_partner_id'), 'partnerchannel', ['partner_id'], unique=False)
+    op.create_index(op.f('ix_partnerchannel_team_id'), 'partnerchannel', ['team_id'], unique=False)
+    op.create_table('partnercontact',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('user_team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('details', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_partnercontact_partner_id'), 'partnercontact', ['partner_id'], unique=False)
+    op.create_index(op.f('ix_partnercontact_team_id'), 'partnercontact', ['team_id'], unique=False)
+    op.create_table('partnerservice',
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('partner_id', 'category')
+    )
+    op.create_index('ix_partner_service_team_category', 'partnerservice', ['team_id', 'category'], unique=False)
+    op.create_index(op.f('ix_partnerservice_team_id'), 'partnerservice', ['team_id'], unique=False)
     op.create_table('resourcecategory',
     sa.Column('resource_id', sa.Integer(), nullable=False),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -102,19 +242,84 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('resource_id', 'category')
     )
     op.create_index('ix_resource_category_team_category', 'resourcecategory', ['team_id', 'category'], unique=False)
+    op.create_table('resourcefeedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('resource_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['resource_id'], ['resource.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_resourcefeedback_resource', 'resourcefeedback', ['team_id', 'resource_id', 'kind'], unique=False)
+    op.create_index(op.f('ix_resourcefeedback_team_id'), 'resourcefeedback', ['team_id'], unique=False)
+    op.create_table('successpartner',
+    sa.Column('success_id', sa.Integer(), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['success_id'], ['success.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('success_id', 'partner_id')
+    )
+    op.create_index('ix_success_partner_team_partner', 'successpartner', ['team_id', 'partner_id'], unique=False)
+    op.create_table('successperson',
+    sa.Column('success_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('user_team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['success_id'], ['success.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('success_id', 'user_id')
+    )
+    op.create_index(op.f('ix_successperson_team_id'), 'successperson', ['team_id'], unique=False)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_successperson_team_id'), table_name='successperson')
+    op.drop_table('successperson')
+    op.drop_index('ix_success_partner_team_partner', table_name='successpartner')
+    op.drop_table('successpartner')
+    op.drop_index(op.f('ix_resourcefeedback_team_id'), table_name='resourcefeedback')
+    op.drop_index('ix_resourcefeedback_resource', table_name='resourcefeedback')
+    op.drop_table('resourcefeedback')
     op.drop_index('ix_resource_category_team_category', table_name='resourcecategory')
     op.drop_table('resourcecategory')
+    op.drop_index(op.f('ix_partnerservice_team_id'), table_name='partnerservice')
+    op.drop_index('ix_partner_service_team_category', table_name='partnerservice')
+    op.drop_table('partnerservice')
+    op.drop_index(op.f('ix_partnercontact_team_id'), table_name='partnercontact')
+    op.drop_index(op.f('ix_partnercontact_partner_id'), table_name='partnercontact')
+    op.drop_table('partnercontact')
+    op.drop_index(op.f('ix_partnerchannel_team_id'), table_name='partnerchannel')
+    op.drop_index(op.f('ix_partnerchannel_partner_id'), table_name='partnerchannel')
+    op.drop_index('ix_partner_channel_team_channel', table_name='partnerchannel')
+    op.drop_table('partnerchannel')
+    op.drop_index(op.f('ix_agreement_team_id'), table_name='agreement')
+    op.drop_index(op.f('ix_agreement_partner_id'), table_name='agreement')
+    op.drop_table('agreement')
+    op.drop_index(op.f('ix_unmetneed_team_id'), table_name='unmetneed')
+    op.drop_table('unmetneed')
+    op.drop_index(op.f('ix_success_team_id'), table_name='success')
+    op.drop_index('ix_success_team_celebrated', table_name='success')
+    op.drop_index('ix_success_team_author_celebrated', table_name='success')
+    op.drop_table('success')
     op.drop_index('ix_resource_team_retired', table_name='resource')
     op.drop_index(op.f('ix_resource_team_id'), table_name='resource')
     op.drop_table('resource')
+    op.drop_index(op.f('ix_questionlog_team_id'), table_name='questionlog')
+    op.drop_index('ix_questionlog_team_asked', table_name='questionlog')
+    op.drop_table('questionlog')
     op.drop_index(op.f('ix_processedevent_received_at'), table_name='processedevent')
     op.drop_table('processedevent')
+    op.drop_index(op.f('ix_partner_team_id'), table_name='partner')
+    op.drop_table('partner')
     op.drop_index('ix_outbox_status_due', table_name='outbox')
     op.drop_table('outbox')
+    op.drop_index(op.f('ix_digest_subscription_team_id'), table_name='digest_subscription')
+    op.drop_table('digest_subscription')
+    op.drop_index(op.f('ix_celebrationprompt_team_id'), table_name='celebrationprompt')
+    op.drop_table('celebrationprompt')
     op.drop_index(op.f('ix_auditentry_at'), table_name='auditentry')
     op.drop_index('ix_audit_entity', table_name='auditentry')
     op.drop_table('auditentry')
