@@ -78,7 +78,8 @@ def _first_delivery(db: Database, *, team_id: str, event_id: str) -> bool:
     insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(team_id=team_id, event_id=event_id, received_at=utcnow())
     with db.session() as session:
-        return session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "event_id"])).rowcount == 1
+        inserted = statement.on_conflict_do_nothing(index_elements=["team_id", "event_id"]).returning(table.c.id)
+        return session.execute(inserted).first() is not None
 
 
 def _handle_listener_error(error: Exception, body: dict[str, Any], respond=None) -> None:

@@ -94,7 +94,8 @@ def enqueue(
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(_table).values(**values).on_conflict_do_nothing(index_elements=["team_id", "key"])
-    return session.execute(statement).rowcount == 1
+    # RETURNING tells inserted from skipped on both databases (psycopg reports no rowcount here).
+    return session.execute(statement.returning(_table.c.id)).first() is not None
 
 
 def cancel_pending(session: Session, team_id: str, key_prefix: str) -> int:
@@ -212,14 +213,14 @@ class Dispatcher:
         except SlackApiError as error:
             code = str(error.response.get("error") or error.response.status_code)
             if code in PERMANENT_SLACK_ERRORS:
-                self._fail(row, code, result, PermanentFailure(code))
+                self._fail(row, code, now, result, PermanentFailure(code))
             else:
                 self._retry_later(row, code, now, result, error)
         except PermanentFailure as failure:
-            self._fail(row, failure.reason, result, failure)
+            self._fail(row, failure.reason, now, result, failure)
         except Exception as error:  # a bug in a sender: record it, never crash the tick
             log.exception("outbox: sender for %s raised %s", row.kind, type(error).__name__)
-            self._fail(row, f"error: {type(error).__name__}", result, PermanentFailure(type(error).__name__))
+            self._fail(row, f"error: {type(error).__name__}", now, result, PermanentFailure(type(error).__name__))
         else:
             self._set(row.id, status="sent", sent_at=now, sent_late=late, last_error=None)
             result.sent += 1
@@ -230,7 +231,7 @@ class Dispatcher:
 
     def _retry_later(self, row: Any, code: str, now: datetime, result: TickResult, error: SlackApiError) -> None:
         if row.attempts >= MAX_ATTEMPTS:
-            self._fail(row, code, result, PermanentFailure(code))
+            self._fail(row, code, now, result, PermanentFailure(code))
             return
         retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
         wait = timedelta(seconds=int(retry_after)) if str(retry_after or "").isdigit() else timedelta(
@@ -239,7 +240,7 @@ class Dispatcher:
         result.retried += 1
         log.warning("outbox: %s got %s from Slack; retrying in %ss", row.key, code, int(wait.total_seconds()))
 
-    def _fail(self, row: Any, reason: str, result: TickResult, failure: PermanentFailure) -> None:
+    def _fail(self, row: Any, reason: str, now: datetime, result: TickResult, failure: PermanentFailure) -> None:
         self._set(row.id, status="failed", last_error=reason[:200])
         result.failed += 1
         log.error("outbox: %s failed: %s", row.key, reason)
@@ -249,7 +250,7 @@ class Dispatcher:
             notice = failure.notice or row.payload.get("failure_notice") or _default_notice(row.payload, reason)
             with self.db.session() as session:
                 enqueue(session, team_id=row.team_id, key=f"notice:{group}", kind=FAILURE_NOTICE_KIND,
-                        due_at=utcnow(), payload={"user_id": owner, "text": notice})
+                        due_at=now, payload={"user_id": owner, "text": notice})
 
     def _set(self, row_id: int, **values: Any) -> None:
         with self.db.session() as session:

@@ -1,0 +1,170 @@
+"""Shared fixtures: both databases, the recording fake Slack, and the real app served over signed HTTP.
+
+Every test that touches the database runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL; each
+PostgreSQL test session works in a throwaway database of its own, so parallel runs never collide. With CI=true an
+unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+import models  # noqa: F401
+from bot.app import build_app
+from bot.db import Database
+from bot.fakeslack import FakeSlack
+from bot.server import EVENTS_PATH, wsgi_app
+from bot.settings import Settings
+from bot.simulator import SlackSimulator, http_transport
+from bot.slack_client import build_client
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SIGNING_SECRET = "test-signing-secret-" + uuid.uuid4().hex[:8]
+
+
+def _backends() -> list:
+    params = [pytest.param("sqlite", id="sqlite")]
+    params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql))
+    return params
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated once, dropped at the end."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    admin_url = make_url(TEST_DATABASE_URL)
+    name = f"partnerbot_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        if IN_CI:
+            raise RuntimeError(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {type(error).__name__}") from error
+        pytest.skip(f"PostgreSQL unreachable: {type(error).__name__}")
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    Database(url).upgrade()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory) -> str:
+    """A migrated SQLite file; each test gets a copy, so migrations run once per session."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return str(path)
+
+
+def _empty_all_tables(db: Database) -> None:
+    with db.engine.begin() as connection:
+        names = connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        if names:
+            connection.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=_backends())
+def db(request, tmp_path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        path = tmp_path / "partnerbot.db"
+        path.write_bytes(Path(request.getfixturevalue("_sqlite_template")).read_bytes())
+        database = Database(f"sqlite:///{path}")
+    else:
+        database = Database(request.getfixturevalue("postgres_url"))
+        _empty_all_tables(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """The listener pool, plus a way to wait until every background listener has finished."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=8, thread_name_prefix="listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 15) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout):
+                raise AssertionError("background listeners did not finish in time")
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def settings_for(fake_slack: FakeSlack, db: Database, **overrides) -> Settings:
+    return replace(Settings(), slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET,
+                   slack_api_url=fake_slack.api_url, database_url=db.url, default_timezone="America/New_York",
+                   admin_user_ids=frozenset({"UADMIN"}), **overrides)
+
+
+@pytest.fixture
+def slack(fake_slack: FakeSlack, db: Database) -> Iterator[SlackSimulator]:
+    """The real app behind a real HTTP server (the same WSGI app gunicorn serves), driven like Slack drives it."""
+    settings = settings_for(fake_slack, db)
+    executor = TrackingExecutor()
+    client = build_client(settings)
+    app = build_app(settings, db, client=client, listener_executor=executor)
+    server = make_server("127.0.0.1", 0, wsgi_app(app, db), server_class=_ThreadingWSGIServer,
+                         handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    simulator = SlackSimulator(
+        http_transport(f"http://127.0.0.1:{server.server_port}{EVENTS_PATH}"), signing_secret=SIGNING_SECRET,
+        response_url=fake_slack.response_url, bot_user=fake_slack.bot_user_id, after_send=executor.wait_idle)
+    simulator.app_settings = settings
+    simulator.client = client
+    simulator.db = db
+    simulator.url = f"http://127.0.0.1:{server.server_port}"
+    # app.__init__ called auth.test; tests assert on what the listeners do, so start from a clean record.
+    fake_slack.reset()
+    yield simulator
+    server.shutdown()
+    server.server_close()
+    executor.shutdown(wait=True)
