@@ -20,7 +20,6 @@ from bot.digests import (
 )
 from bot.views.digests import (
     SECTION_TITLES,
-    UNAVAILABLE_TEXT,
     change_text,
     day_text,
     local_day_text,
@@ -51,7 +50,7 @@ def render_markdown(data: DigestData) -> str:
     def section(key: str, lines: list[str]) -> None:
         out.append(f"## {SECTION_TITLES[key]}")
         out.append("")
-        out.extend([UNAVAILABLE_TEXT] if key in data.unavailable else lines)
+        out.extend(lines)
         out.append("")
 
     r = data.resources
@@ -65,8 +64,8 @@ def render_markdown(data: DigestData) -> str:
     )
 
     needs = [
-        f"- Questions asked: {change_text(data.questions)}",
-        f"- Without an answer: {change_text(data.unanswered_questions)}",
+        f"- Needs asked about: {change_text(data.needs_asked)}",
+        f"- Unmet: {change_text(data.needs_unmet)}",
     ]
     if data.top_needs:
         needs += ["", "| Need | Asked | Before |", "|---|---:|---:|"]
@@ -191,13 +190,11 @@ def csv_rows(data: DigestData) -> list[tuple]:
 
     fact("period", "start", moment=data.period_start, note=tz)
     fact("period", "end", moment=data.period_end, note="exclusive")
-    for key in sorted(data.unavailable):
-        fact(key, "unavailable", note=UNAVAILABLE_TEXT)
     change("resources", "added", data.resources.added)
     change("resources", "verified", data.resources.verified)
     change("resources", "retired", data.resources.retired)
-    change("questions", "asked", data.questions)
-    change("questions", "without an answer", data.unanswered_questions)
+    change("needs", "asked", data.needs_asked)
+    change("needs", "unmet", data.needs_unmet)
     for need in data.top_needs:
         change("needs", need.label, need.asked, note=need.category or "uncategorized")
     for need in data.unmet_needs:

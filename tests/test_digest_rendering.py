@@ -5,7 +5,7 @@ import io
 import json
 import struct
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.chart import ALT_TEXT_LIMIT, chart_alt_text, needs_chart_png
 from bot.digests import (
@@ -28,8 +28,8 @@ from bot.views.digests import change_text, digest_blocks, digest_fallback_text, 
 
 TZ = "America/New_York"
 # The week of Mon 9 Nov to Sun 15 Nov 2026 in New York (UTC-5 in November).
-START = datetime(2026, 11, 9, 5)
-END = datetime(2026, 11, 16, 5)
+START = datetime(2026, 11, 9, 5, tzinfo=UTC)
+END = datetime(2026, 11, 16, 5, tzinfo=UTC)
 
 
 def empty_digest(**changes) -> DigestData:
@@ -41,8 +41,8 @@ def empty_digest(**changes) -> DigestData:
         previous_start=START - timedelta(days=7),
         timezone=TZ,
         resources=ResourceActivity(zero, zero, zero),
-        questions=zero,
-        unanswered_questions=zero,
+        needs_asked=zero,
+        needs_unmet=zero,
         top_needs=[],
         unmet_needs=[],
         successes=zero,
@@ -62,17 +62,24 @@ def empty_digest(**changes) -> DigestData:
 def full_digest() -> DigestData:
     return empty_digest(
         resources=ResourceActivity(Change(12, 9), Change(4, 6), Change(1, 1)),
-        questions=Change(40, 30),
-        unanswered_questions=Change(7, 9),
+        needs_asked=Change(40, 30),
+        needs_unmet=Change(7, 9),
         top_needs=[
             NeedDemand("food", "Food", Change(20, 11)),
             NeedDemand("housing", "Housing", Change(8, 10)),
         ],
         unmet_needs=[
             UnmetNeedLine(
-                "dental care for adults", "Health care", Change(5, 2), 31, datetime(2026, 10, 3, 15), END
+                "dental care for adults",
+                "Health care",
+                Change(5, 2),
+                31,
+                datetime(2026, 10, 3, 15, tzinfo=UTC),
+                END,
             ),
-            UnmetNeedLine("<!channel> diapers", None, Change(2, 0), 2, datetime(2026, 11, 10, 14), END),
+            UnmetNeedLine(
+                "<!channel> diapers", None, Change(2, 0), 2, datetime(2026, 11, 10, 14, tzinfo=UTC), END
+            ),
         ],
         successes=Change(3, 1),
         successes_by_partner=[
@@ -80,17 +87,21 @@ def full_digest() -> DigestData:
             PartnerSuccesses("=Clinic", Change(1, 0)),
         ],
         quiet_partners=[
-            QuietPartner("Legal Aid", datetime(2026, 8, 2, 15)),
+            QuietPartner("Legal Aid", datetime(2026, 8, 2, 15, tzinfo=UTC)),
             QuietPartner("Shelter & Co", None),
         ],
         quiet_partner_count=5,
         upcoming_conferences=[
-            UpcomingConference("Monthly case conference", "C123", datetime(2026, 11, 17, 15), 4, 6, 1)
+            UpcomingConference(
+                "Monthly case conference", "C123", datetime(2026, 11, 17, 15, tzinfo=UTC), 4, 6, 1
+            )
         ],
         stale_resources=Change(23, 20),
         oldest_stale_resources=[
-            StaleResource("Rent Help", "County", datetime(2026, 1, 3, 15), datetime(2025, 6, 1)),
-            StaleResource("Bus passes", "", None, datetime(2025, 2, 1, 15)),
+            StaleResource(
+                "Rent Help", "County", datetime(2026, 1, 3, 15, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
+            ),
+            StaleResource("Bus passes", "", None, datetime(2025, 2, 1, 15, tzinfo=UTC)),
         ],
         renewals_due=[RenewalDue("Eastside Pantry", "MOU", date(2026, 12, 31))],
         capacity=[
@@ -121,10 +132,10 @@ def test_change_text_says_the_direction_in_words():
 def test_period_for_weekly_and_daily_uses_whole_local_days():
     # Delivered Monday 16 Nov in New York: the week before, midnight to midnight local time.
     assert period_for("weekly", date(2026, 11, 16), TZ) == (START, END)
-    assert period_for("daily", date(2026, 11, 16), TZ) == (datetime(2026, 11, 15, 5), END)
+    assert period_for("daily", date(2026, 11, 16), TZ) == (datetime(2026, 11, 15, 5, tzinfo=UTC), END)
     # Across the end of daylight saving time (1 Nov 2026) the local week is 169 hours long.
     start, end = period_for("weekly", date(2026, 11, 2), TZ)
-    assert (start, end) == (datetime(2026, 10, 26, 4), datetime(2026, 11, 2, 5))
+    assert (start, end) == (datetime(2026, 10, 26, 4, tzinfo=UTC), datetime(2026, 11, 2, 5, tzinfo=UTC))
 
 
 def test_full_digest_blocks_show_every_section_with_changes():
@@ -137,7 +148,7 @@ def test_full_digest_blocks_show_every_section_with_changes():
         "*Resources*\nAdded: 12 (up 3 from 9)\nVerified: 4 (down 2 from 6)\nRetired: 1 (same as before)"
     )
     needs = section_text(blocks, "Needs asked about most")
-    assert "Questions asked: 40 (up 10 from 30)" in needs
+    assert "Needs asked about: 40 (up 10 from 30) · unmet: 7 (down 2 from 9)" in needs
     assert "• Food: 20 (up 9 from 11)" in needs
     unmet = section_text(blocks, "Unmet needs")
     assert "dental care for adults" in unmet and "first asked 3 Oct 2026" in unmet and "31 in all" in unmet
@@ -171,14 +182,8 @@ def test_empty_digest_says_so_in_every_section():
 
 
 def test_all_questions_answered_is_celebrated_not_reported_as_empty():
-    blocks = digest_blocks(empty_digest(questions=Change(5, 0)))
+    blocks = digest_blocks(empty_digest(needs_asked=Change(5, 0)))
     assert "Every question this week found at least one resource" in section_text(blocks, "Unmet needs")
-
-
-def test_unavailable_section_is_explained():
-    blocks = digest_blocks(empty_digest(unavailable=frozenset({"capacity"})))
-    assert "Not available" in section_text(blocks, "Capacity against demand")
-    assert "Not available" not in section_text(blocks, "Resources")
 
 
 def test_late_note_and_fallback_text():
@@ -186,13 +191,13 @@ def test_late_note_and_fallback_text():
     blocks = digest_blocks(data, late_note="This digest was due at 9:00 and is late.")
     assert any(":hourglass:" in json.dumps(b) for b in blocks)
     assert digest_fallback_text(data) == (
-        "Partnership digest for 9 Nov 2026 to 15 Nov 2026: 40 questions, 7 without an answer, 3 successes."
+        "Partnership digest for 9 Nov 2026 to 15 Nov 2026: 40 needs asked about, 7 unmet, 3 successes."
     )
 
 
 def test_long_lists_are_cut_to_fit_a_section_and_say_how_many_more():
     needs = [NeedDemand(f"n{i}", "x" * 100 + str(i), Change(i, 0)) for i in range(60)]
-    blocks = digest_blocks(empty_digest(top_needs=needs, questions=Change(60, 0)))
+    blocks = digest_blocks(empty_digest(top_needs=needs, needs_asked=Change(60, 0)))
     text = section_text(blocks, "Needs asked about most")
     assert len(text) <= 3000
     assert "more_" in text
@@ -230,7 +235,7 @@ def test_csv_report_rows_carry_figures_and_defuse_formulas():
     by_item = {(r["section"], r["item"]): r for r in rows}
     added = by_item[("resources", "added")]
     assert (added["value"], added["previous_value"], added["change"]) == ("12", "9", "3")
-    unanswered = by_item[("questions", "without an answer")]
+    unanswered = by_item[("needs", "unmet")]
     assert unanswered["change"] == "-2"
     dental = by_item[("unmet_needs", "dental care for adults")]
     assert dental["date"] == "2026-10-03" and dental["value"] == "5"
@@ -245,7 +250,7 @@ def test_empty_csv_has_header_and_zero_figures():
     assert {r["section"] for r in rows} >= {
         "period",
         "resources",
-        "questions",
+        "needs",
         "successes",
         "stale_resources",
     }

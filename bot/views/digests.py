@@ -30,8 +30,6 @@ SECTION_TITLES = {
     "capacity": "Capacity against demand",
 }
 
-UNAVAILABLE_TEXT = "Not available: this installation does not record these figures yet."
-
 
 # --- Wording shared by every rendering -----------------------------------------------------------------------
 
@@ -73,7 +71,7 @@ def period_text(data: DigestData) -> str:
 
 def _slack_date(moment: datetime, token: str, fallback: str) -> str:
     """Slack shows `<!date^…>` in each reader's own time zone."""
-    epoch = int(moment.replace(tzinfo=UTC).timestamp())
+    epoch = int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
     return f"<!date^{epoch}^{token}|{fallback}>"
 
 
@@ -111,10 +109,7 @@ def _resources_body(data: DigestData, noun: str) -> str:
 
 
 def _needs_body(data: DigestData, noun: str) -> str:
-    totals = (
-        f"Questions asked: {change_text(data.questions)} · "
-        f"without an answer: {change_text(data.unanswered_questions)}"
-    )
+    totals = f"Needs asked about: {change_text(data.needs_asked)} · unmet: {change_text(data.needs_unmet)}"
     if not data.top_needs:
         return f"Nobody asked partnerbot about a need this {noun}.\n{totals}"
     lines = [f"• {safe(need.label)}: {change_text(need.asked)}" for need in data.top_needs]
@@ -123,7 +118,7 @@ def _needs_body(data: DigestData, noun: str) -> str:
 
 def _unmet_body(data: DigestData, noun: str) -> str:
     if not data.unmet_needs:
-        if data.questions.current:
+        if data.needs_asked.current:
             return f"Every question this {noun} found at least one resource. :tada:"
         return f"No unanswered questions this {noun}."
     lines = []
@@ -255,15 +250,15 @@ def digest_blocks(data: DigestData, *, late_note: str | None = None) -> list[dic
     }
     for key, body in bodies.items():
         blocks.append({"type": "divider"})
-        blocks.append(_titled(key, UNAVAILABLE_TEXT if key in data.unavailable else body()))
+        blocks.append(_titled(key, body()))
     return blocks
 
 
 def digest_fallback_text(data: DigestData) -> str:
     """The notification text (and what screen readers announce first)."""
     return (
-        f"Partnership digest for {period_text(data)}: {data.questions.current} questions, "
-        f"{data.unanswered_questions.current} without an answer, {data.successes.current} successes."
+        f"Partnership digest for {period_text(data)}: {data.needs_asked.current} needs asked about, "
+        f"{data.needs_unmet.current} unmet, {data.successes.current} successes."
     )
 
 
