@@ -124,6 +124,11 @@ def website_key(website: str) -> str:
 
 # Placeholders the redactor leaves behind, e.g. "[name removed]" or "[REDACTED]"; never part of a resource field.
 _PLACEHOLDER = re.compile(r"\[[^\[\]]{0,40}\]")
+_PLACEHOLDER_WITH_CUE = re.compile(
+    r"(?:\b(?:pt|patient|client|mr|mrs|ms|miss|dob|mrn|born|b|her|his|their|cell|phone|email|lives at|name is|ssn|"
+    r"member|id|medicaid|medicare|insurance|#)\.?:?\s*){0,3}\[[^\[\]]{0,40}\]",
+    re.IGNORECASE,
+)
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _URL = re.compile(
@@ -152,7 +157,62 @@ _ADDRESS = re.compile(
 _PO_BOX = re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE)
 
 US_STATES = frozenset(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI"]
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+        "GU",
+        "VI",
+    ]
 )
 
 _DAY = (
@@ -163,7 +223,11 @@ _DAY = (
 _TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
 _TIME_RANGE = _TIME + r"\s*(?:-|–|to|until)\s*" + _TIME
 _HOURS = re.compile(
-    r"(?:\b" + _DAY + r"(?:\s*(?:/|-|–|,|&|and|to|thru|through)\s*" + _DAY + r")*\.?\s*(?:from\s+)?)?"
+    r"(?:\b(?:open|hours)\s*:?\s+)?(?:\b"
+    + _DAY
+    + r"(?:\s*(?:/|-|–|,|&|and|to|thru|through)\s*"
+    + _DAY
+    + r")*\.?\s*(?:from\s+)?)?"
     r"(?:\b" + _TIME_RANGE + r"(?!\d)|\b(?:24/7|24\s?hours?|open\s+24\s+hours))"
     r"|\b" + _DAY + r"(?:\s*(?:/|-|–|,|&|and|to|thru|through)\s*" + _DAY + r")+\b",
     re.IGNORECASE,
@@ -333,7 +397,7 @@ def _extract_hours(segments: list[_Segment]) -> str:
             if not (_CLOCKISH.search(span) or re.search(_DAY, span, re.IGNORECASE)):
                 continue
             segment.text = (segment.text[: match.start()] + " " + segment.text[match.end() :]).strip()
-            return _clean(span)
+            return _clean(re.sub(r"^(?:open|hours)\s*:?\s+", "", span, flags=re.IGNORECASE))
     return ""
 
 
@@ -364,6 +428,21 @@ def _extract_address(segments: list[_Segment]) -> tuple[str, str, str, str]:
             segment.text = (segment.text + " " + rest).strip()
         return address, city, state, postal_code
     return "", "", "", ""
+
+
+_IN_CITY = re.compile(
+    r"^(?:located\s+)?(?:in|en)\s+([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}?)(?:,?\s+([A-Z]{2}))?$"
+)
+
+
+def _take_city_cue(segments: list[_Segment]) -> tuple[str, str]:
+    """A segment that is just "in Eastport" (or "in Eastport, OR") names the city."""
+    for segment in segments:
+        match = _IN_CITY.match(segment.text.strip())
+        if match and (not match.group(2) or match.group(2) in US_STATES):
+            segment.text = ""
+            return match.group(1), match.group(2) or ""
+    return "", ""
 
 
 def _looks_like_place(text: str) -> bool:
@@ -428,8 +507,17 @@ def _extract_name(segments: list[_Segment]) -> str:
 
 def extract_fields(text: str) -> ResourceFields:
     """The resource details found in `text` (already redacted). Fields not found are left empty."""
-    text = _LEADING_FILLER.sub("", _PLACEHOLDER.sub(" ", text or "").strip())
-    segments = [_Segment(part) for part in _SEGMENT_SPLIT.split(text) if part.strip()]
+    text = _LEADING_FILLER.sub("", (text or "").strip())
+    segments = []
+    for index, part in enumerate(p for p in _SEGMENT_SPLIT.split(text) if p.strip()):
+        if _PLACEHOLDER.search(part):
+            # A segment the redactor took something out of is about the patient ("pt [name removed] DOB ..."):
+            # keep only the first segment (it usually starts with the resource's name), without the cue words.
+            if index > 0:
+                continue
+            part = _PLACEHOLDER_WITH_CUE.sub(" ", part)
+        segments.append(_Segment(part))
+    text = _PLACEHOLDER.sub(" ", text)
     result = ResourceFields()
 
     result.email = _take(_EMAIL, segments)
@@ -442,6 +530,9 @@ def extract_fields(text: str) -> ResourceFields:
     result.hours = _extract_hours(segments)
     result.address, result.city, result.state, result.postal_code = _extract_address(segments)
     result.languages = _extract_languages(segments)
+    if not result.city:
+        result.city, state = _take_city_cue(segments)
+        result.state = result.state or state
 
     result.name = _extract_name(segments)
     eligibility_parts = []

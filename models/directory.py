@@ -5,7 +5,14 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Resource", "ResourceCategory"]
+__all__ = [
+    "Resource",
+    "ResourceCategory",
+    "ResourceLogEntry",
+    "ResourceSteward",
+    "WatchedChannel",
+    "WatchedMessage",
+]
 
 
 class Resource(SQLModel, table=True):
@@ -13,9 +20,17 @@ class Resource(SQLModel, table=True):
 
     __table_args__ = (
         # Import upserts on (name, organization, city); normalized forms keep case and punctuation out of it.
-        UniqueConstraint("team_id", "normalized_name", "normalized_organization", "normalized_city",
-                         name="uq_resource_identity"),
+        UniqueConstraint(
+            "team_id",
+            "normalized_name",
+            "normalized_organization",
+            "normalized_city",
+            name="uq_resource_identity",
+        ),
         Index("ix_resource_team_retired", "team_id", "retired_at"),
+        # Duplicate detection looks candidates up by phone digits and website.
+        Index("ix_resource_team_phone_key", "team_id", "phone_key"),
+        Index("ix_resource_team_website_key", "team_id", "website_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -28,8 +43,10 @@ class Resource(SQLModel, table=True):
     # Need category ids from bot/data/needs.json, ";"-joined in display order; ResourceCategory is the queryable copy.
     categories: str = Field(default="", max_length=500)
     phone: str = Field(default="", max_length=40)
+    phone_key: str = Field(default="", max_length=10)  # last ten digits of phone, for duplicate detection
     email: str = Field(default="", max_length=200)
     website: str = Field(default="", max_length=300)
+    website_key: str = Field(default="", max_length=300)  # website without scheme, www. and trailing slash
     address: str = Field(default="", max_length=300)
     city: str = Field(default="", max_length=100)
     normalized_city: str = Field(default="", max_length=100)
@@ -38,7 +55,9 @@ class Resource(SQLModel, table=True):
     hours: str = Field(default="", max_length=300)
     languages: str = Field(default="", max_length=300)  # ";"-joined language names
     eligibility: str = Field(default="", max_length=1000)
-    populations: str = Field(default="", max_length=300)  # ";"-joined: seniors, veterans, youth, families, ...
+    populations: str = Field(
+        default="", max_length=300
+    )  # ";"-joined: seniors, veterans, youth, families, ...
     mention_count: int = Field(default=1)
     helped_count: int = Field(default=0)
     outdated_count: int = Field(default=0)
@@ -60,3 +79,63 @@ class ResourceCategory(SQLModel, table=True):
     resource_id: int = Field(foreign_key="resource.id", primary_key=True, ondelete="CASCADE")
     category: str = Field(primary_key=True, max_length=40)
     team_id: str = Field(max_length=32)
+
+
+class ResourceLogEntry(SQLModel, table=True):
+    """One time someone logged a resource (new or merged into a known one): what Undo reverses.
+
+    `filled_fields` names the fields the log filled in (they were empty before), so undoing a merge empties them
+    again and takes the mention back. Only field names are kept, never values.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    resource_id: int = Field(foreign_key="resource.id", index=True, ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    created_resource: bool = False
+    filled_fields: str = Field(default="", max_length=300)  # ";"-joined field names
+    source: str = Field(default="slack", max_length=20)
+    logged_at: datetime
+    undone_at: datetime | None = None
+
+
+class ResourceSteward(SQLModel, table=True):
+    """Someone trusted to edit others' entries, verify and retire resources (besides the configured admins)."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_resource_steward"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    user_id: str = Field(max_length=32)
+    added_by: str = Field(max_length=32)
+    added_at: datetime
+
+
+class WatchedChannel(SQLModel, table=True):
+    """A channel that opted in with `/resource watch on`: its messages count mentions and suggest new resources."""
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_watched_channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    channel_id: str = Field(max_length=32)
+    enabled_by: str = Field(max_length=32)
+    enabled_at: datetime
+
+
+class WatchedMessage(SQLModel, table=True):
+    """A message in a watched channel the bot acted on. UNIQUE per message, so each message counts one mention or
+    gets one suggestion at most, even with redelivered events or several replicas. Holds no message text."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_watched_message"),
+        Index("ix_watched_message_channel_outcome", "team_id", "channel_id", "outcome", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    channel_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    outcome: str = Field(max_length=20)  # mention | suggested
+    resource_id: int | None = Field(default=None, foreign_key="resource.id", ondelete="SET NULL")
+    at: datetime

@@ -121,3 +121,9 @@ def test_comparison_keys():
     assert normalize("  St. Mary's  Food-Bank & Café ") == "st marys food bank and cafe"
     assert phone_digits("+1 (503) 555-0142") == phone_digits("503.555.0142") == "5035550142"
     assert website_key("HTTPS://www.Example.org/") == website_key("example.org") == "example.org"
+
+
+def test_a_city_named_with_in():
+    found = extract_fields("Eastside Food Pantry, in Eastport OR")
+    assert (found.city, found.state) == ("Eastport", "OR")
+    assert extract_fields("Eastside Food Pantry, in the back of the church").city == ""

@@ -39,6 +39,32 @@ def upgrade() -> None:
     sa.UniqueConstraint('team_id', 'channel_id', 'message_ts', name='uq_celebration_prompt')
     )
     op.create_index(op.f('ix_celebrationprompt_team_id'), 'celebrationprompt', ['team_id'], unique=False)
+    op.create_table('conference_series',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('owner_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('rrule', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('start_local', sa.DateTime(), nullable=False),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('video_link', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('facilitator_user_ids', sa.JSON(), nullable=False),
+    sa.Column('agenda_call_minutes', sa.Integer(), nullable=True),
+    sa.Column('day_before_minutes', sa.Integer(), nullable=True),
+    sa.Column('start_notice', sa.Boolean(), nullable=False),
+    sa.Column('followup_minutes', sa.Integer(), nullable=True),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('materialized_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('cancelled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_conference_series_materialize', 'conference_series', ['cancelled_at', 'materialized_until'], unique=False)
+    op.create_index('ix_conference_series_team_active', 'conference_series', ['team_id', 'cancelled_at'], unique=False)
+    op.create_index(op.f('ix_conference_series_team_id'), 'conference_series', ['team_id'], unique=False)
     op.create_table('digest_subscription',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -127,8 +153,10 @@ def upgrade() -> None:
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('categories', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('phone_key', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('website', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('website_key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('city', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('normalized_city', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -153,7 +181,19 @@ def upgrade() -> None:
     sa.UniqueConstraint('team_id', 'normalized_name', 'normalized_organization', 'normalized_city', name='uq_resource_identity')
     )
     op.create_index(op.f('ix_resource_team_id'), 'resource', ['team_id'], unique=False)
+    op.create_index('ix_resource_team_phone_key', 'resource', ['team_id', 'phone_key'], unique=False)
     op.create_index('ix_resource_team_retired', 'resource', ['team_id', 'retired_at'], unique=False)
+    op.create_index('ix_resource_team_website_key', 'resource', ['team_id', 'website_key'], unique=False)
+    op.create_table('resourcesteward',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('added_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('added_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'user_id', name='uq_resource_steward')
+    )
+    op.create_index(op.f('ix_resourcesteward_team_id'), 'resourcesteward', ['team_id'], unique=False)
     op.create_table('success',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -182,6 +222,16 @@ def upgrade() -> None:
     sa.UniqueConstraint('team_id', 'need_key', name='uq_unmetneed_team_key')
     )
     op.create_index(op.f('ix_unmetneed_team_id'), 'unmetneed', ['team_id'], unique=False)
+    op.create_table('watchedchannel',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('enabled_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('enabled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'channel_id', name='uq_watched_channel')
+    )
+    op.create_index(op.f('ix_watchedchannel_team_id'), 'watchedchannel', ['team_id'], unique=False)
     op.create_table('agreement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('partner_id', sa.Integer(), nullable=False),
@@ -198,6 +248,38 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_agreement_partner_id'), 'agreement', ['partner_id'], unique=False)
     op.create_index(op.f('ix_agreement_team_id'), 'agreement', ['team_id'], unique=False)
+    op.create_table('conference_occurrence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('series_id', sa.Integer(), nullable=False),
+    sa.Column('original_local', sa.DateTime(), nullable=False),
+    sa.Column('start_local', sa.DateTime(), nullable=False),
+    sa.Column('start_utc', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('facilitator_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("status IN ('scheduled', 'skipped', 'cancelled')", name='ck_conference_occurrence_status'),
+    sa.ForeignKeyConstraint(['series_id'], ['conference_series.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('series_id', 'original_local', name='uq_conference_occurrence')
+    )
+    op.create_index('ix_conference_occurrence_series_start', 'conference_occurrence', ['series_id', 'start_utc'], unique=False)
+    op.create_index('ix_conference_occurrence_team_start', 'conference_occurrence', ['team_id', 'start_utc'], unique=False)
+    op.create_table('conference_override',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('series_id', sa.Integer(), nullable=False),
+    sa.Column('original_local', sa.DateTime(), nullable=False),
+    sa.Column('new_start_local', sa.DateTime(), nullable=True),
+    sa.Column('changed_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('changed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['series_id'], ['conference_series.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('series_id', 'original_local', name='uq_conference_override')
+    )
+    op.create_index(op.f('ix_conference_override_series_id'), 'conference_override', ['series_id'], unique=False)
+    op.create_index(op.f('ix_conference_override_team_id'), 'conference_override', ['team_id'], unique=False)
     op.create_table('partnerchannel',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('partner_id', sa.Integer(), nullable=False),
@@ -254,6 +336,21 @@ def upgrade() -> None:
     )
     op.create_index('ix_resourcefeedback_resource', 'resourcefeedback', ['team_id', 'resource_id', 'kind'], unique=False)
     op.create_index(op.f('ix_resourcefeedback_team_id'), 'resourcefeedback', ['team_id'], unique=False)
+    op.create_table('resourcelogentry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('resource_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('created_resource', sa.Boolean(), nullable=False),
+    sa.Column('filled_fields', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('logged_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('undone_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['resource_id'], ['resource.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_resourcelogentry_resource_id'), 'resourcelogentry', ['resource_id'], unique=False)
+    op.create_index(op.f('ix_resourcelogentry_team_id'), 'resourcelogentry', ['team_id'], unique=False)
     op.create_table('successpartner',
     sa.Column('success_id', sa.Integer(), nullable=False),
     sa.Column('partner_id', sa.Integer(), nullable=False),
@@ -272,14 +369,66 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('success_id', 'user_id')
     )
     op.create_index(op.f('ix_successperson_team_id'), 'successperson', ['team_id'], unique=False)
+    op.create_table('watchedmessage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('resource_id', sa.Integer(), nullable=True),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['resource_id'], ['resource.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'channel_id', 'message_ts', name='uq_watched_message')
+    )
+    op.create_index('ix_watched_message_channel_outcome', 'watchedmessage', ['team_id', 'channel_id', 'outcome', 'at'], unique=False)
+    op.create_index(op.f('ix_watchedmessage_team_id'), 'watchedmessage', ['team_id'], unique=False)
+    op.create_table('conference_agenda_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('occurrence_id', sa.Integer(), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('added_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('added_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['occurrence_id'], ['conference_occurrence.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_conference_agenda_item_occurrence_id'), 'conference_agenda_item', ['occurrence_id'], unique=False)
+    op.create_index(op.f('ix_conference_agenda_item_team_id'), 'conference_agenda_item', ['team_id'], unique=False)
+    op.create_table('conference_rsvp',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('occurrence_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('response', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("response IN ('going', 'not_going')", name='ck_conference_rsvp_response'),
+    sa.ForeignKeyConstraint(['occurrence_id'], ['conference_occurrence.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('occurrence_id', 'user_id', name='uq_conference_rsvp')
+    )
+    op.create_index(op.f('ix_conference_rsvp_occurrence_id'), 'conference_rsvp', ['occurrence_id'], unique=False)
+    op.create_index(op.f('ix_conference_rsvp_team_id'), 'conference_rsvp', ['team_id'], unique=False)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_conference_rsvp_team_id'), table_name='conference_rsvp')
+    op.drop_index(op.f('ix_conference_rsvp_occurrence_id'), table_name='conference_rsvp')
+    op.drop_table('conference_rsvp')
+    op.drop_index(op.f('ix_conference_agenda_item_team_id'), table_name='conference_agenda_item')
+    op.drop_index(op.f('ix_conference_agenda_item_occurrence_id'), table_name='conference_agenda_item')
+    op.drop_table('conference_agenda_item')
+    op.drop_index(op.f('ix_watchedmessage_team_id'), table_name='watchedmessage')
+    op.drop_index('ix_watched_message_channel_outcome', table_name='watchedmessage')
+    op.drop_table('watchedmessage')
     op.drop_index(op.f('ix_successperson_team_id'), table_name='successperson')
     op.drop_table('successperson')
     op.drop_index('ix_success_partner_team_partner', table_name='successpartner')
     op.drop_table('successpartner')
+    op.drop_index(op.f('ix_resourcelogentry_team_id'), table_name='resourcelogentry')
+    op.drop_index(op.f('ix_resourcelogentry_resource_id'), table_name='resourcelogentry')
+    op.drop_table('resourcelogentry')
     op.drop_index(op.f('ix_resourcefeedback_team_id'), table_name='resourcefeedback')
     op.drop_index('ix_resourcefeedback_resource', table_name='resourcefeedback')
     op.drop_table('resourcefeedback')
@@ -295,16 +444,28 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_partnerchannel_partner_id'), table_name='partnerchannel')
     op.drop_index('ix_partner_channel_team_channel', table_name='partnerchannel')
     op.drop_table('partnerchannel')
+    op.drop_index(op.f('ix_conference_override_team_id'), table_name='conference_override')
+    op.drop_index(op.f('ix_conference_override_series_id'), table_name='conference_override')
+    op.drop_table('conference_override')
+    op.drop_index('ix_conference_occurrence_team_start', table_name='conference_occurrence')
+    op.drop_index('ix_conference_occurrence_series_start', table_name='conference_occurrence')
+    op.drop_table('conference_occurrence')
     op.drop_index(op.f('ix_agreement_team_id'), table_name='agreement')
     op.drop_index(op.f('ix_agreement_partner_id'), table_name='agreement')
     op.drop_table('agreement')
+    op.drop_index(op.f('ix_watchedchannel_team_id'), table_name='watchedchannel')
+    op.drop_table('watchedchannel')
     op.drop_index(op.f('ix_unmetneed_team_id'), table_name='unmetneed')
     op.drop_table('unmetneed')
     op.drop_index(op.f('ix_success_team_id'), table_name='success')
     op.drop_index('ix_success_team_celebrated', table_name='success')
     op.drop_index('ix_success_team_author_celebrated', table_name='success')
     op.drop_table('success')
+    op.drop_index(op.f('ix_resourcesteward_team_id'), table_name='resourcesteward')
+    op.drop_table('resourcesteward')
+    op.drop_index('ix_resource_team_website_key', table_name='resource')
     op.drop_index('ix_resource_team_retired', table_name='resource')
+    op.drop_index('ix_resource_team_phone_key', table_name='resource')
     op.drop_index(op.f('ix_resource_team_id'), table_name='resource')
     op.drop_table('resource')
     op.drop_index(op.f('ix_questionlog_team_id'), table_name='questionlog')
@@ -318,6 +479,10 @@ def downgrade() -> None:
     op.drop_table('outbox')
     op.drop_index(op.f('ix_digest_subscription_team_id'), table_name='digest_subscription')
     op.drop_table('digest_subscription')
+    op.drop_index(op.f('ix_conference_series_team_id'), table_name='conference_series')
+    op.drop_index('ix_conference_series_team_active', table_name='conference_series')
+    op.drop_index('ix_conference_series_materialize', table_name='conference_series')
+    op.drop_table('conference_series')
     op.drop_index(op.f('ix_celebrationprompt_team_id'), table_name='celebrationprompt')
     op.drop_table('celebrationprompt')
     op.drop_index(op.f('ix_auditentry_at'), table_name='auditentry')

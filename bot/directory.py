@@ -1,0 +1,951 @@
+"""The resource directory: every way of logging a resource ends in `log_resource`.
+
+Privacy rule: whatever a person typed goes through bot.privacy.redact before anything else looks at it; only the
+redacted, extracted public details of the resource are stored. The raw text is never persisted or logged.
+
+Duplicates merge instead of piling up: same normalized name / organization / city, or a fuzzy name match
+(rapidfuzz) confirmed by the same phone, website or city. A merge counts a mention and fills empty fields;
+it never overwrites a saved value silently (the reply lists what differed and was kept).
+
+Anyone adds. Editing someone else's entry, verifying, retiring and restoring are for stewards and the configured
+admins (settings.admin_user_ids). Every change is recorded with bot.audit.record (field names only).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, func, literal, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot import audit, hsds, vocabulary
+from bot.clock import utcnow
+from bot.extract import (
+    LIST_FIELDS,
+    TEXT_FIELDS,
+    ResourceFields,
+    extract_fields,
+    looks_like_resource,
+    normalize,
+    phone_digits,
+    website_key,
+)
+from bot.privacy import Redaction, redact
+from models.directory import (
+    Resource,
+    ResourceCategory,
+    ResourceLogEntry,
+    ResourceSteward,
+    WatchedChannel,
+    WatchedMessage,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 4000
+FUZZY_NAME_THRESHOLD = 85  # rapidfuzz token_sort_ratio on normalized names, 0-100
+SUGGESTIONS_PER_CHANNEL_PER_HOUR = 3
+MIN_WATCHED_NAME_LENGTH = 6  # a known name must be at least this long to count as mentioned in chat
+DEMO_CSV = Path(__file__).parent / "data" / "demo_directory.csv"
+ENTITY = "resource"
+
+USAGE = (
+    "Tell me about a community resource and I'll add it to the shared directory, for example:\n"
+    "`/resource add Eastside Food Pantry, groceries Tue/Thu 2-6pm, 555-0142, 12 Main St Eastport, Spanish spoken`\n"
+    "Or type `/resource` alone to fill in a form. Patient details are removed before anything is saved."
+)
+TOO_LONG = (
+    f"That's more than {MAX_TEXT_LENGTH:,} characters, so I didn't save anything. "
+    "Please send just the resource's name and public details."
+)
+NO_NAME = (
+    "I couldn't tell the resource's name, so I didn't save anything. Start with the name, for example "
+    "`/resource add Eastside Food Pantry, 555-0142`, or use the form (`/resource`)."
+)
+
+
+# --- results ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LogResult:
+    """What happened to one log attempt. `status`: created | merged | empty | too_long | no_name | invalid |
+    retired (matches a retired resource)."""
+
+    status: str
+    resource: Resource | None = None
+    log_entry_id: int | None = None
+    privacy_note: str = ""  # "Removed for privacy: 1 name" or ""
+    filled: list[str] = field(default_factory=list)  # fields a merge filled in
+    kept: list[str] = field(default_factory=list)  # fields whose new value differed; the saved one was kept
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def saved(self) -> bool:
+        return self.status in ("created", "merged")
+
+    @property
+    def message(self) -> str:
+        """The explanation for a log that saved nothing."""
+        if self.status == "empty":
+            return USAGE
+        if self.status == "too_long":
+            return TOO_LONG
+        if self.status == "no_name":
+            return NO_NAME
+        if self.status == "retired":
+            return "That resource was retired from the directory. A steward can bring it back with `/resource restore`."
+        if self.status == "invalid":
+            return "I couldn't save that: " + "; ".join(self.errors) + ". Nothing was saved."
+        return ""
+
+
+@dataclass
+class ChangeResult:
+    """Outcome of an edit, verify, retire, restore or undo. `status`: ok | unchanged | forbidden | not_found |
+    invalid | conflict | already."""
+
+    status: str
+    resource: Resource | None = None
+    changed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    privacy_note: str = ""
+    verification_cleared: bool = False
+    note: str = ""
+
+
+@dataclass
+class WatchOutcome:
+    """What a message in a watched channel led to: a counted mention, or a suggestion to log a new resource."""
+
+    kind: str  # mention | suggest
+    resource: Resource | None = None
+    prefill: str = ""  # redacted text to prefill the modal (suggestions only)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def fields_of(resource: Resource) -> ResourceFields:
+    """The public details of a stored resource."""
+    return ResourceFields(
+        **{name: getattr(resource, name) or "" for name in TEXT_FIELDS},
+        categories=hsds.split_list(resource.categories),
+        languages=hsds.split_list(resource.languages),
+        populations=hsds.split_list(resource.populations),
+    )
+
+
+def _combine_summary(removed: dict[str, int]) -> str:
+    return Redaction("", dict(removed)).summary() if removed else ""
+
+
+def redact_fields(fields: ResourceFields) -> tuple[ResourceFields, dict[str, int]]:
+    """Every typed value through the privacy filter; returns the clean copy and what was removed, by kind."""
+    clean = fields.copy()
+    removed: dict[str, int] = {}
+
+    def scrub(value: str) -> str:
+        if not value:
+            return value
+        result = redact(value)
+        for kind, count in result.removed.items():
+            removed[kind] = removed.get(kind, 0) + count
+        return result.text.strip()
+
+    for name in TEXT_FIELDS:
+        setattr(clean, name, scrub(getattr(clean, name)))
+    for name in LIST_FIELDS:
+        setattr(clean, name, [v for v in (scrub(item) for item in getattr(clean, name)) if v])
+    return clean, removed
+
+
+def _apply(resource: Resource, fields: ResourceFields) -> None:
+    """Copies fields onto the row and refreshes the derived comparison columns."""
+    for name in TEXT_FIELDS:
+        setattr(resource, name, getattr(fields, name))
+    resource.categories = ";".join(fields.categories)
+    resource.languages = ";".join(fields.languages)
+    resource.populations = ";".join(fields.populations)
+    _refresh_keys(resource)
+
+
+def _refresh_keys(resource: Resource) -> None:
+    resource.normalized_name = normalize(resource.name)[:200]
+    resource.normalized_organization = normalize(resource.organization)[:200]
+    resource.normalized_city = normalize(resource.city)[:100]
+    resource.phone_key = phone_digits(resource.phone)
+    resource.website_key = website_key(resource.website)[:300]
+
+
+def _sync_categories(session: Session, resource: Resource) -> None:
+    session.exec(delete(ResourceCategory).where(ResourceCategory.resource_id == resource.id))
+    for category in hsds.split_list(resource.categories):
+        session.add(ResourceCategory(resource_id=resource.id, category=category, team_id=resource.team_id))
+
+
+def is_steward(session: Session, team_id: str, user_id: str, settings) -> bool:
+    if user_id in getattr(settings, "admin_user_ids", frozenset()):
+        return True
+    return (
+        session.exec(
+            select(ResourceSteward.id).where(
+                ResourceSteward.team_id == team_id, ResourceSteward.user_id == user_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def can_edit(session: Session, resource: Resource, user_id: str, settings) -> bool:
+    return resource.created_by == user_id or is_steward(session, resource.team_id, user_id, settings)
+
+
+# --- finding duplicates -------------------------------------------------------------------------------------
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and a == b
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100 for two normalized names; word order and spacing ("East Side" / "Eastside") do not matter."""
+    return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
+
+
+def find_duplicate(session: Session, team_id: str, fields: ResourceFields) -> Resource | None:
+    """The resource `fields` describes if it is already known (retired ones included), else None."""
+    name_key = normalize(fields.name)
+    if not name_key:
+        return None
+    org_key, city_key = normalize(fields.organization), normalize(fields.city)
+    phone_key, site_key = phone_digits(fields.phone), website_key(fields.website)
+
+    evidence = [Resource.normalized_name == name_key]
+    if phone_key:
+        evidence.append(Resource.phone_key == phone_key)
+    if site_key:
+        evidence.append(Resource.website_key == site_key)
+    if city_key:
+        evidence.append(Resource.normalized_city == city_key)
+    candidates = session.exec(
+        select(Resource).where(Resource.team_id == team_id, or_(*evidence)).limit(2000)
+    ).all()
+
+    best: tuple[float, Resource] | None = None
+    for candidate in candidates:
+        if (candidate.normalized_name, candidate.normalized_organization, candidate.normalized_city) == (
+            name_key,
+            org_key,
+            city_key,
+        ):
+            return candidate  # the same identity: must merge (it is also the unique key)
+        confirmed = (
+            _same(phone_key, candidate.phone_key)
+            or _same(site_key, candidate.website_key)
+            or _same(city_key, candidate.normalized_city)
+        )
+        exact_without_conflict = (
+            candidate.normalized_name == name_key
+            and not (city_key and candidate.normalized_city and city_key != candidate.normalized_city)
+            and not (phone_key and candidate.phone_key and phone_key != candidate.phone_key)
+        )
+        score = name_similarity(name_key, candidate.normalized_name)
+        if (confirmed and score >= FUZZY_NAME_THRESHOLD) or exact_without_conflict:
+            rank = score + (1 if candidate.retired_at is None else 0)
+            if best is None or rank > best[0]:
+                best = (rank, candidate)
+    return best[1] if best else None
+
+
+# --- logging ------------------------------------------------------------------------------------------------
+
+
+def log_resource(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    text: str | None = None,
+    fields: ResourceFields | None = None,
+    source: str = "slack",
+) -> LogResult:
+    """Logs a resource from free text (extracted) or from form fields; merges it into a known one if it is."""
+    if fields is None:
+        text = text or ""
+        if not text.strip():
+            return LogResult("empty")
+        if len(text) > MAX_TEXT_LENGTH:
+            return LogResult("too_long")
+        redaction = redact(text)
+        found = extract_fields(redaction.text)
+        # Extraction works on redacted text already; scrubbing the fields again is cheap and catches nothing new,
+        # but keeps one code path for both inputs.
+        found, removed = redact_fields(found)
+        for kind, count in redaction.removed.items():
+            removed[kind] = removed.get(kind, 0) + count
+    else:
+        found, removed = redact_fields(fields)
+    privacy_note = _combine_summary(removed)
+    if not found.name:
+        return LogResult("no_name", privacy_note=privacy_note)
+    errors = hsds.validate_fields(found)
+    if errors:
+        return LogResult("invalid", privacy_note=privacy_note, errors=errors)
+
+    for _attempt in range(2):
+        existing = find_duplicate(session, team_id, found)
+        if existing is not None:
+            if existing.retired_at is not None:
+                return LogResult("retired", resource=existing, privacy_note=privacy_note)
+            return _merge(session, existing, found, user_id=user_id, source=source, privacy_note=privacy_note)
+        try:
+            # A savepoint: if another replica inserted the same resource a moment ago, merge into theirs instead.
+            with session.begin_nested():
+                return _create(
+                    session, team_id, found, user_id=user_id, source=source, privacy_note=privacy_note
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not save the resource after a concurrent insert")
+
+
+def _create(
+    session: Session, team_id: str, fields: ResourceFields, *, user_id: str, source: str, privacy_note: str
+) -> LogResult:
+    now = utcnow()
+    resource = Resource(
+        team_id=team_id,
+        name="",
+        normalized_name="",
+        source=source,
+        created_by=user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(resource, fields)
+    session.add(resource)
+    session.flush()
+    _sync_categories(session, resource)
+    entry = ResourceLogEntry(
+        team_id=team_id,
+        resource_id=resource.id,
+        user_id=user_id,
+        created_resource=True,
+        source=source,
+        logged_at=now,
+    )
+    session.add(entry)
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity=ENTITY,
+        entity_id=resource.id,
+        action="create",
+        fields=fields.filled(),
+    )
+    session.flush()
+    return LogResult("created", resource=resource, log_entry_id=entry.id, privacy_note=privacy_note)
+
+
+def _merge(
+    session: Session,
+    resource: Resource,
+    fields: ResourceFields,
+    *,
+    user_id: str,
+    source: str,
+    privacy_note: str,
+) -> LogResult:
+    saved = fields_of(resource)
+    filled, kept = [], []
+    for name in (*TEXT_FIELDS, *LIST_FIELDS):
+        if name == "name":
+            continue
+        new, old = getattr(fields, name), getattr(saved, name)
+        if not new:
+            continue
+        if not old:
+            filled.append(name)
+            setattr(saved, name, new)
+        elif _differs(name, old, new):
+            kept.append(name)
+    if "city" in filled and _identity_taken(session, resource, city=saved.city):
+        filled.remove("city")  # another entry already is "this name in that city"; leave both as they are
+        saved.city = ""
+    now = utcnow()
+    if filled:
+        _apply(resource, saved)
+        resource.updated_at = now
+    resource.mention_count = Resource.mention_count + 1  # in SQL, so concurrent mentions all count
+    session.add(resource)
+    session.flush()
+    session.refresh(resource)
+    if "categories" in filled:
+        _sync_categories(session, resource)
+    entry = ResourceLogEntry(
+        team_id=resource.team_id,
+        resource_id=resource.id,
+        user_id=user_id,
+        filled_fields=";".join(filled),
+        source=source,
+        logged_at=now,
+    )
+    session.add(entry)
+    audit.record(
+        session,
+        team_id=resource.team_id,
+        actor_user_id=user_id,
+        entity=ENTITY,
+        entity_id=resource.id,
+        action="mention",
+        fields=["mention_count", *filled],
+    )
+    session.flush()
+    return LogResult(
+        "merged",
+        resource=resource,
+        log_entry_id=entry.id,
+        privacy_note=privacy_note,
+        filled=filled,
+        kept=kept,
+    )
+
+
+def _differs(name: str, old, new) -> bool:
+    if name in LIST_FIELDS:
+        return not set(new) <= set(old)
+    if name == "phone":
+        return phone_digits(old) != phone_digits(new)
+    if name == "website":
+        return website_key(old) != website_key(new)
+    return normalize(old) != normalize(new)
+
+
+def _identity_taken(
+    session: Session,
+    resource: Resource,
+    *,
+    name: str | None = None,
+    organization: str | None = None,
+    city: str | None = None,
+) -> bool:
+    key = (
+        normalize(resource.name if name is None else name),
+        normalize(resource.organization if organization is None else organization),
+        normalize(resource.city if city is None else city),
+    )
+    other = session.exec(
+        select(Resource.id).where(
+            Resource.team_id == resource.team_id,
+            Resource.normalized_name == key[0],
+            Resource.normalized_organization == key[1],
+            Resource.normalized_city == key[2],
+            Resource.id != resource.id,
+        )
+    ).first()
+    return other is not None
+
+
+# --- undo, edit, verify, retire -----------------------------------------------------------------------------
+
+
+def undo_log(session: Session, *, team_id: str, user_id: str, log_entry_id: int, settings) -> ChangeResult:
+    """Takes back one log: deletes a resource it created (if nobody else logged it since) or reverses a merge."""
+    entry = session.get(ResourceLogEntry, log_entry_id)
+    if entry is None or entry.team_id != team_id:
+        return ChangeResult("not_found")
+    resource = session.get(Resource, entry.resource_id)
+    if resource is None:
+        return ChangeResult("not_found")
+    if entry.user_id != user_id and not is_steward(session, team_id, user_id, settings):
+        return ChangeResult("forbidden", resource=resource)
+    if entry.undone_at is not None:
+        return ChangeResult("already", resource=resource)
+    entry.undone_at = utcnow()
+    session.add(entry)
+    others = session.exec(
+        select(func.count(ResourceLogEntry.id)).where(
+            ResourceLogEntry.resource_id == resource.id,
+            ResourceLogEntry.id != entry.id,
+            ResourceLogEntry.undone_at.is_(None),
+        )
+    ).one()
+    if entry.created_resource and others == 0:
+        audit.record(
+            session,
+            team_id=team_id,
+            actor_user_id=user_id,
+            entity=ENTITY,
+            entity_id=resource.id,
+            action="delete",
+            fields=["resource"],
+        )
+        session.exec(delete(ResourceCategory).where(ResourceCategory.resource_id == resource.id))
+        session.exec(delete(ResourceLogEntry).where(ResourceLogEntry.resource_id == resource.id))
+        session.delete(resource)
+        session.flush()
+        return ChangeResult("ok", resource=resource, changed=["resource"], note="deleted")
+    cleared = [name for name in hsds.split_list(entry.filled_fields)]
+    if cleared:
+        current = fields_of(resource)
+        for name in cleared:
+            setattr(current, name, [] if name in LIST_FIELDS else "")
+        _apply(resource, current)
+        resource.updated_at = utcnow()
+    resource.mention_count = Resource.mention_count - 1
+    session.add(resource)
+    session.flush()
+    session.refresh(resource)
+    if "categories" in cleared:
+        _sync_categories(session, resource)
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity=ENTITY,
+        entity_id=resource.id,
+        action="undo",
+        fields=["mention_count", *cleared],
+    )
+    return ChangeResult("ok", resource=resource, changed=["mention_count", *cleared], note="mention_removed")
+
+
+def edit_resource(
+    session: Session, *, team_id: str, user_id: str, resource_id: int, fields: ResourceFields, settings
+) -> ChangeResult:
+    """Saves the form's values. The entry's author, stewards and admins may edit; an edit by a non-steward
+    clears a verification (the details are no longer what was verified)."""
+    resource = session.get(Resource, resource_id)
+    if resource is None or resource.team_id != team_id:
+        return ChangeResult("not_found")
+    steward = is_steward(session, team_id, user_id, settings)
+    if resource.created_by != user_id and not steward:
+        return ChangeResult("forbidden", resource=resource)
+    clean, removed = redact_fields(fields)
+    privacy_note = _combine_summary(removed)
+    errors = hsds.validate_fields(clean)
+    if errors:
+        return ChangeResult("invalid", resource=resource, errors=errors, privacy_note=privacy_note)
+    before = fields_of(resource)
+    changed = [name for name in (*TEXT_FIELDS, *LIST_FIELDS) if getattr(before, name) != getattr(clean, name)]
+    if not changed:
+        return ChangeResult("unchanged", resource=resource, privacy_note=privacy_note)
+    if _identity_taken(session, resource, name=clean.name, organization=clean.organization, city=clean.city):
+        return ChangeResult(
+            "conflict",
+            resource=resource,
+            errors=["another resource already has this name, organization and city"],
+            privacy_note=privacy_note,
+        )
+    _apply(resource, clean)
+    resource.updated_at = utcnow()
+    cleared = False
+    if resource.verified_at is not None and not steward:
+        resource.verified_at = None
+        resource.verified_by = None
+        cleared = True
+    session.add(resource)
+    session.flush()
+    if "categories" in changed:
+        _sync_categories(session, resource)
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity=ENTITY,
+        entity_id=resource.id,
+        action="edit",
+        fields=changed + (["verified_at"] if cleared else []),
+    )
+    return ChangeResult(
+        "ok", resource=resource, changed=changed, privacy_note=privacy_note, verification_cleared=cleared
+    )
+
+
+def _steward_change(
+    session: Session, resource: Resource | None, team_id: str, user_id: str, settings
+) -> ChangeResult | None:
+    if resource is None or resource.team_id != team_id:
+        return ChangeResult("not_found")
+    if not is_steward(session, team_id, user_id, settings):
+        return ChangeResult("forbidden", resource=resource)
+    return None
+
+
+def verify_resource(
+    session: Session, *, team_id: str, user_id: str, resource: Resource | None, settings
+) -> ChangeResult:
+    """Records that a steward checked the details (who and when)."""
+    refused = _steward_change(session, resource, team_id, user_id, settings)
+    if refused:
+        return refused
+    resource.verified_by = user_id
+    resource.verified_at = utcnow()
+    session.add(resource)
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity=ENTITY,
+        entity_id=resource.id,
+        action="verify",
+        fields=["verified_by", "verified_at"],
+    )
+    session.flush()
+    return ChangeResult("ok", resource=resource, changed=["verified_by", "verified_at"])
+
+
+def retire_resource(
+    session: Session, *, team_id: str, user_id: str, resource: Resource | None, settings
+) -> ChangeResult:
+    """Takes a closed or wrong resource out of lists and answers; the row stays for the record."""
+    refused = _steward_change(session, resource, team_id, user_id, settings)
+    if refused:
+        return refused
+    if resource.retired_at is not None:
+        return ChangeResult("already", resource=resource)
+    resource.retired_by = user_id
+    resource.retired_at = utcnow()
+    session.add(resource)
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity=ENTITY,
+        entity_id=resource.id,
+        action="retire",
+        fields=["retired_by", "retired_at"],
+    )
+    session.flush()
+    return ChangeResult("ok", resource=resource, changed=["retired_at"])
+
+
+def restore_resource(
+    session: Session, *, team_id: str, user_id: str, resource: Resource | None, settings
+) -> ChangeResult:
+    refused = _steward_change(session, resource, team_id, user_id, settings)
+    if refused:
+        return refused
+    if resource.retired_at is None:
+        return ChangeResult("already", resource=resource)
+    resource.retired_by = None
+    resource.retired_at = None
+    session.add(resource)
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity=ENTITY,
+        entity_id=resource.id,
+        action="restore",
+        fields=["retired_by", "retired_at"],
+    )
+    session.flush()
+    return ChangeResult("ok", resource=resource, changed=["retired_at"])
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    resource: Resource | None
+    suggestions: list[str] = field(default_factory=list)  # close names when nothing matched well enough
+
+
+def find_resource(session: Session, team_id: str, name: str, *, include_retired: bool = False) -> Found:
+    """The resource a person means by `name`: exact normalized name first, then the best fuzzy match."""
+    key = normalize(name)
+    if not key:
+        return Found(None)
+    query = select(Resource).where(Resource.team_id == team_id)
+    if not include_retired:
+        query = query.where(Resource.retired_at.is_(None))
+    exact = session.exec(
+        query.where(Resource.normalized_name == key).order_by(Resource.mention_count.desc())
+    ).first()
+    if exact is not None:
+        return Found(exact)
+    columns = select(Resource.id, Resource.normalized_name, Resource.name).where(Resource.team_id == team_id)
+    if not include_retired:
+        columns = columns.where(Resource.retired_at.is_(None))
+    rows = session.exec(columns).all()
+    choices = {row[0]: row[1] for row in rows}
+    names = {row[0]: row[2] for row in rows}
+    matches = process.extract(key, choices, scorer=fuzz.WRatio, limit=3)
+    if matches and matches[0][1] >= 90 and (len(matches) == 1 or matches[0][1] - matches[1][1] >= 3):
+        return Found(session.get(Resource, matches[0][2]))
+    return Found(None, [names[m[2]] for m in matches if m[1] >= 60])
+
+
+def list_resources(
+    session: Session, team_id: str, *, category: str | None = None, limit: int = 20, offset: int = 0
+) -> tuple[list[Resource], int]:
+    """Active resources, most mentioned first; (page, total)."""
+    query = select(Resource).where(Resource.team_id == team_id, Resource.retired_at.is_(None))
+    if category:
+        query = query.join(ResourceCategory, ResourceCategory.resource_id == Resource.id).where(
+            ResourceCategory.team_id == team_id, ResourceCategory.category == category
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = session.exec(
+        query.order_by(Resource.mention_count.desc(), Resource.normalized_name).offset(offset).limit(limit)
+    ).all()
+    return list(page), total
+
+
+# --- stewards and watched channels --------------------------------------------------------------------------
+
+
+def add_steward(
+    session: Session, *, team_id: str, actor_user_id: str, user_id: str, settings
+) -> ChangeResult:
+    if actor_user_id not in settings.admin_user_ids:
+        return ChangeResult("forbidden")
+    if session.exec(
+        select(ResourceSteward).where(ResourceSteward.team_id == team_id, ResourceSteward.user_id == user_id)
+    ).first():
+        return ChangeResult("already")
+    session.add(ResourceSteward(team_id=team_id, user_id=user_id, added_by=actor_user_id, added_at=utcnow()))
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=actor_user_id,
+        entity="resource_steward",
+        entity_id=user_id,
+        action="add",
+        fields=["user_id"],
+    )
+    session.flush()
+    return ChangeResult("ok")
+
+
+def remove_steward(
+    session: Session, *, team_id: str, actor_user_id: str, user_id: str, settings
+) -> ChangeResult:
+    if actor_user_id not in settings.admin_user_ids:
+        return ChangeResult("forbidden")
+    removed = session.exec(
+        delete(ResourceSteward).where(ResourceSteward.team_id == team_id, ResourceSteward.user_id == user_id)
+    ).rowcount
+    if not removed:
+        return ChangeResult("not_found")
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=actor_user_id,
+        entity="resource_steward",
+        entity_id=user_id,
+        action="remove",
+        fields=["user_id"],
+    )
+    return ChangeResult("ok")
+
+
+def list_stewards(session: Session, team_id: str) -> list[str]:
+    return list(
+        session.exec(
+            select(ResourceSteward.user_id)
+            .where(ResourceSteward.team_id == team_id)
+            .order_by(ResourceSteward.added_at)
+        ).all()
+    )
+
+
+def set_watch(session: Session, *, team_id: str, channel_id: str, user_id: str, on: bool) -> bool:
+    """Turns watching a channel on or off; False when it already was that way."""
+    existing = session.exec(
+        select(WatchedChannel).where(
+            WatchedChannel.team_id == team_id, WatchedChannel.channel_id == channel_id
+        )
+    ).first()
+    if on == (existing is not None):
+        return False
+    if on:
+        try:
+            with session.begin_nested():
+                session.add(
+                    WatchedChannel(
+                        team_id=team_id, channel_id=channel_id, enabled_by=user_id, enabled_at=utcnow()
+                    )
+                )
+        except IntegrityError:
+            return False
+    else:
+        session.delete(existing)
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity="resource_watch",
+        entity_id=channel_id,
+        action="on" if on else "off",
+        fields=["channel_id"],
+    )
+    session.flush()
+    return True
+
+
+def is_watched(session: Session, team_id: str, channel_id: str) -> bool:
+    return (
+        session.exec(
+            select(WatchedChannel.id).where(
+                WatchedChannel.team_id == team_id, WatchedChannel.channel_id == channel_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def _claim_message(
+    session: Session, *, team_id: str, channel_id: str, message_ts: str, outcome: str, resource_id: int | None
+) -> bool:
+    try:
+        with session.begin_nested():
+            session.add(
+                WatchedMessage(
+                    team_id=team_id,
+                    channel_id=channel_id,
+                    message_ts=message_ts,
+                    outcome=outcome,
+                    resource_id=resource_id,
+                    at=utcnow(),
+                )
+            )
+        return True
+    except IntegrityError:
+        return False
+
+
+def known_resource_in(session: Session, team_id: str, text: str) -> Resource | None:
+    """The longest known resource name that appears, as whole words, in `text` (already redacted)."""
+    padded = f" {normalize(text)} "
+    if len(padded) < MIN_WATCHED_NAME_LENGTH + 2:
+        return None
+    pattern = literal("% ") + Resource.normalized_name + literal(" %")
+    return session.exec(
+        select(Resource)
+        .where(
+            Resource.team_id == team_id,
+            Resource.retired_at.is_(None),
+            func.length(Resource.normalized_name) >= MIN_WATCHED_NAME_LENGTH,
+            literal(padded).like(pattern),
+        )
+        .order_by(func.length(Resource.normalized_name).desc())
+        .limit(1)
+    ).first()
+
+
+def observe_watched_message(
+    session: Session, *, team_id: str, channel_id: str, message_ts: str, user_id: str, text: str
+) -> WatchOutcome | None:
+    """A person's message in a watched channel: count a mention of a known resource silently, or offer (once per
+    message, a few times an hour per channel) to log something that looks like a new resource."""
+    if not text or len(text) > MAX_TEXT_LENGTH:
+        return None
+    redacted = redact(text).text
+    known = known_resource_in(session, team_id, redacted)
+    if known is not None:
+        if not _claim_message(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            outcome="mention",
+            resource_id=known.id,
+        ):
+            return None
+        known.mention_count = Resource.mention_count + 1
+        session.add(known)
+        session.flush()
+        session.refresh(known)
+        audit.record(
+            session,
+            team_id=team_id,
+            actor_user_id=user_id,
+            entity=ENTITY,
+            entity_id=known.id,
+            action="mention",
+            fields=["mention_count"],
+        )
+        return WatchOutcome("mention", resource=known)
+    if not looks_like_resource(extract_fields(redacted)):
+        return None
+    since = utcnow() - timedelta(hours=1)
+    recent = session.exec(
+        select(func.count(WatchedMessage.id)).where(
+            WatchedMessage.team_id == team_id,
+            WatchedMessage.channel_id == channel_id,
+            WatchedMessage.outcome == "suggested",
+            WatchedMessage.at >= since,
+        )
+    ).one()
+    if recent >= SUGGESTIONS_PER_CHANNEL_PER_HOUR:
+        return None
+    if not _claim_message(
+        session,
+        team_id=team_id,
+        channel_id=channel_id,
+        message_ts=message_ts,
+        outcome="suggested",
+        resource_id=None,
+    ):
+        return None
+    return WatchOutcome("suggest", prefill=redacted)
+
+
+# --- demo data ----------------------------------------------------------------------------------------------
+
+
+def seed_demo(session: Session, team_id: str) -> int:
+    """Loads the small, clearly marked demo directory (source="demo") once; returns how many were added."""
+    already = session.exec(
+        select(func.count(Resource.id)).where(Resource.team_id == team_id, Resource.source == "demo")
+    ).one()
+    if already:
+        return 0
+    added = 0
+    with DEMO_CSV.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            parsed = hsds.parse_csv_row(row)
+            if parsed.fields is None:
+                raise ValueError(f"demo directory row is invalid: {parsed.errors}")
+            now = utcnow()
+            resource = Resource(
+                team_id=team_id,
+                name="",
+                normalized_name="",
+                source="demo",
+                created_by="",
+                created_at=now,
+                updated_at=now,
+            )
+            _apply(resource, parsed.fields)
+            session.add(resource)
+            session.flush()
+            _sync_categories(session, resource)
+            added += 1
+    audit.record(
+        session,
+        team_id=team_id,
+        actor_user_id="partnerbot",
+        entity=ENTITY,
+        entity_id="demo",
+        action="seed_demo",
+        fields=["resource"],
+    )
+    session.flush()
+    return added
+
+
+def category_label(category_id: str) -> str:
+    category = vocabulary.get(category_id)
+    return category.display_name if category else category_id
