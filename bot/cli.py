@@ -133,7 +133,7 @@ def _run_http(settings: Settings) -> int:
     def build():
         app, db, stop = _start_services(settings)
         log.info("partnerbot listening for Slack on port %d (POST /slack/events, GET /healthz)", settings.port)
-        return wsgi_app(app, db), stop
+        return wsgi_app(app, db, settings.slack_signing_secret), stop
 
     serve(build, port=settings.port)
     return 0

@@ -5,13 +5,16 @@ database answers. On SIGTERM gunicorn stops accepting, lets in-flight requests f
 scheduler before it exits.
 """
 
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 
 from bot.db import Database
 
@@ -20,8 +23,50 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def wsgi_app(app: App, db: Database) -> Callable[..., Iterable[bytes]]:
+MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; anything bigger is not from Slack
+
+
+def _reply(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
+    body = text.encode()
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _is_well_formed(body: bytes, content_type: str) -> bool:
+    """Bolt assumes a well-formed body; a malformed one must get a 400, not an exception."""
+    try:
+        text = body.decode("utf-8")
+        if "json" in content_type:
+            return isinstance(json.loads(text), dict)
+        fields = parse_qs(text, keep_blank_values=True)
+        if "payload" in fields:
+            return isinstance(json.loads(fields["payload"][0]), dict)
+        return bool(fields)
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
+def wsgi_app(app: App, db: Database, signing_secret: str) -> Callable[..., Iterable[bytes]]:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(signing_secret)
+
+    def slack_events(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY_BYTES:
+            return _reply(start_response, "413 Payload Too Large", "Payload too large")
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+                   "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
+        # Check the signature before looking inside the body, so unsigned junk is never parsed.
+        if not verifier.is_valid_request(body, headers):
+            return _reply(start_response, "401 Unauthorized", "Invalid request signature")
+        if not _is_well_formed(body, environ.get("CONTENT_TYPE", "")):
+            return _reply(start_response, "400 Bad Request", "Malformed Slack payload")
+        environ["wsgi.input"] = io.BytesIO(body)
+        return slack(environ, start_response)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -32,10 +77,8 @@ def wsgi_app(app: App, db: Database) -> Callable[..., Iterable[bytes]]:
                            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
         if path == EVENTS_PATH and method == "POST":
-            return slack(environ, start_response)
-        body = b"Not Found"
-        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-        return [body]
+            return slack_events(environ, start_response)
+        return _reply(start_response, "404 Not Found", "Not Found")
 
     return application
 

@@ -10,6 +10,7 @@ from handlers.routing import is_direct_message, is_from_a_person
 
 def register(app: App) -> None:
     app.command("/partnerbot")(partnerbot_command)
+    app.action("help_dismiss")(dismiss_help)
     app.event("app_mention")(answer_with_help)
     app.event("message", matchers=[lambda event: is_direct_message(event) and is_from_a_person(event)])(
         answer_with_help
@@ -21,6 +22,11 @@ def register(app: App) -> None:
 def partnerbot_command(ack, respond) -> None:
     ack()
     respond(text=full_help(), blocks=help_blocks(), response_type="ephemeral")
+
+
+def dismiss_help(ack, respond) -> None:
+    ack()
+    respond(delete_original=True)
 
 
 def answer_with_help(event, say) -> None:

@@ -151,7 +151,7 @@ def slack(fake_slack: FakeSlack, db: Database) -> Iterator[SlackSimulator]:
     executor = TrackingExecutor()
     client = build_client(settings)
     app = build_app(settings, db, client=client, listener_executor=executor)
-    server = make_server("127.0.0.1", 0, wsgi_app(app, db), server_class=_ThreadingWSGIServer,
+    server = make_server("127.0.0.1", 0, wsgi_app(app, db, SIGNING_SECRET), server_class=_ThreadingWSGIServer,
                          handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,4 +10,8 @@ def help_blocks() -> list[dict]:
     for text in SECTIONS.values():
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVACY_NOTE}]})
+    blocks.append({"type": "actions", "block_id": "help_actions", "elements": [
+        {"type": "button", "action_id": "help_dismiss", "text": {"type": "plain_text", "text": "Got it"},
+         "value": "dismiss"},
+    ]})
     return blocks
