@@ -33,8 +33,10 @@ __all__ = [
     "category_ids",
     "detect_categories",
     "find_terms",
+    "find_terms_in_words",
     "get",
     "normalize",
+    "original_tokens",
     "tokens",
 ]
 
@@ -151,7 +153,7 @@ def tokens(text: str) -> list[str]:
     return normalize(text).split()
 
 
-def _original_tokens(text: str) -> list[str]:
+def original_tokens(text: str) -> list[str]:
     # Same word boundaries as tokens(), case kept, so capitals-only abbreviations can be checked.
     decomposed = unicodedata.normalize("NFKD", text)
     without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -251,8 +253,12 @@ def _place(term: _Term, folded: list[str], used: list[bool]) -> tuple[int, ...] 
 
 def find_terms(text: str, *, fuzzy: bool = False) -> list[TermMatch]:
     """Vocabulary terms found in `text`, in text order."""
+    return find_terms_in_words(original_tokens(text), fuzzy=fuzzy)
+
+
+def find_terms_in_words(original: list[str], *, fuzzy: bool = False) -> list[TermMatch]:
+    """Like find_terms, for text already split by original_tokens() (case kept); positions index `original`."""
     vocabulary = _vocabulary()
-    original = _original_tokens(text)
     folded = [fold(word.lower()) for word in original]
     used = [word in STOPWORDS for word in (w.lower() for w in original)]
     present = set(folded)

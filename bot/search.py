@@ -1,0 +1,511 @@
+"""Answers "who can help with X?" from the resource directory and the partners. No Slack imports.
+
+    answer = who_can_help(session, team_id, "who can help with food and a ride to get there?")
+    for need in answer.needs: need.hits (ranked resources), need.partners (matching partner organizations)
+
+How a need is ranked (bot.query turns the question into needs and modifiers first):
+1. Candidates come from two indexed lookups: resources filed under the need's categories (resourcecategory), and
+   a full-text match of the need's words (SQLite FTS5 ranked by bm25 with per-column weights; PostgreSQL
+   tsvector with a GIN index ranked by ts_rank, with name > organization/categories > description > place).
+2. Score = category fit (the need's first category counts most) + text relevance (scaled to the best text hit)
+   + boosts: the asked language, population and place; verified recently; mentioned often; "This helped"
+   feedback; minus "Info is outdated" flags. Retired resources are never candidates.
+3. A need without a recognized category must match all of its words, so an unanswerable question gets nothing
+   rather than a wild guess; nothing found is recorded as an unmet need (redacted, normalized, counted).
+
+The question is redacted with bot.privacy.redact before anything else; only the redacted text is used, and it is
+never logged. QuestionLog keeps one row per need (category or normalized phrase, result count, surface).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+from sqlmodel.sql.sqltypes import UTCDateTime
+
+from bot import clock, vocabulary
+from bot.query import Modifiers, Need, ParsedQuery, parse_query
+from models.directory import Resource
+from models.search import QuestionLog, ResourceFeedback, UnmetNeed
+
+__all__ = [
+    "MAX_QUESTION_LENGTH",
+    "NeedAnswer",
+    "ResourceHit",
+    "SearchAnswer",
+    "record_feedback",
+    "redact_query",
+    "who_can_help",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_LENGTH = 500  # a question, not an essay; longer text is refused with a message
+CANDIDATE_POOL = 40  # per lookup; the final top 5 are chosen from these
+
+# Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
+# them; boosts decide between close matches.
+FIRST_CATEGORY = 6.0
+OTHER_CATEGORY = 3.0
+TEXT_WEIGHT = 3.0
+LANGUAGE_BOOST = 2.5
+POPULATION_BOOST = 2.0
+PLACE_BOOST = 2.0
+NEARBY_ZIP_BOOST = 1.0
+ASKED_IN_SPANISH_BOOST = 0.5
+VERIFIED_90_DAYS = 0.6
+VERIFIED_365_DAYS = 0.3
+PER_MENTION = 0.05  # up to 10 mentions
+PER_HELPED = 0.3  # up to 5 "This helped"
+PER_OUTDATED = -0.4  # up to 3 "Info is outdated"
+
+# FTS5 column weights, in the column order of migration 0002: name, organization, description, categories, city,
+# postal_code, languages, populations, eligibility.
+BM25_WEIGHTS = (10.0, 4.0, 1.5, 3.0, 2.0, 2.0, 1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class ResourceHit:
+    resource_id: int
+    name: str
+    organization: str
+    description: str
+    phone: str
+    website: str
+    email: str
+    address: str
+    city: str
+    state: str
+    postal_code: str
+    hours: str
+    eligibility: str
+    languages: str
+    categories: str
+    created_by: str
+    verified_by: str | None
+    verified_at: datetime | None
+    helped_count: int
+    outdated_count: int
+    score: float
+    reasons: tuple[str, ...]  # "why it matched", a few words each
+
+
+@dataclass
+class NeedAnswer:
+    need: Need
+    hits: list[ResourceHit] = field(default_factory=list)
+    partners: list = field(default_factory=list)  # bot.partners.PartnerMatch
+    has_more: bool = False
+    unmet_modifiers: str = ""  # e.g. "in Tagalog" when no hit offers what was asked for
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.hits or self.partners)
+
+    @property
+    def result_count(self) -> int:
+        return len(self.hits) + len(self.partners)
+
+
+@dataclass
+class SearchAnswer:
+    query: str  # the redacted question; safe to echo (neutralize and escape it first in Slack)
+    privacy_notice: str  # "Removed for privacy: ..." or ""
+    modifiers: Modifiers
+    needs: list[NeedAnswer]
+    problem: str | None = None  # "empty" | "too_long" | "no_need": nothing was searched
+    offset: int = 0
+
+    @property
+    def answered(self) -> bool:
+        return any(need.answered for need in self.needs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Redaction
+
+
+def redact_query(query_text: str):
+    """bot.privacy.redact, imported when first needed (the search core must not fail to import without it)."""
+    privacy = importlib.import_module("bot.privacy")
+    return privacy.redact(query_text)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SQL
+
+
+def _boost_sql(modifiers: Modifiers, params: dict) -> str:
+    """A SQL expression of every boost that does not depend on the text match; shared by both lookups."""
+    parts = []
+    for index, language in enumerate(modifiers.languages):
+        params[f"lang{index}"] = f"%{language.lower()}%"
+        parts.append(f"CASE WHEN lower(r.languages) LIKE :lang{index} THEN {LANGUAGE_BOOST} ELSE 0 END")
+    if modifiers.asked_in_spanish and "Spanish" not in modifiers.languages:
+        parts.append(
+            f"CASE WHEN lower(r.languages) LIKE '%spanish%' THEN {ASKED_IN_SPANISH_BOOST} ELSE 0 END"
+        )
+    for index, population in enumerate(modifiers.populations):
+        params[f"pop{index}"] = f"%{population}%"
+        parts.append(f"CASE WHEN lower(r.populations) LIKE :pop{index} THEN {POPULATION_BOOST} ELSE 0 END")
+    if modifiers.place:
+        params["city"] = vocabulary.normalize(modifiers.place)
+        parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} ELSE 0 END")
+    if modifiers.zip_code:
+        params["zip"] = modifiers.zip_code
+        params["zip3"] = modifiers.zip_code[:3]
+        parts.append(
+            f"CASE WHEN substr(r.postal_code, 1, 5) = :zip THEN {PLACE_BOOST} "
+            f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} ELSE 0 END"
+        )
+    parts.append(
+        f"CASE WHEN r.verified_at >= :recent THEN {VERIFIED_90_DAYS} "
+        f"WHEN r.verified_at >= :year_ago THEN {VERIFIED_365_DAYS} ELSE 0 END"
+    )
+    parts.append(f"(CASE WHEN r.mention_count > 10 THEN 10 ELSE r.mention_count END) * {PER_MENTION}")
+    parts.append(f"(CASE WHEN r.helped_count > 5 THEN 5 ELSE r.helped_count END) * {PER_HELPED}")
+    parts.append(f"(CASE WHEN r.outdated_count > 3 THEN 3 ELSE r.outdated_count END) * {PER_OUTDATED}")
+    return " + ".join(parts)
+
+
+def _time_params(now: datetime) -> list:
+    return [
+        bindparam("recent", now - timedelta(days=90), type_=UTCDateTime()),
+        bindparam("year_ago", now - timedelta(days=365), type_=UTCDateTime()),
+    ]
+
+
+def _category_candidates(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, pool: int
+) -> dict[int, tuple[float, float]]:
+    """resource id -> (category score, boost) for resources filed under the need's categories."""
+    if not need.categories:
+        return {}
+    params: dict = {"team": team_id, "pool": pool}
+    cases = []
+    for index, category in enumerate(need.categories[:4]):
+        params[f"c{index}"] = category
+        cases.append(f"WHEN :c{index} THEN {FIRST_CATEGORY if index == 0 else OTHER_CATEGORY}")
+    names = ", ".join(f":c{index}" for index in range(len(cases)))
+    boost = _boost_sql(modifiers, params)
+    statement = text(
+        "SELECT id, category_score, boost FROM ("
+        f"SELECT r.id AS id, SUM(CASE rc.category {' '.join(cases)} ELSE 0 END) AS category_score, {boost} AS boost "
+        "FROM resourcecategory rc JOIN resource r ON r.id = rc.resource_id "
+        f"WHERE rc.team_id = :team AND rc.category IN ({names}) AND r.retired_at IS NULL GROUP BY r.id"
+        ") AS candidates ORDER BY category_score + boost DESC, id LIMIT :pool"
+    ).bindparams(*_time_params(now))
+    return {row[0]: (float(row[1]), float(row[2])) for row in session.execute(statement, params)}
+
+
+def _text_words(need: Need) -> tuple[list[str], bool]:
+    """The words to search for, and whether all of them must match (needs without a category)."""
+    if need.categories:
+        words = list(dict.fromkeys([*need.term_words, *need.extra_words]))
+        return [w for w in words if len(w) > 1 and w not in vocabulary.STOPWORDS], False
+    words = need.phrase.split() or list(need.extra_words)
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in vocabulary.STOPWORDS], True
+
+
+def _fts5_query(words: list[str], require_all: bool) -> str:
+    # Words are [a-z0-9] only (vocabulary.normalize), quoted anyway so no word is read as FTS5 syntax.
+    terms = [f'"{word}"*' if len(word) >= 4 else f'"{word}"' for word in words]
+    return (" AND " if require_all else " OR ").join(terms)
+
+
+def _tsquery(words: list[str], require_all: bool) -> str:
+    terms = [f"{word}:*" if len(word) >= 4 else word for word in words]
+    return (" & " if require_all else " | ").join(terms)
+
+
+def _text_candidates(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, pool: int
+) -> dict[int, tuple[float, float]]:
+    """resource id -> (text relevance, boost) for resources whose text matches the need's words."""
+    words, require_all = _text_words(need)
+    if not words:
+        return {}
+    params: dict = {"team": team_id, "pool": pool}
+    boost = _boost_sql(modifiers, params)
+    if session.get_bind().dialect.name == "postgresql":
+        params["query"] = _tsquery(words, require_all)
+        statement = text(
+            f"SELECT r.id, ts_rank(r.search_vector, q) AS relevance, {boost} AS boost "
+            "FROM resource r, to_tsquery('english', :query) q "
+            "WHERE r.search_vector @@ q AND r.team_id = :team AND r.retired_at IS NULL "
+            "ORDER BY relevance DESC, r.id LIMIT :pool"
+        )
+    else:
+        params["query"] = _fts5_query(words, require_all)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        statement = text(
+            f"SELECT r.id, -bm25(fts_resource, {weights}) AS relevance, {boost} AS boost "
+            "FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+            "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
+            "ORDER BY relevance DESC, r.id LIMIT :pool"
+        )
+    statement = statement.bindparams(*_time_params(now))
+    return {row[0]: (float(row[1]), float(row[2])) for row in session.execute(statement, params)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Ranking
+
+
+def _rank(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int
+) -> tuple[list[tuple[int, float]], int]:
+    """Best (resource id, score) pairs for a need, and how many candidates there were."""
+    pool = max(CANDIDATE_POOL, wanted + 10)
+    by_category = _category_candidates(session, team_id, need, modifiers, now, pool)
+    by_text = _text_candidates(session, team_id, need, modifiers, now, pool)
+    best_text = max((relevance for relevance, _ in by_text.values()), default=0.0)
+    scores: dict[int, float] = {}
+    for resource_id, (category_score, boost) in by_category.items():
+        scores[resource_id] = category_score + boost
+    for resource_id, (relevance, boost) in by_text.items():
+        text_score = TEXT_WEIGHT * relevance / best_text if best_text > 0 else 0.0
+        if resource_id in scores:
+            scores[resource_id] += text_score
+        else:
+            scores[resource_id] = text_score + boost
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return ranked, len(ranked)
+
+
+def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime) -> tuple[str, ...]:
+    reasons: list[str] = []
+    filed_under = set(filter(None, (resource.categories or "").split(";")))
+    for category_id in need.categories:
+        if category_id in filed_under:
+            category = vocabulary.get(category_id)
+            reasons.append(category.display_name if category else category_id)
+    searchable = vocabulary.normalize(" ".join([resource.name, resource.organization, resource.description,
+                                                resource.eligibility]))  # fmt: skip
+    searchable_words = set(searchable.split())
+    for word in [*need.term_words, *need.extra_words]:
+        if len(word) < 3 or word in vocabulary.STOPWORDS or f'"{word}"' in reasons:
+            continue
+        if word in searchable_words or (len(word) >= 4 and any(w.startswith(word) for w in searchable_words)):
+            reasons.append(f'"{word}"')
+    languages = (resource.languages or "").lower()
+    for language in modifiers.languages:
+        if language.lower() in languages:
+            reasons.append(f"speaks {language}")
+    populations = (resource.populations or "").lower()
+    for population in modifiers.populations:
+        if population in populations:
+            reasons.append(f"serves {population}")
+    if modifiers.place and resource.normalized_city == vocabulary.normalize(modifiers.place):
+        reasons.append(f"in {resource.city}")
+    if modifiers.zip_code and (resource.postal_code or "")[:5] == modifiers.zip_code:
+        reasons.append(f"in {modifiers.zip_code}")
+    elif modifiers.zip_code and (resource.postal_code or "")[:3] == modifiers.zip_code[:3]:
+        reasons.append("nearby ZIP")
+    verified_at = _aware(resource.verified_at)
+    if verified_at and verified_at >= now - timedelta(days=90):
+        reasons.append("verified recently")
+    if resource.helped_count:
+        reasons.append(f"helped {resource.helped_count}×")
+    return tuple(reasons[:6])
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.utcnow().tzinfo)
+
+
+def _hit(resource: Resource, score: float, reasons: tuple[str, ...]) -> ResourceHit:
+    return ResourceHit(
+        resource_id=resource.id,
+        name=resource.name,
+        organization=resource.organization,
+        description=resource.description,
+        phone=resource.phone,
+        website=resource.website,
+        email=resource.email,
+        address=resource.address,
+        city=resource.city,
+        state=resource.state,
+        postal_code=resource.postal_code,
+        hours=resource.hours,
+        eligibility=resource.eligibility,
+        languages=resource.languages,
+        categories=resource.categories,
+        created_by=resource.created_by,
+        verified_by=resource.verified_by,
+        verified_at=_aware(resource.verified_at),
+        helped_count=resource.helped_count,
+        outdated_count=resource.outdated_count,
+        score=round(score, 3),
+        reasons=reasons,
+    )
+
+
+def _unmet_modifiers(hits: list[ResourceHit], modifiers: Modifiers) -> str:
+    """The asked language or population no shown resource offers ("in Tagalog"), or ""."""
+    missing = []
+    for language in modifiers.languages:
+        if not any(language.lower() in (hit.languages or "").lower() for hit in hits):
+            missing.append(f"in {language}")
+    for population in modifiers.populations:
+        if not any(f"serves {population}" in hit.reasons for hit in hits):
+            missing.append(f"for {population}")
+    return " ".join(missing)
+
+
+def _partners_for(session: Session, team_id: str, categories: tuple[str, ...]) -> list:
+    if not categories:
+        return []
+    try:
+        partners = importlib.import_module("bot.partners")
+        return list(partners.matching_partners(session, team_id, list(categories)))
+    except (ImportError, AttributeError):
+        return []  # the partners feature is optional for search
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Recording
+
+
+def need_key(need: Need) -> str:
+    """The stable key of a need in QuestionLog and UnmetNeed: its category id, or its normalized phrase."""
+    return (need.category or need.phrase or "unrecognized")[:200]
+
+
+def _record_unmet(session: Session, team_id: str, key: str, category: str | None, phrase: str, now: datetime):
+    values = {
+        "team_id": team_id,
+        "need_key": key,
+        "category": category,
+        "phrase": phrase[:200],
+        "ask_count": 1,
+        "first_asked_at": now,
+        "last_asked_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(UnmetNeed).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["team_id", "need_key"],
+        set_={"ask_count": UnmetNeed.ask_count + 1, "last_asked_at": now},
+    )
+    session.execute(statement)
+
+
+def _unmet_phrase(need: Need, modifiers: Modifiers, with_modifiers: str = "") -> str:
+    label = need.label if need.category else need.phrase
+    return f"{label} {with_modifiers}".strip()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The question
+
+
+def who_can_help(
+    session: Session,
+    team_id: str,
+    query_text: str,
+    *,
+    limit: int = 5,
+    offset: int = 0,
+    surface: str = "slash",
+    record: bool = True,
+    now: datetime | None = None,
+) -> SearchAnswer:
+    """Ranked answers for each need in a question. Redacts first; records demand and unmet needs if `record`."""
+    now = now or clock.utcnow()
+    raw = (query_text or "").strip()
+    if not raw:
+        return SearchAnswer("", "", Modifiers(), [], problem="empty")
+    if len(raw) > MAX_QUESTION_LENGTH:
+        return SearchAnswer("", "", Modifiers(), [], problem="too_long")
+    redaction = redact_query(raw)
+    parsed: ParsedQuery = parse_query(redaction.text)
+    answer = SearchAnswer(redaction.text, redaction.summary(), parsed.modifiers, [], offset=offset)
+    if parsed.is_empty:
+        answer.problem = "no_need"
+        return answer
+
+    for need in parsed.needs:
+        ranked, total = _rank(session, team_id, need, parsed.modifiers, now, offset + limit)
+        page = ranked[offset : offset + limit]
+        rows = {r.id: r for r in session.exec(select(Resource).where(Resource.id.in_([i for i, _ in page])))}
+        hits = [
+            _hit(rows[resource_id], score, _reasons(rows[resource_id], need, parsed.modifiers, now))
+            for resource_id, score in page
+            if resource_id in rows
+        ]
+        partners = _partners_for(session, team_id, need.categories) if offset == 0 else []
+        need_answer = NeedAnswer(need, hits, partners, has_more=total > offset + limit)
+        if hits:
+            need_answer.unmet_modifiers = _unmet_modifiers(hits, parsed.modifiers)
+        answer.needs.append(need_answer)
+
+    if record and offset == 0:
+        for need_answer in answer.needs:
+            need = need_answer.need
+            key = need_key(need)
+            session.add(QuestionLog(team_id=team_id, asked_at=now, need_key=key, category=need.category,
+                                    result_count=need_answer.result_count, surface=surface))  # fmt: skip
+            if not need_answer.answered:
+                _record_unmet(
+                    session, team_id, key, need.category, _unmet_phrase(need, parsed.modifiers), now
+                )
+            elif need_answer.unmet_modifiers:
+                # Shown, but not what was asked for: "Food in Tagalog" is still a gap worth knowing about.
+                _record_unmet(session, team_id, f"{key}|{need_answer.unmet_modifiers}"[:200], need.category,
+                              _unmet_phrase(need, parsed.modifiers, need_answer.unmet_modifiers), now)  # fmt: skip
+        session.flush()
+    return answer
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Feedback
+
+
+FEEDBACK_REPEAT_WINDOW = timedelta(hours=24)
+
+
+def record_feedback(
+    session: Session, team_id: str, resource_id: int, user_id: str, kind: str, *, now: datetime | None = None
+) -> str:
+    """Records "helped" or "outdated" for a resource. Returns "recorded", "repeat" (same person, same kind within
+    a day: counted once) or "missing" (no such resource in this workspace)."""
+    if kind not in ("helped", "outdated"):
+        raise ValueError(f"unknown feedback kind {kind!r}")
+    now = now or clock.utcnow()
+    resource = session.exec(
+        select(Resource).where(Resource.id == resource_id, Resource.team_id == team_id)
+    ).first()
+    if resource is None:
+        return "missing"
+    recent = session.exec(
+        select(ResourceFeedback).where(
+            ResourceFeedback.team_id == team_id,
+            ResourceFeedback.resource_id == resource_id,
+            ResourceFeedback.user_id == user_id,
+            ResourceFeedback.kind == kind,
+            ResourceFeedback.at >= now - FEEDBACK_REPEAT_WINDOW,
+        )
+    ).first()
+    if recent is not None:
+        return "repeat"
+    session.add(
+        ResourceFeedback(team_id=team_id, resource_id=resource_id, user_id=user_id, kind=kind, at=now)
+    )
+    column = Resource.helped_count if kind == "helped" else Resource.outdated_count
+    # An UPDATE with an increment, so two replicas recording at once both count.
+    session.execute(
+        Resource.__table__.update().where(Resource.id == resource_id).values({column.key: column + 1})
+    )
+    session.flush()
+    return "recorded"
