@@ -5,6 +5,7 @@ embedded SQLite by default), seeded on first start with a small, clearly marked 
 are rendered as text with numbered buttons you can `click`.
 """
 
+import logging
 import re
 import secrets
 import sys
@@ -230,8 +231,20 @@ def _channel_name(channel: str) -> str:
     return f"#{channel}"
 
 
+# The emoji codes partnerbot's messages use, shown as the characters Slack would draw.
+EMOJI = {
+    "mag": "🔍", "telephone_receiver": "📞", "round_pushpin": "📍", "clock3": "🕒", "label": "🏷", "repeat": "🔁",
+    "speech_balloon": "💬", "ballot_box_with_check": "☑", "lock": "🔒", "warning": "⚠", "tada": "🎉",
+    "white_check_mark": "✅", "calendar": "📅", "spiral_calendar_pad": "🗓", "busts_in_silhouette": "👥",
+    "memo": "📝", "handshake": "🤝", "bar_chart": "📊", "star": "⭐", "sparkles": "✨", "link": "🔗",
+    "bulb": "💡", "x": "❌", "heavy_check_mark": "✔", "raised_hands": "🙌", "clipboard": "📋", "bell": "🔔",
+    "inbox_tray": "📥", "wave": "👋", "seedling": "🌱", "hourglass_flowing_sand": "⏳", "pushpin": "📌",
+}
+
+
 def render_mrkdwn(text: str) -> str:
     """Slack mrkdwn made readable in a terminal."""
+    text = re.sub(r":([a-z0-9_+-]+):", lambda m: EMOJI.get(m.group(1), m.group(0)), text)
     text = re.sub(r"<@([A-Z0-9]+)(?:\|([^>]+))?>", lambda m: "@" + (m.group(2) or m.group(1)), text)
     text = re.sub(r"<#([A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text)
     text = re.sub(r"<!subteam\^[A-Z0-9]+(?:\|([^>]+))?>", lambda m: m.group(1) or "@group", text)
@@ -248,6 +261,9 @@ def indent(text: str) -> str:
 
 def run(settings: Settings, *, script: TextIO | None = None, out: TextIO = sys.stdout) -> int:
     source = script or sys.stdin
+    if settings.log_level != "DEBUG":
+        # Keep the conversation readable: only problems are logged to the terminal.
+        logging.getLogger().setLevel(logging.WARNING)
     interactive = script is None and sys.stdin.isatty()
     console = Console(settings, out=out)
     try:

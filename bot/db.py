@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_KEY = 0x70617274  # any constant shared by every replica
 
 # Full-text search objects come from hand-written migrations; comparing models to the schema must skip them.
 _HAND_MADE_PREFIXES = ("fts_",)
@@ -74,6 +75,9 @@ class Database:
         """Applies every pending migration (used at start-up and by `partnerbot db upgrade`)."""
         config = alembic_config(self.url)
         with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                # Replicas starting together take turns; the later ones find nothing left to do.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "heads")
 
