@@ -7,19 +7,27 @@ CSV, and the weekly chart), so a number means the same thing wherever a manager 
 from __future__ import annotations
 
 import itertools
+import logging
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlmodel import Session
+from slack_sdk import WebClient
+from sqlalchemy import and_, case, delete, func, or_
+from sqlmodel import Session, select
 
-from bot import vocabulary
+from bot import outbox, scheduler, vocabulary
+from bot.db import Database
 from bot.partners import AGREEMENT_LABELS
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceSeries, Rsvp
+from models.core import OutboxMessage
+from models.digests import DigestSubscription
 from models.directory import Resource
 from models.partners import Agreement, Partner, PartnerService, Success, SuccessPartner
 from models.search import QuestionLog, UnmetNeed
+
+log = logging.getLogger(__name__)
 
 CANCELLED_OCCURRENCE_STATUSES = ("cancelled", "skipped")
 
@@ -546,3 +554,354 @@ def build_digest(
         capacity=_capacity(session, team_id, period_end, list_limit),
         weeks=_weeks_of_needs(session, team_id, period_end, timezone),
     )
+
+
+# --- Subscriptions and the /digest command ---------------------------------------------------------------------
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_WORDS = {
+    **{name.lower(): i for i, name in enumerate(WEEKDAY_NAMES)},
+    **{name.lower()[:3]: i for i, name in enumerate(WEEKDAY_NAMES)},
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+DEFAULT_WEEKDAY = 0  # Monday
+DEFAULT_LOCAL_TIME = time(9, 0)
+SUBCOMMANDS = ("subscribe", "unsubscribe", "preview", "help", "status")
+EXAMPLE = "`/digest subscribe weekly on monday at 9am`"
+
+_CADENCE = re.compile(r"\b(daily|weekly|every\s+day|each\s+day|every\s+week|each\s+week)\b")
+_DAY = re.compile(
+    r"\b(?:on\s+|every\s+|each\s+)?(" + "|".join(sorted(_WEEKDAY_WORDS, key=len, reverse=True)) + r")s?\b"
+)
+_TIME = re.compile(
+    r"(?:\bat\s+)(noon|midnight|\d{1,2}(?::\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.))?)(?![\w:])"
+    r"|\b(\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2})(?![\w:])"
+)
+
+
+class DigestCommandError(Exception):
+    """What someone typed cannot be done; str(error) is the friendly message (already safe to show)."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cadence: str  # "daily" | "weekly"
+    weekday: int | None  # 0 = Monday; weekly only
+    local_time: time
+
+
+@dataclass(frozen=True)
+class DigestCommand:
+    action: str  # one of SUBCOMMANDS
+    schedule: Schedule | None = None
+
+
+def _parse_time(raw: str) -> time:
+    text = raw.replace(".", "").replace(" ", "")
+    if text == "noon":
+        return time(12, 0)
+    if text == "midnight":
+        return time(0, 0)
+    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", text)
+    if not match:
+        raise DigestCommandError(f"I couldn't read the time. Try {EXAMPLE} or `at 16:30`.")
+    hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise DigestCommandError("With am or pm the hour must be between 1 and 12, for example `at 9am`.")
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise DigestCommandError(
+            "That isn't a time of day. Use something like `at 9am`, `at 9:30` or `at 16:30`."
+        )
+    return time(hour, minute)
+
+
+def parse_schedule(text: str) -> Schedule:
+    """`[daily|weekly] [on <day>] [at <time>]` in any order; weekly on Monday at 9:00 when left out."""
+    rest = " " + " ".join(text.lower().split()) + " "
+    cadence = day = moment = None
+
+    def take(pattern: re.Pattern) -> re.Match | None:
+        nonlocal rest
+        match = pattern.search(rest)
+        if match:
+            rest = rest[: match.start()] + " " + rest[match.end() :]
+        return match
+
+    if found := take(_CADENCE):
+        cadence = "weekly" if "week" in found.group(1) else "daily"
+    if found := take(_DAY):
+        day = _WEEKDAY_WORDS[found.group(1)]
+    if found := take(_TIME):
+        moment = _parse_time(found.group(1) or found.group(2))
+    leftover = " ".join(rest.split())
+    if leftover:
+        # Not echoed back: what someone types could hold a patient's details.
+        raise DigestCommandError(
+            f"I didn't understand that schedule. Try {EXAMPLE}, `/digest subscribe daily at 8am` or `/digest help`."
+        )
+    if cadence == "daily" and day is not None:
+        raise DigestCommandError(
+            f"A daily digest comes every day, so it can't also be on {WEEKDAY_NAMES[day]}. "
+            f"Say `daily` or `weekly on {WEEKDAY_NAMES[day].lower()}`."
+        )
+    cadence = cadence or "weekly"
+    weekday = (DEFAULT_WEEKDAY if day is None else day) if cadence == "weekly" else None
+    return Schedule(cadence, weekday, moment or DEFAULT_LOCAL_TIME)
+
+
+def parse_command(text: str) -> DigestCommand:
+    words = text.strip().split(maxsplit=1)
+    if not words:
+        return DigestCommand("status")
+    action = words[0].lower()
+    if action in ("stop", "cancel"):
+        action = "unsubscribe"
+    if action == "subscribe":
+        return DigestCommand("subscribe", parse_schedule(words[1] if len(words) > 1 else ""))
+    if action in SUBCOMMANDS and len(words) == 1:
+        return DigestCommand(action)
+    raise DigestCommandError(
+        "I know `/digest subscribe`, `/digest unsubscribe`, `/digest preview` and `/digest help`."
+    )
+
+
+def time_text(moment: time) -> str:
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def describe_schedule(cadence: str, weekday: int | None, local_time: time, timezone: str) -> str:
+    when = "every day" if cadence == "daily" else f"every {WEEKDAY_NAMES[weekday or 0]}"
+    return f"{when} at {time_text(local_time)} ({timezone})"
+
+
+def get_subscription(session: Session, team_id: str, user_id: str) -> DigestSubscription | None:
+    return session.exec(
+        select(DigestSubscription).where(
+            DigestSubscription.team_id == team_id, DigestSubscription.user_id == user_id
+        )
+    ).first()
+
+
+def subscribe(
+    session: Session, *, team_id: str, user_id: str, schedule: Schedule, timezone: str, now: datetime
+) -> tuple[DigestSubscription, bool]:
+    """Creates or changes a person's subscription and plans its next digest. Returns (subscription, created)."""
+    ZoneInfo(timezone)  # an unknown zone is a bug in the caller, not something to store
+    subscription = get_subscription(session, team_id, user_id)
+    created = subscription is None
+    if created:
+        subscription = DigestSubscription(
+            team_id=team_id,
+            user_id=user_id,
+            created_at=now,
+            updated_at=now,
+            cadence=schedule.cadence,
+            weekday=schedule.weekday,
+            local_time=schedule.local_time,
+            timezone=timezone,
+        )
+        session.add(subscription)
+        session.flush()
+    elif (subscription.cadence, subscription.weekday, subscription.local_time, subscription.timezone) != (
+        schedule.cadence,
+        schedule.weekday,
+        schedule.local_time,
+        timezone,
+    ):
+        subscription.cadence, subscription.weekday = schedule.cadence, schedule.weekday
+        subscription.local_time, subscription.timezone = schedule.local_time, timezone
+        subscription.updated_at = now
+        session.add(subscription)
+        # Forget deliveries planned for the old time (not yet claimed), so the planner plans the new one; a digest
+        # already sent for a period stays the only one for that period.
+        session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.team_id == team_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.key.startswith(_key_prefix(subscription.id), autoescape=True),
+            )
+        )
+        session.flush()
+    plan_subscription(session, subscription, now)
+    return subscription, created
+
+
+def unsubscribe(session: Session, *, team_id: str, user_id: str) -> bool:
+    subscription = get_subscription(session, team_id, user_id)
+    if subscription is None:
+        return False
+    outbox.cancel_pending(session, team_id, _key_prefix(subscription.id))
+    session.delete(subscription)
+    return True
+
+
+# --- Planning and delivery through the outbox ------------------------------------------------------------------
+
+PLANNER_SECONDS = 300
+DIGEST_KIND = "digest"
+CHART_KIND = "digest_chart"
+
+
+def _key_prefix(subscription_id: int) -> str:
+    return f"digest:{subscription_id}:"
+
+
+def delivery_key(subscription_id: int, cadence: str, period_start_day: date) -> str:
+    # The cadence is part of the key: a weekly digest and a daily one can start on the same day.
+    return f"{_key_prefix(subscription_id)}{period_start_day.isoformat()}:{cadence}"
+
+
+def _local_instant(day: date, moment: time, timezone: str) -> datetime:
+    return datetime.combine(day, moment, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def deliveries_around(subscription: DigestSubscription, now: datetime) -> tuple[date, date]:
+    """The local delivery days of the latest delivery at or before `now` and of the next one after it."""
+    tz = subscription.timezone
+    local_today = to_local(now, tz).date()
+    step = 1 if subscription.cadence == "daily" else 7
+    candidate = local_today
+    if subscription.cadence == "weekly":
+        candidate -= timedelta(days=(local_today.weekday() - (subscription.weekday or 0)) % 7)
+    if _local_instant(candidate, subscription.local_time, tz) > now:
+        return candidate - timedelta(days=step), candidate
+    return candidate, candidate + timedelta(days=step)
+
+
+def plan_subscription(session: Session, subscription: DigestSubscription, now: datetime) -> int:
+    """Enqueues the next digest and, if it fell due while nothing was running, the latest one (the outbox sends it
+    late within its grace window, or skips and logs it). Idempotent: one outbox row per subscription per period."""
+    planned = 0
+    for day in deliveries_around(subscription, now):
+        due_at = _local_instant(day, subscription.local_time, subscription.timezone)
+        if due_at < _aware(subscription.updated_at):
+            continue  # due before this schedule existed
+        period_start, period_end = period_for(subscription.cadence, day, subscription.timezone)
+        planned += outbox.enqueue(
+            session,
+            team_id=subscription.team_id,
+            key=delivery_key(
+                subscription.id, subscription.cadence, to_local(period_start, subscription.timezone).date()
+            ),
+            kind=DIGEST_KIND,
+            due_at=due_at,
+            payload={
+                "subscription_id": subscription.id,
+                "user_id": subscription.user_id,
+                "timezone": subscription.timezone,
+                "period_start": period_start.isoformat(),
+                "period_end": period_end.isoformat(),
+                "description": "your partnership digest",
+            },
+        )
+    return planned
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@scheduler.periodic("digests", PLANNER_SECONDS)
+def plan_digests(db: Database, now: datetime) -> None:
+    with db.session() as session:
+        subscriptions = session.exec(select(DigestSubscription).order_by(DigestSubscription.id)).all()
+        planned = sum(plan_subscription(session, subscription, now) for subscription in subscriptions)
+    if planned:
+        log.info("digests: planned %d deliveries", planned)
+
+
+def open_dm(client: WebClient, user_id: str) -> str:
+    return client.conversations_open(users=user_id)["channel"]["id"]
+
+
+def late_note(due_at: datetime, timezone: str) -> str:
+    local = to_local(due_at, timezone)
+    return (
+        f"This digest was due at {time_text(local.time())} on {local:%a} {local.day} {local:%b} and is late "
+        "because partnerbot was offline."
+    )
+
+
+def post_digest(client: WebClient, channel_id: str, data: DigestData, *, note: str | None = None) -> None:
+    from bot.views.digests import digest_blocks, digest_fallback_text  # views import this module's types
+
+    client.chat_postMessage(
+        channel=channel_id, text=digest_fallback_text(data), blocks=digest_blocks(data, late_note=note)
+    )
+
+
+def upload_chart(client: WebClient, channel_id: str, weeks: list[WeekOfNeeds], timezone: str) -> None:
+    from bot.chart import CHART_TITLE, chart_alt_text, needs_chart_png
+
+    client.files_upload_v2(
+        channel=channel_id,
+        file=needs_chart_png(weeks, timezone),
+        filename="needs-per-week.png",
+        title=CHART_TITLE,
+        alt_txt=chart_alt_text(weeks, timezone),
+    )
+
+
+@outbox.sender(DIGEST_KIND)
+def send_digest(delivery: outbox.Delivery) -> None:
+    """DMs one scheduled digest, then plans its chart as its own outbox row: a failed upload is retried alone and
+    can never send the digest twice."""
+    payload = delivery.payload
+    with delivery.db.session() as session:
+        subscription = session.get(DigestSubscription, payload["subscription_id"])
+        if subscription is None or subscription.user_id != payload["user_id"]:
+            log.info("digests: %s is for a subscription that no longer exists; not sent", delivery.key)
+            return
+        data = build_digest(
+            session,
+            delivery.team_id,
+            datetime.fromisoformat(payload["period_start"]),
+            datetime.fromisoformat(payload["period_end"]),
+            timezone=payload["timezone"],
+        )
+    channel_id = open_dm(delivery.client, payload["user_id"])
+    note = late_note(delivery.due_at, payload["timezone"]) if delivery.late else None
+    post_digest(delivery.client, channel_id, data, note=note)
+    with delivery.db.session() as session:
+        outbox.enqueue(
+            session,
+            team_id=delivery.team_id,
+            key=delivery.key.replace("digest:", "digest-chart:", 1),
+            kind=CHART_KIND,
+            # Due with the digest, so the same tick (or the next) picks it up within the same grace window.
+            due_at=delivery.due_at,
+            payload={
+                "channel_id": channel_id,
+                "timezone": payload["timezone"],
+                "weeks": [[w.week_start.isoformat(), w.asked, w.unmet] for w in data.weeks],
+                "description": "the chart for your partnership digest",
+            },
+        )
+
+
+@outbox.sender(CHART_KIND)
+def send_digest_chart(delivery: outbox.Delivery) -> None:
+    payload = delivery.payload
+    weeks = [
+        WeekOfNeeds(datetime.fromisoformat(start), asked, unmet) for start, asked, unmet in payload["weeks"]
+    ]
+    upload_chart(delivery.client, payload["channel_id"], weeks, payload["timezone"])
+
+
+def send_preview(
+    client: WebClient, db: Database, *, team_id: str, user_id: str, timezone: str, days: int, now: datetime
+) -> str:
+    """Builds the digest for the `days` before now and DMs it with its chart at once (not through the outbox:
+    the person is waiting for it). Returns the DM channel id."""
+    with db.session() as session:
+        data = build_digest(session, team_id, now - timedelta(days=days), now, timezone=timezone)
+    channel_id = open_dm(client, user_id)
+    post_digest(client, channel_id, data, note="Preview: the figures up to now.")
+    upload_chart(client, channel_id, data.weeks, timezone)
+    return channel_id

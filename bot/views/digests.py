@@ -265,6 +265,40 @@ def digest_fallback_text(data: DigestData) -> str:
 # --- The /digest command -------------------------------------------------------------------------------------
 
 
-def command_reply(text: str) -> dict:
-    """A private reply to /digest."""
-    return {"response_type": "ephemeral", "text": text}
+HELP_TEXT = (
+    "*Manager digests*: what happened with your partnerships, what is missing and what is coming up, sent to you "
+    "by DM with a chart of needs asked against needs unmet.\n"
+    "• `/digest subscribe` weekly on Monday at 9:00 AM in your Slack time zone\n"
+    "• `/digest subscribe weekly on friday at 4pm` · `/digest subscribe daily at 8am`\n"
+    "• `/digest preview` sends you the digest for the last week right now\n"
+    "• `/digest unsubscribe` stops it · `/digest` shows your schedule\n"
+    "Each figure is compared with the period before. `partnerbot report --since 2026-07-01` prints the same "
+    "figures for quarterly reviews."
+)
+
+
+def subscribed_text(schedule_text: str, created: bool) -> str:
+    verb = "You're subscribed" if created else "Your digest schedule is updated"
+    return (
+        f":white_check_mark: {verb}: I'll DM you the partnership digest {schedule_text}. "
+        "`/digest preview` shows one now; `/digest unsubscribe` stops it."
+    )
+
+
+def status_text(schedule_text: str | None) -> str:
+    if schedule_text is None:
+        return (
+            "You don't get a digest yet. "
+            + "Try `/digest subscribe weekly on monday at 9am`, or `/digest help`."
+        )
+    return f"You get the partnership digest {schedule_text}. `/digest unsubscribe` stops it."
+
+
+def unsubscribed_text(was_subscribed: bool) -> str:
+    if was_subscribed:
+        return "Done: no more digests. `/digest subscribe` starts them again."
+    return "You weren't subscribed, so nothing changed."
+
+
+def preview_sent_text(channel_id: str) -> str:
+    return f"I sent you a preview of the digest for the last week in <#{channel_id}>."
