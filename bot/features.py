@@ -3,6 +3,7 @@
 import importlib
 
 FEATURE_MODULES = (
+    "bot.maintenance",
     "bot.directory",
     "bot.search",
     "bot.conferences",

@@ -15,8 +15,9 @@ def register(app: App) -> None:
     app.event("message", matchers=[lambda event: is_direct_message(event) and is_from_a_person(event)])(
         answer_with_help
     )
-    # Other channel messages (edits, joins, unwatched chatter) are acknowledged and ignored.
+    # Other channel messages (edits, joins, unwatched chatter) and unrelated reactions are acknowledged and ignored.
     app.event("message")(ignore)
+    app.event("reaction_added")(ignore)
 
 
 def partnerbot_command(ack, respond) -> None:
