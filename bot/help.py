@@ -8,7 +8,8 @@ SECTIONS: dict[str, str] = {
     "resources": (
         "*Log a community resource*\n"
         "`/resource add Eastside Food Pantry, groceries Tue/Thu 2-6pm, 555-0142` saves it (patient details are removed)\n"
-        "`/resource` opens a form · `/resource list [category]` · `/resource show <name>` · `/resource help`"
+        "`/resource` opens a form · `/resource list [category]` · `/resource show <name>` · "
+        "`/resource watch on|off` · `/resource help`"
     ),
     "search": (
         "*Find who can help*\n"
