@@ -272,22 +272,31 @@ def run_cli(
 
     out = out or sys.stdout
     if fmt not in FORMATS:
-        print(f"--format must be md or csv (got {fmt!r}).", file=sys.stderr)
+        print(f"partnerbot: --format must be md or csv (got {fmt!r}).", file=sys.stderr)
         return 2
     now = now or clock.utcnow()
     period_start = local_midnight_utc(since, settings.default_timezone)
     if period_start >= now:
-        print(f"--since must be a day in the past (got {since.isoformat()}).", file=sys.stderr)
+        print(f"partnerbot: --since must be a day in the past (got {since.isoformat()}).", file=sys.stderr)
         return 2
     db = Database(settings.database_url)
-    with db.session() as session:
-        data = build_digest(
-            session,
-            team_id,
-            period_start,
-            now,
-            timezone=settings.default_timezone,
-            list_limit=REPORT_LIST_LIMIT,
-        )
+    try:
+        if not db.current_revisions():
+            print(
+                "partnerbot: the database has no partnerbot tables yet; run `partnerbot db upgrade` first.",
+                file=sys.stderr,
+            )
+            return 1
+        with db.session() as session:
+            data = build_digest(
+                session,
+                team_id,
+                period_start,
+                now,
+                timezone=settings.default_timezone,
+                list_limit=REPORT_LIST_LIMIT,
+            )
+    finally:
+        db.dispose()
     out.write(render(data, fmt))
     return 0
