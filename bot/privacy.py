@@ -192,7 +192,7 @@ _RECORD_LABELLED = _compile(
     r"|medical\s{1,3}rec(?:ord)?s?(?:\s{1,3}(?:number|num|no\.?|#|id))?"
     r"|rec(?:ord)?\s{0,3}(?:#|number|num|no\.?)|chart\s{0,3}(?:#|number|num|no\.?|id)"
     r"|acct\.?(?:\s{0,3}(?:#|number|num|no\.?))?|account\s{0,3}(?:#|number|num|no\.?)"
-    r"|(?:encounter|case|visit|claim)\s{0,3}(?:#|number|num|no\.?|id)|fin\s{0,3}#|csn\b|fin\b"
+    r"|(?:encounter|case|visit|claim)\s{0,3}(?:#|number|num|no\.?|id)|fin\s{0,3}#|csn\b|fin\b|id\s{0,2}#"
     r"|(?:patient|pt\.?|client|paciente)\s{0,3}(?:id|#|number|no\.?|identifier)\b"
     r"|(?:her|his|their|pt%(apos)s?s|patient%(apos)s?s)\s{1,3}id\b"
     r"|(?:n[uú]mero\s{1,3}de\s{1,3})?(?:expediente|historia\s{1,3}cl[ií]nica)|nhc\b)%(filler)s"
@@ -208,7 +208,7 @@ _INSURANCE_LABELLED = _compile(
 # Generic words only count as an insurance label when a marker follows ("group #", "plan ID").
 _INSURANCE_NEEDS_MARKER = frozenset({"group", "plan", "benefit", "benefits", "snap", "chip", "member"})
 # A label then a phone number without a marker is a helpline ("Medicaid 555-0100"), not a member id.
-_PHONE_SHAPED = _compile(r"\+?1?[\s.\-]?(?:\(?\d{3}\)?[\s.\-]?)?\d{3}[\s.\-]?\d{4}")
+_PHONE_SHAPED = _compile(r"(?:\+?1[\s.\-])?(?:\(?\d{3}\)?[\s.\-])?\d{3}[\s.\-]\d{4}")
 
 _DOB_LABELLED = _compile(
     r"(?<!\w)(?:d[\s.]{0,3}o[\s.]{0,3}b\b\.?|date\s{1,3}of\s{1,3}birth|birth\s{0,2}date|birth\s{0,2}day"
@@ -252,6 +252,8 @@ _part(
     r"(?:call|calling|text|texting|txt|reach|reached|contact|ring|e-?mail|message|phone)\s{1,3}"
     r"(?:her|him|the\s{1,3}patient|the\s{1,3}pt|patient|pt|mom|dad|the\s{1,3}family|the\s{1,3}client|client)"
     r"(?:\s{1,3}(?:back|directly|anytime|later|today|tomorrow))?\s{0,3}(?:at|on|via|@|:)?"
+    # A caller's own number: "Mrs. Alvarez called from 555-778-1212".
+    r"|(?:called|calling|texted|texting)\s{1,3}(?:us\s{1,3}|me\s{1,3})?from"
     r"|(?:ll[aá]mal[aoe]s?|llamarl[aoe]s?|marcarle|escr[ií]bele|escribirle|contactarl[aoe]|textearle)"
     r"\s{0,3}(?:al|a|en)?",
 )
@@ -275,6 +277,15 @@ _CLAUSE_DETAIL = _compile(
     r"(?<!\w)(?:cell(?:\s{0,2}phone)?|mobile|cel|celular|home\s{1,3}(?:phone|address|number)|home"
     r"|personal\s{1,3}(?:phone|email|cell))%(filler)s%(contact_value)s"
 )
+# A pasted intake form ("Name: …\nDOB: …\nPhone: …"): once a line of it holds a patient identifier, its contact
+# fields are the patient's too.
+_FORM_LABEL = re.compile(
+    r"[ \t>*\u2022\-]{0,4}[^\W\d_][^\W\d_ .'#/\-]{0,20}(?:[ .'#/\-]{1,2}[^\W\d_]{1,20}){0,2}[ \t]{0,3}:"
+)
+_FORM_CONTACT_FIELD = _compile(
+    r"(?m)^[ \t>*\u2022\-]{0,4}(?:(?:home|cell|mobile|personal|contact)\s{1,3})?(?:phone|cell|tel[eé]fono|tel|mobile"
+    r"|address|direcci[oó]n|domicilio|e-?mail|correo)(?:\s{1,3}(?:#|number|no\.?))?\s{0,3}:%(filler)s%(contact_value)s"
+)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _CLAUSE_REACH = 100
 
@@ -283,15 +294,19 @@ _CLAUSE_REACH = 100
 
 _NAME_CUE = _compile(
     r"(?<!\w)(?:"
-    r"(?P<patient>patient|pt\.?|client|paciente)"
-    r"|(?P<title>(?-i:Mrs|Mr|Ms|Mx|Miss|Srta|Sra|Sr|Señora|Señorita|Señor|Doña|MRS|MR|MS)\.?)"
-    r"|(?P<strong>name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|nombre\s{1,3}es|nombre\s{0,2}:"
+    r"(?P<strong>(?:patient|pt\.?|client)(?:%(apos)ss)?\s{1,3}name\b(?:\s{1,3}is|\s{0,2}:)?"
+    r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|nombre\s{1,3}es|nombre\s{0,2}:"
     r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
+    r"|(?P<patient>patient|pt\.?|client|paciente)"
+    # "her son Jayden", "pt's daughter Maria": relatives of the patient, capitalised names only.
+    r"|(?P<relative>(?:her|his|their|%(patients)s)\s{1,3}%(relative)s)"
+    r"|(?P<title>(?-i:Mrs|Mr|Ms|Mx|Miss|Srta|Sra|Sr|Señora|Señorita|Señor|Doña|MRS|MR|MS)\.?)"
     r")(?=(?P<window>(?s:.{0,120})))"
 )
 _NAME_START = re.compile(r"[\s:,(\-\u2013]{1,4}")
 _NAME_TOKEN = _compile(r"(?P<initial>(?-i:[A-Z])\.)(?!\w)|[^\W\d_]{1,40}(?:[%(q)s\-][^\W\d_]{1,40}){0,3}")
 _NAME_GAP = re.compile(r"[ \t]{1,3}")
+_COMMA_GIVEN_NAME = re.compile(r",[ \t]{1,3}((?-i:[A-Z])[^\W\d_]{1,30})(?!\w)")
 _POSSESSIVE_S = _compile(r"%(apos)ss$")
 
 
@@ -305,7 +320,7 @@ _STOP_WORDS = _word_set(
     a an the and or but nor so yet at in on to for from of by with without about into onto over under after before
     who whom whose that this these those which what when where why how he she they her his their him them it its i
     we you me my our your is was are were be been being has have had do does did doesn't didn't don't isn't wasn't
-    can can't cannot could will won't would should may might must shall not no yes also still just only here there
+    can can't cannot could won't would should might must shall not no yes also still just only here there
     today yesterday tomorrow tonight now then again already soon later please thanks thank ok okay hi hello hey
     said says say told tells asked asks ask wants wanted want needs needed need needing reports reported report
     lives lived living live came comes come went goes going go got gets get uses used using visited visits visit
@@ -321,7 +336,7 @@ _STOP_WORDS = _word_set(
     resource resources engagement outreach portal registration scheduling billing satisfaction representative
     reps rep population populations panel list lists census volume volumes flow load count counts
     dr doctor doctors nurse nurses rn md np pa lpn cna social worker workers team teams staff provider providers
-    ed er icu pcp ob gyn pt ot hiv aids copd chf ckd esrd snf ltc dme bp ekg mri ct
+    icu pcp gyn pt hiv aids copd chf ckd esrd snf ltc dme ekg mri
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
     january february march april june july august september october november december jan feb mar apr jun jul
     aug sep sept oct nov dec
@@ -417,9 +432,11 @@ def _name_span(cue_kind: str, cue_text: str, window: str, window_start: int) -> 
         elif lower in _STOP_WORDS or lower in _ORG_WORDS or _is_acronym(bare):
             is_name = False
         elif bare[0].isupper():
-            is_name = True
-        elif cue_kind == "title":
-            is_name = False  # "Miss the bus": titles take capitalised names only
+            # "pt Maria Lopez Eastside Food Pantry": a capitalised word that starts an organisation's name ends
+            # the person's name.
+            is_name = possessive or not _next_word_is_organisation(window, token.end())
+        elif cue_kind in ("title", "relative"):
+            is_name = False  # "Miss the bus", "her son needs": these cues take capitalised names only
         elif not words:
             is_name = cue_kind == "strong" or lower in _GIVEN_NAMES
         else:
@@ -435,15 +452,35 @@ def _name_span(cue_kind: str, cue_text: str, window: str, window_start: int) -> 
             break
     if not any(w[2] not in _PARTICLES for w in words):
         return None
-    # What follows the name decides whether it heads an organisation: "Hope House", "Mrs. Smith's Soup Kitchen".
-    following = window[pos : pos + 60].split()[:3]
-    for word in following:
+    end = words[-1][1]
+    # "García, Juan": a given name after a comma completes a surname-first name.
+    given = _COMMA_GIVEN_NAME.match(window, end)
+    if given and given.group(1).lower() in _GIVEN_NAMES:
+        return window_start + words[0][0], window_start + given.end()
+    if cue_kind != "patient" and _heads_organisation(window[pos : pos + 60]):
+        return None
+    return window_start + words[0][0], window_start + end
+
+
+def _next_word_is_organisation(window: str, pos: int) -> bool:
+    following = window[pos : pos + 40].split()[:1]
+    return (
+        bool(following)
+        and following[0][0].isupper()
+        and following[0].strip(".,;:!?()\"'").lower() in _ORG_WORDS
+    )
+
+
+def _heads_organisation(following: str) -> bool:
+    """Whether the capitalised words right after a name make it an organisation: "Hope House", "Mrs. Smith's Soup
+    Kitchen". Only titles and "named"-style cues get this benefit of the doubt; after "patient" a name is a name."""
+    for word in following.split()[:3]:
         clean = word.strip(".,;:!?()\"'").lower()
         if not clean or not word[0].isupper():
-            break
+            return False
         if clean in _ORG_WORDS:
-            return None
-    return window_start + words[0][0], window_start + words[-1][1]
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -473,13 +510,15 @@ def _collect_spans(text: str) -> list[tuple[int, int, str]]:
         spans.append((*match.span("value"), DATE_OF_BIRTH))
 
     for match in _NAME_CUE.finditer(text):
-        cue_kind = next(k for k in ("patient", "title", "strong") if match.group(k))
+        cue_kind = next(k for k in ("strong", "patient", "title", "relative") if match.group(k))
         span = _name_span(cue_kind, match.group(cue_kind), match.group("window"), match.end())
         if span:
             spans.append((*span, NAME))
 
     for _start, end, _kind in list(spans):
         spans.extend(_details_in_same_clause(text, end))
+    if any(_FORM_LABEL.match(text, text.rfind("\n", 0, start) + 1) for start, _end, _kind in spans):
+        spans.extend(_contact_span(match) for match in _FORM_CONTACT_FIELD.finditer(text))
 
     for pattern in (_PATIENT_CONTACT, _PATIENT_LOCATION):
         for match in pattern.finditer(text):
