@@ -17,6 +17,7 @@ from bot import outbox, scheduler, vocabulary
 from bot.audit import record as audit
 from bot.clock import utcnow
 from bot.privacy import Redaction, redact
+from bot.slacktext import safe
 from models.partners import (
     AGREEMENT_KINDS,
     PARTNER_KINDS,
@@ -157,9 +158,11 @@ def parse_date(text: str, today: date) -> date:
             candidate = date(today.year, month, day)
             return candidate if candidate >= today else date(today.year + 1, month, day)
     except ValueError:
-        raise PartnerError(f"“{text.strip()}” is not a real date. Try something like 2027-03-31.") from None
+        raise PartnerError(
+            f"“{safe(text.strip())}” is not a real date. Try something like 2027-03-31."
+        ) from None
     raise PartnerError(
-        f"I couldn't read “{text.strip()}” as a date. Try something like 2027-03-31 or March 31, 2027."
+        f"I couldn't read “{safe(text.strip())}” as a date. Try something like 2027-03-31 or March 31, 2027."
     )
 
 
@@ -450,7 +453,7 @@ def add_partner(
 ) -> Partner:
     name = redacted_name(clean_name(name))
     if find_partner(session, team_id, name) is not None:
-        raise PartnerError(f"*{name}* is already registered. `/partner info {name}` shows it.")
+        raise PartnerError(f"*{safe(name)}* is already registered. `/partner info {safe(name)}` shows it.")
     now = utcnow()
     partner = Partner(
         team_id=team_id,

@@ -150,4 +150,5 @@ class CelebrationPrompt(SQLModel, table=True):
     channel_id: str = Field(max_length=32)
     message_ts: str = Field(max_length=32)
     reactor_user_id: str = Field(max_length=32)
+    message_user_id: str | None = Field(default=None, max_length=32)  # the message's author, to credit them
     prompted_at: datetime

@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('reactor_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('message_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('prompted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('team_id', 'channel_id', 'message_ts', name='uq_celebration_prompt')
