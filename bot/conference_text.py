@@ -205,7 +205,7 @@ class When:
         """The concrete schedule in `timezone`, given the current time. Raises ParseError for times in the past."""
         now_local = recurrence.utc_to_local(now_utc, timezone).replace(microsecond=0)
         if self.delay is not None:
-            start_utc = (now_utc + self.delay).replace(microsecond=0)
+            start_utc = (recurrence.as_utc(now_utc) + self.delay).replace(microsecond=0)
             return Schedule(start_local=recurrence.utc_to_local(start_utc, timezone), timezone=timezone)
         assert self.at is not None
         if self.rrule:

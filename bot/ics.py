@@ -9,11 +9,11 @@ importing the file again updates the same calendar entry instead of duplicating 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vRecur
 
-from bot.recurrence import Schedule, parse_rule_parts, zone
+from bot.recurrence import Schedule, as_utc, parse_rule_parts, zone
 
 PRODUCT_ID = "-//partnerbot//case conferences//EN"
 
@@ -66,7 +66,7 @@ def _event(series: CalendarSeries, start_local: datetime, stamp: datetime) -> Ev
 def build_calendar(series: CalendarSeries, *, now_utc: datetime) -> bytes:
     schedule = series.schedule
     tz = schedule.timezone
-    stamp = now_utc.replace(tzinfo=UTC)
+    stamp = as_utc(now_utc)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -79,7 +79,7 @@ class Schedule:
 class Occurrence:
     original_local: datetime  # identifies the instance within its series, even after a move
     start_local: datetime
-    start_utc: datetime  # naive UTC
+    start_utc: datetime  # aware, UTC
     moved: bool = False
 
 
@@ -128,15 +128,20 @@ def is_ambiguous(local: datetime, timezone: str) -> bool:
     return first != second and not is_nonexistent(local, timezone)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def local_to_utc(local: datetime, timezone: str) -> datetime:
-    """Naive local wall time -> naive UTC. fold=0 moves a nonexistent time forward by the gap and picks the
+    """Naive local wall time -> aware UTC. fold=0 moves a nonexistent time forward by the gap and picks the
     earlier instant of an ambiguous one."""
-    aware = local.replace(tzinfo=zone(timezone), fold=0)
-    return aware.astimezone(UTC).replace(tzinfo=None)
+    return local.replace(tzinfo=zone(timezone), fold=0).astimezone(UTC)
 
 
-def utc_to_local(utc: datetime, timezone: str) -> datetime:
-    return utc.replace(tzinfo=UTC).astimezone(zone(timezone)).replace(tzinfo=None)
+def utc_to_local(moment: datetime, timezone: str) -> datetime:
+    """An instant (aware, or naive UTC) -> naive local wall time in `timezone`."""
+    return as_utc(moment).astimezone(zone(timezone)).replace(tzinfo=None)
 
 
 def time_warnings(local: datetime, timezone: str) -> list[str]:
@@ -244,6 +249,7 @@ def _placed(schedule: Schedule, original: datetime) -> Occurrence | None:
 
 def occurrences_between(schedule: Schedule, after_utc: datetime, until_utc: datetime) -> list[Occurrence]:
     """Occurrences whose (possibly moved) start is in (after_utc, until_utc], ordered by start."""
+    after_utc, until_utc = as_utc(after_utc), as_utc(until_utc)
     found = _moved_between(schedule, after_utc, until_utc)
     # A day of slack either side covers any UTC offset; the UTC filter below is exact.
     from_local = utc_to_local(after_utc, schedule.timezone) - timedelta(days=1)
@@ -273,9 +279,10 @@ def _moved_between(schedule: Schedule, after_utc: datetime, until_utc: datetime 
 
 
 def next_occurrences(schedule: Schedule, n: int, after: datetime) -> list[Occurrence]:
-    """The next `n` occurrences starting strictly after `after` (naive UTC), skips and moves applied."""
+    """The next `n` occurrences starting strictly after the instant `after`, skips and moves applied."""
     if n <= 0:
         return []
+    after = as_utc(after)
     regular: list[Occurrence] = []
     from_local = utc_to_local(after, schedule.timezone) - timedelta(days=1)
     for original in _originals(schedule, from_local):

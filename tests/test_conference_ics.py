@@ -1,6 +1,6 @@
 """The .ics file: valid iCalendar, a stable UID, the rule, skipped dates and moved meetings, local times with TZID."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
@@ -8,7 +8,7 @@ from icalendar import Calendar
 from bot.ics import CalendarSeries, build_calendar, file_name, series_uid
 from bot.recurrence import Schedule, next_occurrences
 
-NOW = datetime(2026, 11, 22, 16, 30)
+NOW = datetime(2026, 11, 22, 16, 30, tzinfo=UTC)
 SKIPPED = datetime(2027, 1, 5, 10, 0)
 MOVED_FROM, MOVED_TO = datetime(2027, 2, 2, 10, 0), datetime(2027, 2, 3, 11, 0)
 
@@ -63,7 +63,10 @@ def test_file_expands_to_the_same_meetings_the_bot_reminds_about():
         rule.exdate(exdate.dt.replace(tzinfo=None))
     rule.exdate(moved.decoded("RECURRENCE-ID").replace(tzinfo=None))
     from_file = sorted(
-        [*rule.between(NOW, datetime(2027, 6, 1)), moved.decoded("DTSTART").replace(tzinfo=None)]
+        [
+            *rule.between(NOW.replace(tzinfo=None), datetime(2027, 6, 1)),
+            moved.decoded("DTSTART").replace(tzinfo=None),
+        ]
     )
     from_bot = [o.start_local for o in next_occurrences(series.schedule, len(from_file), NOW)]
     assert from_file == from_bot
@@ -71,7 +74,7 @@ def test_file_expands_to_the_same_meetings_the_bot_reminds_about():
 
 def test_uid_is_stable_across_exports_and_distinct_per_series():
     first = events(build_calendar(monthly(), now_utc=NOW))[1][0]["UID"]
-    later = events(build_calendar(monthly(sequence=3), now_utc=datetime(2027, 3, 1)))[1][0]["UID"]
+    later = events(build_calendar(monthly(sequence=3), now_utc=datetime(2027, 3, 1, tzinfo=UTC)))[1][0]["UID"]
     assert first == later
     assert series_uid("T1", 8) != first and series_uid("T2", 7) != first
 

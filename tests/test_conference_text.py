@@ -1,7 +1,7 @@
 """The /conference grammar: what people type becomes the right schedule, reads back the same, or is refused
 with a helpful message."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from bot import recurrence
 from bot.conference_text import DateText, ParseError, parse_command, parse_request
 
 # Sunday Nov 22, 2026, 16:30 UTC = 11:30 in New York.
-NOW = datetime(2026, 11, 22, 16, 30)
+NOW = datetime(2026, 11, 22, 16, 30, tzinfo=UTC)
 NY = "America/New_York"
 
 
@@ -90,7 +90,9 @@ def test_zone_in_the_text_wins_over_the_fallback():
     assert request.timezone == "America/Chicago"
     schedule = request.schedule(NY, NOW)
     assert schedule.timezone == "America/Chicago"
-    assert recurrence.next_occurrences(schedule, 1, NOW)[0].start_utc == datetime(2026, 11, 27, 18, 0)
+    assert recurrence.next_occurrences(schedule, 1, NOW)[0].start_utc == datetime(
+        2026, 11, 27, 18, 0, tzinfo=UTC
+    )
 
 
 def test_relative_time_is_counted_from_now_in_the_zone():
@@ -107,7 +109,7 @@ def test_date_without_year_that_passed_this_year_means_next_year():
 
 
 def test_first_tuesday_created_on_a_first_tuesday_after_the_meeting_time_starts_next_month():
-    first_tuesday_afternoon = datetime(2026, 12, 1, 20, 0)  # 3pm in New York
+    first_tuesday_afternoon = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)  # 3pm in New York
     schedule = schedule_for('"M" every first Tuesday at 10am', now=first_tuesday_afternoon)
     assert schedule.start_local == datetime(2027, 1, 5, 10)
 

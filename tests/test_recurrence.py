@@ -1,7 +1,7 @@
 """Recurrence rules: local wall time survives daylight-saving changes, skips and moves apply, edge times warn."""
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from bot.recurrence import RecurrenceError, Schedule, next_occurrences, occurren
 
 
 def utc(*args):
-    return datetime(*args)
+    return datetime(*args, tzinfo=UTC)
 
 
 def test_weekly_meeting_keeps_local_time_across_new_york_spring_forward():
