@@ -1,7 +1,50 @@
-"""Slack adapter for the home feature."""
+"""Slack adapter for the App Home tab: rebuilt and published each time someone opens it."""
+
+import logging
 
 from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import digests
+from bot.clock import utcnow
+from bot.views.home import home_view
+
+log = logging.getLogger(__name__)
+
+MAX_CHANNEL_PAGES = 5  # 1,000 channels is plenty for picking the conferences and successes someone can see
+
+
+def user_channel_ids(client: WebClient, user_id: str) -> list[str]:
+    """Channels the person is in that the bot can see. Empty if Slack refuses (the Home then shows only what the
+    person runs, answered, wrote or was credited in)."""
+    channel_ids: list[str] = []
+    cursor = None
+    try:
+        for _ in range(MAX_CHANNEL_PAGES):
+            page = client.users_conversations(
+                user=user_id,
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=200,
+                cursor=cursor,
+            )
+            channel_ids += [channel["id"] for channel in page.get("channels") or []]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+    except SlackApiError as error:
+        log.warning("home: users.conversations failed (%s)", error.response.get("error"))
+    return channel_ids
 
 
 def register(app: App) -> None:
-    pass
+    @app.event("app_home_opened")
+    def publish_home(event, client: WebClient, context) -> None:
+        if event.get("tab") != "home":
+            return  # the Messages tab opened
+        user_id = event["user"]
+        channel_ids = user_channel_ids(client, user_id)
+        with context["db"].session() as session:
+            data = digests.home_data(session, context["team_id"], user_id, channel_ids, utcnow())
+        client.views_publish(user_id=user_id, view=home_view(data))
