@@ -13,9 +13,6 @@ from sqlmodel import Field, SQLModel
 
 __all__ = ["AgendaItem", "ConferenceOccurrence", "ConferenceOverride", "ConferenceSeries", "Rsvp"]
 
-DEFAULT_AGENDA_CALL_MINUTES = 7 * 24 * 60
-DEFAULT_DAY_BEFORE_MINUTES = 24 * 60
-
 
 class ConferenceSeries(SQLModel, table=True):
     """A case conference that meets once or on a repeating rule, posted to one channel."""
@@ -41,11 +38,12 @@ class ConferenceSeries(SQLModel, table=True):
     video_link: str = Field(default="", max_length=500)
     # Facilitator rotation, in order; each new meeting takes the next person after the previous meeting's.
     facilitator_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # Reminder lead times in minutes before the start; None turns that reminder off.
-    agenda_call_minutes: int | None = Field(default=DEFAULT_AGENDA_CALL_MINUTES)
-    day_before_minutes: int | None = Field(default=DEFAULT_DAY_BEFORE_MINUTES)
+    # Reminder lead times in minutes before the start; None turns that reminder off. No column defaults on
+    # purpose: SQLAlchemy would apply a default in place of an explicit None. bot.conferences.Reminders holds them.
+    agenda_call_minutes: int | None = None
+    day_before_minutes: int | None = None
     start_notice: bool = Field(default=True)
-    followup_minutes: int | None = Field(default=60)  # after the start
+    followup_minutes: int | None = None  # after the start
     sequence: int = Field(default=0)  # bumped on every change, for calendar apps (.ics SEQUENCE)
     materialized_until: datetime | None = None  # UTC: meetings up to here exist as ConferenceOccurrence rows
     created_at: datetime
