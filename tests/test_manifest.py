@@ -25,6 +25,9 @@ METHOD_SCOPES = {
     "files_getUploadURLExternal": {"files:write"}, "files_completeUploadExternal": {"files:write"},
     "views_open": set(), "views_push": set(), "views_update": set(), "views_publish": set(), "auth_test": set(),
     "conversations_members": {"channels:read", "groups:read"}, "conversations_join": {"channels:join"},
+    "conversations_history": {"channels:history", "groups:history"},
+    "conversations_replies": {"channels:history", "groups:history"},
+    "users_conversations": {"channels:read", "groups:read"},
 }
 
 
