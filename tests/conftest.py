@@ -159,6 +159,7 @@ def slack(fake_slack: FakeSlack, db: Database) -> Iterator[SlackSimulator]:
         http_transport(f"http://127.0.0.1:{server.server_port}{EVENTS_PATH}"), signing_secret=SIGNING_SECRET,
         response_url=fake_slack.response_url, bot_user=fake_slack.bot_user_id, after_send=executor.wait_idle)
     simulator.app_settings = settings
+    simulator.app = app
     simulator.client = client
     simulator.db = db
     simulator.url = f"http://127.0.0.1:{server.server_port}"
