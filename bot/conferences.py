@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -281,21 +281,21 @@ def outbox_key(occurrence_id: int, kind: str, revision: int = 0) -> str:
 
 
 def _outbox_rows(
-    series: ConferenceSeries, occurrence: ConferenceOccurrence, now: datetime
+    series: ConferenceSeries, occurrence_id: int, start_utc: datetime, revision: int, now: datetime
 ) -> list[dict[str, Any]]:
     rows = []
-    for kind, due_at in reminder_plan(series, recurrence.as_utc(occurrence.start_utc)):
+    for kind, due_at in reminder_plan(series, recurrence.as_utc(start_utc)):
         if due_at < now:
             continue  # planned after its time (a meeting created or moved at short notice): not worth sending
         rows.append({
             "team_id": series.team_id,
-            "key": outbox_key(occurrence.id, kind, occurrence.revision),
+            "key": outbox_key(occurrence_id, kind, revision),
             "kind": kind,
             "due_at": due_at,
             "payload": {
-                "occurrence_id": occurrence.id,
+                "occurrence_id": occurrence_id,
                 "series_id": series.id,
-                "revision": occurrence.revision,
+                "revision": revision,
                 "channel": series.channel_id,
                 "owner_user_id": series.owner_user_id,
                 # One DM to the owner per series and channel, however many reminders fail there.
@@ -310,22 +310,19 @@ def _outbox_rows(
     return rows
 
 
-def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """outbox.enqueue for many rows in one statement, with the same ON CONFLICT DO NOTHING semantics."""
+def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """outbox.enqueue for many rows at once (one compiled statement, executemany), with the same
+    ON CONFLICT (team_id, key) DO NOTHING semantics, so planning stays idempotent."""
     if not rows:
-        return 0
+        return
     created_at = utcnow()
     values = [
         {**row, "status": "pending", "attempts": 0, "sent_late": False, "created_at": created_at}
         for row in rows
     ]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = OutboxMessage.__table__
-    total = 0
-    for start in range(0, len(values), 500):
-        statement = insert(table).values(values[start : start + 500])
-        total += session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "key"])).rowcount
-    return total
+    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["team_id", "key"])
+    session.execute(statement, values)
 
 
 def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now: datetime) -> int:
@@ -350,7 +347,7 @@ def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now:
             last_facilitator[series_id] = (start_utc, facilitator)
 
     until = now + HORIZON
-    new_occurrences: list[tuple[ConferenceSeries, ConferenceOccurrence]] = []
+    planned: list[tuple[ConferenceSeries, dict[str, Any]]] = []
     for series in series_batch:
         schedule = schedule_of(series, overrides.get(series.id, []))
         previous = last_facilitator.get(series.id, (None, None))[1]
@@ -359,22 +356,31 @@ def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now:
                 continue
             facilitator = _next_in_rotation(series.facilitator_user_ids, previous)
             previous = facilitator or previous
-            row = ConferenceOccurrence(
-                team_id=series.team_id,
-                series_id=series.id,
-                original_local=occurrence.original_local,
-                start_local=occurrence.start_local,
-                start_utc=occurrence.start_utc,
-                facilitator_user_id=facilitator,
-                created_at=now,
-            )
-            new_occurrences.append((series, row))
-        series.materialized_until = until
-        session.add(series)
-    session.add_all([row for _, row in new_occurrences])
-    session.flush()
-    enqueue_many(session, [r for series, row in new_occurrences for r in _outbox_rows(series, row, now)])
-    return len(new_occurrences)
+            planned.append((series, {
+                "team_id": series.team_id, "series_id": series.id, "original_local": occurrence.original_local,
+                "start_local": occurrence.start_local, "start_utc": occurrence.start_utc, "status": "scheduled",
+                "facilitator_user_id": facilitator, "revision": 0, "created_at": now,
+            }))  # fmt: skip
+    session.execute(
+        update(ConferenceSeries).where(col(ConferenceSeries.id).in_(ids)).values(materialized_until=until)
+    )
+    if not planned:
+        return 0
+    # Core INSERT ... RETURNING in parameter order gives each new meeting its id without building ORM objects.
+    table = ConferenceOccurrence.__table__
+    new_ids = (
+        session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [values for _, values in planned],
+        )
+        .scalars()
+        .all()
+    )
+    reminders = []
+    for (series, values), occurrence_id in zip(planned, new_ids, strict=True):
+        reminders.extend(_outbox_rows(series, occurrence_id, values["start_utc"], 0, now))
+    enqueue_many(session, reminders)
+    return len(planned)
 
 
 def _next_in_rotation(rotation: Sequence[str], previous: str | None) -> str | None:
@@ -528,7 +534,7 @@ def move_meeting(session: Session, *, team_id: str, series_id: int, when: DateTe
         row.status = "scheduled"
         session.add(row)
         session.flush()
-        enqueue_many(session, _outbox_rows(series, row, now))
+        enqueue_many(session, _outbox_rows(series, row.id, row.start_utc, row.revision, now))
     elif new_start_utc <= now + HORIZON:
         session.flush()
         materialize(session, [series], now)
@@ -675,7 +681,7 @@ def next_occurrence_row(session: Session, series: ConferenceSeries, now: datetim
                                    created_at=now)  # fmt: skip
         session.add(row)
         session.flush()
-        enqueue_many(session, _outbox_rows(series, row, now))
+        enqueue_many(session, _outbox_rows(series, row.id, row.start_utc, row.revision, now))
     return row
 
 

@@ -17,7 +17,9 @@ SECTIONS: dict[str, str] = {
     ),
     "conferences": (
         "*Case conferences*\n"
-        '`/conference #channel "Monthly case conference" every first Tuesday at 10am` · `/conference list` · '
+        '`/conference #channel "Monthly case conference" every first Tuesday at 10am` (or `every other Thursday '
+        "at 3pm`, `on Dec 3 at 2pm`, `in America/Chicago`) · `/conference` opens a form · `/conference list` · "
+        "`skip`, `move`, `cancel`, `facilitators`, `agenda <n> add <de-identified case>`, `ics` · "
         "`/conference help`"
     ),
     "partners": "*Partners*\n`/partner add <name> [type] [#channel]` · `/partner list` · `/partner help`",
