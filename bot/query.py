@@ -9,6 +9,7 @@ The text given here must already be redacted (bot.search does that first); this 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from bot import vocabulary
@@ -152,6 +153,9 @@ class Modifiers:
     zip_code: str | None = None
     languages: tuple[str, ...] = ()
     populations: tuple[str, ...] = ()
+    population_words: tuple[
+        str, ...
+    ] = ()  # how the question said it ("teen", "parents"); searched as text too
     asked_in_spanish: bool = False  # the question itself was in Spanish: prefer Spanish-speaking resources
 
     @property
@@ -243,13 +247,25 @@ def _take_place(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _take_populations(text: str) -> tuple[list[str], str]:
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _take_populations(text: str) -> tuple[list[str], list[str], str]:
+    """Population keys, the words that named them ("teen", "parents") and the text without them."""
     found: list[str] = []
+    words: list[str] = []
+    text = _without_accents(text)
     for key, pattern in _POPULATION_PATTERNS.items():
-        if pattern.search(text):
-            found.append(key)
-            text = pattern.sub(" ", text)
-    return found, text
+        for match in pattern.finditer(text):
+            if key not in found:
+                found.append(key)
+            words.extend(w for w in vocabulary.tokens(match.group(0)) if w not in _FILLER)
+        text = pattern.sub(" ", text)
+    if "children" in found and "families" not in found:
+        found.append("families")  # "with two kids": a family, and programs for families fit
+    return found, list(dict.fromkeys(words)), text
 
 
 def _segments(words: list[str], matches: list[vocabulary.TermMatch]) -> list[tuple[int, int]]:
@@ -271,11 +287,16 @@ def _need_from(
 ) -> Need | None:
     words = [word.lower() for word in original]
     inside = [m for m in matches if start <= m.start < end]
-    categories = vocabulary.rank_categories(inside)
+    # People name the need first and qualify it after ("furniture for a new apartment", "lawyer for an
+    # eviction"), so the first category mentioned leads.
+    order: dict[str, int] = {}
+    for match in sorted(inside, key=lambda m: m.start):
+        order.setdefault(match.category, len(order))
+    categories = list(order)
     term_words: list[str] = []
     for match in inside:
-        # The vocabulary's spelling, so "pantrey" searches for "pantry".
-        for word in vocabulary.tokens(match.term):
+        # The vocabulary's spelling ("pantrey" searches for "pantry"), and English for Spanish terms.
+        for word in [*vocabulary.tokens(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
             if word not in term_words and word not in _FILLER:
                 term_words.append(word)
     extra = [
@@ -385,7 +406,7 @@ def parse_query(text: str) -> ParsedQuery:
     if place and _ZIP.fullmatch(place):
         zip_code, place = place, None
     without_populations = working
-    populations, without_populations = _take_populations(without_populations)
+    populations, population_words, without_populations = _take_populations(without_populations)
     needs = _needs(without_populations)
     if populations and not any(need.categories for need in needs):
         # "who helps veterans?" / "anything for seniors": the population is the need itself.
@@ -396,6 +417,7 @@ def parse_query(text: str) -> ParsedQuery:
         zip_code=zip_code,
         languages=tuple(languages),
         populations=tuple(populations),
+        population_words=tuple(population_words) if populations else (),
         asked_in_spanish=_spanish_share(text),
     )
     return ParsedQuery(text=text, needs=tuple(needs), modifiers=modifiers)

@@ -54,16 +54,16 @@ CANDIDATE_POOL = 40  # per lookup; the final top 5 are chosen from these
 # them; boosts decide between close matches.
 FIRST_CATEGORY = 6.0
 OTHER_CATEGORY = 3.0
-TEXT_WEIGHT = 3.0
-LANGUAGE_BOOST = 2.5
-POPULATION_BOOST = 2.0
-PLACE_BOOST = 2.0
-NEARBY_ZIP_BOOST = 1.0
-ASKED_IN_SPANISH_BOOST = 0.5
-VERIFIED_90_DAYS = 0.6
-VERIFIED_365_DAYS = 0.3
-PER_MENTION = 0.05  # up to 10 mentions
-PER_HELPED = 0.3  # up to 5 "This helped"
+TEXT_WEIGHT = 4.0
+LANGUAGE_BOOST = 4.0
+POPULATION_BOOST = 4.0
+PLACE_BOOST = 4.0
+NEARBY_ZIP_BOOST = 2.0
+ASKED_IN_SPANISH_BOOST = 1.0
+VERIFIED_90_DAYS = 0.5
+VERIFIED_365_DAYS = 0.25
+PER_MENTION = 0.03  # up to 10 mentions
+PER_HELPED = 0.2  # up to 5 "This helped"
 PER_OUTDATED = -0.4  # up to 3 "Info is outdated"
 
 # FTS5 column weights, in the column order of migration 0002: name, organization, description, categories, city,
@@ -145,16 +145,23 @@ def redact_query(query_text: str):
 def _boost_sql(modifiers: Modifiers, params: dict) -> str:
     """A SQL expression of every boost that does not depend on the text match; shared by both lookups."""
     parts = []
-    for index, language in enumerate(modifiers.languages):
-        params[f"lang{index}"] = f"%{language.lower()}%"
-        parts.append(f"CASE WHEN lower(r.languages) LIKE :lang{index} THEN {LANGUAGE_BOOST} ELSE 0 END")
+    # Any one of the asked languages (or populations) is what was asked for; two do not count double.
+    if modifiers.languages:
+        conditions = []
+        for index, language in enumerate(modifiers.languages):
+            params[f"lang{index}"] = f"%{language.lower()}%"
+            conditions.append(f"lower(r.languages) LIKE :lang{index}")
+        parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {LANGUAGE_BOOST} ELSE 0 END")
     if modifiers.asked_in_spanish and "Spanish" not in modifiers.languages:
         parts.append(
             f"CASE WHEN lower(r.languages) LIKE '%spanish%' THEN {ASKED_IN_SPANISH_BOOST} ELSE 0 END"
         )
-    for index, population in enumerate(modifiers.populations):
-        params[f"pop{index}"] = f"%{population}%"
-        parts.append(f"CASE WHEN lower(r.populations) LIKE :pop{index} THEN {POPULATION_BOOST} ELSE 0 END")
+    if modifiers.populations:
+        conditions = []
+        for index, population in enumerate(modifiers.populations):
+            params[f"pop{index}"] = f"%{population}%"
+            conditions.append(f"lower(r.populations) LIKE :pop{index}")
+        parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {POPULATION_BOOST} ELSE 0 END")
     if modifiers.place:
         params["city"] = vocabulary.normalize(modifiers.place)
         parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} ELSE 0 END")
@@ -205,23 +212,29 @@ def _category_candidates(
     return {row[0]: (float(row[1]), float(row[2])) for row in session.execute(statement, params)}
 
 
-def _text_words(need: Need) -> tuple[list[str], bool]:
+def _text_words(need: Need, modifiers: Modifiers) -> tuple[list[str], bool]:
     """The words to search for, and whether all of them must match (needs without a category)."""
     if need.categories:
-        words = list(dict.fromkeys([*need.term_words, *need.extra_words]))
+        words = list(dict.fromkeys([*need.term_words, *need.extra_words, *modifiers.population_words]))
         return [w for w in words if len(w) > 1 and w not in vocabulary.STOPWORDS], False
     words = need.phrase.split() or list(need.extra_words)
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in vocabulary.STOPWORDS], True
 
 
+def _as_prefix(word: str) -> bool:
+    # Short words also find their longer forms ("rent" -> "rental"). Longer words rely on stemming alone: a
+    # stemmed prefix is too broad ("medication" stems to "medic", and "medic*" would find Medicaid).
+    return 4 <= len(word) <= 5
+
+
 def _fts5_query(words: list[str], require_all: bool) -> str:
     # Words are [a-z0-9] only (vocabulary.normalize), quoted anyway so no word is read as FTS5 syntax.
-    terms = [f'"{word}"*' if len(word) >= 4 else f'"{word}"' for word in words]
+    terms = [f'"{word}"*' if _as_prefix(word) else f'"{word}"' for word in words]
     return (" AND " if require_all else " OR ").join(terms)
 
 
 def _tsquery(words: list[str], require_all: bool) -> str:
-    terms = [f"{word}:*" if len(word) >= 4 else word for word in words]
+    terms = [f"{word}:*" if _as_prefix(word) else word for word in words]
     return (" & " if require_all else " | ").join(terms)
 
 
@@ -229,7 +242,7 @@ def _text_candidates(
     session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, pool: int
 ) -> dict[int, tuple[float, float]]:
     """resource id -> (text relevance, boost) for resources whose text matches the need's words."""
-    words, require_all = _text_words(need)
+    words, require_all = _text_words(need, modifiers)
     if not words:
         return {}
     params: dict = {"team": team_id, "pool": pool}
@@ -274,6 +287,9 @@ def _rank(
         text_score = TEXT_WEIGHT * relevance / best_text if best_text > 0 else 0.0
         if resource_id in scores:
             scores[resource_id] += text_score
+        elif need.categories:
+            # Filed under another need: shown only after the need's own resources, on its words alone.
+            scores[resource_id] = text_score
         else:
             scores[resource_id] = text_score + boost
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -477,9 +493,9 @@ FEEDBACK_REPEAT_WINDOW = timedelta(hours=24)
 
 def record_feedback(
     session: Session, team_id: str, resource_id: int, user_id: str, kind: str, *, now: datetime | None = None
-) -> str:
-    """Records "helped" or "outdated" for a resource. Returns "recorded", "repeat" (same person, same kind within
-    a day: counted once) or "missing" (no such resource in this workspace)."""
+) -> tuple[str, str]:
+    """Records "helped" or "outdated" for a resource. Returns (outcome, resource name); outcome is "recorded",
+    "repeat" (same person, same kind within a day: counted once) or "missing" (not in this workspace)."""
     if kind not in ("helped", "outdated"):
         raise ValueError(f"unknown feedback kind {kind!r}")
     now = now or clock.utcnow()
@@ -487,7 +503,7 @@ def record_feedback(
         select(Resource).where(Resource.id == resource_id, Resource.team_id == team_id)
     ).first()
     if resource is None:
-        return "missing"
+        return "missing", ""
     recent = session.exec(
         select(ResourceFeedback).where(
             ResourceFeedback.team_id == team_id,
@@ -498,7 +514,7 @@ def record_feedback(
         )
     ).first()
     if recent is not None:
-        return "repeat"
+        return "repeat", resource.name
     session.add(
         ResourceFeedback(team_id=team_id, resource_id=resource_id, user_id=user_id, kind=kind, at=now)
     )
@@ -508,4 +524,4 @@ def record_feedback(
         Resource.__table__.update().where(Resource.id == resource_id).values({column.key: column + 1})
     )
     session.flush()
-    return "recorded"
+    return "recorded", resource.name

@@ -35,6 +35,7 @@ __all__ = [
     "find_terms",
     "find_terms_in_words",
     "get",
+    "gloss",
     "normalize",
     "original_tokens",
     "tokens",
@@ -67,8 +68,9 @@ _NEVER_FUZZY = frozenset(
 )
 
 _FUZZY_MIN_LENGTH = 5
-_FUZZY_CUTOFF = 80.0
-_NEIGHBOURHOOD = 3  # extra words allowed between the words of a multi-word term
+_FUZZY_CUTOFF_SHORT = 88.0  # words of 5-6 letters
+_FUZZY_CUTOFF_LONG = 80.0
+_NEIGHBOURHOOD = 4  # extra words allowed between the words of a multi-word term
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ class _Vocabulary:
     by_key: dict[str, Category]
     terms: tuple[_Term, ...]  # longest first
     terms_by_word: dict[str, tuple[_Term, ...]]
-    single_words: dict[str, tuple[_Term, ...]]  # for typo tolerance
+    fuzzy_words: dict[str, tuple[str, ...]]  # first letter -> vocabulary words, for typo tolerance
+    glosses: dict[str, str]  # normalized Spanish term -> English words
 
 
 def normalize(text: str) -> str:
@@ -199,19 +202,21 @@ def _vocabulary() -> _Vocabulary:
 
     ordered = tuple(sorted(terms.values(), key=lambda term: -len(term.words)))
     by_word: dict[str, list[_Term]] = {}
-    single: dict[str, list[_Term]] = {}
+    fuzzy_words: dict[str, set[str]] = {}
     for term in ordered:
         for word in set(term.words):
             by_word.setdefault(word, []).append(term)
-        if len(term.words) == 1 and not term.capitals_only and len(term.words[0]) >= _FUZZY_MIN_LENGTH - 1:
-            single.setdefault(term.words[0], []).append(term)
+            if not term.capitals_only and len(word) >= _FUZZY_MIN_LENGTH - 1 and not word.isdigit():
+                fuzzy_words.setdefault(word[0], set()).add(word)
     return _Vocabulary(
         categories=tuple(loaded),
         by_key=by_key,
         terms=ordered,
         terms_by_word={word: tuple(found) for word, found in by_word.items()},
-        single_words={word: tuple(found) for word, found in single.items()},
-    )
+        fuzzy_words={letter: tuple(sorted(words)) for letter, words in fuzzy_words.items()},
+        glosses={normalize(term): english for entry in raw["categories"]
+                 for term, english in entry.get("english_for_spanish", {}).items()},
+    )  # fmt: skip
 
 
 def categories() -> list[Category]:
@@ -256,46 +261,77 @@ def find_terms(text: str, *, fuzzy: bool = False) -> list[TermMatch]:
     return find_terms_in_words(original_tokens(text), fuzzy=fuzzy)
 
 
-def find_terms_in_words(original: list[str], *, fuzzy: bool = False) -> list[TermMatch]:
-    """Like find_terms, for text already split by original_tokens() (case kept); positions index `original`."""
-    vocabulary = _vocabulary()
-    folded = [fold(word.lower()) for word in original]
-    used = [word in STOPWORDS for word in (w.lower() for w in original)]
-    present = set(folded)
+def _groups(words: list[str]) -> dict[tuple[str, ...], list[_Term]]:
+    """Candidate terms for these words, grouped by their words: terms with the same words in several categories
+    ("diapers": childcare and goods) match together."""
+    groups: dict[tuple[str, ...], list[_Term]] = {}
+    for word in set(words):
+        for term in _vocabulary().terms_by_word.get(word, ()):
+            group = groups.setdefault(term.words, [])
+            if term not in group:
+                group.append(term)
+    return groups
 
-    candidates: dict[int, _Term] = {}
-    for word in present:
-        for term in vocabulary.terms_by_word.get(word, ()):
-            candidates[id(term)] = term
-    ordered = sorted(candidates.values(), key=lambda term: (-len(term.words), term.text))
 
+def _place_all(
+    words: list[str], original: list[str], used: list[bool], corrected: set[int]
+) -> list[TermMatch]:
+    groups = _groups(words)
     found: list[TermMatch] = []
-    for term in ordered:
-        while True:
-            positions = _place(term, folded, used)
-            if positions is None:
-                break
+    while groups:
+        # Longest term first, then the most compact placement, so "cant pay electric" beats "cant pay bills".
+        placed = []
+        for term_words, terms in groups.items():
+            positions = _place(terms[0], words, used)
+            if positions is not None:
+                placed.append((-len(term_words), positions[-1] - positions[0], term_words, positions))
+        if not placed:
+            break
+        _, _, term_words, positions = min(placed)
+        fuzzy = any(p in corrected for p in positions)
+        emitted = False
+        for term in groups[term_words]:
             if term.capitals_only and not all(original[p].isupper() for p in positions):
-                # Lower-case "va" in Spanish is "goes"; leave the word for other terms.
-                break
+                continue  # lower-case "va" in Spanish is "goes"
+            found.append(TermMatch(term.category, term.text, positions[0], positions[-1], fuzzy, positions))
+            emitted = True
+        if emitted:
             for p in positions:
                 used[p] = True
-            found.append(TermMatch(term.category, term.text, positions[0], positions[-1], False, positions))
+        else:
+            del groups[term_words]
+    return found
 
+
+def find_terms_in_words(original: list[str], *, fuzzy: bool = False) -> list[TermMatch]:
+    """Like find_terms, for text already split by original_tokens() (case kept); positions index `original`."""
+    folded = [fold(word.lower()) for word in original]
+    used = [word in STOPWORDS for word in (w.lower() for w in original)]
+    corrected: set[int] = set()
     if fuzzy:
-        choices = list(vocabulary.single_words)
+        # Words the vocabulary does not know are spelling-corrected against the vocabulary's words before terms
+        # are looked for, so a typo inside a longer term still finds it ("wheelchar ramp" -> "wheelchair ramp").
+        vocabulary = _vocabulary()
         for index, word in enumerate(folded):
-            if used[index] or len(word) < _FUZZY_MIN_LENGTH or word.isdigit() or word in _NEVER_FUZZY:
+            if (used[index] or len(word) < _FUZZY_MIN_LENGTH or word.isdigit() or word in _NEVER_FUZZY
+                    or word in vocabulary.terms_by_word):  # fmt: skip
                 continue
-            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-            if best is None:
-                continue
-            used[index] = True
-            for term in vocabulary.single_words[best[0]]:
-                found.append(TermMatch(term.category, term.text, index, index, True, (index,)))
-
+            # Typos rarely touch the first letter; short words need a closer match ("rental" is not "rent").
+            cutoff = _FUZZY_CUTOFF_LONG if len(word) >= 7 else _FUZZY_CUTOFF_SHORT
+            choices = vocabulary.fuzzy_words.get(word[0], ())
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is None or (len(word) > len(best[0]) and word.startswith(best[0])):
+                continue  # a longer word that starts with a term is another word ("rental"), not a typo
+            folded[index] = best[0]
+            corrected.add(index)
+    found = _place_all(folded, original, used, corrected)
     found.sort(key=lambda match: (match.start, match.end))
     return found
+
+
+def gloss(term: str) -> str:
+    """English words for a Spanish vocabulary term ("ropa" -> "clothing"), "" if there is none."""
+    return _vocabulary().glosses.get(normalize(term), "")
 
 
 def rank_categories(matches: Iterable[TermMatch]) -> list[str]:
