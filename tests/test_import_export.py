@@ -134,3 +134,183 @@ def test_hsds_rejects_what_it_cannot_use():
     assert hsds.service_to_resource({"id": "x", "name": ""}).errors == ["name is required"]
     assert "only active services" in hsds.service_to_resource({"name": "Old", "status": "defunct"}).errors[0]
     assert hsds.services_in({"unexpected": 1}) is None
+
+
+# --- importer and exporter on both databases ----------------------------------------------------------------
+
+import csv  # noqa: E402
+import io  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from sqlmodel import select  # noqa: E402
+
+from bot import directory, exporter, importer  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from models.core import AuditEntry  # noqa: E402
+from models.directory import Resource, ResourceCategory  # noqa: E402
+
+HEADER = ",".join(hsds.CSV_HEADERS)
+GOOD_AND_BAD = "\n".join(
+    [
+        HEADER,
+        'Eastside Food Pantry,Eastside Community Services,"Groceries, produce",Food;goods,555-0142,'
+        "pantry@eastside.example.org,https://eastside.example.org,12 Main St,Eastport,OR,97201,spanish;English,"
+        "No ID required,Tue/Thu 2-6pm",
+        ",No Name Org,,food,,,,,,,,,,",
+        "Hope Shelter,,Beds,shelter;foodz,555-0188,,,,Westbrook,OR,,,,24/7",
+        "Bright Lights,,Bills,utilities,555-0155,not-an-email,,,Westbrook,OR,,,,",
+        '"Multi-line Clinic",,"Walk-ins welcome.',
+        'Second line of the description",mental-health,555-0166,,,,Northfield,OR,,,,',
+        "Martha's Kitchen,,Hot meals; pt Jane Doe MRN 4455667 eats here,food,555-0117,,,,Eastport,OR,,,,",
+        "eastside food pantry,Eastside Community Services,dup,food,,,,,EASTPORT,,,,,",
+    ]
+)
+
+
+def _settings(db):
+    return replace(Settings(), database_url=db.url)
+
+
+def _write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _all(db, model):
+    with db.session() as session:
+        return session.exec(select(model)).all()
+
+
+def test_csv_import_reports_bad_rows_with_lines_and_imports_the_rest(db, tmp_path, capsys):
+    path = _write(tmp_path, "directory.csv", GOOD_AND_BAD)
+    assert importer.run_cli(str(path), "T1", _settings(db)) == 1
+    captured = capsys.readouterr()
+    assert "Imported 3 resources into T1: 3 new, 0 updated, 0 unchanged; 4 rows skipped." in captured.out
+    assert "skipped line 3: name is required" in captured.err
+    assert "skipped line 4: unknown category 'foodz'" in captured.err
+    assert "skipped line 5: email is not an email address" in captured.err
+    assert "skipped line 9: the same resource as line 2" in captured.err
+    assert "line 8: removed for privacy" in captured.err
+    assert "Jane" not in captured.err + captured.out
+
+    saved = {r.name: r for r in _all(db, Resource)}
+    assert set(saved) == {"Eastside Food Pantry", "Multi-line Clinic", "Martha's Kitchen"}
+    pantry = saved["Eastside Food Pantry"]
+    assert (pantry.categories, pantry.languages, pantry.source) == ("food;goods", "Spanish;English", "import")
+    assert "Second line" in saved["Multi-line Clinic"].description
+    assert "Jane" not in saved["Martha's Kitchen"].description
+    assert "4455667" not in saved["Martha's Kitchen"].description
+    categories = {(c.resource_id, c.category) for c in _all(db, ResourceCategory)}
+    assert (pantry.id, "goods") in categories and len(categories) == 4
+    audits = [a for a in _all(db, AuditEntry) if a.action == "import"]
+    assert len(audits) == 3 and all(a.actor_user_id == "import" for a in audits)
+
+
+def test_reimporting_the_same_file_changes_nothing(db, tmp_path, capsys):
+    path = _write(tmp_path, "directory.csv", GOOD_AND_BAD)
+    importer.run_cli(str(path), "T1", _settings(db))
+    before = {r.id: r.model_dump() for r in _all(db, Resource)}
+    audits_before = len(_all(db, AuditEntry))
+    capsys.readouterr()
+    assert importer.run_cli(str(path), "T1", _settings(db)) == 1
+    assert "0 new, 0 updated, 3 unchanged" in capsys.readouterr().out
+    assert {r.id: r.model_dump() for r in _all(db, Resource)} == before
+    assert len(_all(db, AuditEntry)) == audits_before
+
+
+def test_import_updates_changed_rows_but_keeps_verified_values(db, tmp_path, capsys):
+    first = (
+        HEADER
+        + "\nHope Shelter,,Beds,shelter,555-0188,,,,Westbrook,OR,,,,24/7\nSafe Rides,,,transportation,555-0177,,,,,,,,,"
+    )
+    importer.run_cli(str(_write(tmp_path, "a.csv", first)), "T1", _settings(db))
+    with db.session() as session:
+        hope = session.exec(select(Resource).where(Resource.name == "Hope Shelter")).one()
+        directory.verify_resource(
+            session,
+            team_id="T1",
+            user_id="UADMIN",
+            resource=hope,
+            settings=replace(Settings(), admin_user_ids=frozenset({"UADMIN"})),
+        )
+    second = (
+        HEADER + "\nHope Shelter,,Beds,shelter;housing,555-0199,,,,Westbrook,OR,,,,24/7"
+        "\nSafe Rides,,Free rides,transportation,555-0177,,,,,,,,,Mon-Fri 8am-4pm"
+    )
+    capsys.readouterr()
+    assert importer.run_cli(str(_write(tmp_path, "b.csv", second)), "T1", _settings(db)) == 0
+    out = capsys.readouterr()
+    assert "0 new, 1 updated, 1 unchanged" in out.out
+    assert "kept the verified phone, categories" in out.err
+    saved = {r.name: r for r in _all(db, Resource)}
+    assert (saved["Hope Shelter"].phone, saved["Hope Shelter"].categories) == ("555-0188", "shelter")
+    assert (saved["Safe Rides"].description, saved["Safe Rides"].hours) == ("Free rides", "Mon-Fri 8am-4pm")
+
+
+def test_unreadable_files_import_nothing(db, tmp_path, capsys):
+    assert importer.run_cli(str(tmp_path / "missing.csv"), "T1", _settings(db)) == 2
+    assert (
+        importer.run_cli(str(_write(tmp_path, "x.csv", "organization,city\nA,B")), "T1", _settings(db)) == 2
+    )
+    assert importer.run_cli(str(_write(tmp_path, "x.json", "{not json")), "T1", _settings(db)) == 2
+    assert importer.run_cli(str(_write(tmp_path, "y.json", '{"unexpected": 1}')), "T1", _settings(db)) == 2
+    assert "Nothing was imported" in capsys.readouterr().err
+    assert _all(db, Resource) == []
+
+
+def test_the_specification_examples_import(db, tmp_path, capsys):
+    full = _example("example_service_full.json")
+    listed = _example("example_service_list.json")
+    path = _write(tmp_path, "services.json", json.dumps([full]))
+    assert importer.run_cli(str(path), "T1", _settings(db)) == 0
+    assert "unknown category 'name' ignored" in capsys.readouterr().err
+    path = _write(tmp_path, "page.json", json.dumps(listed))
+    assert importer.run_cli(str(path), "T1", _settings(db)) == 0
+    # The list example has no location, so (name, organization, city) differs: two entries.
+    saved = sorted((r.name, r.organization, r.city, r.phone) for r in _all(db, Resource))
+    assert saved == [
+        ("Community Counselling", "Example Organization Inc.", "", ""),
+        ("Community Counselling", "Example Organization Inc.", "MyCity", "+44 1234 234567 x100"),
+    ]
+    assert importer.run_cli(str(path), "T1", _settings(db)) == 0  # again: nothing new
+    assert len(_all(db, Resource)) == 2
+
+
+def test_export_csv_round_trips_and_skips_retired(db, tmp_path, capsys):
+    importer.run_cli(str(_write(tmp_path, "in.csv", GOOD_AND_BAD)), "T1", _settings(db))
+    with db.session() as session:
+        kitchen = session.exec(select(Resource).where(Resource.name == "Martha's Kitchen")).one()
+        directory.retire_resource(
+            session,
+            team_id="T1",
+            user_id="UADMIN",
+            resource=kitchen,
+            settings=replace(Settings(), admin_user_ids=frozenset({"UADMIN"})),
+        )
+    out = tmp_path / "out.csv"
+    assert exporter.run_cli("csv", str(out), "T1", _settings(db)) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [r["name"] for r in rows] == ["Eastside Food Pantry", "Multi-line Clinic"]
+    assert rows[0]["categories"] == "food;goods" and rows[0]["languages"] == "Spanish;English"
+    # Exported CSV imports into another workspace unchanged.
+    assert importer.run_cli(str(out), "T2", _settings(db)) == 0
+    assert exporter.run_cli("csv", str(tmp_path / "again.csv"), "T2", _settings(db)) == 0
+    assert (tmp_path / "again.csv").read_text() == out.read_text()
+    assert exporter.run_cli("xml", None, "T1", _settings(db)) == 2
+
+
+def test_export_hsds_validates_and_reimports(db, tmp_path, capsys):
+    importer.run_cli(str(_write(tmp_path, "in.csv", GOOD_AND_BAD)), "T1", _settings(db))
+    out = tmp_path / "services.json"
+    assert exporter.run_cli("hsds", str(out), "T1", _settings(db)) == 0
+    services = json.loads(out.read_text())
+    assert len(services) == 3
+    validator = _schema_validator()
+    for service in services:
+        assert list(validator.iter_errors(service)) == []
+    pantry = next(s for s in services if s["name"] == "Eastside Food Pantry")
+    assert {a["taxonomy_term"]["code"] for a in pantry["attributes"]} == {"food", "goods"}
+    assert pantry["service_at_locations"][0]["location"]["addresses"][0]["city"] == "Eastport"
+    assert importer.run_cli(str(out), "T2", _settings(db)) == 0
+    assert {r.name for r in _all(db, Resource) if r.team_id == "T2"} == {s["name"] for s in services}
