@@ -307,10 +307,12 @@ def _insert_with_copy(session, rows: list[dict]) -> list[int]:
     )
     columns = [*rows[0].keys(), "id"]
     driver_connection = session.connection().connection.driver_connection
-    with driver_connection.cursor() as cursor:
-        with cursor.copy(f"COPY resource ({', '.join(columns)}) FROM STDIN") as copy:
-            for resource_id, row in zip(ids, rows, strict=True):
-                copy.write_row([*row.values(), resource_id])
+    with (
+        driver_connection.cursor() as cursor,
+        cursor.copy(f"COPY resource ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for resource_id, row in zip(ids, rows, strict=True):
+            copy.write_row([*row.values(), resource_id])
     return ids
 
 
