@@ -249,9 +249,17 @@ def _text_candidates(
     boost = _boost_sql(modifiers, params)
     if session.get_bind().dialect.name == "postgresql":
         params["query"] = _tsquery(words, require_all)
+        # ts_rank has no inverse document frequency, so a common word in a name outweighs a rare word in a
+        # description; adding the share of the question's words a resource contains restores that balance.
+        coverage = []
+        for index, word in enumerate(words[:12]):
+            params[f"w{index}"] = _tsquery([word], False)
+            coverage.append(
+                f"CASE WHEN r.search_vector @@ to_tsquery('english', :w{index}) THEN 1 ELSE 0 END"
+            )
         statement = text(
-            f"SELECT r.id, ts_rank(r.search_vector, q) AS relevance, {boost} AS boost "
-            "FROM resource r, to_tsquery('english', :query) q "
+            f"SELECT r.id, ts_rank(r.search_vector, q) + 3.0 * ({' + '.join(coverage)}) / {len(coverage)} AS relevance, "
+            f"{boost} AS boost FROM resource r, to_tsquery('english', :query) q "
             "WHERE r.search_vector @@ q AND r.team_id = :team AND r.retired_at IS NULL "
             "ORDER BY relevance DESC, r.id LIMIT :pool"
         )

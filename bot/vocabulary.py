@@ -10,8 +10,9 @@ Matching rules, chosen so that free text typed in Slack finds its categories wit
   fridge"); longer terms win, and words used by a longer term are not reused by a shorter one, so "substance
   abuse" means substance use and not also abuse (safety);
 - abbreviations that are ordinary words when lower-case ("VA", "ICE") count only when typed in capitals;
-- with fuzzy=True, a leftover word of five letters or more may match a one-word term by spelling similarity
-  ("pantrey" -> pantry, "suboxen" -> suboxone). Resource logging leaves this off; search turns it on.
+- with fuzzy=True, a word of six letters or more that the vocabulary does not know is corrected to the closest
+  vocabulary word with the same first letter ("pantrey" -> pantry, "suboxen" -> suboxone, "wheelchar ramp" ->
+  wheelchair ramp). Resource logging leaves this off; search turns it on.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ STOPWORDS = frozenset(
     )
 )
 
-# Common words of five letters or more that resemble a vocabulary word but are not one (e.g. "there" vs
+# Common words of six letters or more that resemble a vocabulary word but are not one (e.g. "there" vs
 # "therapy" is already too far apart; these are the near misses observed in practice).
 _NEVER_FUZZY = frozenset(
     _word_list(
@@ -67,8 +68,8 @@ _NEVER_FUZZY = frozenset(
     )
 )
 
-_FUZZY_MIN_LENGTH = 5
-_FUZZY_CUTOFF_SHORT = 88.0  # words of 5-6 letters
+_FUZZY_MIN_LENGTH = 6
+_FUZZY_CUTOFF_SHORT = 88.0  # words of 6 letters
 _FUZZY_CUTOFF_LONG = 80.0
 _NEIGHBOURHOOD = 4  # extra words allowed between the words of a multi-word term
 
