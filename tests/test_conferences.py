@@ -202,8 +202,9 @@ def test_channel_errors_fail_the_reminders_and_dm_the_owner_once(slack, fake_sla
 
 
 def test_agenda_call_and_day_before_reminders_carry_buttons_agenda_and_rsvps(slack, fake_slack):
-    fake_slack.users["U1"] = {"tz": "UTC"}
-    series = create(slack, '"Case conference" every Tuesday at 10am in UTC')
+    # A weekday three days out: the day-before reminder is still ahead, whatever day the test runs.
+    weekday = recurrence.WEEKDAY_NAMES[(utcnow().weekday() + 3) % 7]
+    series = create(slack, f'"Case conference" every {weekday} at 10am in UTC')
     slack.command("/conference", f"facilitators {series.id} <@UA|ann> <@UB|bo>")
     slack.command("/conference", f"agenda {series.id} add Housing barriers after respite discharge")
     first = min(all_rows(slack.db, ConferenceOccurrence), key=lambda o: o.start_utc)

@@ -1,0 +1,252 @@
+"""Case conference throughput: materializing 10,000 series and dispatching 1,000 due reminders.
+
+    python benchmarks/conferences_bench.py [--series 10000] [--reminders 1000] [--baseline-series 1000]
+
+Runs on SQLite (a temporary file) and, when TEST_DATABASE_URL (or --postgres URL) reaches a server, on a throwaway
+PostgreSQL database. Baselines measured in the same run:
+- materializing: the naive way, one transaction per series and one INSERT per meeting and per reminder
+  (outbox.enqueue), on a sample of --baseline-series series; compared per 1,000 series;
+- dispatching: the same number of bare chat.postMessage calls to the same fake Slack, with no database at all.
+Duplicates are counted from what the fake Slack received.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlmodel import func, select  # noqa: E402
+
+import models  # noqa: E402,F401
+from bot import conferences, outbox, recurrence  # noqa: E402
+from bot.db import Database  # noqa: E402
+from bot.fakeslack import FakeSlack  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.slack_client import build_client  # noqa: E402
+from models.conferences import ConferenceOccurrence, ConferenceSeries  # noqa: E402
+from models.core import OutboxMessage  # noqa: E402
+
+RULES = [
+    ("FREQ=MONTHLY;BYDAY=1TU", 10),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", 15),
+    ("FREQ=MONTHLY;BYDAY=-1FR", 12),
+    ("FREQ=WEEKLY;BYDAY=WE", 9),
+    ("FREQ=MONTHLY;BYMONTHDAY=15", 14),
+]
+ZONES = ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/Berlin", "UTC"]
+
+
+def add_series(db: Database, count: int, now: datetime, *, offset: int = 0) -> None:
+    with db.session() as session:
+        for number in range(offset, offset + count):
+            rule, hour = RULES[number % len(RULES)]
+            zone = ZONES[number % len(ZONES)]
+            candidate = datetime.combine(
+                recurrence.utc_to_local(now, zone).date(), datetime.min.time()
+            ).replace(hour=hour)
+            start = recurrence.first_match(rule, candidate, candidate + timedelta(days=1))
+            session.add(
+                ConferenceSeries(
+                    team_id="TBENCH", channel_id=f"C{number % 50:04d}", title=f"Conference {number}",
+                    owner_user_id="UOWNER", timezone=zone, rrule=rule, start_local=start,
+                    facilitator_user_ids=["UA", "UB", "UC"], agenda_call_minutes=7 * 1440,
+                    day_before_minutes=1440, start_notice=True, followup_minutes=60, created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+
+
+def counts(db: Database) -> tuple[int, int]:
+    with db.session() as session:
+        meetings = session.execute(select(func.count()).select_from(ConferenceOccurrence)).scalar_one()
+        reminders = session.execute(select(func.count()).select_from(OutboxMessage)).scalar_one()
+    return meetings, reminders
+
+
+def naive_materialize(db: Database, now: datetime) -> None:
+    """The baseline: per series, its own transaction; per meeting and per reminder, its own INSERT."""
+    with db.session() as session:
+        ids = (
+            session.execute(select(ConferenceSeries.id).where(ConferenceSeries.materialized_until.is_(None)))
+            .scalars()
+            .all()
+        )
+    for series_id in ids:
+        with db.session() as session:
+            series = session.get(ConferenceSeries, series_id)
+            schedule = conferences.load_schedule(session, series)
+            for number, occurrence in enumerate(
+                recurrence.occurrences_between(schedule, now, now + conferences.HORIZON)
+            ):
+                row = ConferenceOccurrence(
+                    team_id=series.team_id, series_id=series.id, original_local=occurrence.original_local,
+                    start_local=occurrence.start_local, start_utc=occurrence.start_utc,
+                    facilitator_user_id=series.facilitator_user_ids[number % 3], created_at=now,
+                )  # fmt: skip
+                session.add(row)
+                session.flush()
+                for kind, due_at in conferences.reminder_plan(series, occurrence.start_utc):
+                    if due_at >= now:
+                        outbox.enqueue(session, team_id=series.team_id, key=conferences.outbox_key(row.id, kind),
+                                       kind=kind, due_at=due_at, payload={"occurrence_id": row.id})  # fmt: skip
+            series.materialized_until = now + conferences.HORIZON
+            session.add(series)
+
+
+def bench_materialize(db: Database, series_count: int, baseline_count: int) -> dict[str, float]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    add_series(db, series_count, now)
+    started = time.perf_counter()
+    created = conferences.materialize_due(db, now)
+    batched = time.perf_counter() - started
+    meetings, reminders = counts(db)
+    again = conferences.materialize_due(db, now)  # idempotence: nothing new on a second pass
+    assert again == 0 and counts(db) == (meetings, reminders), "second pass changed something"
+    print(f"  materialize {series_count:,} series: {batched:.2f}s  ({created:,} meetings, {reminders:,} reminders"
+          f" planned; second pass created {again})")  # fmt: skip
+
+    wipe(db)
+    add_series(db, baseline_count, now)
+    started = time.perf_counter()
+    naive_materialize(db, now)
+    naive = time.perf_counter() - started
+    naive_meetings, naive_reminders = counts(db)
+    print(f"  baseline, naive per-row on {baseline_count:,} series: {naive:.2f}s  ({naive_meetings:,} meetings, "
+          f"{naive_reminders:,} reminders)")  # fmt: skip
+    per_thousand_batched = batched / series_count * 1000
+    per_thousand_naive = naive / baseline_count * 1000
+    print(f"  per 1,000 series: batched {per_thousand_batched:.3f}s vs naive {per_thousand_naive:.3f}s "
+          f"-> {per_thousand_naive / per_thousand_batched:.1f}x faster")  # fmt: skip
+    wipe(db)
+    return {"batched": batched, "naive_per_1000": per_thousand_naive}
+
+
+def bench_dispatch(db: Database, reminder_count: int, workers: int) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now + timedelta(minutes=30)
+    series_count = reminder_count // 2  # each single meeting sends "starting now" and a follow-up
+    with db.session() as session:
+        for number in range(series_count):
+            session.add(
+                ConferenceSeries(
+                    team_id="TBENCH", channel_id=f"C{number % 50:04d}", title=f"Conference {number}",
+                    owner_user_id="UOWNER", timezone="UTC", rrule=None, start_local=start.replace(tzinfo=None),
+                    start_notice=True, followup_minutes=5, created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+    conferences.materialize_due(db, now)
+    with FakeSlack(team_id="TBENCH") as fake:
+        settings = replace(Settings(), slack_bot_token="xoxb-bench", slack_api_url=fake.api_url)
+        client = build_client(settings)
+        dispatch_at = start + timedelta(minutes=6)
+
+        def work(index: int) -> None:
+            dispatcher = outbox.Dispatcher(databases[index], client, worker_id=f"bench-{index}")
+            while dispatcher.tick(dispatch_at).sent:
+                pass
+
+        databases = [db] + [Database(db.url) for _ in range(workers - 1)]
+        started = time.perf_counter()
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        dispatched = time.perf_counter() - started
+        for extra in databases[1:]:
+            extra.dispose()
+        posted = Counter(call.args["text"] for call in fake.calls("chat.postMessage"))
+        duplicates = sum(n - 1 for n in posted.values())
+        fake.reset()
+
+        started = time.perf_counter()
+        for number in range(reminder_count):
+            client.chat_postMessage(channel=f"C{number % 50:04d}", text=f"raw {number}")
+        raw = time.perf_counter() - started
+    print(f"  dispatch {reminder_count:,} due reminders with {workers} scheduler(s): {dispatched:.2f}s, "
+          f"{sum(posted.values()):,} posted, {duplicates} duplicates")  # fmt: skip
+    print(f"  baseline, {reminder_count:,} bare chat.postMessage calls: {raw:.2f}s "
+          f"-> outbox overhead {dispatched / raw:.2f}x the raw Slack calls")  # fmt: skip
+    if duplicates or sum(posted.values()) != reminder_count:
+        raise SystemExit("reminders were lost or duplicated")
+    wipe(db)
+
+
+def wipe(db: Database) -> None:
+    with db.session() as session:
+        for model in (OutboxMessage, ConferenceOccurrence, ConferenceSeries):
+            session.execute(model.__table__.delete())
+
+
+def postgres_database(url: str) -> tuple[str, callable] | None:
+    admin_url = make_url(url)
+    name = f"partnerbot_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        print(f"PostgreSQL skipped: {type(error).__name__}")
+        return None
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(
+                text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--series", type=int, default=10_000)
+    parser.add_argument("--baseline-series", type=int, default=1_000)
+    parser.add_argument("--reminders", type=int, default=1_000)
+    parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+
+    with tempfile.TemporaryDirectory() as folder:
+        print("SQLite")
+        db = Database(f"sqlite:///{folder}/bench.db")
+        db.upgrade()
+        bench_materialize(db, args.series, args.baseline_series)
+        bench_dispatch(db, args.reminders, workers=1)
+        db.dispose()
+
+    if args.postgres:
+        created = postgres_database(args.postgres)
+        if created:
+            url, drop = created
+            try:
+                print("PostgreSQL")
+                db = Database(url)
+                db.upgrade()
+                bench_materialize(db, args.series, args.baseline_series)
+                bench_dispatch(db, args.reminders, workers=1)
+                bench_dispatch(db, args.reminders, workers=2)
+                db.dispose()
+            finally:
+                drop()
+
+
+if __name__ == "__main__":
+    main()
