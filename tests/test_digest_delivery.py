@@ -272,6 +272,10 @@ def test_weekly_digest_is_sent_once_at_its_time_with_its_chart(db, client, fake_
         .startswith("Needs asked vs needs unmet per week, 8 weeks from 21 Sep to 9 Nov")
     )
     assert complete[0].args["channel_id"] == "DMGR"
+    [upload] = fake_slack.calls("upload")
+    assert upload.args["content"][:8] == b"\x89PNG\r\n\x1a\n" and upload.args["size"] == int(
+        get_url[0].args["length"]
+    )
     assert complete[0].args["files"][0]["title"] == "Needs asked vs needs unmet per week"
 
     keys = {row.key: row.status for row in outbox_rows(db)}
