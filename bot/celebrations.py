@@ -256,6 +256,14 @@ def _is_conversation(channel_id: str | None) -> bool:
     return bool(channel_id) and channel_id[0] in "CG"
 
 
+def _slack_says_shared(client: WebClient, channel_id: str) -> bool:
+    try:
+        return bool(client.conversations_info(channel=channel_id)["channel"].get("is_ext_shared"))
+    except SlackApiError as error:
+        log.info("conversations.info failed: %s", error.response.get("error"))
+        return True  # unknown: assume another organization may read it
+
+
 def _partner_channel_for(session: Session, team_id: str, partner_ids: list[int]) -> str | None:
     """Where to post when the author asked from a DM: a channel linked to a credited partner. A shared (Slack
     Connect) channel qualifies only if every credited partner is linked to it, so one partner never reads
@@ -362,11 +370,23 @@ def celebrate(
         if len(partners) != len(partner_ids):
             raise CelebrationError("One of those partners no longer exists. Pick them again, please.")
         groups = _credit_groups(session, team_id, people, [partners[i] for i in partner_ids])
+        credited_ids = partner_ids + [
+            g.partner_id for g in groups if g.partner_id and g.partner_id not in partner_ids
+        ]
         target = channel_id if _is_conversation(channel_id) else None
-        fallback = _partner_channel_for(
-            session,
-            team_id,
-            partner_ids + [g.partner_id for g in groups if g.partner_id and g.partner_id not in partner_ids],
+        fallback = _partner_channel_for(session, team_id, credited_ids)
+        outsiders, registry_says_shared = [], False
+        if target is not None:
+            linked_here = set(partner_channel_ids(session, team_id, target))
+            names = {g.partner_id: g.organization for g in groups if g.partner_id}
+            outsiders = [names[i] for i in credited_ids if i not in linked_here]
+            registry_says_shared = is_shared_channel(session, team_id, target)
+    if target is not None and outsiders and (registry_says_shared or _slack_says_shared(client, target)):
+        # A Slack Connect channel is read by another organization: it must not learn about other partners.
+        raise CelebrationError(
+            f"<#{target}> is shared with another organization, so I won't post about "
+            f"{', '.join(f'*{safe(name)}*' for name in outsiders)} there. "
+            "Run `/celebrate` in an internal channel, or in a DM with me to use the partner's own channel."
         )
     if target is None and fallback is None:
         raise CelebrationError(

@@ -188,6 +188,23 @@ def test_a_shared_channel_never_hears_about_another_partner(slack, fake_slack, d
     assert fake_slack.wait_for("chat.postMessage").args["channel"] == "C0EASTSHARED"
 
 
+def test_no_post_about_another_partner_in_a_shared_channel(slack, fake_slack, db):
+    _partner(db, channel="C0EASTSHARED", shared=True)
+    _partner(db, "Harbor Housing")
+    fake_slack.channels["C0UNLINKED"] = {"is_ext_shared": True}  # shared, but not linked to any partner
+    for channel in ("C0EASTSHARED", "C0UNLINKED"):
+        fake_slack.reset()
+        slack.command("/celebrate", "<@U2> with Harbor Housing for the fair", channel=channel)
+        assert "shared with another organization" in _answer(fake_slack) and "*Harbor Housing*" in _answer(
+            fake_slack
+        )
+        assert fake_slack.calls("chat.postMessage") == []
+    fake_slack.reset()
+    slack.command("/celebrate", "<@U2> with Eastside Food Bank for the fair", channel="C0EASTSHARED")
+    assert fake_slack.wait_for("chat.postMessage").args["channel"] == "C0EASTSHARED"
+    assert len(_successes(db)) == 1
+
+
 def test_not_in_the_channel_falls_back_to_the_partner_channel_or_explains(slack, fake_slack, db):
     _partner(db, channel="C0EAST")
     fake_slack.fail_next("chat.postMessage", error="not_in_channel")
