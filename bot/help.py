@@ -22,8 +22,16 @@ SECTIONS: dict[str, str] = {
         "`skip`, `move`, `cancel`, `facilitators`, `agenda <n> add <de-identified case>`, `ics` · "
         "`/conference help`"
     ),
-    "partners": "*Partners*\n`/partner add <name> [type] [#channel]` · `/partner list` · `/partner help`",
-    "celebrations": "*Celebrate shared successes*\n`/celebrate @user with <Partner Org> for <what>` · `/celebrate help`",
+    "partners": (
+        "*Partners*\n"
+        "`/partner add <name> [type] [#channel]` · `/partner list` · `/partner info <name>` · "
+        "`/partner edit <name>` · `/partner mou <name> renews <date>` · `/partner help`"
+    ),
+    "celebrations": (
+        "*Celebrate shared successes*\n"
+        "`/celebrate @user [@user…] [with <Partner Org>] for <what>` · `/celebrate recap [month]` · "
+        "react with :tada: in a partner channel · `/celebrate help`"
+    ),
     "digests": "*Manager digests*\n`/digest subscribe weekly on monday at 9am` · `/digest preview` · `/digest help`",
 }
 
