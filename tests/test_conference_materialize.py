@@ -1,21 +1,21 @@
-"""The materializer plans meetings and reminders idempotently, keeps local time across DST, and two schedulers
-sharing PostgreSQL send each conference reminder exactly once."""
+"""The materializer plans meetings and reminders idempotently, keeps local time across DST, and two scheduler
+processes sharing PostgreSQL send each conference reminder exactly once."""
 
-import threading
+import json
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from bot import conferences, outbox, scheduler
+from bot import conferences, scheduler
 from bot.conferences import Reminders
-from bot.db import Database
 from bot.recurrence import Schedule
-from bot.slack_client import build_client
 from models.conferences import ConferenceOccurrence, ConferenceSeries
 from models.core import OutboxMessage
-from tests.conftest import settings_for
 
 
 def rows(db, model):
@@ -106,7 +106,34 @@ def test_lead_times_are_per_series(db):
     assert series.start_notice is False
 
 
-def test_two_schedulers_on_postgresql_send_each_conference_reminder_once(db, fake_slack):
+# One scheduler process: materialize, then tick until several ticks in a row send nothing.
+SCHEDULER_PROCESS = """
+import json, os, sys, time
+from dataclasses import replace
+from datetime import datetime
+import models
+from bot import conferences, outbox
+from bot.db import Database
+from bot.settings import Settings
+from bot.slack_client import build_client
+url, api_url, worker, plan_at, send_at, go_file = sys.argv[1:]
+db = Database(url)
+client = build_client(replace(Settings(), slack_bot_token="xoxb-test", slack_api_url=api_url))
+while not os.path.exists(go_file):
+    time.sleep(0.01)
+conferences.materialize_due(db, datetime.fromisoformat(plan_at))
+dispatcher = outbox.Dispatcher(db, client, worker_id=worker, batch_size=20)
+sent, idle = 0, 0
+while idle < 5:
+    result = dispatcher.tick(datetime.fromisoformat(send_at))
+    sent += result.sent
+    idle = 0 if result.sent else idle + 1
+    time.sleep(0.05)
+print(json.dumps({"sent": sent}))
+"""
+
+
+def test_two_scheduler_processes_on_postgresql_send_each_conference_reminder_once(db, fake_slack, tmp_path):
     if db.dialect != "postgresql":
         pytest.skip("row locks between processes are a PostgreSQL matter; SQLite runs one process")
     now = datetime.now(UTC).replace(microsecond=0)
@@ -121,35 +148,26 @@ def test_two_schedulers_on_postgresql_send_each_conference_reminder_once(db, fak
                     day_before_minutes=None, start_notice=True, followup_minutes=5, created_at=now, updated_at=now,
                 )
             )  # fmt: skip
-    workers = 2
-    databases = [Database(db.url) for _ in range(workers)]
-    clients = [build_client(settings_for(fake_slack, db)) for _ in range(workers)]
-    barrier = threading.Barrier(workers)
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            conferences.materialize_due(databases[index], now)
-            barrier.wait()
-            dispatcher = outbox.Dispatcher(databases[index], clients[index], worker_id=f"scheduler-{index}",
-                                           batch_size=25)  # fmt: skip
-            for seconds in range(0, 4):
-                dispatcher.tick(start + timedelta(minutes=6, seconds=seconds))
-        except BaseException as error:  # surfaced by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    for database in databases:
-        database.dispose()
-    assert errors == []
+    go_file = tmp_path / "go"
+    send_at = start + timedelta(minutes=6)  # both the "starting now" and the follow-up are due
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", SCHEDULER_PROCESS, db.url, fake_slack.api_url, f"scheduler-{index}",
+             now.isoformat(), send_at.isoformat(), str(go_file)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+        )
+        for index in range(2)
+    ]  # fmt: skip
+    go_file.touch()
+    outputs = [process.communicate(timeout=180) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], [err[-2000:] for _, err in outputs]
+    sent_by = [json.loads(out.strip().splitlines()[-1])["sent"] for out, _ in outputs]
+    assert sum(sent_by) == 2 * series_count
     assert len(rows(db, ConferenceOccurrence)) == series_count
     posts = Counter(call.args["text"] for call in fake_slack.calls("chat.postMessage"))
     assert len(posts) == 2 * series_count  # a "starting now" and a follow-up for each meeting
     assert max(posts.values()) == 1  # zero duplicates
     statuses = Counter(row.status for row in rows(db, OutboxMessage))
     assert statuses == {"sent": 2 * series_count}
+    workers = Counter(row.claimed_by for row in rows(db, OutboxMessage))
+    assert set(workers) <= {"scheduler-0", "scheduler-1"}
