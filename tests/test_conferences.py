@@ -441,3 +441,34 @@ def test_form_errors_are_shown_per_field_and_nothing_is_saved(slack, fake_slack)
     ))  # fmt: skip
     assert "start_date" in response.json()["errors"]
     assert all_rows(slack.db, ConferenceSeries) == []
+
+
+def test_early_morning_start_gets_a_warning(slack, fake_slack):
+    create(slack, '"Night shift huddle" every Tuesday at 3am')
+    assert "middle of the night" in json.dumps(last_reply(fake_slack)["blocks"])
+
+
+def test_without_a_channel_in_a_dm_the_user_is_asked_for_one(slack, fake_slack):
+    slack.command("/conference", '"Quick sync" tomorrow at 9am', channel="D0USER")
+    assert "Which channel" in last_reply(fake_slack)["text"]
+    assert all_rows(slack.db, ConferenceSeries) == []
+    # Typed in a channel, the channel itself is used.
+    slack.command("/conference", '"Quick sync" tomorrow at 9am', channel="C0HERE")
+    assert all_rows(slack.db, ConferenceSeries)[0].channel_id == "C0HERE"
+
+
+def test_when_slack_cannot_tell_the_users_zone_the_default_is_used(slack, fake_slack):
+    fake_slack.fail_next("users.info", error="user_not_found")
+    series = create(slack, '"Huddle" every Tuesday at 10am')
+    assert series.timezone == slack.app_settings.default_timezone
+
+
+def test_typed_text_never_reaches_the_logs(slack, fake_slack, caplog):
+    with caplog.at_level(logging.DEBUG):
+        series = create(slack, '"Review for patient Ada Quimby" every Tuesday at 10am')
+        slack.command(
+            "/conference", f"agenda {series.id} add Patient Ada Quimby MRN 4482913 needs dialysis rides"
+        )
+        slack.command("/conference", f'{CHANNEL} "Quimby" every blue moon')
+    assert "Quimby" not in caplog.text and "4482913" not in caplog.text
+    assert "Quimby" not in json.dumps([c.args for c in fake_slack.calls("response_url")][:2])
