@@ -379,3 +379,14 @@ def test_unsubscribed_before_delivery_sends_nothing(db, client, fake_slack):
         assert digests.unsubscribe(session, team_id="T1", user_id="UMGR")
     run(db, client, MONDAY_9AM)
     assert sent_digests(fake_slack) == []
+
+
+def test_subscribing_in_slack_leads_to_one_digest_at_the_planned_time(slack, fake_slack, db, client):
+    slack.command("/digest", "subscribe daily at 6:45am", user="UMGR")
+    [planned] = outbox_rows(db, "digest")
+    fake_slack.reset()
+    run(db, client, planned.due_at)
+    run(db, client, planned.due_at + timedelta(minutes=1))
+    [message] = sent_digests(fake_slack)
+    assert message.args["channel"] == "DMGR"
+    assert len(fake_slack.calls("files.completeUploadExternal")) == 1
