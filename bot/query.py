@@ -199,7 +199,10 @@ SEARCH_REQUEST = re.compile(
 
 
 def _strip_placeholders(text: str) -> str:
-    # Redaction leaves markers such as "[name]" or "[DOB removed]"; they describe nothing the patient needs.
+    # Redaction leaves markers such as "[name removed]"; Slack adds markup for mentions (<@U1>, <!channel>,
+    # <#C1|name>) and links (<https://…|label>). None of it describes what the patient needs.
+    text = re.sub(r"<(?:https?://|mailto:)[^>|]*\|([^>]*)>", r" \1 ", text)
+    text = re.sub(r"<[^>]{0,200}>", " ", text)
     return re.sub(r"\[[^\]]{0,40}\]", " ", text)
 
 

@@ -131,3 +131,9 @@ def test_long_input_is_cut_not_crashing():
 )  # fmt: skip
 def test_looks_like_search(text, expected):
     assert looks_like_search(text) is expected
+
+
+def test_slack_markup_is_not_part_of_the_need():
+    need = parse_query("dog grooming <!channel> <@U123> <#C1|care-team> <https://x.example|Paws>").needs[0]
+    assert need.phrase == "dog grooming"
+    assert "paws" in need.extra_words
