@@ -11,10 +11,9 @@ Everything people type (titles, agenda items) goes through bot.privacy.redact be
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
@@ -772,13 +771,6 @@ def meeting_details(session: Session, occurrence_id: int) -> MeetingDetails | No
                           going=going, not_going=not_going, next_facilitator=following[0] if following else None)  # fmt: skip
 
 
-def rsvp_counts(session: Session, occurrence_id: int) -> Counter:
-    rows = session.execute(
-        select(Rsvp.response, func.count()).where(Rsvp.occurrence_id == occurrence_id).group_by(Rsvp.response)
-    ).all()
-    return Counter(dict(rows))
-
-
 # --- calendar file ----------------------------------------------------------------------------------------------------
 
 
@@ -861,22 +853,3 @@ def send_starting(delivery: outbox.Delivery) -> None:
 def send_followup(delivery: outbox.Delivery) -> None:
     _post(delivery, lambda views, details, late: views.followup_message(details, late=late))
 
-
-def today_in(timezone: str, now: datetime) -> date:
-    return recurrence.utc_to_local(now, timezone).date()
-
-
-__all__ = [
-    "ConferenceError",
-    "Reminders",
-    "add_agenda_item",
-    "cancel_series",
-    "create_series",
-    "materialize_due",
-    "move_meeting",
-    "record_rsvp",
-    "set_facilitators",
-    "skip_meeting",
-    "swap_facilitator",
-    "undo_create",
-]

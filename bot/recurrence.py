@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
 
+from bot.privacy import redact
+
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
@@ -100,7 +102,7 @@ def canonical_timezone(name: str) -> str:
     canonical = _zone_names_by_lowercase().get(key)
     if canonical is None:
         raise RecurrenceError(
-            f"I don't know the time zone `{cleaned[:60]}`. Use a name like `America/Chicago`, `Europe/Berlin` or `UTC`."
+            f"I don't know the time zone `{redact(cleaned).text[:60]}`. Use a name like `America/Chicago`, `Europe/Berlin` or `UTC`."
         )
     return canonical
 
@@ -109,7 +111,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise RecurrenceError(f"I don't know the time zone `{name[:60]}`.") from error
+        raise RecurrenceError(f"I don't know the time zone `{redact(name).text[:60]}`.") from error
 
 
 def is_nonexistent(local: datetime, timezone: str) -> bool:
@@ -295,23 +297,6 @@ def next_occurrences(schedule: Schedule, n: int, after: datetime) -> list[Occurr
                 break
     merged = sorted(regular + _moved_between(schedule, after, None), key=lambda o: o.start_utc)
     return merged[:n]
-
-
-def is_original_start(schedule: Schedule, local: datetime) -> bool:
-    """True when `local` is one of the series' own (unmoved) instance times."""
-    if not schedule.rrule:
-        return local == schedule.start_local
-    return local in _compiled_rule(schedule.rrule, schedule.start_local).between(local, local, inc=True)
-
-
-def originals_on(schedule: Schedule, day: date) -> list[datetime]:
-    start = datetime.combine(day, time.min)
-    found = []
-    for original in _originals(schedule, start):
-        if original.date() != day:
-            break
-        found.append(original)
-    return found
 
 
 # --- words ------------------------------------------------------------------------------------------------------
