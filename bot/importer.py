@@ -288,11 +288,15 @@ def _insert(session, rows: list[dict], team_id: str) -> None:
 
 
 def _insert_returning_ids(session, rows: list[dict]) -> list[int]:
+    """SQLite: the first row's INSERT takes the database's write lock (held until commit, so no other writer can
+    insert meanwhile) and returns its id; the remaining rows get the following ids explicitly and go in with one
+    executemany, instead of one INSERT ... RETURNING per row."""
     table = Resource.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids: list[int] = []
-    for start in range(0, len(rows), CHUNK):
-        ids.extend(session.execute(statement, rows[start : start + CHUNK]).scalars().all())
+    first_id = session.execute(insert(table).returning(table.c.id), rows[0]).scalar_one()
+    ids = list(range(first_id, first_id + len(rows)))
+    rest = [row | {"id": resource_id} for resource_id, row in zip(ids[1:], rows[1:], strict=True)]
+    for start in range(0, len(rest), CHUNK * 5):
+        session.execute(insert(table), rest[start : start + CHUNK * 5])
     return ids
 
 
