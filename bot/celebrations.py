@@ -91,7 +91,10 @@ def plain_what(text: str) -> str:
 
 def _partner_pattern(name: str) -> re.Pattern:
     words = normalize_name(name).split()
-    return re.compile(r"[^\w&]+".join(re.escape(word) for word in words) + r"(?![\w&])", re.IGNORECASE)
+    # Punctuation between and after the words is free: "Eastside Food Bank (demo)", "Acme, Inc."
+    return re.compile(
+        r"[^\w&]+".join(re.escape(word) for word in words) + r"(?![\w&])[)\]\"'”’.]*", re.IGNORECASE
+    )
 
 
 def _match_partner(text: str, pos: int, patterns: list[tuple[str, re.Pattern]]) -> tuple[str, int] | None:

@@ -418,7 +418,7 @@ def unknown_partner_message(session: Session, team_id: str, name: str) -> str:
         if hints
         else " `/partner list` shows them all."
     )
-    return f"I don't know a partner called “{name}”.{hint}"
+    return f"I don't know a partner called “{redact(name).text}”.{hint}"
 
 
 def require_partner(session: Session, team_id: str, name: str) -> Partner:
@@ -827,7 +827,7 @@ def send_renewal_reminder(delivery: outbox.Delivery) -> None:
 # Demo data for the offline console
 # --------------------------------------------------------------------------------------------------------------
 
-DEMO_OWNER = "UDEMO"
+DEMO_OWNER = "UCARE1"  # the offline console's demo care team member
 
 
 def seed_demo(session: Session, team_id: str) -> int:

@@ -40,6 +40,13 @@ def test_the_longest_registered_name_wins_even_with_for_inside_it():
     assert request.what == "a full week of meals"
 
 
+def test_punctuation_around_a_registered_name_belongs_to_it():
+    request = core.parse_celebrate(
+        "<@U1> with Eastside Food Bank (demo) for lunch", ["Eastside Food Bank (demo)"]
+    )
+    assert request.partner_names == ("Eastside Food Bank (demo)",) and request.what == "lunch"
+
+
 def test_several_partners_and_escaped_ampersands():
     request = core.parse_celebrate(
         "<@U1> with Eastside Food Bank and Food &amp; Friends, Center for the winter coat drive", KNOWN
@@ -160,7 +167,7 @@ def test_celebration_post_credits_every_person_and_organization():
     assert blocks[0]["type"] == "header" and ":tada:" in blocks[0]["text"]["text"]
     thanks = blocks[1]["text"]["text"]
     assert thanks.startswith(
-        "*Thank you <@U1>, <@U2>, <@W9>, *Eastside &lt;Food&gt; &amp; Co*, and *Harbor Housing*!*"
+        "Thank you <@U1>, <@U2>, <@W9>, *Eastside &lt;Food&gt; &amp; Co*, and *Harbor Housing*! :sparkles:"
     )
     fields = [f["text"] for f in blocks[2]["fields"]]
     assert fields[0].endswith("*Our team*\n<@U1> <@U2>")

@@ -58,7 +58,7 @@ def celebration_blocks(post) -> tuple[str, list[dict]]:
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": _clip(f"*{thanks_line(post)}*\n{_quote(safe_text(post.text))}"),
+                "text": _clip(f"{thanks_line(post)} :sparkles:\n{_quote(safe_text(post.text))}"),
             },
         },
     ]
