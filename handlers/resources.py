@@ -138,7 +138,7 @@ def _list(db, team_id: str, rest: str, reply) -> None:
         found = vocabulary.get(rest)
         if found is None:
             known = ", ".join(f"`{c.id}`" for c in vocabulary.categories())
-            reply(f"“{safe(rest)}” isn't a category I know. Categories: {known}")
+            reply(f"“{safe(redact(rest).text)}” isn't a category I know. Categories: {known}")
             return
         category = found
     with db.session() as session:
@@ -148,7 +148,7 @@ def _list(db, team_id: str, rest: str, reply) -> None:
 
 
 def _not_found(name: str, found: directory.Found) -> str:
-    message = f"I couldn't find “{safe(name)}” in the directory."
+    message = f"I couldn't find “{safe(redact(name).text)}” in the directory."
     if found.suggestions:
         message += " Did you mean " + " or ".join(f"*{safe(s)}*" for s in found.suggestions) + "?"
     return message
