@@ -220,16 +220,14 @@ _DAY = (
     r"sun(?:day)?s?|weekdays|weekends|daily|every\s?day|m-f|mon-fri|lunes|martes|mi[eé]rcoles|jueves|viernes|"
     r"s[aá]bados?|domingos?)"
 )
+# Between days: "Tue/Thu", "Mon-Fri", "Mon, Wed & Fri", "Mon Wed Fri", "lunes a viernes".
+_DAY_SEPARATOR = r"(?:\s*(?:/|-|–|,|&|\band\b|\bto\b|\bthru\b|\bthrough\b|\ba\b|\by\b)\s*|\s+)"
 _TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
 _TIME_RANGE = _TIME + r"\s*(?:-|–|to|until)\s*" + _TIME
 _HOURS = re.compile(
-    r"(?:\b(?:open|hours)\s*:?\s+)?(?:\b"
-    + _DAY
-    + r"(?:\s*(?:/|-|–|,|&|and|to|thru|through)\s*"
-    + _DAY
-    + r")*\.?\s*(?:from\s+)?)?"
+    r"(?:\b(?:open|hours)\s*:?\s+)?(?:\b" + _DAY + r"(?:" + _DAY_SEPARATOR + _DAY + r")*\.?\s*(?:from\s+)?)?"
     r"(?:\b" + _TIME_RANGE + r"(?!\d)|\b(?:24/7|24\s?hours?|open\s+24\s+hours))"
-    r"|\b" + _DAY + r"(?:\s*(?:/|-|–|,|&|and|to|thru|through)\s*" + _DAY + r")+\b",
+    r"|\b" + _DAY + r"(?:" + _DAY_SEPARATOR + _DAY + r")+\b",
     re.IGNORECASE,
 )
 # A time range must mention am/pm, a colon or a day to count as hours (so "ages 18-64" is not hours).
@@ -340,7 +338,13 @@ _ORG_NAME = re.compile(
     r"((?:[A-Z0-9][\w'’&.-]*)(?:\s+(?:(?:of|the|for|and|&|de|la|del|los|las|on|at|in)\s+)?"
     r"(?:[A-Z0-9][\w'’&.-]*))*\s+(?i:"
     + _ORG_WORDS
-    + r")\b(?:\s+(?:of|for)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?)"
+    + r")\b(?:\s+(?i:"
+    + _ORG_WORDS
+    + r")\b)*(?:\s+(?:of|for)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?)"
+)
+# A run of two or more capitalized words at the start ("Meals on Wheels delivers ...").
+_LEADING_PROPER = re.compile(
+    r"^([A-Z][\w'’&.-]*(?:\s+(?:(?:of|on|the|for|and|&|de|la|del)\s+)?[A-Z0-9][\w'’&.-]*)+)"
 )
 _LEADING_FILLER = re.compile(
     r"^(?:(?:log|add|new|save)\s+(?:a\s+|this\s+)?(?:community\s+)?resource\s*:?\s*|"
@@ -353,9 +357,14 @@ _SEGMENT_SPLIT = re.compile(
 )
 
 
+_DANGLING = re.compile(r"(?:\s+(?:at|on|in|to|from|through|by|with|and|or|the|a|an))+$", re.IGNORECASE)
+
+
 def _clean(value: str) -> str:
     value = _PLACEHOLDER.sub(" ", value)
-    return " ".join(value.split()).strip(" ,;:.-–—()")
+    value = " ".join(value.split()).strip(" ,;:.-–—()")
+    # Words left hanging where a detail was cut out ("apply at [address]").
+    return _DANGLING.sub("", value).strip(" ,;:.-–—()")
 
 
 @dataclass
@@ -492,6 +501,10 @@ def _extract_name(segments: list[_Segment]) -> str:
             # Leading the segment, the name is cut off; inside a sentence, the sentence stays whole (reads better).
             if match.start() == 0:
                 segment.text = candidate[match.end() :].strip()
+            return _clean(match.group(1))
+        match = _LEADING_PROPER.match(candidate)
+        if match:
+            segment.text = candidate[match.end() :].strip()
             return _clean(match.group(1))
         if len(candidate.split()) <= 6:
             segment.text = ""

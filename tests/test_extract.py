@@ -127,3 +127,26 @@ def test_a_city_named_with_in():
     found = extract_fields("Eastside Food Pantry, in Eastport OR")
     assert (found.city, found.state) == ("Eastport", "OR")
     assert extract_fields("Eastside Food Pantry, in the back of the church").city == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "hours"),
+    [
+        ("Meals on Wheels delivers to seniors 60+, call 555-0105", "Meals on Wheels", ""),
+        (
+            "St. Vincent de Paul food pantry, open Mon Wed Fri 10-2, 555-0101",
+            "St. Vincent de Paul food pantry",
+            "Mon Wed Fri 10-2",
+        ),
+        ("Clínica Hispana, lunes a viernes 9am-5pm, 555-0106", "Clínica Hispana", "lunes a viernes 9am-5pm"),
+        ("988 Suicide & Crisis Lifeline, call 988, 24/7", "988 Suicide & Crisis Lifeline", "24/7"),
+    ],
+)
+def test_more_name_and_hours_shapes(text, name, hours):
+    found = extract_fields(text)
+    assert (found.name, found.hours) == (name, hours)
+
+
+def test_words_left_hanging_by_a_cut_detail_are_dropped():
+    found = extract_fields("LIHEAP help through Community Action, apply at 200 Harbor Blvd, 555-0107")
+    assert found.address == "200 Harbor Blvd" and found.description == "apply"
