@@ -314,3 +314,27 @@ def test_stewards_are_managed_by_admins(db):
             == "ok"
         )
         assert directory.list_stewards(session, "T1") == []
+
+
+def test_simultaneous_logs_of_the_same_resource_make_one_entry(db):
+    import threading
+
+    barrier = threading.Barrier(4)
+    outcomes, failures = [], []
+
+    def worker(user):
+        try:
+            barrier.wait()
+            outcomes.append(log(db, "Eastside Food Pantry, 555-0142, 12 Main St Eastport", user=user).status)
+        except Exception as error:  # collected, so the assertion below shows it
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=worker, args=(f"U{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(outcomes) == ["created", "merged", "merged", "merged"]
+    [saved] = resources(db)
+    assert saved.mention_count == 4
