@@ -127,6 +127,18 @@ def test_change_text_says_the_direction_in_words():
     assert change_text(Change(12, 9)) == "12 (up 3 from 9)"
     assert change_text(Change(4, 6)) == "4 (down 2 from 6)"
     assert change_text(Change(5, 5)) == "5 (same as before)"
+    assert change_text(Change(12345, 9)) == "12,345 (up 12,336 from 9)"
+
+
+def test_renewal_tomorrow_and_a_category_named_like_its_phrase():
+    blocks = digest_blocks(
+        empty_digest(
+            renewals_due=[RenewalDue("Legal Aid", "MOU", date(2026, 11, 17))],
+            unmet_needs=[UnmetNeedLine("food", "Food", Change(3, 1), 1200, START, END)],
+        )
+    )
+    assert "Legal Aid: MOU renews 17 Nov 2026 (tomorrow)" in section_text(blocks, "Agreements due")
+    assert "• “food”: 3 (up 2 from 1) this week, 1,200 in all" in section_text(blocks, "Unmet needs")
 
 
 def test_period_for_weekly_and_daily_uses_whole_local_days():

@@ -46,10 +46,10 @@ def period_noun(data: DigestData) -> str:
 def change_text(change: Change) -> str:
     """ "12 (up 3 from 9)": the change in words, readable aloud by a screen reader."""
     if change.delta > 0:
-        return f"{change.current} (up {change.delta} from {change.previous})"
+        return f"{change.current:,} (up {change.delta:,} from {change.previous:,})"
     if change.delta < 0:
-        return f"{change.current} (down {-change.delta} from {change.previous})"
-    return f"{change.current} (same as before)"
+        return f"{change.current:,} (down {-change.delta:,} from {change.previous:,})"
+    return f"{change.current:,} (same as before)"
 
 
 def day_text(day: date | datetime) -> str:
@@ -123,10 +123,12 @@ def _unmet_body(data: DigestData, noun: str) -> str:
         return f"No unanswered questions this {noun}."
     lines = []
     for need in data.unmet_needs:
-        category = f" ({safe(need.category_label)})" if need.category_label else ""
+        # A recognized category is its own phrase; name the category only when it adds something.
+        same = (need.category_label or "").lower() == need.phrase.lower()
+        category = f" ({safe(need.category_label)})" if need.category_label and not same else ""
         lines.append(
             f"• “{safe(need.phrase)}”{category}: {change_text(need.unanswered)} this {noun}, "
-            f"{need.total_asks} in all, first asked {local_day_text(need.first_asked_at, data.timezone)}"
+            f"{need.total_asks:,} in all, first asked {local_day_text(need.first_asked_at, data.timezone)}"
         )
     return (
         "_Questions no resource answered, most asked first: the seed of the next partnership._\n"
@@ -203,7 +205,7 @@ def _renewals_body(data: DigestData) -> str:
     lines = []
     for renewal in data.renewals_due:
         days = (renewal.renewal_date - today).days
-        left = "today" if days == 0 else (f"in {days} days" if days > 0 else f"{-days} days ago")
+        left = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
         kind = f" {safe(renewal.kind)}" if renewal.kind else " agreement"
         lines.append(
             f"• {safe(renewal.partner_name)}:{kind} renews {day_text(renewal.renewal_date)} ({left})"
@@ -219,7 +221,7 @@ def _capacity_body(data: DigestData) -> str:
         load = f", current load {partner.current_load}" if partner.current_load is not None else ""
         flag = " :warning: over capacity" if partner.over_capacity else ""
         lines.append(
-            f"• {safe(partner.partner_name)}: {partner.demand} asked, capacity {partner.capacity_per_month}/month"
+            f"• {safe(partner.partner_name)}: {partner.demand:,} asked, capacity {partner.capacity_per_month:,}/month"
             f"{load}{flag}"
         )
     return _lines_text(lines)
