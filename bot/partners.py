@@ -513,6 +513,18 @@ def partner_details(session: Session, team_id: str, partner_id: int) -> PartnerD
     return _details_for(session, [partner])[0]
 
 
+def partner_choices(session: Session, team_id: str) -> list[tuple[int, str]]:
+    """(id, name) of every partner, by name, for pickers."""
+    return [
+        (partner_id, name)
+        for partner_id, name in session.exec(
+            select(Partner.id, Partner.name)
+            .where(Partner.team_id == team_id)
+            .order_by(Partner.normalized_name)
+        )
+    ]
+
+
 def partners_for_channel(session: Session, team_id: str, channel_id: str) -> list[Partner]:
     return list(
         session.exec(

@@ -7,15 +7,13 @@ import re
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import select
 
 from bot import celebrations as core
 from bot.celebrations import CelebrationError
 from bot.clock import utcnow
-from bot.partners import local_today, partners_for_channel
+from bot.partners import local_today, partner_choices, partners_for_channel
 from bot.views import celebrations as views
 from handlers.partners import MEMBERS_ONLY, actor_team, state_value
-from models.partners import Partner
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,6 @@ def register(app: App) -> None:
     app.action(views.PROMPT_NO_ACTION)(dismiss_prompt)
     app.view(views.CELEBRATE_CALLBACK)(submit_celebration)
     app.event("reaction_added")(on_reaction_added)
-    app.event("reaction_removed")(lambda: None)
 
 
 # -- /celebrate -------------------------------------------------------------------------------------------------------
@@ -155,12 +152,7 @@ def _open_modal(
         if external:  # someone from another organization sees only the partners of the channel they are in
             choices = [(p.id, p.name) for p in channel_partners]
         else:
-            choices = [
-                (p.id, p.name)
-                for p in session.exec(
-                    select(Partner).where(Partner.team_id == team_id).order_by(Partner.normalized_name)
-                )
-            ]
+            choices = partner_choices(session, team_id)
     if not partner_ids:
         partner_ids = [p.id for p in channel_partners]
     view = views.celebrate_modal(

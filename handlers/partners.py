@@ -115,6 +115,8 @@ def partner_command(ack, body, respond, client, context) -> None:
         elif verb in ("info", "show"):
             _info(respond, context, rest)
         elif verb == "edit":
+            if not rest:
+                raise PartnerError("Which partner? For example: `/partner edit Eastside Food Bank`")
             with context["db"].session() as session:
                 partner = registry.require_partner(session, team_id, registry.clean_name(rest))
             _open_edit(client, context, body["trigger_id"], partner.id)
