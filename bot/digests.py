@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from sqlalchemy import and_, case, delete, func, or_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from bot import outbox, scheduler, vocabulary
@@ -695,22 +697,34 @@ def subscribe(
 ) -> tuple[DigestSubscription, bool]:
     """Creates or changes a person's subscription and plans its next digest. Returns (subscription, created)."""
     ZoneInfo(timezone)  # an unknown zone is a bug in the caller, not something to store
+    created = False
     subscription = get_subscription(session, team_id, user_id)
-    created = subscription is None
-    if created:
-        subscription = DigestSubscription(
-            team_id=team_id,
-            user_id=user_id,
-            created_at=now,
-            updated_at=now,
-            cadence=schedule.cadence,
-            weekday=schedule.weekday,
-            local_time=schedule.local_time,
-            timezone=timezone,
+    if subscription is None:
+        # ON CONFLICT DO NOTHING: if the same person subscribes on two replicas at once, one row wins and the other
+        # request updates it instead of failing on the unique key.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        values = {
+            "team_id": team_id,
+            "user_id": user_id,
+            "cadence": schedule.cadence,
+            "weekday": schedule.weekday,
+            "local_time": schedule.local_time,
+            "timezone": timezone,
+            "created_at": now,
+            "updated_at": now,
+        }
+        statement = insert(DigestSubscription.__table__).values(**values)
+        created = (
+            session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "user_id"])).rowcount
+            == 1
         )
-        session.add(subscription)
-        session.flush()
-    elif (subscription.cadence, subscription.weekday, subscription.local_time, subscription.timezone) != (
+        subscription = get_subscription(session, team_id, user_id)
+    if not created and (
+        subscription.cadence,
+        subscription.weekday,
+        subscription.local_time,
+        subscription.timezone,
+    ) != (
         schedule.cadence,
         schedule.weekday,
         schedule.local_time,

@@ -13,8 +13,6 @@ from bot.views import digests as views
 
 log = logging.getLogger(__name__)
 
-PREVIEW_DAYS = 7
-
 
 def user_timezone(client: WebClient, user_id: str, default: str) -> str:
     """The person's Slack time zone, or the workspace default when Slack does not say or names an unknown zone."""
@@ -66,16 +64,15 @@ def register(app: App) -> None:
             respond(text=views.unsubscribed_text(was_subscribed), response_type="ephemeral")
         elif parsed.action == "preview":
             timezone = user_timezone(client, user_id, settings.default_timezone)
+            with db.session() as session:
+                subscription = digests.get_subscription(session, team_id, user_id)
+            days = (
+                1 if subscription and subscription.cadence == "daily" else 7
+            )  # the span their digest covers
             channel_id = digests.send_preview(
-                client,
-                db,
-                team_id=team_id,
-                user_id=user_id,
-                timezone=timezone,
-                days=PREVIEW_DAYS,
-                now=utcnow(),
+                client, db, team_id=team_id, user_id=user_id, timezone=timezone, days=days, now=utcnow()
             )
-            respond(text=views.preview_sent_text(channel_id), response_type="ephemeral")
+            respond(text=views.preview_sent_text(channel_id, days), response_type="ephemeral")
         else:
             with db.session() as session:
                 subscription = digests.get_subscription(session, team_id, user_id)

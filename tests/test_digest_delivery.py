@@ -245,8 +245,14 @@ def test_preview_dms_the_digest_and_its_chart_now(slack, fake_slack, db):
     assert "In all 3 asked and 3 unmet" in url_call.args["alt_txt"]
     assert url_call.args["filename"] == "needs-per-week.png"
     assert len(fake_slack.calls("upload")) == 1
-    assert "I sent you a preview" in reply_texts(fake_slack)[-1]
+    assert "I sent you a preview of the digest for the last week in <#DMGR>" in reply_texts(fake_slack)[-1]
     assert outbox_rows(db) == []  # a preview is not a scheduled delivery
+
+    # Someone with a daily digest previews a day.
+    slack.command("/digest", "subscribe daily", user="UMGR")
+    slack.command("/digest", "preview", user="UMGR")
+    assert "for the last day" in reply_texts(fake_slack)[-1]
+    assert "Food: 2 (up 1 from 1)" in fake_slack.calls("chat.postMessage")[-1].text_content()
 
 
 # --- Scheduled delivery through the outbox ---------------------------------------------------------------------
@@ -370,6 +376,23 @@ def test_a_failed_chart_upload_is_retried_without_resending_the_digest(db, clien
     assert len(sent_digests(fake_slack)) == 1
     assert len(fake_slack.calls("files.completeUploadExternal")) == 2
     assert outbox_rows(db, "digest_chart")[0].status == "sent"
+
+
+def test_subscribing_twice_keeps_one_subscription(db):
+    first = subscribe(db)
+    with db.session() as session:
+        subscription, created = digests.subscribe(
+            session,
+            team_id="T1",
+            user_id="UMGR",
+            schedule=Schedule("weekly", 0, time(9, 0)),
+            timezone=TZ,
+            now=WEDNESDAY + timedelta(minutes=1),
+        )
+        assert (subscription.id, created) == (first, False)
+        assert subscription.updated_at == WEDNESDAY  # nothing changed, so nothing was re-planned
+        assert len(session.exec(select(DigestSubscription)).all()) == 1
+    assert len(outbox_rows(db, "digest")) == 1
 
 
 def test_unsubscribed_before_delivery_sends_nothing(db, client, fake_slack):

@@ -302,5 +302,6 @@ def unsubscribed_text(was_subscribed: bool) -> str:
     return "You weren't subscribed, so nothing changed."
 
 
-def preview_sent_text(channel_id: str) -> str:
-    return f"I sent you a preview of the digest for the last week in <#{channel_id}>."
+def preview_sent_text(channel_id: str, days: int) -> str:
+    span = "day" if days == 1 else "week" if days == 7 else f"{days} days"
+    return f"I sent you a preview of the digest for the last {span} in <#{channel_id}>."
