@@ -26,6 +26,7 @@ from bot.clock import utcnow
 from bot.conference_text import DateText, MoveTarget
 from bot.db import Database
 from bot.recurrence import Occurrence, Schedule
+from bot.slacktext import safe
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceOverride, ConferenceSeries, Rsvp
 from models.core import OutboxMessage
 
@@ -300,7 +301,7 @@ def _outbox_rows(
                 # One DM to the owner per series and channel, however many reminders fail there.
                 "failure_group": f"series:{series.id}:channel:{series.channel_id}",
                 "failure_notice": (
-                    f":warning: I couldn't post the reminders for your case conference *{series.title}* "
+                    f":warning: I couldn't post the reminders for your case conference *{safe(series.title)}* "
                     f"(number {series.id}) in <#{series.channel_id}>. Invite me there with `/invite @partnerbot`, "
                     f"or cancel it with `/conference cancel {series.id}` and set it up in another channel."
                 ),
@@ -801,7 +802,7 @@ def upload_calendar(
         content=content,
         filename=filename,
         title=f"{series.title} (calendar)",
-        initial_comment=f"Add *{series.title}* to your calendar: open the attached file.",
+        initial_comment=f"Add *{safe(series.title)}* to your calendar: open the attached file.",
     )
 
 
@@ -852,4 +853,3 @@ def send_starting(delivery: outbox.Delivery) -> None:
 @outbox.sender(KIND_FOLLOWUP)
 def send_followup(delivery: outbox.Delivery) -> None:
     _post(delivery, lambda views, details, late: views.followup_message(details, late=late))
-

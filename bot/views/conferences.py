@@ -84,7 +84,7 @@ def created_message(*, series_id: int, title: str, channel_id: str, schedule: Sc
         blocks.insert(1, _text("\n".join(notes)))
     blocks.append({"type": "actions", "block_id": "conference_created",
                    "elements": [_button("Undo", UNDO, str(series_id), "danger")]})  # fmt: skip
-    text = f"Scheduled {title} {words} ({schedule.timezone})."
+    text = f"Scheduled {safe(title)} {words} ({schedule.timezone})."
     return {"text": text, "blocks": blocks}
 
 
@@ -181,7 +181,7 @@ def agenda_call_message(details: Any, *, late: bool = False) -> tuple[str, list[
         {"type": "actions", "block_id": f"conference_agenda_call:{occurrence.id}",
          "elements": [_button("Add a case", ADD_CASE, str(occurrence.id), "primary")]},
     ]  # fmt: skip
-    return f"{series.title}: call for agenda items", _with_late(blocks, late)
+    return f"{safe(series.title)}: call for agenda items", _with_late(blocks, late)
 
 
 def day_before_message(details: Any, *, late: bool = False) -> tuple[str, list[dict[str, Any]]]:
@@ -208,7 +208,7 @@ def day_before_message(details: Any, *, late: bool = False) -> tuple[str, list[d
     blocks.append(
         {"type": "actions", "block_id": f"conference_day_before:{occurrence.id}", "elements": elements}
     )
-    return f"Reminder: {series.title} is {recurrence.format_when(occurrence.start_local)}", _with_late(
+    return f"Reminder: {safe(series.title)} is {recurrence.format_when(occurrence.start_local)}", _with_late(
         blocks, late
     )
 
@@ -235,7 +235,7 @@ def starting_message(details: Any, *, late: bool = False) -> tuple[str, list[dic
         blocks.append({"type": "actions", "block_id": f"conference_start:{occurrence.id}", "elements": [
             {"type": "button", "text": {"type": "plain_text", "text": "Join"}, "url": series.video_link,
              "action_id": JOIN, "style": "primary"}]})  # fmt: skip
-    return f"{series.title} is starting now", _with_late(blocks, late)
+    return f"{safe(series.title)} is starting now", _with_late(blocks, late)
 
 
 def followup_message(details: Any, *, late: bool = False) -> tuple[str, list[dict[str, Any]]]:
@@ -248,7 +248,7 @@ def followup_message(details: Any, *, late: bool = False) -> tuple[str, list[dic
         {"type": "actions", "block_id": f"conference_followup:{occurrence.id}",
          "elements": [_button("Celebrate a success", CELEBRATE, "")]},
     ]  # fmt: skip
-    return f"{series.title}: record outcomes and celebrate successes", _with_late(blocks, late)
+    return f"{safe(series.title)}: record outcomes and celebrate successes", _with_late(blocks, late)
 
 
 # --- modals ---------------------------------------------------------------------------------------------------------
