@@ -242,6 +242,11 @@ def _clean_link(link: str) -> str:
         return ""
     if not link.lower().startswith(("https://", "http://")) or any(ch in link for ch in " <>|\n"):
         raise ConferenceError("The video link must be a web address starting with https://")
+    if privacy.redact(link).changed:
+        # A link is stored as typed, so it must not carry anything the privacy filter would remove.
+        raise ConferenceError(
+            "That video link seems to contain personal details; use the meeting's plain link."
+        )
     return link[:500]
 
 

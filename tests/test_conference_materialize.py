@@ -171,3 +171,17 @@ def test_two_scheduler_processes_on_postgresql_send_each_conference_reminder_onc
     assert statuses == {"sent": 2 * series_count}
     workers = Counter(row.claimed_by for row in rows(db, OutboxMessage))
     assert set(workers) <= {"scheduler-0", "scheduler-1"}
+
+
+def test_video_links_carrying_identifiers_are_refused(db):
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    schedule = Schedule(datetime(2026, 12, 10, 9), "UTC")
+    with db.session() as session, pytest.raises(conferences.ConferenceError, match="personal details"):
+        conferences.create_series(session, team_id="T1", owner_user_id="U1", channel_id="C1", title="Review",
+                                  schedule=schedule, now=now, video_link="https://meet.example.org/?mrn=4482913")  # fmt: skip
+    with db.session() as session, pytest.raises(conferences.ConferenceError, match="https://"):
+        conferences.create_series(session, team_id="T1", owner_user_id="U1", channel_id="C1", title="Review",
+                                  schedule=schedule, now=now, video_link="javascript:alert(1)")  # fmt: skip
+    assert rows(db, ConferenceSeries) == []
+    series = make_series(db, schedule=schedule, now=now)
+    assert series.video_link == ""
