@@ -37,6 +37,7 @@ from bot.db import Database  # noqa: E402
 from bot.digests import (  # noqa: E402
     STALE_RESOURCE_DAYS,
     build_digest,
+    home_data,
     period_for,
     week_starts,
 )
@@ -438,6 +439,12 @@ def bench(name: str, db: Database, tables: dict, runs: int) -> bool:
             return build_digest(session, TEAM, START, END, timezone=TZ)
 
     first, median, data = timed(digest, runs)
+
+    def home():
+        with db.session() as session:
+            return home_data(session, TEAM, "U1", [f"C{i}" for i in range(0, 50, 5)], END)
+
+    home_first, home_median, _ = timed(home, runs)
     base_first, base_median, baseline = timed(lambda: python_figures(db), max(2, runs // 2))
     agree = sql_figures(data) == baseline
     print(
@@ -449,6 +456,9 @@ def bench(name: str, db: Database, tables: dict, runs: int) -> bool:
         f"median {base_median * 1000:.0f} ms; ratio {base_median / median:.0f}x faster"
     )
     print(f"{name}: figures agree with the baseline: {'yes' if agree else 'NO'}")
+    print(
+        f"{name}: App Home data for one person: first {home_first * 1000:.0f} ms, median {home_median * 1000:.0f} ms"
+    )
     if not agree:
         for key, value in sql_figures(data).items():
             if baseline[key] != value:
