@@ -11,7 +11,7 @@ Everything people type (titles, agenda items) goes through bot.privacy.redact be
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +27,7 @@ from bot.conference_text import DateText, MoveTarget
 from bot.db import Database
 from bot.recurrence import Occurrence, Schedule
 from bot.slacktext import safe
+from bot.views import conferences as views
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceOverride, ConferenceSeries, Rsvp
 from models.core import OutboxMessage
 
@@ -830,31 +831,29 @@ def _details_for_delivery(delivery: outbox.Delivery) -> MeetingDetails | None:
     return details
 
 
-def _post(delivery: outbox.Delivery, build) -> None:
+def _post(delivery: outbox.Delivery, render: Callable[..., tuple[str, list[dict[str, Any]]]]) -> None:
     details = _details_for_delivery(delivery)
     if details is None:
         return
-    from bot.views import conferences as views  # views are pure; imported lazily to keep import order simple
-
-    text, blocks = build(views, details, delivery.late)
+    text, blocks = render(details, late=delivery.late)
     delivery.client.chat_postMessage(channel=details.series.channel_id, text=text, blocks=blocks)
 
 
 @outbox.sender(KIND_AGENDA_CALL)
 def send_agenda_call(delivery: outbox.Delivery) -> None:
-    _post(delivery, lambda views, details, late: views.agenda_call_message(details, late=late))
+    _post(delivery, views.agenda_call_message)
 
 
 @outbox.sender(KIND_DAY_BEFORE)
 def send_day_before(delivery: outbox.Delivery) -> None:
-    _post(delivery, lambda views, details, late: views.day_before_message(details, late=late))
+    _post(delivery, views.day_before_message)
 
 
 @outbox.sender(KIND_STARTING)
 def send_starting(delivery: outbox.Delivery) -> None:
-    _post(delivery, lambda views, details, late: views.starting_message(details, late=late))
+    _post(delivery, views.starting_message)
 
 
 @outbox.sender(KIND_FOLLOWUP)
 def send_followup(delivery: outbox.Delivery) -> None:
-    _post(delivery, lambda views, details, late: views.followup_message(details, late=late))
+    _post(delivery, views.followup_message)
