@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot import vocabulary
 from bot.extract import LANGUAGES, MAX_LENGTHS, TEXT_FIELDS, ResourceFields
@@ -253,7 +253,9 @@ def resource_to_service(
     if fields.eligibility:
         service["eligibility_description"] = fields.eligibility
     if last_modified is not None:
-        service["last_modified"] = last_modified.replace(microsecond=0).isoformat() + "Z"
+        if last_modified.tzinfo is not None:
+            last_modified = last_modified.astimezone(UTC)
+        service["last_modified"] = last_modified.strftime("%Y-%m-%dT%H:%M:%SZ")
     if fields.organization:
         organization_id = stable_id(key, "organization", fields.organization.lower())
         service["organization_id"] = organization_id

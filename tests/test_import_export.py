@@ -1,6 +1,7 @@
 """CSV / HSDS mapping (bot.hsds), the importer and the exporter."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -310,6 +311,8 @@ def test_export_hsds_validates_and_reimports(db, tmp_path, capsys):
     for service in services:
         assert list(validator.iter_errors(service)) == []
     pantry = next(s for s in services if s["name"] == "Eastside Food Pantry")
+    # RFC 3339 date-time (the schema's "date-time" format; jsonschema only checks it with an extra package).
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", pantry["last_modified"])
     assert {a["taxonomy_term"]["code"] for a in pantry["attributes"]} == {"food", "goods"}
     assert pantry["service_at_locations"][0]["location"]["addresses"][0]["city"] == "Eastport"
     assert importer.run_cli(str(out), "T2", _settings(db)) == 0
