@@ -87,6 +87,7 @@ _UNITS = {
 _WEEKDAY = r"(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")s?"
 _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _ORDINAL = r"(?:" + "|".join(_ORDINALS) + r")"
+_ORDINAL_LIST = rf"{_ORDINAL}(?:\s*(?:,|and|&)\s*{_ORDINAL})*"
 _TIME = r"(?:noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
 _DAY_NUMBER = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (
@@ -263,7 +264,10 @@ _STARTING_CLAUSE = re.compile(rf"\s+(?:starting|beginning|from)\s+(?:on\s+)?({_D
 
 
 def _strip_zone(text: str) -> tuple[str, str | None]:
-    match = re.search(r"\s+(?:in|\()\s*([A-Za-z][A-Za-z_+\-]*(?:/[A-Za-z0-9_+\-]+)*)\)?$", text)
+    # "in America/Chicago", "(America/Chicago)", a bare "America/Chicago", or "in CT" / "(UTC)".
+    match = re.search(
+        r"\s+(?:in\s+|\(\s*)?([A-Za-z][A-Za-z_+\-]*(?:/[A-Za-z0-9_+\-]+)+)\)?$", text
+    ) or re.search(r"\s+(?:in|\()\s*([A-Za-z][A-Za-z_+\-]*)\)?$", text)
     if not match:
         return text, None
     word = match.group(1)
@@ -292,6 +296,16 @@ def _interval(word: str | None) -> int:
     return number
 
 
+def _ordinal_weekdays(ordinals: str, weekday: str) -> str:
+    """ "first and third", "Tuesday" -> "1TU,3TU" (last goes last, as in RFC 5545 examples)."""
+    positions = []
+    for word in re.split(r"\s*(?:,|\band\b|&)\s*", ordinals.strip()):
+        if word and _ORDINALS[word] not in positions:
+            positions.append(_ORDINALS[word])
+    positions.sort(key=lambda p: (p < 0, p))
+    return ",".join(f"{p}{_weekday_code(weekday)}" for p in positions)
+
+
 def _weekday_codes(text: str) -> str:
     words = [w for w in re.split(r"\s*(?:,|\band\b|&)\s*", text.strip()) if w]
     codes = []
@@ -312,11 +326,14 @@ _RECURRING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"every\s+{_EVERY_N}\s+days?"), "daily_n"),
     (re.compile(r"every\s+weekday|weekdays|on\s+weekdays"), "weekdays"),
     # every first Tuesday / every last Friday of the month / monthly on the first tuesday
-    (re.compile(rf"(?:every|each|on\s+the)\s+({_ORDINAL})\s+({_WEEKDAY}){_OF_MONTH}"), "monthly_ordinal"),
-    (re.compile(rf"monthly\s+on\s+the\s+({_ORDINAL})\s+({_WEEKDAY})"), "monthly_ordinal"),
+    (
+        re.compile(rf"(?:every|each|on\s+the)\s+({_ORDINAL_LIST})\s+({_WEEKDAY}){_OF_MONTH}"),
+        "monthly_ordinal",
+    ),
+    (re.compile(rf"monthly\s+on\s+the\s+({_ORDINAL_LIST})\s+({_WEEKDAY})"), "monthly_ordinal"),
     # every month on the last Friday / every other month on the first Tuesday / every 3 months on the 2nd Monday
     (
-        re.compile(rf"every\s+(?:{_EVERY_N}\s+)?months?\s+on\s+the\s+({_ORDINAL})\s+({_WEEKDAY})"),
+        re.compile(rf"every\s+(?:{_EVERY_N}\s+)?months?\s+on\s+the\s+({_ORDINAL_LIST})\s+({_WEEKDAY})"),
         "monthly_n_ordinal",
     ),
     # every month on the 15th / monthly on the 1st / every other month on the last day
@@ -345,11 +362,9 @@ def _recurring_rule(phrase: str) -> str | None:
         if kind == "weekdays":
             return _rule("WEEKLY", BYDAY="MO,TU,WE,TH,FR")
         if kind == "monthly_ordinal":
-            return _rule("MONTHLY", BYDAY=f"{_ORDINALS[groups[0]]}{_weekday_code(groups[1])}")
+            return _rule("MONTHLY", BYDAY=_ordinal_weekdays(groups[0], groups[1]))
         if kind == "monthly_n_ordinal":
-            return _rule(
-                "MONTHLY", _interval(groups[0]), BYDAY=f"{_ORDINALS[groups[1]]}{_weekday_code(groups[2])}"
-            )
+            return _rule("MONTHLY", _interval(groups[0]), BYDAY=_ordinal_weekdays(groups[1], groups[2]))
         if kind in ("monthly_day", "monthly_day_1"):
             interval = _interval(groups[0]) if kind == "monthly_day" else 1
             day_word = groups[-1]

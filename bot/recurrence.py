@@ -323,9 +323,12 @@ def format_when(local: datetime) -> str:
     return f"{format_date(local.date())} at {format_time(local.time())}"
 
 
+def _word_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _weekday_list(codes: Iterable[str]) -> str:
-    names = [WEEKDAY_NAMES[WEEKDAY_CODES.index(code)] for code in codes]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return _word_list([WEEKDAY_NAMES[WEEKDAY_CODES.index(code)] for code in codes])
 
 
 def _ordinal_day(day: int) -> str:
@@ -364,15 +367,17 @@ def _repeat_words(parts: Mapping[str, str], start_local: datetime) -> str | None
             else ("every other month" if interval == 2 else f"every {interval} months")
         )
         if byday and "BYMONTHDAY" not in parts:
-            if len(matches) != 1 or not matches[0] or not matches[0].group(1):
+            # "every first Tuesday", "every first and third Tuesday": one weekday, one or more positions.
+            if any(not m or not m.group(1) for m in matches) or len({m.group(2) for m in matches if m}) != 1:
                 return None
-            position = int(matches[0].group(1))
-            if position not in ORDINAL_WORDS:
+            positions = [int(m.group(1)) for m in matches if m]
+            if any(p not in ORDINAL_WORDS for p in positions):
                 return None
-            weekday = WEEKDAY_NAMES[WEEKDAY_CODES.index(matches[0].group(2))]
+            weekday = WEEKDAY_NAMES[WEEKDAY_CODES.index(matches[0].group(2))]  # type: ignore[union-attr]
+            ordinals = _word_list([ORDINAL_WORDS[p] for p in positions])
             if interval == 1:
-                return f"every {ORDINAL_WORDS[position]} {weekday}"
-            return f"{month_phrase} on the {ORDINAL_WORDS[position]} {weekday}"
+                return f"every {ordinals} {weekday}"
+            return f"{month_phrase} on the {ordinals} {weekday}"
         day_text = parts.get("BYMONTHDAY", str(start_local.day))
         if not byday and re.fullmatch(r"-?\d{1,2}", day_text):
             return f"{month_phrase} on the {_ordinal_day(int(day_text))}"

@@ -66,6 +66,16 @@ def schedule_for(text, zone=NY, now=NOW):
         ('"Review" on Friday at 2pm', None, datetime(2026, 11, 27, 14)),
         ('"Review" on 2027-01-04 at 10:15am', None, datetime(2027, 1, 4, 10, 15)),
         ("Weekly huddle every Wednesday at noon", "FREQ=WEEKLY;BYDAY=WE", datetime(2026, 11, 25, 12)),
+        (
+            '"Review" every first and third Tuesday at 10am',
+            "FREQ=MONTHLY;BYDAY=1TU,3TU",
+            datetime(2026, 12, 1, 10),
+        ),
+        (
+            '"Review" every 1st & last Friday of the month at 9am',
+            "FREQ=MONTHLY;BYDAY=1FR,-1FR",
+            datetime(2026, 11, 27, 9),
+        ),
     ],
 )
 def test_phrases_become_rules_and_local_starts(text, rrule, start):
@@ -93,6 +103,19 @@ def test_zone_in_the_text_wins_over_the_fallback():
     assert recurrence.next_occurrences(schedule, 1, NOW)[0].start_utc == datetime(
         2026, 11, 27, 18, 0, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize(
+    "text, zone",
+    [
+        ('"Review" every Tuesday at 9am America/Chicago', "America/Chicago"),
+        ('"Review" every Tuesday at 9am (Europe/Berlin)', "Europe/Berlin"),
+        ('"Review" every Tuesday at 9am in PT', "America/Los_Angeles"),
+        ('"Review" every Tuesday at 9am in utc', "UTC"),
+    ],
+)
+def test_zone_spellings(text, zone):
+    assert parse_request(text).timezone == zone
 
 
 def test_relative_time_is_counted_from_now_in_the_zone():
@@ -126,6 +149,8 @@ def test_first_tuesday_created_on_a_first_tuesday_after_the_meeting_time_starts_
         '"Review" every weekday at 8am',
         '"Review" every Monday, Wednesday and Friday at 9am',
         '"Review" every day at 7pm',
+        '"Review" every first and third Tuesday at 10am',
+        '"Review" every other month on the second and fourth Monday at 1pm',
         '"Review" on Dec 3 at 2pm',
         '"Review" tomorrow at midnight',
     ],

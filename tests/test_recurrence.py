@@ -174,6 +174,12 @@ def test_validate_rule_canonicalizes():
             "every other Thursday at 3pm starting Nov 26, 2026",
         ),
         ("FREQ=WEEKLY;BYDAY=TU,TH", datetime(2026, 11, 24, 9, 30), "every Tuesday and Thursday at 9:30am"),
+        ("FREQ=MONTHLY;BYDAY=1TU,3TU", datetime(2026, 12, 1, 10, 0), "every first and third Tuesday at 10am"),
+        (
+            "FREQ=MONTHLY;BYDAY=1TU,3WE",
+            datetime(2026, 12, 1, 10, 0),
+            "repeating by the rule FREQ=MONTHLY;BYDAY=1TU,3WE, from Tue Dec 1, 2026 at 10am",
+        ),
         ("FREQ=MONTHLY;BYMONTHDAY=15", datetime(2026, 12, 15, 0, 0), "every month on the 15th at midnight"),
         (None, datetime(2026, 12, 3, 14, 0), "on Thu Dec 3, 2026 at 2pm"),
     ],
