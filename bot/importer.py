@@ -118,7 +118,9 @@ def _read_csv(text: str) -> Iterator[tuple[str, hsds.ParsedRecord]]:
 
 
 def count_records(path: str | Path) -> int | None:
-    """Rough row count for the progress bar (None if unknown)."""
+    """Rough row count for the progress bar (None if unknown, as for JSON)."""
+    if Path(path).suffix.lower() == ".json":
+        return None
     try:
         with Path(path).open("rb") as handle:
             return max(sum(1 for _ in handle) - 1, 0)

@@ -317,3 +317,17 @@ def test_export_hsds_validates_and_reimports(db, tmp_path, capsys):
     assert pantry["service_at_locations"][0]["location"]["addresses"][0]["city"] == "Eastport"
     assert importer.run_cli(str(out), "T2", _settings(db)) == 0
     assert {r.name for r in _all(db, Resource) if r.team_id == "T2"} == {s["name"] for s in services}
+
+
+def test_the_partnerbot_command_line_imports_and_exports(db, tmp_path, monkeypatch, capsys):
+    from bot import cli
+
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    path = _write(tmp_path, "in.csv", GOOD_AND_BAD)
+    assert cli.main(["import", str(path), "--team", "T9"]) == 1
+    assert cli.main(["export", "--format", "hsds", "--out", str(tmp_path / "out.json"), "--team", "T9"]) == 0
+    assert len(json.loads((tmp_path / "out.json").read_text())) == 3
+    assert "Exported 3 resources (hsds)" in capsys.readouterr().err
