@@ -167,7 +167,7 @@ def _show(db, settings, team_id: str, user_id: str, name: str, reply) -> None:
         blocks = views.resource_card(
             resource, can_edit=directory.can_edit(session, resource, user_id, settings)
         )
-    reply(f"{resource.name}", blocks)
+    reply(safe(resource.name), blocks)
 
 
 def _edit_by_name(db, settings, client, command, team_id, user_id, name, reply) -> None:
@@ -401,7 +401,7 @@ def modal_submitted(ack, body, view, client: WebClient, context) -> None:
             blocks = views.resource_card(
                 resource, headline=headline, privacy_note=change.privacy_note, notes=notes
             )
-            text = f"Saved your changes to {resource.name}."
+            text = f"Saved your changes to {safe(resource.name)}."
         else:
             result = directory.log_resource(
                 session, team_id=team_id, user_id=user_id, fields=fields, source="slack"
