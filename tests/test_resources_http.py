@@ -110,6 +110,10 @@ def test_broadcast_mentions_are_neutralized_in_replies(slack, fake_slack, db):
     slack.command("/resource", "add <!channel> Pantry <!here>, 555-0142, <!subteam^S123|@nurses> food")
     reply = json.dumps(_last(fake_slack, "response_url"))
     assert "<!channel>" not in reply and "<!here>" not in reply and "<!subteam" not in reply
+    [saved] = _resources(db)
+    slack.command("/resource", "show " + saved.name)
+    shown = _last(fake_slack, "response_url")
+    assert "Pantry" in shown["text"] and "<!channel>" not in json.dumps(shown)
 
 
 def test_sql_looking_text_is_stored_literally(slack, fake_slack, db):
