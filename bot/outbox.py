@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -218,6 +218,8 @@ class Dispatcher:
                 self._retry_later(row, code, now, result, error)
         except PermanentFailure as failure:
             self._fail(row, failure.reason, now, result, failure)
+        except (OSError, SlackClientError) as error:  # the network or an upload broke: try again later
+            self._retry_later(row, type(error).__name__, now, result, None)
         except Exception as error:  # a bug in a sender: record it, never crash the tick
             log.exception("outbox: sender for %s raised %s", row.kind, type(error).__name__)
             self._fail(row, f"error: {type(error).__name__}", now, result, PermanentFailure(type(error).__name__))
@@ -229,11 +231,13 @@ class Dispatcher:
             if late:
                 log.info("outbox: sent %s late (due %s)", row.key, row.due_at)
 
-    def _retry_later(self, row: Any, code: str, now: datetime, result: TickResult, error: SlackApiError) -> None:
+    def _retry_later(self, row: Any, code: str, now: datetime, result: TickResult,
+                     error: SlackApiError | None) -> None:
         if row.attempts >= MAX_ATTEMPTS:
             self._fail(row, code, now, result, PermanentFailure(code))
             return
-        retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+        headers = error.response.headers if error is not None else {}
+        retry_after = headers.get("Retry-After") or headers.get("retry-after")
         wait = timedelta(seconds=int(retry_after)) if str(retry_after or "").isdigit() else timedelta(
             seconds=30 * 2 ** (row.attempts - 1))
         self._set(row.id, status="pending", next_attempt_at=now + wait, last_error=code[:200])

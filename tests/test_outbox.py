@@ -148,3 +148,14 @@ def test_two_dispatchers_racing_send_each_message_exactly_once(db, client, fake_
     assert len(texts) == 300 and len(set(texts)) == 300
     assert sum(result.sent for result in results) == 300
     assert {row.status for row in rows(db).values()} == {"sent"}
+
+
+def test_a_broken_connection_is_retried_later(db, client, fake_slack):
+    now = utcnow()
+    plan(db, "offline", now, channel="COFFLINE")
+    client.base_url = "http://127.0.0.1:9/api/"  # nothing listens there: the connection is refused
+    client.retry_handlers.clear()
+    assert outbox.tick(db, client, now=now).retried == 1
+    assert rows(db)["offline"].status == "pending"
+    client.base_url = fake_slack.api_url
+    assert outbox.tick(db, client, now=now + timedelta(minutes=5)).sent == 1
