@@ -227,6 +227,18 @@ def find_duplicate(session: Session, team_id: str, fields: ResourceFields) -> Re
     org_key, city_key = normalize(fields.organization), normalize(fields.city)
     phone_key, site_key = phone_digits(fields.phone), website_key(fields.website)
 
+    # The same identity must merge (it is the unique key), however many other candidates there are.
+    same_identity = session.exec(
+        select(Resource).where(
+            Resource.team_id == team_id,
+            Resource.normalized_name == name_key,
+            Resource.normalized_organization == org_key,
+            Resource.normalized_city == city_key,
+        )
+    ).first()
+    if same_identity is not None:
+        return same_identity
+
     evidence = [Resource.normalized_name == name_key]
     if phone_key:
         evidence.append(Resource.phone_key == phone_key)
@@ -234,34 +246,47 @@ def find_duplicate(session: Session, team_id: str, fields: ResourceFields) -> Re
         evidence.append(Resource.website_key == site_key)
     if city_key:
         evidence.append(Resource.normalized_city == city_key)
+    # Only the comparison columns: a city can hold thousands of entries.
     candidates = session.exec(
-        select(Resource).where(Resource.team_id == team_id, or_(*evidence)).limit(2000)
+        select(
+            Resource.id,
+            Resource.normalized_name,
+            Resource.normalized_city,
+            Resource.phone_key,
+            Resource.website_key,
+            Resource.retired_at,
+        )
+        .where(Resource.team_id == team_id, or_(*evidence))
+        .limit(5000)
     ).all()
 
-    best: tuple[float, Resource] | None = None
-    for candidate in candidates:
-        if (candidate.normalized_name, candidate.normalized_organization, candidate.normalized_city) == (
-            name_key,
-            org_key,
-            city_key,
-        ):
-            return candidate  # the same identity: must merge (it is also the unique key)
+    best: tuple[float, int] | None = None
+    for (
+        resource_id,
+        candidate_name,
+        candidate_city,
+        candidate_phone,
+        candidate_site,
+        retired_at,
+    ) in candidates:
         confirmed = (
-            _same(phone_key, candidate.phone_key)
-            or _same(site_key, candidate.website_key)
-            or _same(city_key, candidate.normalized_city)
+            _same(phone_key, candidate_phone)
+            or _same(site_key, candidate_site)
+            or _same(city_key, candidate_city)
         )
         exact_without_conflict = (
-            candidate.normalized_name == name_key
-            and not (city_key and candidate.normalized_city and city_key != candidate.normalized_city)
-            and not (phone_key and candidate.phone_key and phone_key != candidate.phone_key)
+            candidate_name == name_key
+            and not (city_key and candidate_city and city_key != candidate_city)
+            and not (phone_key and candidate_phone and phone_key != candidate_phone)
         )
-        score = name_similarity(name_key, candidate.normalized_name)
+        if not (confirmed or exact_without_conflict):
+            continue
+        score = name_similarity(name_key, candidate_name)
         if (confirmed and score >= FUZZY_NAME_THRESHOLD) or exact_without_conflict:
-            rank = score + (1 if candidate.retired_at is None else 0)
+            rank = score + (1 if retired_at is None else 0)
             if best is None or rank > best[0]:
-                best = (rank, candidate)
-    return best[1] if best else None
+                best = (rank, resource_id)
+    return session.get(Resource, best[1]) if best else None
 
 
 # --- logging ------------------------------------------------------------------------------------------------

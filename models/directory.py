@@ -31,6 +31,7 @@ class Resource(SQLModel, table=True):
         # Duplicate detection looks candidates up by phone digits and website.
         Index("ix_resource_team_phone_key", "team_id", "phone_key"),
         Index("ix_resource_team_website_key", "team_id", "website_key"),
+        Index("ix_resource_team_city", "team_id", "normalized_city"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
