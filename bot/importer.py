@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from bot import audit, hsds
@@ -389,6 +390,10 @@ def import_file(
             return import_records(db, read_records(path), team_id, progress=progress)
         except ImportFileError as error:
             return ImportReport(fatal=str(error))
+        except IntegrityError:
+            # Someone added one of these resources in Slack while the file was being read; the transaction
+            # was rolled back as a whole, so running the import again is safe.
+            return ImportReport(fatal="the directory changed during the import (run it again)")
 
 
 def run_cli(path: str, team_id: str, settings) -> int:
