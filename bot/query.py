@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from bot import vocabulary
 
@@ -386,16 +387,31 @@ def _merge_same_category(needs: list[Need]) -> list[Need]:
     return merged
 
 
-def _spanish_share(text: str) -> bool:
-    spanish_terms = {
+@cache
+def _spanish_only_terms() -> frozenset[str]:
+    spanish = {
         vocabulary.normalize(term) for category in vocabulary.categories() for term in category.spanish
-    } - {vocabulary.normalize(term) for category in vocabulary.categories() for term in category.synonyms}
-    words = set(vocabulary.tokens(text))
-    cue_words = {"ayuda", "necesita", "necesito", "quien", "donde", "para", "con", "una", "hay", "puede"}
+    }
+    english = {
+        vocabulary.normalize(term) for category in vocabulary.categories() for term in category.synonyms
+    }
+    return frozenset(spanish - english)
+
+
+_SPANISH_CUES = frozenset(
+    {"ayuda", "necesita", "necesito", "quien", "donde", "para", "con", "una", "hay", "puede"}
+)
+
+
+def _spanish_share(text: str) -> bool:
+    """Whether the question is in Spanish: a Spanish-only need term plus a Spanish word, or mostly such terms."""
+    normalized = vocabulary.normalize(text)
+    words = set(normalized.split())
+    padded = f" {normalized} "
     hits = sum(
-        1 for term in spanish_terms if term in words or (" " in term and term in vocabulary.normalize(text))
+        1 for term in _spanish_only_terms() if (term in words if " " not in term else f" {term} " in padded)
     )
-    return hits > 0 and (len(words & cue_words) > 0 or hits >= len(words) / 2)
+    return hits > 0 and (bool(words & _SPANISH_CUES) or hits >= len(words) / 2)
 
 
 def parse_query(text: str) -> ParsedQuery:

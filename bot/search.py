@@ -48,7 +48,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 500  # a question, not an essay; longer text is refused with a message
-CANDIDATE_POOL = 40  # per lookup; the final top 5 are chosen from these
+# Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
+CATEGORY_POOL = 250  # newest resources of each of the need's categories
+MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
+TEXT_POOL = 40  # best full-text matches
+COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
 # them; boosts decide between close matches.
@@ -189,27 +193,79 @@ def _time_params(now: datetime) -> list:
     ]
 
 
-def _category_candidates(
-    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, pool: int
-) -> dict[int, tuple[float, float]]:
-    """resource id -> (category score, boost) for resources filed under the need's categories."""
-    if not need.categories:
-        return {}
-    params: dict = {"team": team_id, "pool": pool}
-    cases = []
-    for index, category in enumerate(need.categories[:4]):
-        params[f"c{index}"] = category
-        cases.append(f"WHEN :c{index} THEN {FIRST_CATEGORY if index == 0 else OTHER_CATEGORY}")
-    names = ", ".join(f":c{index}" for index in range(len(cases)))
-    boost = _boost_sql(modifiers, params)
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _category_members(session: Session, team_id: str, categories: tuple[str, ...], pool: int) -> list[int]:
+    """The newest `pool` resources filed under each category: an index range read that stops early, so its cost
+    does not grow with the directory."""
+    found: list[int] = []
+    for category in categories[:4]:
+        order = "resource_id DESC" if _is_postgres(session) else "rowid DESC"
+        rows = session.execute(
+            text(f"SELECT resource_id FROM resourcecategory WHERE team_id = :team AND category = :category "
+                 f"ORDER BY {order} LIMIT :pool"),
+            {"team": team_id, "category": category, "pool": pool},
+        )  # fmt: skip
+        found.extend(row[0] for row in rows)
+    return found
+
+
+def _fts5_phrase(value: str) -> str:
+    words = vocabulary.tokens(value)
+    return '"' + " ".join(words) + '"' if words else ""
+
+
+def _modifier_members(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int
+) -> list[int]:
+    """Resources of the need's categories that offer everything asked (language, population, place), found
+    through the full-text index, so they are candidates however large the category is."""
+    if not need.categories or modifiers.is_empty:
+        return []
+    if _is_postgres(session):
+        # One combined tsquery, so the GIN index answers the whole condition at once.
+        params: dict = {"team": team_id, "pool": pool}
+        queries = []
+        groups = {
+            "c": [vocabulary.normalize(c) for c in need.categories[:4]],
+            "l": [vocabulary.normalize(language) for language in modifiers.languages],
+            "p": [vocabulary.normalize(population) for population in modifiers.populations],
+        }
+        for key, values in groups.items():
+            values = [v for v in values if v]
+            if values:
+                params[key] = " | ".join("(" + " <-> ".join(v.split()) + ")" for v in values)
+                queries.append(f"to_tsquery('english', :{key})")
+        place = vocabulary.normalize(modifiers.place or "") or modifiers.zip_code
+        if place:
+            params["place"] = " <-> ".join(place.split())
+            queries.append("to_tsquery('simple', :place)")
+        statement = text(
+            "SELECT r.id FROM resource r WHERE r.search_vector @@ (" + " && ".join(queries) + ") "
+            # No ORDER BY: the first matches the index yields are as good as any, and sorting would read them all.
+            "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool"
+        )
+        return [row[0] for row in session.execute(statement, params)]
+    parts = ["{categories} : (" + " OR ".join(_fts5_phrase(c) for c in need.categories[:4]) + ")"]
+    if modifiers.languages:
+        parts.append(
+            "{languages} : (" + " OR ".join(_fts5_phrase(lang) for lang in modifiers.languages) + ")"
+        )
+    if modifiers.populations:
+        parts.append("{populations} : (" + " OR ".join(_fts5_phrase(p) for p in modifiers.populations) + ")")
+    if modifiers.place and _fts5_phrase(modifiers.place):
+        parts.append("{city} : " + _fts5_phrase(modifiers.place))
+    elif modifiers.zip_code:
+        parts.append('{postal_code} : "' + modifiers.zip_code + '"')
     statement = text(
-        "SELECT id, category_score, boost FROM ("
-        f"SELECT r.id AS id, SUM(CASE rc.category {' '.join(cases)} ELSE 0 END) AS category_score, {boost} AS boost "
-        "FROM resourcecategory rc JOIN resource r ON r.id = rc.resource_id "
-        f"WHERE rc.team_id = :team AND rc.category IN ({names}) AND r.retired_at IS NULL GROUP BY r.id"
-        ") AS candidates ORDER BY category_score + boost DESC, id LIMIT :pool"
-    ).bindparams(*_time_params(now))
-    return {row[0]: (float(row[1]), float(row[2])) for row in session.execute(statement, params)}
+        "SELECT r.id FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+        "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
+        "ORDER BY fts_resource.rowid DESC LIMIT :pool"
+    )
+    return [row[0] for row in session.execute(statement, {"query": " AND ".join(parts), "team": team_id,
+                                                          "pool": pool})]  # fmt: skip
 
 
 def _text_words(need: Need, modifiers: Modifiers) -> tuple[list[str], bool]:
@@ -238,28 +294,89 @@ def _tsquery(words: list[str], require_all: bool) -> str:
     return (" & " if require_all else " | ").join(terms)
 
 
+_COMMON_LEXEMES_TTL = timedelta(minutes=10)
+_common_lexemes: dict[str, tuple[datetime, frozenset[str]]] = {}
+
+
+def _postgres_common_lexemes(session: Session) -> frozenset[str]:
+    """Lexemes in more than COMMON_WORD_DOCUMENTS resources, from the planner's statistics on search_vector
+    (kept by ANALYZE / autovacuum), cached for a few minutes: knowing which words are common costs nothing."""
+    url = str(session.get_bind().engine.url)
+    now = clock.utcnow()
+    cached = _common_lexemes.get(url)
+    if cached and cached[0] > now:
+        return cached[1]
+    row = session.execute(
+        text(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
+            "JOIN pg_class c ON c.relname = s.tablename JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "AND n.nspname = s.schemaname WHERE s.schemaname = current_schema() AND s.tablename = 'resource' "
+            "AND s.attname = 'search_vector'"
+        )
+    ).first()
+    common: frozenset[str] = frozenset()
+    if row and row[0] and row[1]:
+        documents = max(float(row[2] or 0), 0.0)
+        common = frozenset(lexeme for lexeme, share in zip(row[0], row[1], strict=False)
+                           if share * documents > COMMON_WORD_DOCUMENTS)  # fmt: skip
+    _common_lexemes[url] = (now + _COMMON_LEXEMES_TTL, common)
+    return common
+
+
+def _common_words(session: Session, words: list[str]) -> set[str]:
+    """The words more than COMMON_WORD_DOCUMENTS resources contain."""
+    if not words:
+        return set()
+    if _is_postgres(session):
+        common = _postgres_common_lexemes(session)
+        if not common:
+            return set()
+        lexemes = session.execute(
+            text("SELECT w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') "
+                 "FROM unnest(CAST(:words AS text[])) AS w"),
+            {"words": words},
+        )  # fmt: skip
+        return {word for word, lexeme in lexemes if lexeme and lexeme in common}
+    # FTS5: count matches, stopping at the limit, so "food" costs the same in a directory of any size.
+    statement = text(
+        "SELECT count(*) FROM (SELECT 1 FROM fts_resource WHERE fts_resource MATCH :query LIMIT :cap)"
+    )
+    return {
+        word
+        for word in words
+        if session.execute(
+            statement, {"query": _fts5_query([word], False), "cap": COMMON_WORD_DOCUMENTS + 1}
+        ).scalar_one()
+        > COMMON_WORD_DOCUMENTS
+    }
+
+
 def _text_candidates(
-    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, pool: int
-) -> dict[int, tuple[float, float]]:
-    """resource id -> (text relevance, boost) for resources whose text matches the need's words."""
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int
+) -> dict[int, float]:
+    """resource id -> text relevance, for resources whose text matches the need's words."""
     words, require_all = _text_words(need, modifiers)
+    if need.categories:
+        # Words most resources contain ("food" in a food directory) say nothing the category does not already
+        # say, and ranking them would read a large part of the index: leave them out.
+        common = _common_words(session, words[:8])
+        words = [word for word in words[:8] if word not in common]
     if not words:
         return {}
     params: dict = {"team": team_id, "pool": pool}
-    boost = _boost_sql(modifiers, params)
-    if session.get_bind().dialect.name == "postgresql":
+    if _is_postgres(session):
         params["query"] = _tsquery(words, require_all)
         # ts_rank has no inverse document frequency, so a common word in a name outweighs a rare word in a
         # description; adding the share of the question's words a resource contains restores that balance.
         coverage = []
-        for index, word in enumerate(words[:12]):
+        for index, word in enumerate(words):
             params[f"w{index}"] = _tsquery([word], False)
             coverage.append(
                 f"CASE WHEN r.search_vector @@ to_tsquery('english', :w{index}) THEN 1 ELSE 0 END"
             )
         statement = text(
-            f"SELECT r.id, ts_rank(r.search_vector, q) + 3.0 * ({' + '.join(coverage)}) / {len(coverage)} AS relevance, "
-            f"{boost} AS boost FROM resource r, to_tsquery('english', :query) q "
+            f"SELECT r.id, ts_rank(r.search_vector, q) + 3.0 * ({' + '.join(coverage)}) / {len(coverage)} "
+            "AS relevance FROM resource r, to_tsquery('english', :query) q "
             "WHERE r.search_vector @@ q AND r.team_id = :team AND r.retired_at IS NULL "
             "ORDER BY relevance DESC, r.id LIMIT :pool"
         )
@@ -267,39 +384,56 @@ def _text_candidates(
         params["query"] = _fts5_query(words, require_all)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         statement = text(
-            f"SELECT r.id, -bm25(fts_resource, {weights}) AS relevance, {boost} AS boost "
+            f"SELECT r.id, -bm25(fts_resource, {weights}) AS relevance "
             "FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
             "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
             "ORDER BY relevance DESC, r.id LIMIT :pool"
         )
-    statement = statement.bindparams(*_time_params(now))
-    return {row[0]: (float(row[1]), float(row[2])) for row in session.execute(statement, params)}
+    return {row[0]: float(row[1]) for row in session.execute(statement, params)}
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Ranking
+def _scores(
+    session: Session, team_id: str, ids: list[int], modifiers: Modifiers, now: datetime
+) -> dict[int, tuple[str, float]]:
+    """resource id -> (categories, boost) for the candidates that are in this workspace and not retired."""
+    params: dict = {"team": team_id, "ids": ids}
+    boost = _boost_sql(modifiers, params)
+    statement = text(
+        f"SELECT r.id, r.categories, {boost} AS boost FROM resource r "
+        "WHERE r.id IN :ids AND r.team_id = :team AND r.retired_at IS NULL"
+    ).bindparams(bindparam("ids", expanding=True), *_time_params(now))
+    return {row[0]: (row[1] or "", float(row[2])) for row in session.execute(statement, params)}
 
 
 def _rank(
     session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int
 ) -> tuple[list[tuple[int, float]], int]:
-    """Best (resource id, score) pairs for a need, and how many candidates there were."""
-    pool = max(CANDIDATE_POOL, wanted + 10)
-    by_category = _category_candidates(session, team_id, need, modifiers, now, pool)
-    by_text = _text_candidates(session, team_id, need, modifiers, now, pool)
-    best_text = max((relevance for relevance, _ in by_text.values()), default=0.0)
+    """Best (resource id, score) pairs for a need, and how many candidates there were.
+
+    The work is bounded whatever the directory's size: candidates come from three lookups that stop early (the
+    newest CATEGORY_POOL resources of each category, those of the categories offering every asked modifier,
+    the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
+    by_text = _text_candidates(session, team_id, need, modifiers, max(TEXT_POOL, wanted + 10))
+    candidates = set(by_text)
+    if need.categories:
+        candidates.update(_category_members(session, team_id, need.categories, CATEGORY_POOL))
+        candidates.update(_modifier_members(session, team_id, need, modifiers, MODIFIER_POOL))
+    if not candidates:
+        return [], 0
+    scored = _scores(session, team_id, sorted(candidates), modifiers, now)
+    best_text = max(by_text.values(), default=0.0)
+    weights = {category: FIRST_CATEGORY if index == 0 else OTHER_CATEGORY
+               for index, category in enumerate(need.categories[:4])}  # fmt: skip
     scores: dict[int, float] = {}
-    for resource_id, (category_score, boost) in by_category.items():
-        scores[resource_id] = category_score + boost
-    for resource_id, (relevance, boost) in by_text.items():
-        text_score = TEXT_WEIGHT * relevance / best_text if best_text > 0 else 0.0
-        if resource_id in scores:
-            scores[resource_id] += text_score
-        elif need.categories:
+    for resource_id, (categories, boost) in scored.items():
+        filed_under = set(categories.split(";"))
+        category_score = sum(weight for category, weight in weights.items() if category in filed_under)
+        text_score = TEXT_WEIGHT * by_text.get(resource_id, 0.0) / best_text if best_text > 0 else 0.0
+        if category_score or not need.categories:
+            scores[resource_id] = category_score + text_score + boost
+        elif resource_id in by_text:
             # Filed under another need: shown only after the need's own resources, on its words alone.
             scores[resource_id] = text_score
-        else:
-            scores[resource_id] = text_score + boost
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return ranked, len(ranked)
 

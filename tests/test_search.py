@@ -241,3 +241,22 @@ def test_need_key_is_the_category_or_the_phrase():
 
     assert need_key(parse_query("fridge is empty").needs[0]) == "food"
     assert need_key(parse_query("dog grooming please").needs[0]) == "dog grooming"
+
+
+def test_large_categories_and_common_words_still_rank_the_distinctive_match_first(db):
+    from bot import search
+
+    with db.session() as s:
+        add(s, "Kidney Kitchen", "food", description="groceries and meals for dialysis diets")
+        for number in range(search.COMMON_WORD_DOCUMENTS + search.CATEGORY_POOL):
+            add(s, f"Pantry {number}", "food", description="free groceries every week", mention_count=9,
+                helped_count=5)  # fmt: skip
+    if db.dialect == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("ANALYZE resource"))
+        search._common_lexemes.clear()
+    with db.session() as s:
+        assert search._common_words(s, ["groceries", "dialysis"]) == {"groceries"}
+        answer = who_can_help(s, TEAM, "groceries for a patient on dialysis")
+    # The oldest of 551 food resources, found through its distinctive word.
+    assert names(answer)[0] == "Kidney Kitchen"
