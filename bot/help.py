@@ -13,7 +13,9 @@ SECTIONS: dict[str, str] = {
     ),
     "search": (
         "*Find who can help*\n"
-        "`/whohelps food near 97201 in Spanish` or `@partnerbot who can help with rent?`"
+        "`/whohelps food near 97201 in Spanish` · `/whohelps rides to dialysis for seniors` · "
+        "`@partnerbot who can help with rent?` (or ask me in a DM) · `/whohelps` alone opens a form\n"
+        "Everyday words, abbreviations (LIHEAP, NEMT, SSI), typos and Spanish work; several needs get one answer each"
     ),
     "conferences": (
         "*Case conferences*\n"

@@ -145,7 +145,7 @@ class Need:
         if self.category:
             found = vocabulary.get(self.category)
             return found.display_name if found else self.category
-        return self.phrase
+        return self.phrase[:1].upper() + self.phrase[1:]
 
 
 @dataclass(frozen=True)

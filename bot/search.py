@@ -448,8 +448,9 @@ def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime
     searchable = vocabulary.normalize(" ".join([resource.name, resource.organization, resource.description,
                                                 resource.eligibility]))  # fmt: skip
     searchable_words = set(searchable.split())
+    named = {vocabulary.normalize(reason) for reason in reasons}  # the category already says "Food"
     for word in [*need.term_words, *need.extra_words]:
-        if len(word) < 3 or word in vocabulary.STOPWORDS or f'"{word}"' in reasons:
+        if len(word) < 3 or word in vocabulary.STOPWORDS or f'"{word}"' in reasons or word in named:
             continue
         if word in searchable_words or (len(word) >= 4 and any(w.startswith(word) for w in searchable_words)):
             reasons.append(f'"{word}"')

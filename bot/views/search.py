@@ -149,12 +149,15 @@ def need_blocks(answer: SearchAnswer, index: int, need_answer: NeedAnswer) -> li
             ]},
         ]  # fmt: skip
     first = answer.offset + 1
-    heading = f"*{label}*"
-    if answer.offset:
-        heading += f" (continued from {answer.offset})"
+    lines = []
+    if len(answer.needs) > 1 or answer.offset:
+        lines.append(f"*{label}*" + (f" (after the first {answer.offset})" if answer.offset else ""))
     if need_answer.unmet_modifiers:
-        heading += f"\n_None of these list {safe(need_answer.unmet_modifiers)}; showing the closest matches._"
-    blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}]
+        lines.append(f"_Nothing listed offers all you asked ({safe(need_answer.unmet_modifiers)}); "
+                     "these are the closest matches._")  # fmt: skip
+    blocks: list[dict] = (
+        [{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}] if lines else []
+    )
     for rank, hit in enumerate(need_answer.hits, first):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _hit_text(rank, hit)}})
         blocks.append(_hit_actions(hit))
