@@ -4,14 +4,20 @@
     for need in answer.needs: need.hits (ranked resources), need.partners (matching partner organizations)
 
 How a need is ranked (bot.query turns the question into needs and modifiers first):
-1. Candidates come from two indexed lookups: resources filed under the need's categories (resourcecategory), and
-   a full-text match of the need's words (SQLite FTS5 ranked by bm25 with per-column weights; PostgreSQL
-   tsvector with a GIN index ranked by ts_rank, with name > organization/categories > description > place).
+1. Candidates come from lookups that stop early, so the cost does not grow with the directory: the newest
+   resources filed under the need's categories (resourcecategory index); those of the categories that offer
+   every asked language, population and place (full-text index); and the best full-text matches on the need's
+   distinctive words (SQLite FTS5 ranked by bm25 with per-column weights; PostgreSQL tsvector with a GIN index,
+   ts_rank plus the share of words matched; name > organization/categories > description > place). Words most
+   resources contain ("food" in a food directory) are left to the category.
 2. Score = category fit (the need's first category counts most) + text relevance (scaled to the best text hit)
-   + boosts: the asked language, population and place; verified recently; mentioned often; "This helped"
-   feedback; minus "Info is outdated" flags. Retired resources are never candidates.
+   + boosts: the asked language, population and place (any one of each); verified recently; mentioned often;
+   "This helped" feedback; minus "Info is outdated" flags. Retired resources are never candidates. Resources
+   filed under other needs come after the need's own, on their words alone.
 3. A need without a recognized category must match all of its words, so an unanswerable question gets nothing
    rather than a wild guess; nothing found is recorded as an unmet need (redacted, normalized, counted).
+   When results exist but none offers an asked language or population, that gap is recorded too
+   (need_key "food|in Tagalog"), without a QuestionLog row of its own.
 
 The question is redacted with bot.privacy.redact before anything else; only the redacted text is used, and it is
 never logged. QuestionLog keeps one row per need (category or normalized phrase, result count, surface).
@@ -20,7 +26,6 @@ never logged. QuestionLog keeps one row per need (category or normalized phrase,
 from __future__ import annotations
 
 import importlib
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -44,8 +49,6 @@ __all__ = [
     "redact_query",
     "who_can_help",
 ]
-
-log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 500  # a question, not an essay; longer text is refused with a message
 # Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
