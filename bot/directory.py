@@ -889,7 +889,14 @@ def known_resource_in(session: Session, team_id: str, text: str) -> Resource | N
 
 
 def observe_watched_message(
-    session: Session, *, team_id: str, channel_id: str, message_ts: str, user_id: str, text: str
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+    user_id: str,
+    text: str,
+    may_suggest: bool = True,
 ) -> WatchOutcome | None:
     """A person's message in a watched channel: count a mention of a known resource silently, or offer (once per
     message, a few times an hour per channel) to log something that looks like a new resource."""
@@ -922,7 +929,7 @@ def observe_watched_message(
             fields=["mention_count"],
         )
         return WatchOutcome("mention", resource=known)
-    if not looks_like_resource(extract_fields(redacted)):
+    if not may_suggest or not looks_like_resource(extract_fields(redacted)):
         return None
     since = utcnow() - timedelta(hours=1)
     recent = session.exec(

@@ -28,6 +28,16 @@ _LOG_PREFIX = re.compile(LOG_PHRASE + r"\s*[:\-–]?\s*", re.IGNORECASE)
 _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 NOT_ALLOWED = "Only stewards and admins can do that. Ask one of them, or an admin can make you a steward."
+MEMBERS_ONLY = (
+    "Only members of this workspace can change its resource directory. "
+    "You can still look things up with `/resource list` and `/resource show`."
+)
+READ_ONLY_VERBS = ("list", "show", "info", "find", "help", "?")
+
+
+def _from_another_organization(team_id: str | None, user_team: str | None) -> bool:
+    """A Slack Connect guest from a partner organization (their own team id differs from this workspace's)."""
+    return bool(user_team) and bool(team_id) and user_team != team_id
 
 
 def register(app: App) -> None:
@@ -105,7 +115,9 @@ def resource_command(ack, command, respond, client: WebClient, context) -> None:
     def reply(message: str, blocks: list[dict] | None = None) -> None:
         respond(text=message, blocks=blocks or views.text_blocks(message), response_type="ephemeral")
 
-    if not text:
+    if verb not in READ_ONLY_VERBS and _from_another_organization(team_id, command.get("user_team_id")):
+        reply(MEMBERS_ONLY)
+    elif not text:
         _open_modal(
             client, command["trigger_id"], views.resource_modal(ResourceFields(), channel_id=channel_id)
         )
@@ -366,6 +378,9 @@ def modal_submitted(ack, body, view, client: WebClient, context) -> None:
         metadata = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         metadata = {}
+    if _from_another_organization(team_id, body["user"].get("team_id")):
+        ack(response_action="errors", errors={"name": MEMBERS_ONLY})
+        return
     errors = validate_fields(fields)
     if errors:
         ack(response_action="errors", errors=views.form_errors(errors))
@@ -440,8 +455,11 @@ def log_from_conversation(event, client: WebClient, context) -> None:
     """`@partnerbot log resource: …` in a channel (answered privately) or `log resource: …` in a DM."""
     db, settings = context["db"], context["settings"]
     user_id = event.get("user")
-    text = _LOG_PREFIX.sub("", text_for_bot(event), count=1)
-    message, blocks = _log_and_render(db, settings, team_id=context.team_id, user_id=user_id, text=text)
+    if _from_another_organization(context.team_id, event.get("user_team")):
+        message, blocks = MEMBERS_ONLY, views.text_blocks(MEMBERS_ONLY)
+    else:
+        text = _LOG_PREFIX.sub("", text_for_bot(event), count=1)
+        message, blocks = _log_and_render(db, settings, team_id=context.team_id, user_id=user_id, text=text)
     if is_direct_message(event):
         client.chat_postMessage(channel=event["channel"], text=message, blocks=blocks)
     else:
@@ -467,6 +485,8 @@ def watched_channel_message(event, client: WebClient, context) -> None:
             message_ts=event.get("ts") or "",
             user_id=event["user"],
             text=event.get("text") or "",
+            # A partner organization's guest is not offered to change this workspace's directory.
+            may_suggest=not _from_another_organization(context.team_id, event.get("user_team")),
         )
     if outcome is None or outcome.kind != "suggest":
         return

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from bot import directory
 from bot.views import resources as views
-from models.directory import Resource, ResourceLogEntry, WatchedChannel
+from models.directory import Resource, ResourceLogEntry, WatchedChannel, WatchedMessage
 
 EXAMPLE = "Eastside Food Pantry, groceries Tue/Thu 2-6pm, 555-0142, 12 Main St Eastport, Spanish spoken"
 PHI = "Eastside Food Pantry, pt John Smith DOB 03/04/1950 MRN 8812345 says they help, 555-0142, her cell 503-555-0199"
@@ -283,3 +283,32 @@ def test_list_show_verify_retire_and_help(slack, fake_slack, db):
     assert "/resource watch on" in json.dumps(_last(fake_slack, "response_url"))
     with db.session() as session:
         assert session.exec(select(ResourceLogEntry)).all() == []  # managing logs nothing new
+
+
+def test_guests_from_partner_organizations_can_look_but_not_change(slack, fake_slack, db):
+    with db.session() as session:
+        directory.seed_demo(session, "T1")
+    before = len(_resources(db))
+    slack.command("/resource", "add Guest Pantry, 555-0100", user="UEXT", user_team="TPARTNER")
+    assert "Only members of this workspace" in json.dumps(_last(fake_slack, "response_url"))
+    slack.command("/resource", "show hope shelter", user="UEXT", user_team="TPARTNER")
+    assert "555-0188" in json.dumps(_last(fake_slack, "response_url"))
+    refused = slack.submit(
+        views.MODAL_CALLBACK,
+        {"name": {"value": "Guest Pantry"}},
+        user="UEXT",
+        user_team="TPARTNER",
+        private_metadata=json.dumps({"resource_id": None}),
+    ).json()
+    assert refused["response_action"] == "errors"
+    slack.command("/resource", "watch on", channel="C9")
+    slack.message(
+        "Westside Diaper Bank, free diapers Sat 10am-2pm, 555-0166, 3 Pine St Westbrook",
+        channel="C9",
+        user="UEXT",
+        user_team="TPARTNER",
+    )
+    assert fake_slack.calls("chat.postEphemeral") == []
+    with db.session() as session:
+        assert session.exec(select(WatchedMessage)).all() == []  # the channel's suggestion budget is untouched
+    assert len(_resources(db)) == before
