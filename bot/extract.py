@@ -492,6 +492,11 @@ def _extract_name(segments: list[_Segment]) -> str:
         candidate = _clean(segment.text)
         if not candidate:
             continue
+        head, colon, tail = candidate.partition(": ")
+        if colon and len(head.split()) <= 6 and head[:1].isupper():
+            # "Riverside Rent Relief: one-time rent help"
+            segment.text = tail
+            return _clean(head)
         # A short segment is the name as typed ("Eastside Food Pantry"); in a sentence, find the organization.
         if len(candidate.split()) <= 6 and (candidate[:1].isupper() or candidate[:1].isdigit()):
             segment.text = ""

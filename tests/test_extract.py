@@ -150,3 +150,23 @@ def test_more_name_and_hours_shapes(text, name, hours):
 def test_words_left_hanging_by_a_cut_detail_are_dropped():
     found = extract_fields("LIHEAP help through Community Action, apply at 200 Harbor Blvd, 555-0107")
     assert found.address == "200 Harbor Blvd" and found.description == "apply"
+
+
+def test_names_and_phones_from_a_corpus_of_realistic_texts():
+    """Forty texts as care teams type them: the phone must always be right, the name nearly always."""
+    import csv
+    from pathlib import Path
+
+    rows = list(
+        csv.DictReader((Path(__file__).parent / "data" / "resource_texts.csv").open(encoding="utf-8"))
+    )
+    assert len(rows) >= 40
+    wrong_names, wrong_phones = [], []
+    for row in rows:
+        found = extract_fields(row["text"])
+        if found.name != row["name"]:
+            wrong_names.append((row["text"], found.name))
+        if found.phone != row["phone"]:
+            wrong_phones.append((row["text"], found.phone))
+    assert wrong_phones == []
+    assert len(wrong_names) <= len(rows) * 0.05, wrong_names
