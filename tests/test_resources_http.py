@@ -310,5 +310,19 @@ def test_guests_from_partner_organizations_can_look_but_not_change(slack, fake_s
     )
     assert fake_slack.calls("chat.postEphemeral") == []
     with db.session() as session:
-        assert session.exec(select(WatchedMessage)).all() == []  # the channel's suggestion budget is untouched
+        assert (
+            session.exec(select(WatchedMessage)).all() == []
+        )  # the channel's suggestion budget is untouched
     assert len(_resources(db)) == before
+
+
+def test_resource_edit_by_name_opens_the_prefilled_form_for_those_allowed(slack, fake_slack, db):
+    slack.command("/resource", "add Hope Shelter, 555-0188", user="U1")
+    slack.command("/resource", "edit hope shelter", user="U2")
+    assert "Only the person who added it" in json.dumps(_last(fake_slack, "response_url"))
+    assert fake_slack.calls("views.open") == []
+    slack.command("/resource", "edit hope shelter", user="UADMIN")  # admins may edit anyone's entry
+    view = _view(_last(fake_slack, "views.open"))
+    assert json.loads(view["private_metadata"])["resource_id"] == _resources(db)[0].id
+    slack.command("/resource", "edit Nothing Like It", user="U1")
+    assert "couldn't find" in json.dumps(_last(fake_slack, "response_url"))
