@@ -472,6 +472,10 @@ def in_watched_channel(event, context) -> bool:
         return False
     if not event.get("channel") or not event.get("text"):
         return False
+    # A message that @mentions the bot also arrives as an app_mention, which answers it; counting it here too
+    # would count the same mention twice.
+    if context.bot_user_id and f"<@{context.bot_user_id}" in event["text"]:
+        return False
     with context["db"].session() as session:
         return directory.is_watched(session, context.team_id, event["channel"])
 

@@ -252,6 +252,12 @@ def test_watched_channels_count_mentions_and_suggest_once(slack, fake_slack, db)
     slack.message(new, channel="C9", ts="100.2", user="U4")  # the same message again
     assert len(fake_slack.calls("chat.postEphemeral")) == 1
 
+    # "@partnerbot log resource: …" in a watched channel arrives twice (app_mention and message): one mention.
+    text = "log resource: Eastside Food Pantry, 555-0142"
+    slack.mention(text, channel="C9")
+    slack.message(f"<@{fake_slack.bot_user_id}> {text}", channel="C9", ts="100.3")
+    assert _resources(db)[0].mention_count == 3
+
     slack.command("/resource", "watch off", channel="C9")
     with db.session() as session:
         assert session.exec(select(WatchedChannel)).all() == []
