@@ -22,14 +22,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from bot import audit, ics, outbox, privacy, recurrence, scheduler
-from bot.clock import utcnow
 from bot.conference_text import DateText, MoveTarget
 from bot.db import Database
 from bot.recurrence import Occurrence, Schedule
 from bot.slacktext import safe
 from bot.views import conferences as views
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceOverride, ConferenceSeries, Rsvp
-from models.core import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -316,21 +314,6 @@ def _outbox_rows(
     return rows
 
 
-def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """outbox.enqueue for many rows at once (one compiled statement, executemany), with the same
-    ON CONFLICT (team_id, key) DO NOTHING semantics, so planning stays idempotent."""
-    if not rows:
-        return
-    created_at = utcnow()
-    values = [
-        {**row, "status": "pending", "attempts": 0, "sent_late": False, "created_at": created_at}
-        for row in rows
-    ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["team_id", "key"])
-    session.execute(statement, values)
-
-
 def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now: datetime) -> int:
     """Creates the meetings of each series up to now + HORIZON and plans their reminders. Idempotent.
     Returns how many meetings were created."""
@@ -385,7 +368,7 @@ def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now:
     reminders = []
     for (series, values), occurrence_id in zip(planned, new_ids, strict=True):
         reminders.extend(_outbox_rows(series, occurrence_id, values["start_utc"], 0, now))
-    enqueue_many(session, reminders)
+    outbox.enqueue_many(session, reminders)
     return len(planned)
 
 
@@ -540,7 +523,7 @@ def move_meeting(session: Session, *, team_id: str, series_id: int, when: DateTe
         row.status = "scheduled"
         session.add(row)
         session.flush()
-        enqueue_many(session, _outbox_rows(series, row.id, row.start_utc, row.revision, now))
+        outbox.enqueue_many(session, _outbox_rows(series, row.id, row.start_utc, row.revision, now))
     elif new_start_utc <= now + HORIZON:
         session.flush()
         materialize(session, [series], now)
@@ -687,7 +670,7 @@ def next_occurrence_row(session: Session, series: ConferenceSeries, now: datetim
                                    created_at=now)  # fmt: skip
         session.add(row)
         session.flush()
-        enqueue_many(session, _outbox_rows(series, row.id, row.start_utc, row.revision, now))
+        outbox.enqueue_many(session, _outbox_rows(series, row.id, row.start_utc, row.revision, now))
     return row
 
 

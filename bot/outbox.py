@@ -12,7 +12,7 @@ it): after the lease it is marked failed and logged, so nothing is lost silently
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,19 +83,34 @@ def registered_kinds() -> frozenset[str]:
     return frozenset(_SENDERS)
 
 
+def _insert_if_new(session: Session):
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(_table).on_conflict_do_nothing(index_elements=["team_id", "key"])
+
+
+def _new_row(team_id: str, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None,
+             created_at: datetime) -> dict[str, Any]:
+    return {"team_id": team_id, "key": key, "kind": kind, "payload": payload or {}, "due_at": due_at,
+            "status": "pending", "attempts": 0, "sent_late": False, "created_at": created_at}
+
+
 def enqueue(
     session: Session, *, team_id: str, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None
 ) -> bool:
     """Plans a message. Idempotent: returns False and changes nothing when (team_id, key) already exists."""
-    values = {
-        "team_id": team_id, "key": key, "kind": kind, "payload": payload or {}, "due_at": due_at,
-        "status": "pending", "attempts": 0, "sent_late": False, "created_at": utcnow(),
-    }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(_table).values(**values).on_conflict_do_nothing(index_elements=["team_id", "key"])
+    statement = _insert_if_new(session).values(**_new_row(team_id, key, kind, due_at, payload, utcnow()))
     # RETURNING tells inserted from skipped on both databases (psycopg reports no rowcount here).
     return session.execute(statement.returning(_table.c.id)).first() is not None
+
+
+def enqueue_many(session: Session, messages: Sequence[dict[str, Any]]) -> None:
+    """`enqueue` for many messages in one executemany (dicts with team_id, key, kind, due_at, payload)."""
+    if not messages:
+        return
+    created_at = utcnow()
+    session.execute(_insert_if_new(session), [
+        _new_row(m["team_id"], m["key"], m["kind"], m["due_at"], m.get("payload"), created_at) for m in messages
+    ])
 
 
 def cancel_pending(session: Session, team_id: str, key_prefix: str) -> int:
