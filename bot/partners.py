@@ -414,11 +414,11 @@ def similar_names(names: list[str], wanted: str, limit: int = 3) -> list[str]:
 def unknown_partner_message(session: Session, team_id: str, name: str) -> str:
     hints = similar_names(partner_names(session, team_id), name)
     hint = (
-        f" Did you mean {' or '.join(f'*{h}*' for h in hints)}?"
+        f" Did you mean {' or '.join(f'*{safe(h)}*' for h in hints)}?"
         if hints
         else " `/partner list` shows them all."
     )
-    return f"I don't know a partner called “{redact(name).text}”.{hint}"
+    return f"I don't know a partner called “{safe(redact(name).text)}”.{hint}"
 
 
 def require_partner(session: Session, team_id: str, name: str) -> Partner:

@@ -37,7 +37,8 @@ def _is_well_formed(body: bytes, content_type: str) -> bool:
     try:
         text = body.decode("utf-8")
         if "json" in content_type:
-            return isinstance(json.loads(text), dict)
+            data = json.loads(text)
+            return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
         fields = parse_qs(text, keep_blank_values=True)
         if "payload" in fields:
             return isinstance(json.loads(fields["payload"][0]), dict)
@@ -61,7 +62,11 @@ def wsgi_app(app: App, db: Database, signing_secret: str) -> Callable[..., Itera
         headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
                    "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
         # Check the signature before looking inside the body, so unsigned junk is never parsed.
-        if not verifier.is_valid_request(body, headers):
+        try:
+            valid = verifier.is_valid_request(body, headers)
+        except ValueError:  # a missing or non-numeric timestamp
+            valid = False
+        if not valid:
             return _reply(start_response, "401 Unauthorized", "Invalid request signature")
         if not _is_well_formed(body, environ.get("CONTENT_TYPE", "")):
             return _reply(start_response, "400 Bad Request", "Malformed Slack payload")
