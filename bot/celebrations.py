@@ -24,6 +24,7 @@ from bot.clock import utcnow
 from bot.db import Database
 from bot.partners import (
     at_local_time,
+    echo,
     normalize_name,
     partner_names,
     partners_for_channel,
@@ -70,9 +71,8 @@ class CelebrateRequest:
     user_ids: tuple[str, ...]
     partner_names: tuple[str, ...]  # registered names, as stored
     what: str  # plain text, mass mentions neutralized, mentions as <@U…>; not yet redacted
-    mentioned_groups: bool = (
-        False  # a user group was named among the people (credited people are individuals)
-    )
+    # A user group was named among the people; only individuals are credited (and groups are never pinged).
+    mentioned_groups: bool = False
 
 
 def unescape_slack(text: str) -> str:
@@ -149,7 +149,7 @@ def parse_celebrate(text: str, known_partners: list[str], *, suggest: bool = Tru
                 if hints
                 else " Add it first with `/partner add <name>`, or leave out the `with …` part."
             )
-            raise CelebrationError(f"I don't know a partner called “{safe(typed)}”.{hint}")
+            raise CelebrationError(f"I don't know a partner called “{echo(typed)}”.{hint}")
         rest = rest[pos:]
 
     rest = re.sub(r"^[\s,:;-]*(?:for\b)?", "", rest, flags=re.IGNORECASE)
@@ -500,7 +500,7 @@ def resolve_partner_names(session: Session, team_id: str, names: tuple[str, ...]
             select(Partner).where(Partner.team_id == team_id, Partner.normalized_name == normalize_name(name))
         ).first()
         if partner is None:
-            raise CelebrationError(f"I don't know a partner called “{safe(name)}”.")
+            raise CelebrationError(f"I don't know a partner called “{echo(name)}”.")
         ids.append(partner.id)
     return ids
 
@@ -611,7 +611,7 @@ def parse_month(text: str, today: date) -> tuple[int, int]:
         year = int(m[2]) if m[2] else (today.year if month <= today.month else today.year - 1)
     else:
         raise CelebrationError(
-            f"I couldn't read “{safe(text)}” as a month. Try `/celebrate recap march` or "
+            f"I couldn't read “{echo(text)}” as a month. Try `/celebrate recap march` or "
             "`/celebrate recap 2026-03`."
         )
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:

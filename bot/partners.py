@@ -93,6 +93,17 @@ class PartnerAddRequest:
     channel_ids: tuple[str, ...]
 
 
+def snippet(text: str, limit: int = 80) -> str:
+    """What someone typed, shortened for echoing back in a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def echo(text: str) -> str:
+    """What someone typed, safe to quote back to them: redacted, shortened, mass mentions defused, escaped."""
+    return safe(snippet(redact(text).text))
+
+
 def normalize_name(name: str) -> str:
     """Case, punctuation and spacing do not make a different organization ("Eastside Food Bank, Inc.")."""
     return " ".join(re.sub(r"[^\w\s&]", " ", name.lower()).split())
@@ -158,11 +169,9 @@ def parse_date(text: str, today: date) -> date:
             candidate = date(today.year, month, day)
             return candidate if candidate >= today else date(today.year + 1, month, day)
     except ValueError:
-        raise PartnerError(
-            f"“{safe(text.strip())}” is not a real date. Try something like 2027-03-31."
-        ) from None
+        raise PartnerError(f"“{echo(text)}” is not a real date. Try something like 2027-03-31.") from None
     raise PartnerError(
-        f"I couldn't read “{safe(text.strip())}” as a date. Try something like 2027-03-31 or March 31, 2027."
+        f"I couldn't read “{echo(text)}” as a date. Try something like 2027-03-31 or March 31, 2027."
     )
 
 
@@ -418,7 +427,7 @@ def unknown_partner_message(session: Session, team_id: str, name: str) -> str:
         if hints
         else " `/partner list` shows them all."
     )
-    return f"I don't know a partner called “{safe(redact(name).text)}”.{hint}"
+    return f"I don't know a partner called “{echo(name)}”.{hint}"
 
 
 def require_partner(session: Session, team_id: str, name: str) -> Partner:

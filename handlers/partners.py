@@ -12,7 +12,7 @@ from bot import partners as registry
 from bot import vocabulary
 from bot.celebrations import unescape_slack
 from bot.clock import utcnow
-from bot.partners import PartnerEdit, PartnerError
+from bot.partners import PartnerEdit, PartnerError, echo
 from bot.slacktext import safe
 from bot.views import partners as views
 
@@ -124,7 +124,7 @@ def partner_command(ack, body, respond, client, context) -> None:
             _mou(body, respond, context, rest)
         else:
             respond(
-                text=f"I don't know `/partner {safe(verb)}`.\n\n{views.HELP_TEXT}", response_type="ephemeral"
+                text=f"I don't know `/partner {echo(verb)}`.\n\n{views.HELP_TEXT}", response_type="ephemeral"
             )
     except PartnerError as error:
         respond(text=str(error), response_type="ephemeral")

@@ -254,3 +254,12 @@ def test_edit_button_on_a_card_opens_the_form(slack, fake_slack, db):
     fake_slack.reset()
     slack.click("open_partner_edit_modal", "99999")
     assert "no longer exists" in _answer(fake_slack)
+
+
+def test_what_is_echoed_back_is_redacted_and_short(slack, fake_slack, db):
+    slack.command("/partner", "info patient Maria Lopez DOB 03/04/1950")
+    text = _answer(fake_slack)
+    assert "don't know a partner" in text and "Maria" not in text and "1950" not in text
+    fake_slack.reset()
+    slack.command("/partner", "info " + "very long name " * 40)
+    assert len(_answer(fake_slack)) < 400
