@@ -167,11 +167,16 @@ def _unknown_category_message(unknown: list[str]) -> str:
 # --- CSV ----------------------------------------------------------------------------------------------------
 
 
+def header_key(header: str | None) -> str:
+    """ "Postal Code", "postal-code" and "POSTAL_CODE" all mean postal_code."""
+    return "_".join((header or "").strip().lower().replace("-", " ").split())
+
+
 def check_csv_headers(headers: list[str] | None) -> tuple[list[str], list[str]]:
     """(errors that stop the import, warnings). Header names are matched case-insensitively."""
     if not headers:
         return ["the file is empty (expected a header row: " + ", ".join(CSV_HEADERS) + ")"], []
-    normalized = [h.strip().lower() for h in headers]
+    normalized = [header_key(h) for h in headers]
     errors = [] if "name" in normalized else ["the header row has no 'name' column"]
     unknown = [h for h in normalized if h and h not in CSV_HEADERS]
     warnings = [f"ignored unknown column '{h}'" for h in unknown]
@@ -180,7 +185,7 @@ def check_csv_headers(headers: list[str] | None) -> tuple[list[str], list[str]]:
 
 def parse_csv_row(row: dict[str, str | None]) -> ParsedRecord:
     """Validates one CSV row (a csv.DictReader row; header names in any case)."""
-    values = {(key or "").strip().lower(): _text(value) for key, value in row.items() if key is not None}
+    values = {header_key(key): _text(value) for key, value in row.items() if key is not None}
     if None in row and any(row[None] or []):
         return ParsedRecord(None, ["the row has more cells than the header"])
     categories, unknown = resolve_categories(split_list(values.get("categories", "")))

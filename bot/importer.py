@@ -28,7 +28,7 @@ from bot import audit, hsds
 from bot.clock import utcnow
 from bot.db import Database
 from bot.extract import LIST_FIELDS, TEXT_FIELDS, ResourceFields, normalize, phone_digits, website_key
-from bot.privacy import redact
+from bot.privacy import Redaction, redact
 from models.core import AuditEntry
 from models.directory import Resource, ResourceCategory
 
@@ -206,8 +206,7 @@ def import_records(
             report.notes.extend(Problem(where, w) for w in parsed.warnings)
             removed = _redact(fields)
             if removed:
-                summary = ", ".join(f"{count} {kind}" for kind, count in sorted(removed.items()))
-                report.notes.append(Problem(where, f"removed for privacy: {summary}"))
+                report.notes.append(Problem(where, Redaction("", removed).summary().lower()))
             key = _identity(fields)
             if key in seen:
                 report.problems.append(

@@ -79,6 +79,11 @@ def test_csv_row_rejections_say_why(row, reason):
     assert reason in parsed.errors
 
 
+def test_header_names_are_forgiving():
+    assert hsds.check_csv_headers(["Name", "Postal Code"]) == ([], [])
+    assert hsds.parse_csv_row({"Name": "Hope Shelter", "Postal Code": "97201"}).fields.postal_code == "97201"
+
+
 def test_csv_headers_are_checked():
     assert hsds.check_csv_headers(None)[0]
     assert hsds.check_csv_headers(["organization", "city"])[0] == ["the header row has no 'name' column"]
@@ -192,7 +197,7 @@ def test_csv_import_reports_bad_rows_with_lines_and_imports_the_rest(db, tmp_pat
     assert "skipped line 4: unknown category 'foodz'" in captured.err
     assert "skipped line 5: email is not an email address" in captured.err
     assert "skipped line 9: the same resource as line 2" in captured.err
-    assert "line 8: removed for privacy" in captured.err
+    assert "line 8: removed for privacy: 1 name, 1 record number" in captured.err
     assert "Jane" not in captured.err + captured.out
 
     saved = {r.name: r for r in _all(db, Resource)}
@@ -331,3 +336,12 @@ def test_the_partnerbot_command_line_imports_and_exports(db, tmp_path, monkeypat
     assert cli.main(["export", "--format", "hsds", "--out", str(tmp_path / "out.json"), "--team", "T9"]) == 0
     assert len(json.loads((tmp_path / "out.json").read_text())) == 3
     assert "Exported 3 resources (hsds)" in capsys.readouterr().err
+
+
+def test_a_progress_bar_when_asked(db, tmp_path, capsys):
+    path = _write(tmp_path, "in.csv", GOOD_AND_BAD)
+    report = importer.import_file(db, path, "T1", show_progress=True)
+    assert report.created == 3
+    assert "Importing" in capsys.readouterr().err
+    importer.import_file(db, path, "T1", show_progress=False)
+    assert "Importing" not in capsys.readouterr().err
