@@ -99,7 +99,7 @@ def _normalize(text: str) -> str:
 # repetition is bounded ({0,3}, {1,64}, ...), which keeps matching linear even on hostile input.
 
 # "apos" is an apostrophe (straight or curly); "q" and "dash" are the same characters for use inside [...].
-_PARTS: dict[str, str] = {"apos": "['\u2019]", "q": "'\u2019", "dash": "\\-\u2013"}
+_PARTS: dict[str, str] = {"apos": "['\u2019]", "q": "'\u2019", "dash": "\\-\u2013\u2014"}
 
 
 def _part(name: str, template: str) -> str:
@@ -162,7 +162,7 @@ _part(
 # Words that may sit between a label and its value: "DOB is", "MRN: #", "her cell number is now".
 _part(
     "filler",
-    r"(?:[\s:=#%(dash)s,]{0,3}(?:(?:is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
+    r"(?:[\s:=#%(dash)s,]{0,3}(?:(?:%(apos)ss|is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
     r"|ending\s{1,3}in|ends\s{1,3}in|last\s{1,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}[\s:=#%(dash)s]{0,3}",
 )
 
@@ -203,7 +203,7 @@ _INSURANCE_LABELLED = _compile(
     r"|plan|seguro|p[oó]liza|afiliado|beneficiary|benefits?|ebt|snap|aetna|cigna|humana|molina|anthem|uhc"
     r"|unitedhealthcare|bcbs|blue\s{1,3}cross|kaiser|ambetter|wellcare|caresource|tricare)"
     r"(?P<marker>(?:[\s,:]{0,3}(?:(?:id|no|number|num|card|n[uú]mero|identification|ident)\b\.?#?|#)){1,2})?"
-    r"%(filler)s(?P<value>(?=[a-z\-]{0,8}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
+    r"%(filler)s(?P<value>\d(?:[ \-]{0,2}\d){5,19}(?!\d)|(?=[a-z\-]{0,8}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
 )
 # Generic words only count as an insurance label when a marker follows ("group #", "plan ID").
 _INSURANCE_NEEDS_MARKER = frozenset({"group", "plan", "benefit", "benefits", "snap", "chip", "member"})
@@ -230,7 +230,9 @@ _part(
 )
 _part(
     "possessor",
-    r"(?:(?:(?:her|his|their|%(patients)s)\s{1,3})?%(relative)s%(apos)s?s|her|his|their|%(patients)s|su|sus)",
+    r"(?:(?:(?:her|his|their|%(patients)s)\s{1,3})?%(relative)s%(apos)s?s|her|his|their|%(patients)s|su|sus"
+    # "pt cell", "patient phone": the patient's, said without the possessive
+    r"|pt\.?|patient|client|paciente)",
 )
 _part(
     "contact_noun",
@@ -259,11 +261,13 @@ _part(
 )
 _part("contact_value", r"(?:(?P<email>%(email)s)|(?P<phone>%(phone)s)|(?P<address>%(address)s))")
 _PATIENT_CONTACT = _compile(
-    r"(?<!\w)(?:%(possessor)s\s{1,3}%(contact_noun)s|%(named_persons_detail)s|%(contact_verb)s)"
+    r"(?<!\w)(?:%(possessor)s\s{1,3}%(contact_noun)s|%(named_persons_detail)s|%(contact_verb)s"
+    # "phone number of the patient", "email for the client", "teléfono del paciente"
+    r"|%(contact_noun)s\s{1,3}(?:(?:of|for)\s{1,3}(?:the\s{1,3})?(?:patient|pt|client)|de(?:l|\s{1,3}la)\s{1,3}paciente)\b)"
     r"%(filler)s%(contact_value)s"
 )
 _PATIENT_LOCATION = _compile(
-    r"(?<!\w)(?:(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)\s{1,3}(?:at|on|in)"
+    r"(?<!\w)(?:(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)\s{1,3}(?:at|on|in|@)"
     # "moved to" only with a person as subject: "Dr. Patel's Free Clinic moved to 300 Elm Ave" stays.
     r"|(?:she|he|they|pt|patient|client|family)\s{1,3}(?:just\s{1,3}|has\s{1,3}|is\s{1,3})?mov(?:ed|ing)\s{1,3}to"
     r"|home\s{1,3}address|mailing\s{1,3}address|vive\s{1,3}en|reside\s{1,3}en"
@@ -295,6 +299,7 @@ _CLAUSE_REACH = 100
 _NAME_CUE = _compile(
     r"(?<!\w)(?:"
     r"(?P<strong>(?:patient|pt\.?|client)(?:%(apos)ss)?\s{1,3}name\b(?:\s{1,3}is|\s{0,2}:)?"
+    r"|(?:first|last|full|sur)\s{0,2}name\s{0,2}:|apellidos?\s{0,2}:|nombre\s{1,3}completo\s{0,2}:?"
     r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|nombre\s{1,3}es|nombre\s{0,2}:"
     r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
     r"|(?P<patient>patient|pt\.?|client|paciente)"
@@ -303,7 +308,11 @@ _NAME_CUE = _compile(
     r"|(?P<title>(?-i:Mrs|Mr|Ms|Mx|Miss|Srta|Sra|Sr|Señora|Señorita|Señor|Doña|MRS|MR|MS)\.?)"
     r")(?=(?P<window>(?s:.{0,120})))"
 )
-_NAME_START = re.compile(r"[\s:,(\-\u2013]{1,4}")
+_NAME_START = re.compile(r"[\s:,(\-\u2013\u2014]{1,4}")
+# "the pt, 67M, Juan Perez": an age and sex between the cue and the name.
+_DEMOGRAPHIC = re.compile(
+    r"\d{1,3}\s{0,2}(?:(?:y/?o|yo|yrs?|years?\s{1,3}old)\b[\s,]{0,3}(?:[MFmf]\b)?|[MFmf]\b)\.?[\s,;:()\-]{1,4}"
+)
 _NAME_TOKEN = _compile(r"(?P<initial>(?-i:[A-Z])\.)(?!\w)|[^\W\d_]{1,40}(?:[%(q)s\-][^\W\d_]{1,40}){0,3}")
 _NAME_GAP = re.compile(r"[ \t]{1,3}")
 _COMMA_GIVEN_NAME = re.compile(r",[ \t]{1,3}((?-i:[A-Z])[^\W\d_]{1,30})(?!\w)")
@@ -408,6 +417,8 @@ def _name_span(cue_kind: str, cue_text: str, window: str, window_start: int) -> 
     if not lead:
         return None
     pos = lead.end()
+    if demographic := _DEMOGRAPHIC.match(window, pos):
+        pos = demographic.end()
     words: list[tuple[int, int, str]] = []  # (start, end, word) relative to window
     pending_particles: list[tuple[int, int, str]] = []
     while len(words) < _MAX_NAME_WORDS:

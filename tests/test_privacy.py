@@ -160,6 +160,17 @@ def test_redaction_is_immutable():
         ("Ms. Gomez's cell: 5552223333", "5552223333"),
         ("Medicaid 12345678901", "12345678901"),
         ("pt Will Turner", "Will Turner"),
+        ("DOB\u201403/04/1950", "03/04/1950"),
+        ("her medicaid number: 1234 5678 90", "5678"),
+        ("pt phone# 555-123-4567", "123-4567"),
+        ("patient email ana.b@gmail.com", "ana.b@gmail.com"),
+        ("she lives @ 45 Oak St", "45 Oak St"),
+        ("Apellido: López", "López"),
+        ("teléfono del paciente: 555-0123", "555-0123"),
+        ("phone number of the patient: 555-123-4567", "123-4567"),
+        ("Her number's 555-123-4567", "123-4567"),
+        ("the pt, 67M, Juan Perez", "Juan Perez"),
+        ("pt, 45 y/o F, Maria Soto", "Maria Soto"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -184,6 +195,8 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "a shelter named Hope House, 88 Bay St",
         "Name: Eastside Food Pantry\nPhone: 555-0142\nAddress: 12 Main St",
         "Medicaid helpline 1-800-555-0100",
+        "Patient phone line: 555-0100",
+        "Medicaid 2019 renewal, call 555-0100",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):
@@ -230,3 +243,32 @@ def test_huge_hostile_input_completes(hostile):
     # No timing assertion: the point is that it returns (linear patterns, no catastrophic backtracking).
     result = redact(hostile)
     assert isinstance(result.text, str)
+
+
+HSDS_EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "hsds"
+
+
+def _strings(node):
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+def test_published_resource_data_passes_through_untouched():
+    """Real-world public resource records (the HSDS specification's own examples) contain no patient data, so
+    redaction must leave every one of their strings as it is."""
+    if not HSDS_EXAMPLES.is_dir():
+        pytest.skip("../shared/hsds is not present beside the project")
+    strings = [
+        value
+        for example in sorted(HSDS_EXAMPLES.glob("example_*.json"))
+        for value in _strings(json.loads(example.read_text(encoding="utf-8")))
+    ]
+    assert len(strings) > 100
+    changed = [(value, redact(value).text) for value in strings if redact(value).changed]
+    assert changed == []
