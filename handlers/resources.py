@@ -291,7 +291,8 @@ def open_resource_modal(ack, body, client: WebClient) -> None:
     ack()
     value = ((body.get("actions") or [{}])[0].get("value") or "").strip()
     channel_id = (body.get("channel") or {}).get("id")
-    if value and value not in ("new", "open"):
+    # Other features' buttons may carry a one-word marker ("home") rather than text to prefill.
+    if " " in value:
         fields, notice = _prefill_from_text(value)
     else:
         fields, notice = ResourceFields(), ""

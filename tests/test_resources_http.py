@@ -216,7 +216,7 @@ def test_open_resource_modal_button_prefills_from_its_value(slack, fake_slack, d
     view = _view(_last(fake_slack, "views.open"))
     phone = next(b for b in view["blocks"] if b.get("block_id") == "phone")
     assert phone["element"]["initial_value"] == "555-0188"
-    slack.click(views.OPEN_MODAL_ACTION, value="new")
+    slack.click(views.OPEN_MODAL_ACTION, value="home")  # the App Home's button
     view = _view(_last(fake_slack, "views.open"))
     assert "initial_value" not in next(b for b in view["blocks"] if b.get("block_id") == "name")["element"]
 
