@@ -197,6 +197,9 @@ def submit_celebration(ack, body, client, context) -> None:
         block = "what" if not what.strip() or len(what) > core.MAX_TEXT_LENGTH else "people"
         ack(response_action="errors", errors={block: _plain(str(error))})
         return
+    if not channel_id and not partner_ids:
+        ack(response_action="errors", errors={"channel": "Pick the channel to post in."})
+        return
     try:
         with db.session() as session:
             core.check_daily_limit(
@@ -284,7 +287,10 @@ def _message_text(client: WebClient, channel_id: str, message_ts: str) -> str:
         messages = response.get("messages") or []
         if not messages:
             messages = (
-                client.conversations_replies(channel=channel_id, ts=message_ts, limit=1).get("messages") or []
+                client.conversations_replies(
+                    channel=channel_id, ts=message_ts, oldest=message_ts, inclusive=True, limit=2
+                ).get("messages")
+                or []
             )
     except SlackApiError as error:
         log.info("could not read the reacted message: %s", error.response.get("error"))

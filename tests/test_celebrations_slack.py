@@ -300,6 +300,36 @@ def test_form_errors_appear_on_the_right_field(slack, fake_slack, db):
     assert fake_slack.calls("chat.postMessage") == [] and _successes(db) == []
 
 
+def test_the_form_needs_somewhere_to_post(slack, fake_slack, db):
+    values = _form()
+    values["channel"] = {"channel": {"type": "conversations_select", "selected_conversation": None}}
+    assert "channel" in slack.submit("celebrate_modal", values).json()["errors"]
+    assert _successes(db) == []
+
+
+def test_the_reacted_message_prefills_the_form_redacted():
+    from handlers.celebrations import _message_text
+
+    class History:
+        def conversations_history(self, **kwargs):
+            return {
+                "messages": [
+                    {"ts": kwargs["latest"], "text": "Got patient Maria Lopez &amp; kids <@U7|dana> a ride"}
+                ]
+            }
+
+    assert _message_text(History(), "C1", "1.1") == "Got patient [name removed] & kids <@U7> a ride"
+
+    class ThreadReply(History):
+        def conversations_history(self, **kwargs):
+            return {"messages": []}
+
+        def conversations_replies(self, **kwargs):
+            return {"messages": [{"ts": "1.0", "text": "parent"}, {"ts": "1.1", "text": "the reply"}]}
+
+    assert _message_text(ThreadReply(), "C1", "1.1") == "the reply"
+
+
 def test_celebrate_button_opens_the_form_for_that_partner(slack, fake_slack, db):
     east = _partner(db)
     _partner(db, "Harbor Housing")
