@@ -312,6 +312,28 @@ def _fill_and_submit(slack, view: dict, typed_in: str | None, message: str) -> N
     slack.submit(view["callback_id"], values, private_metadata=view.get("private_metadata", ""))
 
 
+def _buttons(calls) -> list[tuple[str, str | None, str]]:
+    """(action_id, value, block_id) of every distinct non-link button in the recorded calls."""
+    found: dict[tuple, None] = {}
+
+    def visit(node, block_id: str) -> None:
+        if isinstance(node, dict):
+            block_id = node.get("block_id", block_id)
+            if node.get("type") == "button" and node.get("action_id") and not node.get("url"):
+                found[(node["action_id"], node.get("value"), block_id)] = None
+            for value in node.values():
+                visit(value, block_id)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, block_id)
+
+    for call in calls:
+        for key in ("blocks", "view"):
+            content = call.args.get(key)
+            visit(json.loads(content) if isinstance(content, str) else content, "actions")
+    return list(found)
+
+
 def _opened_views(fake_slack, since: int) -> list[dict]:
     views = []
     for call in fake_slack.calls()[since:]:
@@ -329,10 +351,21 @@ def test_every_form_the_bot_opens(slack, fake_slack, db, sweep_logs, replies):
     for command in sorted(commands):
         slack.command(command, "")  # a bare command opens its form, where there is one
     slack.command("/conference", "agenda 1")
+    slack.command("/resource", "add Eastside Food Pantry, 555-0142")
+    slack.command("/partner", "show Eastside Food Pantry")
+    slack.home_opened("U1")
     for message in FORM_TEXTS:
         slack.shortcut("log_resource", message_text=message)
+    later = utcnow() + timedelta(days=30)  # the conference's call for cases, with its "Add a case" button
+    scheduler.run_planners(db, later)
+    outbox.tick(db, slack.client, now=later, grace=timedelta(days=400))
+    # Every button the bot has shown so far (Edit, Add a case, Celebrate, Log it, ...), for the forms they open.
+    for action_id, value, block_id in _buttons(fake_slack.calls()[:]):
+        if action_id not in {"help_dismiss"}:
+            slack.click(action_id, value, block_id=block_id)
     views = [view for view in _opened_views(fake_slack, opened_from) if view.get("callback_id")]
-    assert len(views) >= 2, "expected the resource and celebration forms at least"
+    callbacks = {view["callback_id"] for view in views}
+    assert len(callbacks) >= 5, f"expected the bot's forms, saw {callbacks}"
     for view in views:
         text_inputs = [
             block["block_id"]
