@@ -8,10 +8,14 @@ How it decides (documented because a hospital IT team will ask):
   Beneficiary Identifiers (1EG4-TE5-MK73).
 - Everything else needs a cue next to it: a label ("DOB", "MRN", "Medicaid #", "patient", "Mrs.", "name is") or
   words that make a phone, email or street address the *patient's* ("her cell", "call him at", "lives at",
-  "su teléfono"). A pantry's own phone, website, email or street address has no such cue, so it is kept.
+  "pt phone", "su teléfono"). A pantry's own phone, website, email or street address has no such cue, so it is
+  kept. Two context rules widen this: a "cell"/"home" detail in the same sentence right after a patient
+  identifier is the patient's, and so are the contact fields of a pasted intake form ("Name: …\\nPhone: …")
+  once one of its lines holds a patient identifier.
 - Names: one to three name words after patient, pt, client, paciente, Mr., Mrs., Ms., Miss, Mx., Sr., Sra.,
-  "name is", "named", "se llama". Lower-case names are taken after "name is"/"se llama" and, after patient/pt,
-  when the first word is a common given name. Program words ("Patient Navigator program") are not names.
+  "name is", "named", "se llama", "her son", "Last name:". Lower-case names are taken after "name is"/"se llama"
+  and, after patient/pt, when the first word is a common given name. Program words ("Patient Navigator
+  program") are not names; all-caps "PT" is physical therapy, not "patient".
 - Possessive names that head an organisation are kept: "Mrs. Smith's Soup Kitchen", "Martha's Kitchen",
   "Dr. Patel's Free Clinic". The rule: a cue-word name followed by 's and a capitalised run containing an
   organisation word (Kitchen, Pantry, Clinic, Shelter, ...) is a resource's name, not a person's; without the
