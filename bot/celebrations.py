@@ -797,7 +797,6 @@ def plan_monthly_recaps(db: Database, now: datetime) -> None:
                         "year": recap_year,
                         "month": recap_month,
                         "owner_user_id": channel.owner_user_id,
-                        "failure_group": f"recap:{channel.channel_id}",
                         "description": f"the {date(recap_year, recap_month, 1):%B} recap of shared successes",
                     },
                 )
