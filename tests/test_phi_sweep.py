@@ -136,6 +136,7 @@ def replies(slack) -> list[str]:
 
 
 def _assert_nothing_leaked(db, fake_slack, caplog, sent: list[str], replies: list[str]) -> None:
+    """`replies`: HTTP response bodies and anything else the bot produced (command output, exported files)."""
     items = _forbidden_items(sent)
     assert len(items) >= 5, "the sweep must look for a real set of identifiers"
     leaks = []
@@ -161,7 +162,7 @@ def _assert_nothing_leaked(db, fake_slack, caplog, sent: list[str], replies: lis
     leaks += [f"log: {item!r}" for item in _leaked(logged, items)]
 
     for reply in replies:
-        leaks += [f"HTTP reply: {item!r} in {reply[:160]}" for item in _leaked([reply], items)]
+        leaks += [f"reply or output: {item!r} in {reply[:160]}" for item in _leaked([reply], items)]
 
     for call in fake_slack.calls():
         content = json.dumps(call.args, ensure_ascii=False, default=_readable)
@@ -425,3 +426,70 @@ def test_the_sweep_catches_a_planted_leak(db, fake_slack, caplog):
         assert "resource.search_vector: word" in report
     else:
         assert "fts_resource" in report
+
+
+CSV_HEADERS = (
+    "name",
+    "organization",
+    "description",
+    "categories",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "city",
+    "state",
+    "postal_code",
+    "languages",
+    "eligibility",
+    "hours",
+)
+
+
+def test_import_and_export_files(db, fake_slack, sweep_logs, tmp_path, capsys):
+    """`partnerbot import` of a file whose free-text columns (description, eligibility: where people put notes)
+    are full of patient details, and whose bad values are too; then `partnerbot export`. Nothing identifying in
+    the database, the log, what the commands print, or the exported files. (Name, organization, address and
+    hours columns are a directory's public details and are imported as given.)"""
+    import csv
+    from dataclasses import replace
+
+    from bot import exporter, importer
+    from bot.settings import Settings
+
+    settings = replace(Settings(), database_url=db.url)
+    sent = [case["text"] for case in PHI_CASES if len(case["text"]) <= 300][:40]
+    path = tmp_path / "resources.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_HEADERS)
+        writer.writeheader()
+        for index, message in enumerate(sent):
+            writer.writerow(
+                {
+                    "name": f"Community Pantry {index}",
+                    "organization": "Eastport Community Services",
+                    "description": message,
+                    "categories": "food",
+                    # Half the rows have patient text where a value is expected: rejections must not echo it.
+                    "phone": message[:60] if index % 6 == 0 else "555-0142",
+                    "email": message[:60] if index % 6 == 1 else "info@pantry.example.org",
+                    "website": message[:60] if index % 6 == 2 else "https://pantry.example.org",
+                    "address": "12 Main St",
+                    "city": "Eastport",
+                    "state": "ME",
+                    "postal_code": "04011",
+                    "languages": "English;Spanish",
+                    "eligibility": message,
+                    "hours": "Tue/Thu 2-6pm",
+                }
+            )
+    importer.run_cli(str(path), "T1", settings)
+    assert _count(db, "resource") > 0
+    outputs = []
+    for fmt in ("csv", "hsds"):
+        out = tmp_path / f"export.{fmt}"
+        assert exporter.run_cli(fmt, str(out), "T1", settings) == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    printed = capsys.readouterr()
+    assert "skipped" in printed.err  # rows with bad values were rejected, with a reason
+    _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, [printed.out, printed.err, *outputs])
