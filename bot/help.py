@@ -34,7 +34,11 @@ SECTIONS: dict[str, str] = {
         "`/celebrate @user [@user…] [with <Partner Org>] for <what>` · `/celebrate recap [month]` · "
         "react with :tada: in a partner channel · `/celebrate help`"
     ),
-    "digests": "*Manager digests*\n`/digest subscribe weekly on monday at 9am` · `/digest preview` · `/digest help`",
+    "digests": (
+        "*Manager digests*\n"
+        "`/digest subscribe [daily | weekly on <day>] [at <time>]` (your time zone) · `/digest unsubscribe` · "
+        "`/digest preview` sends one now · `/digest help` · the Home tab shows your recent activity"
+    ),
 }
 
 PRIVACY_NOTE = (
