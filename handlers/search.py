@@ -6,16 +6,12 @@ Nothing here logs what people typed; the core redacts the question before it is 
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import App
 
 from bot import search
 from bot.query import SEARCH_REQUEST
 from bot.views import search as views
 from handlers.routing import addressed_to_bot, is_direct_message, text_for_bot
-
-log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
