@@ -294,6 +294,15 @@ _FORM_CONTACT_FIELD = _compile(
     r"(?m)^[ \t>*\u2022\-]{0,4}(?:(?:home|cell|mobile|personal|contact)\s{1,3})?(?:phone|cell|tel[eé]fono|tel|mobile"
     r"|address|direcci[oó]n|domicilio|e-?mail|correo)(?:\s{1,3}(?:#|number|no\.?))?\s{0,3}:%(filler)s%(contact_value)s"
 )
+# "Pt John Smith (3/4/1950)": a full date right after a patient's name is theirs (a birth or visit date).
+_DATE_AFTER_NAME = _compile(
+    r"\s{0,2}[,(%(dash)s]?\s{0,2}(?P<value>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)"
+    r"|\d{1,2}[/.%(dash)s]\d{1,2}[/.%(dash)s](?:\d{4}|\d{2})(?!\d)"
+    r"|%(month)s\s{0,3}\d{1,2}(?!\d)(?:st|nd|rd|th)?,?\s{0,3}%(year)s"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s)"
+)
+# "Pt John Smith, 555-0199" / "(jsmith@mail.com)": a phone or email right after a patient's name is theirs.
+_CONTACT_AFTER_NAME = _compile(r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(email)s)|(?P<phone>%(phone)s))")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _CLAUSE_REACH = 100
 
@@ -530,8 +539,12 @@ def _collect_spans(text: str) -> list[tuple[int, int, str]]:
         if span:
             spans.append((*span, NAME))
 
-    for _start, end, _kind in list(spans):
+    for _start, end, kind in list(spans):
         spans.extend(_details_in_same_clause(text, end))
+        if kind == NAME and (date := _DATE_AFTER_NAME.match(text, end)):
+            spans.append((*date.span("value"), DATE_OF_BIRTH))
+        elif kind == NAME and (contact := _CONTACT_AFTER_NAME.match(text, end)):
+            spans.append(_contact_span(contact))
     if any(_FORM_LABEL.match(text, text.rfind("\n", 0, start) + 1) for start, _end, _kind in spans):
         spans.extend(_contact_span(match) for match in _FORM_CONTACT_FIELD.finditer(text))
 

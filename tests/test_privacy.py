@@ -171,6 +171,10 @@ def test_redaction_is_immutable():
         ("Her number's 555-123-4567", "123-4567"),
         ("the pt, 67M, Juan Perez", "Juan Perez"),
         ("pt, 45 y/o F, Maria Soto", "Maria Soto"),
+        ("Pt John Smith (3/4/1950) needs food", "3/4/1950"),
+        ("patient Maria Lopez, March 4, 1950, asked for rides", "March 4, 1950"),
+        ("Pt John Smith, 555-0199, needs a ride", "555-0199"),
+        ("Mrs. Garcia (mgarcia@example.com) asked about rent help", "mgarcia@example.com"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
