@@ -332,3 +332,12 @@ def test_resource_edit_by_name_opens_the_prefilled_form_for_those_allowed(slack,
     assert json.loads(view["private_metadata"])["resource_id"] == _resources(db)[0].id
     slack.command("/resource", "edit Nothing Like It", user="U1")
     assert "couldn't find" in json.dumps(_last(fake_slack, "response_url"))
+
+
+def test_lookups_never_quote_patient_details_back(slack, fake_slack, db):
+    slack.command("/resource", "show pt John Smith DOB 03/04/1950")
+    slack.command("/resource", "list pt John Smith MRN 8812345")
+    slack.command("/resource", "verify pt John Smith DOB 03/04/1950", user="UADMIN")
+    echoed = " ".join(fake_slack.posted_texts())
+    assert "couldn't find" in echoed and "isn't a category" in echoed
+    assert [f for f in PHI_FRAGMENTS if f in echoed] == []
