@@ -532,7 +532,7 @@ def undo_log(session: Session, *, team_id: str, user_id: str, log_entry_id: int,
         session.delete(resource)
         session.flush()
         return ChangeResult("ok", resource=resource, changed=["resource"], note="deleted")
-    cleared = [name for name in hsds.split_list(entry.filled_fields)]
+    cleared = hsds.split_list(entry.filled_fields)
     if cleared:
         current = fields_of(resource)
         for name in cleared:
