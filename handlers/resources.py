@@ -12,6 +12,7 @@ import re
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import directory, vocabulary
 from bot.extract import ResourceFields, extract_fields
@@ -433,9 +434,13 @@ def modal_submitted(ack, body, view, client: WebClient, context) -> None:
 def _notify(client: WebClient, channel_id: str | None, user_id: str, text: str, blocks: list[dict]) -> None:
     """Shows the result to the person only: ephemeral in the channel the form came from, else in a DM."""
     if channel_id and not channel_id.startswith("D"):
-        client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
-    else:
-        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        try:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
+            return
+        except SlackApiError as error:
+            # The form may come from a channel the bot is not in; the person still gets the result, in a DM.
+            log.info("ephemeral reply failed (%s); sending a DM instead", error.response.get("error"))
+    client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
 
 
 def log_resource_shortcut(ack, shortcut, client: WebClient) -> None:

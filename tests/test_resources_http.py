@@ -341,3 +341,12 @@ def test_lookups_never_quote_patient_details_back(slack, fake_slack, db):
     echoed = " ".join(fake_slack.posted_texts())
     assert "couldn't find" in echoed and "isn't a category" in echoed
     assert [f for f in PHI_FRAGMENTS if f in echoed] == []
+
+
+def test_form_result_falls_back_to_a_dm_when_the_bot_is_not_in_the_channel(slack, fake_slack, db):
+    fake_slack.fail_next("chat.postEphemeral", error="not_in_channel")
+    metadata = json.dumps({"resource_id": None, "channel_id": "CNOTIN"})
+    slack.submit(views.MODAL_CALLBACK, {"name": {"value": "Hope Shelter"}}, private_metadata=metadata)
+    dm = _last(fake_slack, "chat.postMessage")
+    assert dm["channel"] == "U1" and "Hope Shelter" in json.dumps(dm)
+    assert [r.name for r in _resources(db)] == ["Hope Shelter"]
