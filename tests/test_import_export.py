@@ -345,3 +345,21 @@ def test_a_progress_bar_when_asked(db, tmp_path, capsys):
     assert "Importing" in capsys.readouterr().err
     importer.import_file(db, path, "T1", show_progress=False)
     assert "Importing" not in capsys.readouterr().err
+
+
+def test_hsds_import_reports_bad_services_by_position(db, tmp_path, capsys):
+    good = hsds.resource_to_service(FULL, key="X/resource/1")
+    services = [
+        good,
+        {"id": "x", "name": "", "status": "active"},
+        {"name": "Closed Place", "status": "defunct"},
+        7,
+    ]
+    path = _write(tmp_path, "services.json", json.dumps(services))
+    assert importer.run_cli(str(path), "T1", _settings(db)) == 1
+    err = capsys.readouterr().err
+    assert "skipped service 2: name is required" in err
+    assert "skipped service 3: status is 'defunct'" in err
+    assert "skipped service 4: not an HSDS service object" in err
+    [saved] = _all(db, Resource)
+    assert (saved.name, saved.categories, saved.city) == ("Eastside Food Pantry", "food;goods", "Eastport")
