@@ -60,6 +60,12 @@ def test_resource_add_replies_with_the_saved_card_and_buttons(slack, fake_slack,
     assert _button(_blocks(reply), views.UNDO_ACTION) is not None
 
 
+def test_add_followed_by_a_line_break(slack, fake_slack, db):
+    slack.command("/resource", "add\nHope Shelter\n555-0188")
+    [saved] = _resources(db)
+    assert (saved.name, saved.phone) == ("Hope Shelter", "555-0188")
+
+
 def test_patient_details_are_removed_reported_and_never_echoed(slack, fake_slack, db):
     slack.command("/resource", "add " + PHI)
     reply = json.dumps(_last(fake_slack, "response_url"))
