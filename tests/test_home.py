@@ -225,3 +225,14 @@ def test_home_still_publishes_when_slack_refuses_the_channel_list(slack, fake_sl
 def test_messages_tab_does_not_publish(slack, fake_slack, db):
     slack.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "messages"})
     assert fake_slack.calls("views.publish") == []
+
+
+def test_home_keeps_people_mentions_in_success_text_but_defuses_broadcasts():
+    from bot.digests import HomeData, HomeSuccess
+    from bot.views.home import home_view
+
+    success = HomeSuccess(text="Thanks <@U2> for the rides <!channel>", channel_id="C1", author_user_id="U1",
+                          celebrated_at=datetime(2026, 11, 2, 15, 0, tzinfo=UTC), partner_names=[])
+    rendered = json.dumps(home_view(HomeData("U1", [], [], [success], None)))
+    assert "<@U2>" in rendered
+    assert "<!channel>" not in rendered

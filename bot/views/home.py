@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.digests import HOME_CONFERENCE_DAYS, HomeData
 from bot.slacktext import safe
+from bot.views.celebrations import safe_text
 
 SUCCESS_TEXT_LIMIT = 200
 
@@ -94,7 +95,7 @@ def _successes(data: HomeData) -> list[dict]:
         )
         lines.append(
             f"• {_slack_date(success.celebrated_at, '{date_short}')} <@{success.author_user_id}>{partners} in "
-            f"<#{success.channel_id}>: {safe(text)}"
+            f"<#{success.channel_id}>: {safe_text(text)}"
         )
     return [_section("\n".join(lines))]
 
