@@ -110,7 +110,7 @@ def resource_command(ack, command, respond, client: WebClient, context) -> None:
         command.get("channel_id"),
     )
     text = (command.get("text") or "").strip()
-    verb, rest = (text.split(None, 1) + [""])[:2]  # any whitespace, a line break too, ends the verb
+    verb, rest = (text.split(None, 1) + ["", ""])[:2]  # any whitespace, a line break too, ends the verb
     verb, rest = verb.lower(), rest.strip()
 
     def reply(message: str, blocks: list[dict] | None = None) -> None:
