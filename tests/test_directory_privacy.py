@@ -80,7 +80,19 @@ def test_no_patient_identifier_reaches_any_text_column(slack, fake_slack, db):
             slack.submit(views.MODAL_CALLBACK, values, private_metadata=view["private_metadata"])
         slack.message(text, channel="CW", ts=f"500.{number}")  # the same text in a watched channel
 
+    # An edit through the form with patient details in it.
     with db.session() as session:
+        first = session.execute(select(Resource).order_by(Resource.id)).scalars().first()
+    edit = {"name": {"value": first.name}, "description": {"value": "pt Jane Roe DOB 5/6/1977 liked it"}}
+    slack.submit(
+        views.MODAL_CALLBACK,
+        edit,
+        user=first.created_by,
+        private_metadata=json.dumps({"resource_id": first.id, "channel_id": "C1"}),
+    )
+    with db.session() as session:
+        edited = session.get(Resource, first.id).description
+        assert "liked it" in edited and "Jane" not in edited and "1977" not in edited
         assert len(session.exec(select(Resource)).all()) == len(CASES)
     values = _text_values(db)
     scanned = {(table, column) for table, column, _ in values}
