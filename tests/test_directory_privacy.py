@@ -6,6 +6,7 @@ import json
 from sqlalchemy import JSON, String, Text, select
 from sqlmodel import SQLModel
 
+from bot import directory
 from bot.views import resources as views
 from models.directory import Resource
 
@@ -83,7 +84,13 @@ def test_no_patient_identifier_reaches_any_text_column(slack, fake_slack, db):
     # An edit through the form with patient details in it.
     with db.session() as session:
         first = session.execute(select(Resource).order_by(Resource.id)).scalars().first()
-    edit = {"name": {"value": first.name}, "description": {"value": "pt Jane Roe DOB 5/6/1977 liked it"}}
+    # The form comes prefilled with the saved details; the person adds a note to the description.
+    edit = {
+        key: {"value": value}
+        for key, value in directory.fields_of(first).as_dict().items()
+        if value and not isinstance(value, list)
+    }
+    edit["description"] = {"value": "pt Jane Roe DOB 5/6/1977 liked it"}
     slack.submit(
         views.MODAL_CALLBACK,
         edit,
