@@ -201,14 +201,13 @@ def _is_postgres(session: Session) -> bool:
 
 
 def _category_members(session: Session, team_id: str, categories: tuple[str, ...], pool: int) -> list[int]:
-    """The newest `pool` resources filed under each category: an index range read that stops early, so its cost
-    does not grow with the directory."""
+    """The newest `pool` resources filed under each category (SQLite): an index range read that stops early, so
+    its cost does not grow with the directory."""
     found: list[int] = []
     for category in categories[:4]:
-        order = "resource_id DESC" if _is_postgres(session) else "rowid DESC"
         rows = session.execute(
-            text(f"SELECT resource_id FROM resourcecategory WHERE team_id = :team AND category = :category "
-                 f"ORDER BY {order} LIMIT :pool"),
+            text("SELECT resource_id FROM resourcecategory WHERE team_id = :team AND category = :category "
+                 "ORDER BY rowid DESC LIMIT :pool"),
             {"team": team_id, "category": category, "pool": pool},
         )  # fmt: skip
         found.extend(row[0] for row in rows)
@@ -220,37 +219,37 @@ def _fts5_phrase(value: str) -> str:
     return '"' + " ".join(words) + '"' if words else ""
 
 
+def _postgres_modifier_query(need: Need, modifiers: Modifiers, params: dict) -> str | None:
+    """One tsquery for "filed under the need's categories and offering everything asked", so the GIN index
+    answers the whole condition at once; None without modifiers."""
+    if not need.categories or modifiers.is_empty:
+        return None
+    queries = []
+    groups = {
+        "mc": [vocabulary.normalize(c) for c in need.categories[:4]],
+        "ml": [vocabulary.normalize(language) for language in modifiers.languages],
+        "mp": [vocabulary.normalize(population) for population in modifiers.populations],
+    }
+    for key, values in groups.items():
+        values = [v for v in values if v]
+        if values:
+            params[key] = " | ".join("(" + " <-> ".join(v.split()) + ")" for v in values)
+            queries.append(f"to_tsquery('english', :{key})")
+    place = vocabulary.normalize(modifiers.place or "") or modifiers.zip_code
+    if place:
+        params["mplace"] = " <-> ".join(place.split())
+        queries.append("to_tsquery('simple', :mplace)")
+    return "(" + " && ".join(queries) + ")"
+
+
 def _modifier_members(
     session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int
 ) -> list[int]:
     """Resources of the need's categories that offer everything asked (language, population, place), found
-    through the full-text index, so they are candidates however large the category is."""
+    through the full-text index, so they are candidates however large the category is. (SQLite; PostgreSQL
+    does the same inside _postgres_scores.)"""
     if not need.categories or modifiers.is_empty:
         return []
-    if _is_postgres(session):
-        # One combined tsquery, so the GIN index answers the whole condition at once.
-        params: dict = {"team": team_id, "pool": pool}
-        queries = []
-        groups = {
-            "c": [vocabulary.normalize(c) for c in need.categories[:4]],
-            "l": [vocabulary.normalize(language) for language in modifiers.languages],
-            "p": [vocabulary.normalize(population) for population in modifiers.populations],
-        }
-        for key, values in groups.items():
-            values = [v for v in values if v]
-            if values:
-                params[key] = " | ".join("(" + " <-> ".join(v.split()) + ")" for v in values)
-                queries.append(f"to_tsquery('english', :{key})")
-        place = vocabulary.normalize(modifiers.place or "") or modifiers.zip_code
-        if place:
-            params["place"] = " <-> ".join(place.split())
-            queries.append("to_tsquery('simple', :place)")
-        statement = text(
-            "SELECT r.id FROM resource r WHERE r.search_vector @@ (" + " && ".join(queries) + ") "
-            # No ORDER BY: the first matches the index yields are as good as any, and sorting would read them all.
-            "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool"
-        )
-        return [row[0] for row in session.execute(statement, params)]
     parts = ["{categories} : (" + " OR ".join(_fts5_phrase(c) for c in need.categories[:4]) + ")"]
     if modifiers.languages:
         parts.append(
@@ -299,6 +298,7 @@ def _tsquery(words: list[str], require_all: bool) -> str:
 
 _COMMON_LEXEMES_TTL = timedelta(minutes=10)
 _common_lexemes: dict[str, tuple[datetime, frozenset[str]]] = {}
+_lexemes: dict[str, str] = {}  # word -> its PostgreSQL 'english' lexeme; stemming never changes
 
 
 def _postgres_common_lexemes(session: Session) -> frozenset[str]:
@@ -334,12 +334,16 @@ def _common_words(session: Session, words: list[str]) -> set[str]:
         common = _postgres_common_lexemes(session)
         if not common:
             return set()
-        lexemes = session.execute(
-            text("SELECT w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') "
-                 "FROM unnest(CAST(:words AS text[])) AS w"),
-            {"words": words},
-        )  # fmt: skip
-        return {word for word, lexeme in lexemes if lexeme and lexeme in common}
+        missing = [word for word in words if word not in _lexemes]
+        if missing:
+            if len(_lexemes) > 20_000:
+                _lexemes.clear()
+            _lexemes.update(session.execute(
+                text("SELECT w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') "
+                     "FROM unnest(CAST(:words AS text[])) AS w"),
+                {"words": missing},
+            ).all())  # fmt: skip
+        return {word for word in words if _lexemes.get(word) in common}
     # FTS5: count matches, stopping at the limit, so "food" costs the same in a directory of any size.
     statement = text(
         "SELECT count(*) FROM (SELECT 1 FROM fts_resource WHERE fts_resource MATCH :query LIMIT :cap)"
@@ -408,6 +412,38 @@ def _scores(
     return {row[0]: (row[1] or "", float(row[2])) for row in session.execute(statement, params)}
 
 
+def _postgres_scores(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, text_ids: list[int]
+) -> dict[int, tuple[str, float]]:
+    """_scores for PostgreSQL with the category and modifier lookups inside the same statement: one round trip
+    and one plan instead of one per lookup."""
+    params: dict = {"team": team_id, "text_ids": text_ids, "categories": list(need.categories[:4]),
+                    "pool": CATEGORY_POOL, "modifier_pool": MODIFIER_POOL}  # fmt: skip
+    sources = ["SELECT unnest(CAST(:text_ids AS integer[]))"]
+    if need.categories:
+        sources.append(
+            "SELECT m.resource_id FROM unnest(CAST(:categories AS text[])) AS c(category), LATERAL ("
+            "SELECT resource_id FROM resourcecategory WHERE team_id = :team AND category = c.category "
+            "ORDER BY resource_id DESC LIMIT :pool) AS m"
+        )
+        modifier_query = _postgres_modifier_query(need, modifiers, params)
+        if modifier_query:
+            # No ORDER BY: the first matches the index yields are as good as any; sorting would read them all.
+            sources.append(
+                f"(SELECT m.id FROM resource m WHERE m.search_vector @@ {modifier_query} AND m.team_id = :team "
+                "AND m.retired_at IS NULL LIMIT :modifier_pool)"
+            )
+    boost = _boost_sql(modifiers, params)
+    # "= ANY(ARRAY(...))" makes the candidate ids one array, read through the primary key: a join would tempt
+    # the planner into scanning the whole table when it is small.
+    statement = text(
+        f"SELECT r.id, r.categories, {boost} AS boost FROM resource r WHERE r.id = ANY(ARRAY("
+        + " UNION ".join(sources)
+        + ")) AND r.team_id = :team AND r.retired_at IS NULL"
+    ).bindparams(*_time_params(now))
+    return {row[0]: (row[1] or "", float(row[2])) for row in session.execute(statement, params)}
+
+
 def _rank(
     session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int
 ) -> tuple[list[tuple[int, float]], int]:
@@ -417,13 +453,16 @@ def _rank(
     newest CATEGORY_POOL resources of each category, those of the categories offering every asked modifier,
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     by_text = _text_candidates(session, team_id, need, modifiers, max(TEXT_POOL, wanted + 10))
-    candidates = set(by_text)
-    if need.categories:
-        candidates.update(_category_members(session, team_id, need.categories, CATEGORY_POOL))
-        candidates.update(_modifier_members(session, team_id, need, modifiers, MODIFIER_POOL))
-    if not candidates:
+    if _is_postgres(session):
+        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(by_text))
+    else:
+        candidates = set(by_text)
+        if need.categories:
+            candidates.update(_category_members(session, team_id, need.categories, CATEGORY_POOL))
+            candidates.update(_modifier_members(session, team_id, need, modifiers, MODIFIER_POOL))
+        scored = _scores(session, team_id, sorted(candidates), modifiers, now) if candidates else {}
+    if not scored:
         return [], 0
-    scored = _scores(session, team_id, sorted(candidates), modifiers, now)
     best_text = max(by_text.values(), default=0.0)
     weights = {category: FIRST_CATEGORY if index == 0 else OTHER_CATEGORY
                for index, category in enumerate(need.categories[:4])}  # fmt: skip
