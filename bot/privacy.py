@@ -29,6 +29,7 @@ of the text (no catastrophic backtracking on hostile input).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -303,6 +304,7 @@ _DATE_AFTER_NAME = _compile(
 )
 # "Pt John Smith, 555-0199" / "(jsmith@mail.com)": a phone or email right after a patient's name is theirs.
 _CONTACT_AFTER_NAME = _compile(r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(email)s)|(?P<phone>%(phone)s))")
+_NEWLINE = re.compile(r"\n")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _CLAUSE_REACH = 100
 
@@ -545,7 +547,7 @@ def _collect_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((*date.span("value"), DATE_OF_BIRTH))
         elif kind == NAME and (contact := _CONTACT_AFTER_NAME.match(text, end)):
             spans.append(_contact_span(contact))
-    if any(_FORM_LABEL.match(text, text.rfind("\n", 0, start) + 1) for start, _end, _kind in spans):
+    if _in_intake_form(text, spans):
         spans.extend(_contact_span(match) for match in _FORM_CONTACT_FIELD.finditer(text))
 
     for pattern in (_PATIENT_CONTACT, _PATIENT_LOCATION):
@@ -559,6 +561,15 @@ def _collect_spans(text: str) -> list[tuple[int, int, str]]:
                 spans.append(_contact_span(more))
                 end = more.end()
     return spans
+
+
+def _in_intake_form(text: str, spans: list[tuple[int, int, str]]) -> bool:
+    """Whether any identifier found so far sits on a "Label: value" line."""
+    line_starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+    for start in sorted({start for start, _end, _kind in spans}):
+        if _FORM_LABEL.match(text, line_starts[bisect.bisect_right(line_starts, start) - 1]):
+            return True
+    return False
 
 
 def _details_in_same_clause(text: str, after: int) -> list[tuple[int, int, str]]:
