@@ -452,7 +452,8 @@ def _rank(
     The work is bounded whatever the directory's size: candidates come from three lookups that stop early (the
     newest CATEGORY_POOL resources of each category, those of the categories offering every asked modifier,
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
-    by_text = _text_candidates(session, team_id, need, modifiers, max(TEXT_POOL, wanted + 10))
+    text_pool = max(TEXT_POOL, wanted + 10)
+    by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
     if _is_postgres(session):
         scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(by_text))
     else:
@@ -464,13 +465,21 @@ def _rank(
     if not scored:
         return [], 0
     best_text = max(by_text.values(), default=0.0)
+    # Resources beyond the text pool are not scored on text at all; measuring from the weakest one in a full pool
+    # keeps them level with it, and a word every resource contains (all scores equal) then counts for nothing.
+    floor_text = min(by_text.values()) if len(by_text) >= text_pool else 0.0
     weights = {category: FIRST_CATEGORY if index == 0 else OTHER_CATEGORY
                for index, category in enumerate(need.categories[:4])}  # fmt: skip
     scores: dict[int, float] = {}
     for resource_id, (categories, boost) in scored.items():
         filed_under = set(categories.split(";"))
         category_score = sum(weight for category, weight in weights.items() if category in filed_under)
-        text_score = TEXT_WEIGHT * by_text.get(resource_id, 0.0) / best_text if best_text > 0 else 0.0
+        relevance = by_text.get(resource_id, floor_text)
+        text_score = (
+            TEXT_WEIGHT * (relevance - floor_text) / (best_text - floor_text)
+            if best_text > floor_text
+            else 0.0
+        )
         if category_score or not need.categories:
             scores[resource_id] = category_score + text_score + boost
         elif resource_id in by_text:

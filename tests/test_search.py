@@ -260,3 +260,15 @@ def test_large_categories_and_common_words_still_rank_the_distinctive_match_firs
         answer = who_can_help(s, TEAM, "groceries for a patient on dialysis")
     # The oldest of 551 food resources, found through its distinctive word.
     assert names(answer)[0] == "Kidney Kitchen"
+
+
+def test_a_modifier_match_is_found_beyond_the_newest_resources_of_a_big_category(db):
+    from bot import search
+
+    with db.session() as s:
+        add(s, "Despensa Latina", "food", languages="Spanish", populations="seniors", city="Lakeview")
+        for number in range(search.CATEGORY_POOL + 20):
+            add(s, f"Pantry {number}", "food", languages="English", mention_count=9, helped_count=5)
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "food in Spanish"))[0] == "Despensa Latina"
+        assert names(who_can_help(s, TEAM, "food for seniors near Lakeview"))[0] == "Despensa Latina"
