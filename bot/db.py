@@ -39,6 +39,15 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            # We issue BEGIN ourselves (below) instead of the driver's implicit, deferred one.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_as_writer(connection) -> None:
+            # A deferred transaction that reads, then writes while another connection has committed, fails at
+            # once with "database is locked" (the busy timeout cannot help a stale snapshot). Starting every
+            # transaction as the writer makes concurrent units of work queue up instead; WAL keeps reads cheap.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

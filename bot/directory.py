@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, literal, or_, text
+from sqlalchemy import delete, func, literal, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -292,18 +292,6 @@ def find_duplicate(session: Session, team_id: str, fields: ResourceFields) -> Re
 # --- logging ------------------------------------------------------------------------------------------------
 
 
-def _take_write_lock(session: Session) -> None:
-    """SQLite: start the transaction as a writer (BEGIN IMMEDIATE) before reading. A transaction that reads and
-    then writes while another connection commits fails at once with "database is locked" (its snapshot is stale;
-    the busy timeout does not help); starting as a writer makes concurrent logs queue up instead.
-    PostgreSQL needs nothing: the unique constraint plus the savepoint retry below handle races there."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    driver_connection = session.connection().connection.driver_connection
-    if not driver_connection.in_transaction:
-        session.execute(text("BEGIN IMMEDIATE"))
-
-
 def log_resource(
     session: Session,
     *,
@@ -335,7 +323,6 @@ def log_resource(
     errors = hsds.validate_fields(found)
     if errors:
         return LogResult("invalid", privacy_note=privacy_note, errors=errors)
-    _take_write_lock(session)
 
     for _attempt in range(2):
         existing = find_duplicate(session, team_id, found)
@@ -497,7 +484,6 @@ def _identity_taken(
 
 def undo_log(session: Session, *, team_id: str, user_id: str, log_entry_id: int, settings) -> ChangeResult:
     """Takes back one log: deletes a resource it created (if nobody else logged it since) or reverses a merge."""
-    _take_write_lock(session)
     entry = session.get(ResourceLogEntry, log_entry_id)
     if entry is None or entry.team_id != team_id:
         return ChangeResult("not_found")
@@ -562,7 +548,6 @@ def edit_resource(
 ) -> ChangeResult:
     """Saves the form's values. The entry's author, stewards and admins may edit; an edit by a non-steward
     clears a verification (the details are no longer what was verified)."""
-    _take_write_lock(session)
     resource = session.get(Resource, resource_id)
     if resource is None or resource.team_id != team_id:
         return ChangeResult("not_found")
@@ -613,7 +598,6 @@ def edit_resource(
 def _steward_change(
     session: Session, resource: Resource | None, team_id: str, user_id: str, settings
 ) -> ChangeResult | None:
-    _take_write_lock(session)
     if resource is None or resource.team_id != team_id:
         return ChangeResult("not_found")
     if not is_steward(session, team_id, user_id, settings):
@@ -749,7 +733,6 @@ def list_resources(
 def add_steward(
     session: Session, *, team_id: str, actor_user_id: str, user_id: str, settings
 ) -> ChangeResult:
-    _take_write_lock(session)
     if actor_user_id not in settings.admin_user_ids:
         return ChangeResult("forbidden")
     if session.exec(
@@ -773,7 +756,6 @@ def add_steward(
 def remove_steward(
     session: Session, *, team_id: str, actor_user_id: str, user_id: str, settings
 ) -> ChangeResult:
-    _take_write_lock(session)
     if actor_user_id not in settings.admin_user_ids:
         return ChangeResult("forbidden")
     removed = session.exec(
@@ -805,7 +787,6 @@ def list_stewards(session: Session, team_id: str) -> list[str]:
 
 def set_watch(session: Session, *, team_id: str, channel_id: str, user_id: str, on: bool) -> bool:
     """Turns watching a channel on or off; False when it already was that way."""
-    _take_write_lock(session)
     existing = session.exec(
         select(WatchedChannel).where(
             WatchedChannel.team_id == team_id, WatchedChannel.channel_id == channel_id
@@ -903,7 +884,6 @@ def observe_watched_message(
     if not text or len(text) > MAX_TEXT_LENGTH:
         return None
     redacted = redact(text).text
-    _take_write_lock(session)  # this may count a mention or claim the message
     known = known_resource_in(session, team_id, redacted)
     if known is not None:
         if not _claim_message(
