@@ -29,7 +29,6 @@ from bot.clock import utcnow
 from bot.db import Database
 from bot.extract import LIST_FIELDS, TEXT_FIELDS, ResourceFields, normalize, phone_digits, website_key
 from bot.privacy import Redaction, redact
-from models.core import AuditEntry
 from models.directory import Resource, ResourceCategory
 
 ACTOR = "import"  # audit actor for changes made by the import command
@@ -323,29 +322,8 @@ def _insert_with_copy(session, rows: list[dict]) -> list[int]:
 
 
 def _audit_bulk(session, changes: list[tuple[int, list[str]]], team_id: str) -> None:
-    """One audit entry per resource, written in bulk. The first entry is made by bot.audit.record; the others
-    copy its shape (same actor, action and time), which is far faster than building 50,000 ORM objects."""
-    if not changes:
-        return
-    table = AuditEntry.__table__
-    first_id, first_fields = changes[0]
-    template = audit.record(
-        session,
-        team_id=team_id,
-        actor_user_id=ACTOR,
-        entity="resource",
-        entity_id=first_id,
-        action="import",
-        fields=first_fields,
-    )
-    session.expunge(template)
-    base = {c.name: getattr(template, c.name) for c in table.columns if c.name != "id"}
-    rows = [
-        base | {"entity_id": str(resource_id), "fields": sorted(set(fields))}
-        for resource_id, fields in changes
-    ]
-    for start in range(0, len(rows), CHUNK * 2):
-        session.execute(insert(table), rows[start : start + CHUNK * 2])
+    audit.record_many(session, team_id=team_id, actor_user_id=ACTOR, entity="resource", action="import",
+                      changes=changes)
 
 
 def _update(session, rows: list[dict], changed_fields: dict[int, list[str]], team_id: str) -> None:
