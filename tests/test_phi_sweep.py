@@ -239,6 +239,48 @@ def test_every_slash_command(slack, fake_slack, db, sweep_logs, replies):
     _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, replies)
 
 
+# Every subcommand word the bot's commands know; a verb a command does not know gets its "I don't know" reply,
+# which must not quote patient details either.
+SUBCOMMANDS = (
+    "list",
+    "show",
+    "info",
+    "edit",
+    "verify",
+    "retire",
+    "watch",
+    "steward",
+    "recap",
+    "agenda 1",
+    "agenda 1 add",
+    "skip 1",
+    "move 1",
+    "cancel",
+    "facilitators 1",
+    "ics",
+    "subscribe",
+    "unsubscribe",
+    "preview",
+    "mou",
+)
+
+
+def test_every_subcommand(slack, fake_slack, db, sweep_logs, replies):
+    commands = _registered_commands()
+    _setup = {"/partner": "add Eastside Food Pantry", "/resource": "add Eastside Food Pantry, 555-0142"}
+    for command, text_ in _setup.items():
+        if command in commands:
+            slack.command(command, text_)
+    if "/conference" in commands:
+        slack.command("/conference", '<#C1|care-team> "Monthly case conference" every first Tuesday at 10am')
+    sent = SINGLES[:2]
+    for message in sent:
+        for command in sorted(commands):
+            for verb in SUBCOMMANDS:
+                slack.command(command, f"{verb} {message}")
+    _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, replies)
+
+
 def test_mentions_and_direct_messages(slack, fake_slack, db, sweep_logs, replies):
     sent = BUNDLES + SINGLES
     for message in sent:
