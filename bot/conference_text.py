@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot import recurrence
+from bot.privacy import redact
 from bot.recurrence import RecurrenceError, Schedule
 
 MAX_TITLE_LENGTH = 150
@@ -114,14 +115,14 @@ def parse_time(text: str) -> time:
         return time(0, 0)
     match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", cleaned)
     if not match:
-        raise ParseError(f"I couldn't read the time `{text[:20]}`. Try `10am`, `3:30pm`, `15:00` or `noon`.")
+        raise ParseError(f"I couldn't read the time `{redact(text).text[:20]}`. Try `10am`, `3:30pm`, `15:00` or `noon`.")
     hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
     if half:
         if not 1 <= hour <= 12:
-            raise ParseError(f"`{text[:20]}` is not a time: with am/pm the hour goes from 1 to 12.")
+            raise ParseError(f"`{redact(text).text[:20]}` is not a time: with am/pm the hour goes from 1 to 12.")
         hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ParseError(f"`{text[:20]}` is not a time of day.")
+        raise ParseError(f"`{redact(text).text[:20]}` is not a time of day.")
     return time(hour, minute)
 
 
@@ -177,11 +178,11 @@ def parse_date(text: str) -> DateText:
         day, month_word, year = day_first.group(1), day_first.group(2), day_first.group(3)
     else:
         raise ParseError(
-            f"I couldn't read the date `{text[:30]}`. Try `Dec 3`, `December 3, 2026` or `2026-12-03`."
+            f"I couldn't read the date `{redact(text).text[:30]}`. Try `Dec 3`, `December 3, 2026` or `2026-12-03`."
         )
     parsed = DateText(_MONTHS[month_word.rstrip(".")], int(day), int(year) if year else None)
     if not 1 <= parsed.day <= 31:
-        raise ParseError(f"`{text[:30]}` is not a date.")
+        raise ParseError(f"`{redact(text).text[:30]}` is not a date.")
     if parsed.year is not None:
         parsed._make(parsed.year)
     return parsed
