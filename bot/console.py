@@ -89,6 +89,7 @@ class Console:
             return True
         word, _, rest = line.partition(" ")
         lowered = word.lower()
+        rest = escape_like_slack(rest)
         if lowered in ("quit", "exit", "bye"):
             return False
         if lowered in ("help", "?"):
@@ -223,6 +224,27 @@ class Console:
                              "block_id": block.get("block_id", "actions"), "message": message})
         label = (element.get("text") or {}).get("text", "button")
         return f"[{len(self.buttons)}] {label}"
+
+
+_TYPED_USER = re.compile(r"(?<![<\w])@([a-z][\w.-]*)", re.IGNORECASE)
+_TYPED_CHANNEL = re.compile(r"(?<![<\w&])#([a-z][\w-]*)", re.IGNORECASE)
+_BROADCASTS = ("here", "channel", "everyone")
+
+
+def escape_like_slack(text: str) -> str:
+    """What Slack does to typed text: `@ana` becomes `<@UANA|ana>`, `#food` becomes `<#CFOOD|food>`, and
+    `@here` becomes `<!here>` (commands are declared with should_escape)."""
+
+    def user(match: re.Match) -> str:
+        name = match.group(1)
+        if name.lower() in _BROADCASTS:
+            return f"<!{name.lower()}>"
+        return f"<@U{re.sub(r'[^A-Z0-9]', '', name.upper())}|{name}>"
+
+    def channel(match: re.Match) -> str:
+        return f"<#C{re.sub(r'[^A-Z0-9]', '', match.group(1).upper())}|{match.group(1)}>"
+
+    return _TYPED_CHANNEL.sub(channel, _TYPED_USER.sub(user, text))
 
 
 def _channel_name(channel: str) -> str:

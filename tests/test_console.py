@@ -39,3 +39,12 @@ def test_script_file_and_clickable_buttons(tmp_path):
     assert "removed its earlier message" in result.stdout
     assert "no button '9'" in result.stdout
     assert "type `help`" in result.stdout
+
+
+def test_typed_mentions_and_channels_are_escaped_like_slack_escapes_them():
+    from bot.console import escape_like_slack
+
+    assert escape_like_slack("@ana with #food-partners for rides, Apt #5, a@b.org, @here") == (
+        "<@UANA|ana> with <#CFOODPARTNERS|food-partners> for rides, Apt #5, a@b.org, <!here>"
+    )
+    assert escape_like_slack("<@U1|x> in <#C1|y>") == "<@U1|x> in <#C1|y>"
