@@ -193,7 +193,7 @@ class Console:
         for block in blocks:
             kind = block.get("type")
             if kind == "header":
-                lines.append(f"== {block.get('text', {}).get('text', '')} ==")
+                lines.append(f"== {render_mrkdwn(block.get('text', {}).get('text', ''))} ==")
             elif kind == "section":
                 if block.get("text"):
                     lines.append(render_mrkdwn(block["text"].get("text", "")))
