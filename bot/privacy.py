@@ -20,6 +20,7 @@ How it decides (documented because a hospital IT team will ask):
   "Dr. Patel's Free Clinic". The rule: a cue-word name followed by 's and a capitalised run containing an
   organisation word (Kitchen, Pantry, Clinic, Shelter, ...) is a resource's name, not a person's; without the
   organisation word ("Mrs. Smith's daughter", "Mrs. Smith's Medicaid") the name is removed.
+- Values are recognised as people type them and as Slack delivers them (<mailto:a@b.org|a@b.org>, <tel:…>).
 - Text is normalised first (NFKC, zero-width characters dropped, unusual spaces made plain) so look-alike
   digits and hidden characters cannot smuggle an identifier past the patterns.
 
@@ -264,7 +265,13 @@ _part(
     r"|(?:ll[aá]mal[aoe]s?|llamarl[aoe]s?|marcarle|escr[ií]bele|escribirle|contactarl[aoe]|textearle)"
     r"\s{0,3}(?:al|a|en)?",
 )
-_part("contact_value", r"(?:(?P<email>%(email)s)|(?P<phone>%(phone)s)|(?P<address>%(address)s))")
+# Slack sends typed emails (and, from some clients, phone numbers) as links: <mailto:a@b.org|a@b.org>, <tel:…|…>.
+_part("slack_email", r"<mailto:%(email)s(?:\|[^<>|\n]{0,120})?>")
+_part("slack_tel", r"<tel:[^|<>\s]{1,40}(?:\|[^<>|\n]{0,60})?>")
+_part(
+    "contact_value",
+    r"(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s)|(?P<address>%(address)s))",
+)
 _PATIENT_CONTACT = _compile(
     r"(?<!\w)(?:%(possessor)s\s{1,3}%(contact_noun)s|%(named_persons_detail)s|%(contact_verb)s"
     # "phone number of the patient", "email for the client", "teléfono del paciente"
@@ -303,7 +310,9 @@ _DATE_AFTER_NAME = _compile(
     r"|\d{1,2}(?:st|nd|rd|th)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s)"
 )
 # "Pt John Smith, 555-0199" / "(jsmith@mail.com)": a phone or email right after a patient's name is theirs.
-_CONTACT_AFTER_NAME = _compile(r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(email)s)|(?P<phone>%(phone)s))")
+_CONTACT_AFTER_NAME = _compile(
+    r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s))"
+)
 _NEWLINE = re.compile(r"\n")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _CLAUSE_REACH = 100
