@@ -601,12 +601,44 @@ def _contact_span(match: re.Match[str]) -> tuple[int, int, str]:
     raise AssertionError("contact pattern matched without a value")  # pragma: no cover
 
 
+_WORD = re.compile(r"\w+")
+_REPEAT_MIN_LENGTH = 6  # shorter values ("Ann", "1950") are too likely to be part of something else
+_REPEAT_CANDIDATES = 20  # per first word; bounds the work on hostile input
+
+
+def _repeats(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Other copies of an identifier already found: "Maria Lopez ... Maria Lopez said", or the
+    "keisha@mail.com (mailto:keisha@mail.com)" a link can turn into. Found by first word, in one pass."""
+    by_first_word: dict[str, dict[str, str]] = {}
+    for start, end, kind in spans:
+        value = text[start:end]
+        first = _WORD.search(value)
+        if first is None:
+            continue
+        value = value[first.start() :].rstrip(".,;:!?)\"' ")
+        if len(value) >= _REPEAT_MIN_LENGTH:
+            candidates = by_first_word.setdefault(first.group().lower(), {})
+            if len(candidates) < _REPEAT_CANDIDATES:
+                candidates[value.lower()] = kind
+    if not by_first_word:
+        return []
+    found = []
+    for word in _WORD.finditer(text):
+        for value, kind in by_first_word.get(word.group().lower(), {}).items():
+            end = word.start() + len(value)
+            if text[word.start() : end].lower() == value and not (end < len(text) and text[end].isalnum()):
+                found.append((word.start(), end, kind))
+    return found
+
+
 def redact(text: str) -> Redaction:
     """Return `text` with patient identifiers replaced by "[kind removed]", and a count of each kind removed."""
     if not text:
         return Redaction(text or "", {})
     text = _normalize(text)
-    spans = sorted(_collect_spans(text), key=lambda s: (s[0], -(s[1] - s[0])))
+    spans = _collect_spans(text)
+    spans += _repeats(text, spans)
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     pieces: list[str] = []
     removed: dict[str, int] = {}
     cursor = 0
