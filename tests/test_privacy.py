@@ -276,3 +276,14 @@ def test_published_resource_data_passes_through_untouched():
     assert len(strings) > 100
     changed = [(value, redact(value).text) for value in strings if redact(value).changed]
     assert changed == []
+
+
+def test_every_copy_of_a_found_identifier_goes():
+    result = redact("Pt Maria Lopez needs food. Maria Lopez said the pantry at 555-0142 was closed.")
+    assert "Lopez" not in result.text and "555-0142" in result.text
+    assert result.removed == {"name": 2}
+    linked = redact("her email is keisha.b@gmail.com (mailto:keisha.b@gmail.com)")
+    assert "keisha" not in linked.text
+    assert redact("Pt Ann needs food; the Annual Fair is Saturday").text.endswith(
+        "the Annual Fair is Saturday"
+    )
