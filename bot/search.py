@@ -25,7 +25,6 @@ never logged. QuestionLog keeps one row per need (category or normalized phrase,
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -36,6 +35,8 @@ from sqlmodel import Session, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from bot import clock, vocabulary
+from bot.partners import PartnerMatch, matching_partners
+from bot.privacy import Redaction, redact
 from bot.query import Modifiers, Need, ParsedQuery, parse_query
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
@@ -108,7 +109,7 @@ class ResourceHit:
 class NeedAnswer:
     need: Need
     hits: list[ResourceHit] = field(default_factory=list)
-    partners: list = field(default_factory=list)  # bot.partners.PartnerMatch
+    partners: list[PartnerMatch] = field(default_factory=list)
     has_more: bool = False
     unmet_modifiers: str = ""  # e.g. "in Tagalog" when no hit offers what was asked for
 
@@ -139,10 +140,8 @@ class SearchAnswer:
 # Redaction
 
 
-def redact_query(query_text: str):
-    """bot.privacy.redact, imported when first needed (the search core must not fail to import without it)."""
-    privacy = importlib.import_module("bot.privacy")
-    return privacy.redact(query_text)
+def redact_query(query_text: str) -> Redaction:
+    return redact(query_text)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -575,11 +574,7 @@ def _unmet_modifiers(hits: list[ResourceHit], modifiers: Modifiers) -> str:
 def _partners_for(session: Session, team_id: str, categories: tuple[str, ...]) -> list:
     if not categories:
         return []
-    try:
-        partners = importlib.import_module("bot.partners")
-        return list(partners.matching_partners(session, team_id, list(categories)))
-    except (ImportError, AttributeError):
-        return []  # the partners feature is optional for search
+    return list(matching_partners(session, team_id, list(categories)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
