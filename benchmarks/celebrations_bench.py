@@ -14,20 +14,19 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 import models  # noqa: E402,F401
 from bot.celebrations import build_recap, month_bounds  # noqa: E402
-from bot.db import Database  # noqa: E402
+from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from models.partners import Partner, Success, SuccessPartner, SuccessPerson  # noqa: E402
 
 SUCCESSES = 10_000
@@ -158,23 +157,17 @@ def main() -> None:
         finally:
             db.dispose()
 
-    admin_url = make_url(postgres_url())
-    name = f"partnerbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        print(f"PostgreSQL  skipped: {type(error).__name__} connecting to {admin_url.host}:{admin_url.port}")
-        return
-    db = Database(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        measure("PostgreSQL", db)
-    finally:
-        db.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres_database(postgres_url(), "partnerbot_bench"))
+        except ScratchDatabaseUnavailable as error:
+            print(f"PostgreSQL  skipped: {error}")
+            return
+        db = Database(url)
+        try:
+            measure("PostgreSQL", db)
+        finally:
+            db.dispose()
 
 
 if __name__ == "__main__":

@@ -19,21 +19,19 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import func, select  # noqa: E402
 
 import models  # noqa: E402,F401
 from bot import conferences, outbox, recurrence  # noqa: E402
-from bot.db import Database  # noqa: E402
+from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from bot.fakeslack import FakeSlack  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.slack_client import build_client  # noqa: E402
@@ -191,27 +189,6 @@ def wipe(db: Database) -> None:
             session.execute(model.__table__.delete())
 
 
-def postgres_database(url: str) -> tuple[str, callable] | None:
-    admin_url = make_url(url)
-    name = f"partnerbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        print(f"PostgreSQL skipped: {type(error).__name__}")
-        return None
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(
-                text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-    return admin_url.set(database=name).render_as_string(hide_password=False), drop
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -233,19 +210,19 @@ def main() -> None:
         db.dispose()
 
     if args.postgres:
-        created = postgres_database(args.postgres)
-        if created:
-            url, drop = created
+        with ExitStack() as stack:
             try:
-                print("PostgreSQL")
-                db = Database(url)
-                db.upgrade()
-                bench_materialize(db, args.series, args.baseline_series)
-                bench_dispatch(db, args.reminders, workers=1)
-                bench_dispatch(db, args.reminders, workers=2)
-                db.dispose()
-            finally:
-                drop()
+                url = stack.enter_context(scratch_postgres_database(args.postgres, "partnerbot_bench"))
+            except ScratchDatabaseUnavailable as error:
+                print(f"PostgreSQL skipped: {error}")
+                return
+            print("PostgreSQL")
+            db = Database(url)
+            db.upgrade()
+            bench_materialize(db, args.series, args.baseline_series)
+            bench_dispatch(db, args.reminders, workers=1)
+            bench_dispatch(db, args.reminders, workers=2)
+            db.dispose()
 
 
 if __name__ == "__main__":

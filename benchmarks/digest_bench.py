@@ -21,19 +21,18 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter, defaultdict
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
 import models  # noqa: E402,F401
 from bot import vocabulary  # noqa: E402
-from bot.db import Database  # noqa: E402
+from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from bot.digests import (  # noqa: E402
     STALE_RESOURCE_DAYS,
     build_digest,
@@ -498,23 +497,17 @@ def main() -> int:
         or os.environ.get("TEST_DATABASE_URL")
         or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
-    admin_url = make_url(url)
-    name = f"partnerbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        print(f"postgresql: skipped, unreachable ({type(error).__name__})")
-        return 0 if ok else 1
-    db = Database(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        ok &= bench("postgresql", db, tables, args.runs)
-    finally:
-        db.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            scratch_url = stack.enter_context(scratch_postgres_database(url, "partnerbot_bench"))
+        except ScratchDatabaseUnavailable as error:
+            print(f"postgresql: skipped, unreachable ({error})")
+            return 0 if ok else 1
+        db = Database(scratch_url)
+        try:
+            ok &= bench("postgresql", db, tables, args.runs)
+        finally:
+            db.dispose()
     return 0 if ok else 1
 
 

@@ -19,17 +19,16 @@ import random
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 import models  # noqa: E402,F401
 from bot import directory, hsds, importer  # noqa: E402
-from bot.db import Database  # noqa: E402
+from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from models.directory import Resource  # noqa: E402
 
 TEAM = "TBENCH"
@@ -160,23 +159,15 @@ def main() -> int:
         measure("SQLite", sqlite, path, args.rows, args.baseline_rows)
         sqlite.engine.dispose()
 
-        admin_url = make_url(args.postgres)
-        name = f"partnerbot_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as error:  # no server: SQLite figures only
-            print(f"PostgreSQL skipped: {type(error).__name__}")
-            return 0
-        try:
-            postgres = Database(admin_url.set(database=name).render_as_string(hide_password=False))
+        with ExitStack() as stack:
+            try:
+                url = stack.enter_context(scratch_postgres_database(args.postgres, "partnerbot_bench"))
+            except ScratchDatabaseUnavailable as error:  # no server: SQLite figures only
+                print(f"PostgreSQL skipped: {error}")
+                return 0
+            postgres = Database(url)
             measure("PostgreSQL", postgres, path, args.rows, args.baseline_rows)
             postgres.engine.dispose()
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
     return 0
 
 

@@ -28,15 +28,14 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bot.db import ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from bot.fakeslack import FakeSlack  # noqa: E402
 from bot.server import EVENTS_PATH  # noqa: E402
 from bot.simulator import SlackSimulator, http_transport  # noqa: E402
@@ -190,26 +189,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         measure("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", args.requests, args.warmup)
 
-    admin_url = make_url(args.postgres)
-    name = f"partnerbot_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no server: SQLite figures only
-        print(f"PostgreSQL skipped: {type(error).__name__}")
-        return 0
-    try:
-        measure(
-            "PostgreSQL",
-            admin_url.set(database=name).render_as_string(hide_password=False),
-            args.requests,
-            args.warmup,
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres_database(args.postgres, "partnerbot_bench"))
+        except ScratchDatabaseUnavailable as error:  # no server: SQLite figures only
+            print(f"PostgreSQL skipped: {error}")
+            return 0
+        measure("PostgreSQL", url, args.requests, args.warmup)
     return 0
 
 

@@ -19,18 +19,17 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
 import tests.eval as evaluation  # noqa: E402
 from bot import vocabulary  # noqa: E402
-from bot.db import Database  # noqa: E402
+from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from bot.search import who_can_help  # noqa: E402
 from models.directory import Resource, ResourceCategory  # noqa: E402
 
@@ -203,26 +202,19 @@ def main() -> int:
 
     if args.sqlite_only:
         return 0
-    try:
-        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-        with admin.connect():
-            pass
-    except Exception as error:
-        print(f"PostgreSQL skipped: {type(error).__name__}")
-        return 0
     for size in sizes:
-        name = f"bench_search_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        db = Database(make_url(args.postgres).set(database=name).render_as_string(hide_password=False))
-        try:
-            db.upgrade()
-            run("PostgreSQL", db, size, questions, load_postgres)
-        finally:
-            db.dispose()
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+        with ExitStack() as stack:
+            try:
+                url = stack.enter_context(scratch_postgres_database(args.postgres, "partnerbot_bench"))
+            except ScratchDatabaseUnavailable as error:
+                print(f"PostgreSQL skipped: {error}")
+                return 0
+            db = Database(url)
+            try:
+                db.upgrade()
+                run("PostgreSQL", db, size, questions, load_postgres)
+            finally:
+                db.dispose()
     return 0
 
 

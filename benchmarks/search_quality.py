@@ -15,17 +15,15 @@ import argparse
 import os
 import sys
 import tempfile
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 import tests.eval as evaluation  # noqa: E402
 from bot import clock  # noqa: E402
-from bot.db import Database  # noqa: E402
+from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 
 ORDER = [*evaluation.KINDS, "answerable"]
 
@@ -69,13 +67,6 @@ def report(name: str, baseline: str, ours: dict, plain: dict) -> None:
     )
 
 
-def postgres_database(url: str):
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"bench_search_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    return admin, name, make_url(url).set(database=name).render_as_string(hide_password=False)
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -93,20 +84,18 @@ def main() -> int:
     report("SQLite (FTS5)", "plain BM25", ours, plain)
 
     if args.postgres and not args.sqlite_only:
-        try:
-            admin, name, url = postgres_database(args.postgres)
-        except Exception as error:  # the server is optional for this script
-            print(f"\nPostgreSQL skipped: {type(error).__name__}")
-            return 0
-        db = Database(url)
-        try:
-            ours, plain = measure(db)
-            report("PostgreSQL (tsvector)", "plain ts_rank (PostgreSQL has no BM25)", ours, plain)
-        finally:
-            db.dispose()
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            admin.dispose()
+        with ExitStack() as stack:
+            try:
+                url = stack.enter_context(scratch_postgres_database(args.postgres, "partnerbot_bench"))
+            except ScratchDatabaseUnavailable as error:  # the server is optional for this script
+                print(f"\nPostgreSQL skipped: {error}")
+                return 0
+            db = Database(url)
+            try:
+                ours, plain = measure(db)
+                report("PostgreSQL (tsvector)", "plain ts_rank (PostgreSQL has no BM25)", ours, plain)
+            finally:
+                db.dispose()
     return 0
 
 

@@ -3,6 +3,7 @@
 SQLite (the embedded default) runs in WAL mode with foreign keys on; PostgreSQL goes through psycopg 3.
 """
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -107,3 +110,31 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class ScratchDatabaseUnavailable(Exception):
+    """The PostgreSQL server for a scratch database could not be reached."""
+
+
+@contextmanager
+def scratch_postgres_database(server_url: str, prefix: str = "partnerbot_scratch") -> Iterator[str]:
+    """An empty PostgreSQL database on `server_url`'s server, made for tests and benchmarks and dropped after.
+
+    Each caller gets its own database, so parallel runs never collide. Raises ScratchDatabaseUnavailable when the
+    server cannot be reached.
+    """
+    server = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        admin.dispose()
+        raise ScratchDatabaseUnavailable(f"{type(error).__name__} at {server.host}:{server.port}") from error
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

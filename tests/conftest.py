@@ -10,18 +10,18 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 import models  # noqa: F401
 from bot.app import build_app
-from bot.db import Database
+from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database
 from bot.fakeslack import FakeSlack
 from bot.server import EVENTS_PATH, wsgi_app
 from bot.settings import Settings
@@ -44,23 +44,15 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, migrated once, dropped at the end."""
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    admin_url = make_url(TEST_DATABASE_URL)
-    name = f"partnerbot_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        if IN_CI:
-            raise RuntimeError(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {type(error).__name__}") from error
-        pytest.skip(f"PostgreSQL unreachable: {type(error).__name__}")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    Database(url).upgrade()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres_database(TEST_DATABASE_URL, "partnerbot_test"))
+        except ScratchDatabaseUnavailable as error:
+            if IN_CI:
+                raise RuntimeError(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {error}") from error
+            pytest.skip(f"PostgreSQL unreachable: {error}")
+        Database(url).upgrade()
+        yield url
 
 
 @pytest.fixture(scope="session")

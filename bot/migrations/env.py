@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers every table)
 from bot.db import include_object
 
+
 def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
