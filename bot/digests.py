@@ -399,22 +399,27 @@ def _quiet_partners(session: Session, team_id: str, end, limit: int):
     return [QuietPartner(name, last_at) for name, last_at in rows], int(count)
 
 
-def _upcoming_conferences(session: Session, team_id: str, end, limit: int) -> list[UpcomingConference]:
-    # Counted per listed meeting (correlated, each an indexed lookup by occurrence_id), not over every agenda item.
-    agenda_items = (
+# Counted per listed meeting (correlated, each an indexed lookup by occurrence_id), not over every agenda item.
+def _agenda_size():
+    return (
         select(func.count())
         .where(AgendaItem.occurrence_id == ConferenceOccurrence.id)
         .correlate(ConferenceOccurrence)
         .scalar_subquery()
     )
 
-    def rsvps(response: str):
-        return (
-            select(func.count())
-            .where(Rsvp.occurrence_id == ConferenceOccurrence.id, Rsvp.response == response)
-            .correlate(ConferenceOccurrence)
-            .scalar_subquery()
-        )
+
+def _rsvps(response: str):
+    return (
+        select(func.count())
+        .where(Rsvp.occurrence_id == ConferenceOccurrence.id, Rsvp.response == response)
+        .correlate(ConferenceOccurrence)
+        .scalar_subquery()
+    )
+
+
+def _upcoming_conferences(session: Session, team_id: str, end, limit: int) -> list[UpcomingConference]:
+    agenda_items = _agenda_size()
 
     rows = session.execute(
         select(
@@ -422,8 +427,8 @@ def _upcoming_conferences(session: Session, team_id: str, end, limit: int) -> li
             ConferenceSeries.channel_id,
             ConferenceOccurrence.start_utc,
             agenda_items,
-            rsvps("going"),
-            rsvps("not_going"),
+            _rsvps("going"),
+            _rsvps("not_going"),
         )
         .join(ConferenceSeries, ConferenceSeries.id == ConferenceOccurrence.series_id)
         .where(
@@ -996,18 +1001,8 @@ def _home_conferences(session: Session, team_id: str, user_id: str, channel_ids:
         .correlate(ConferenceOccurrence)
         .scalar_subquery()
     )
-    agenda_items = (
-        select(func.count())
-        .where(AgendaItem.occurrence_id == ConferenceOccurrence.id)
-        .correlate(ConferenceOccurrence)
-        .scalar_subquery()
-    )
-    going = (
-        select(func.count())
-        .where(Rsvp.occurrence_id == ConferenceOccurrence.id, Rsvp.response == "going")
-        .correlate(ConferenceOccurrence)
-        .scalar_subquery()
-    )
+    agenda_items = _agenda_size()
+    going = _rsvps("going")
     rows = session.execute(
         select(
             ConferenceSeries.title,
