@@ -27,7 +27,7 @@ class Resource(SQLModel, table=True):
             "normalized_city",
             name="uq_resource_identity",
         ),
-        Index("ix_resource_team_retired", "team_id", "retired_at"),
+        # (team_id, retired_at) lookups use ix_resource_digest_staleness (models/digests.py), which starts with them.
         # Duplicate detection looks candidates up by phone digits and website.
         Index("ix_resource_team_phone_key", "team_id", "phone_key"),
         Index("ix_resource_team_website_key", "team_id", "website_key"),

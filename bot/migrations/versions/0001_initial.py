@@ -143,7 +143,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_questionlog_digest', 'questionlog', ['team_id', 'asked_at', 'result_count', 'category', 'need_key'], unique=False)
-    op.create_index('ix_questionlog_team_asked', 'questionlog', ['team_id', 'asked_at'], unique=False)
     op.create_index(op.f('ix_questionlog_team_id'), 'questionlog', ['team_id'], unique=False)
     op.create_table('resource',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -188,7 +187,6 @@ def upgrade() -> None:
     op.create_index('ix_resource_team_creator', 'resource', ['team_id', 'created_by', 'created_at'], unique=False)
     op.create_index(op.f('ix_resource_team_id'), 'resource', ['team_id'], unique=False)
     op.create_index('ix_resource_team_phone_key', 'resource', ['team_id', 'phone_key'], unique=False)
-    op.create_index('ix_resource_team_retired', 'resource', ['team_id', 'retired_at'], unique=False)
     op.create_index('ix_resource_team_verified', 'resource', ['team_id', 'verified_at'], unique=False)
     op.create_index('ix_resource_team_website_key', 'resource', ['team_id', 'website_key'], unique=False)
     op.create_table('resourcesteward',
@@ -472,7 +470,6 @@ def downgrade() -> None:
     op.drop_table('resourcesteward')
     op.drop_index('ix_resource_team_website_key', table_name='resource')
     op.drop_index('ix_resource_team_verified', table_name='resource')
-    op.drop_index('ix_resource_team_retired', table_name='resource')
     op.drop_index('ix_resource_team_phone_key', table_name='resource')
     op.drop_index(op.f('ix_resource_team_id'), table_name='resource')
     op.drop_index('ix_resource_team_creator', table_name='resource')
@@ -481,7 +478,6 @@ def downgrade() -> None:
     op.drop_index('ix_resource_digest_staleness', table_name='resource')
     op.drop_table('resource')
     op.drop_index(op.f('ix_questionlog_team_id'), table_name='questionlog')
-    op.drop_index('ix_questionlog_team_asked', table_name='questionlog')
     op.drop_index('ix_questionlog_digest', table_name='questionlog')
     op.drop_table('questionlog')
     op.drop_index(op.f('ix_processedevent_received_at'), table_name='processedevent')
