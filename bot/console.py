@@ -10,7 +10,9 @@ import re
 import secrets
 import sys
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from bot import outbox, scheduler
 from bot.app import build_app
@@ -61,6 +63,7 @@ def seed_demo(db: Database) -> bool:
 class Console:
     def __init__(self, settings: Settings, out: TextIO = sys.stdout) -> None:
         self.out = out
+        self.zone = ZoneInfo(settings.default_timezone)
         self.fake = FakeSlack(team_id=DEMO_TEAM).start()
         self.settings = replace(settings, slack_api_url=self.fake.api_url, slack_bot_token="xoxb-offline-console",
                                 slack_signing_secret=secrets.token_hex(16), slack_app_token="")
@@ -140,7 +143,7 @@ class Console:
 
     def _show_ack(self, body: str) -> None:
         if body and body.strip() and not body.strip().startswith("{"):
-            self.out.write(render_mrkdwn(body) + "\n")
+            self.out.write(self._mrkdwn(body) + "\n")
 
     # -- output -------------------------------------------------------------------------------------------------------
     def _render_new_calls(self) -> None:
@@ -186,24 +189,24 @@ class Console:
         blocks = args.get("blocks")
         if blocks:
             return self._render_blocks(blocks, message={"ts": args.get("ts"), "blocks": blocks, "text": args.get("text")})
-        return indent(render_mrkdwn(str(args.get("text", ""))))
+        return indent(self._mrkdwn(str(args.get("text", ""))))
 
     def _render_blocks(self, blocks: list[dict[str, Any]], message: dict[str, Any] | None) -> str:
         lines: list[str] = []
         for block in blocks:
             kind = block.get("type")
             if kind == "header":
-                lines.append(f"== {render_mrkdwn(block.get('text', {}).get('text', ''))} ==")
+                lines.append(f"== {self._mrkdwn(block.get('text', {}).get('text', ''))} ==")
             elif kind == "section":
                 if block.get("text"):
-                    lines.append(render_mrkdwn(block["text"].get("text", "")))
+                    lines.append(self._mrkdwn(block["text"].get("text", "")))
                 for field in block.get("fields") or []:
-                    lines.append("  " + render_mrkdwn(field.get("text", "")))
+                    lines.append("  " + self._mrkdwn(field.get("text", "")))
                 accessory = block.get("accessory")
                 if accessory and accessory.get("type") == "button":
                     lines.append(self._button(accessory, block, message))
             elif kind == "context":
-                lines.append("  " + " ".join(render_mrkdwn(el.get("text", "")) for el in block.get("elements", [])
+                lines.append("  " + " ".join(self._mrkdwn(el.get("text", "")) for el in block.get("elements", [])
                                              if isinstance(el, dict) and "text" in el))
             elif kind == "divider":
                 lines.append("  ---")
@@ -218,6 +221,9 @@ class Console:
             elif kind == "image":
                 lines.append(f"  [image: {block.get('alt_text', '')}]")
         return indent("\n".join(line for line in lines if line is not None))
+
+    def _mrkdwn(self, text: str) -> str:
+        return render_mrkdwn(text, self.zone)
 
     def _button(self, element: dict[str, Any], block: dict[str, Any], message: dict[str, Any] | None) -> str:
         self.buttons.append({"action_id": element.get("action_id"), "value": element.get("value"),
@@ -264,8 +270,13 @@ EMOJI = {
 }
 
 
-def render_mrkdwn(text: str) -> str:
-    """Slack mrkdwn made readable in a terminal."""
+def _local_date(seconds: str, zone: ZoneInfo) -> str:
+    moment = datetime.fromtimestamp(int(seconds), zone)
+    return f"{moment:%a %b} {moment.day}, {moment:%Y} {moment:%H:%M}"
+
+
+def render_mrkdwn(text: str, zone: ZoneInfo = ZoneInfo("UTC")) -> str:
+    """Slack mrkdwn made readable in a terminal; dates Slack would show in the reader's zone are shown in `zone`."""
     text = re.sub(r":([a-z0-9_+-]+):", lambda m: EMOJI.get(m.group(1), m.group(0)), text)
     text = re.sub(r"<@([A-Z0-9]+)(?:\|([^>]+))?>", lambda m: "@" + (m.group(2) or m.group(1)), text)
     text = re.sub(r"<#([A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text)
@@ -273,7 +284,7 @@ def render_mrkdwn(text: str) -> str:
     text = re.sub(r"<!(here|channel|everyone)(?:\|[^>]*)?>", r"@\1", text)
     text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
     text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
-    text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]+)>", r"\1", text)
+    text = re.sub(r"<!date\^(\d+)\^[^|>]*\|[^>]+>", lambda m: _local_date(m.group(1), zone), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("\u200b", "")
 
 

@@ -48,3 +48,13 @@ def test_typed_mentions_and_channels_are_escaped_like_slack_escapes_them():
         "<@UANA|ana> with <#CFOODPARTNERS|food-partners> for rides, Apt #5, a@b.org, <!here>"
     )
     assert escape_like_slack("<@U1|x> in <#C1|y>") == "<@U1|x> in <#C1|y>"
+
+
+def test_slack_date_tokens_show_in_the_configured_zone():
+    from zoneinfo import ZoneInfo
+
+    from bot.console import render_mrkdwn
+
+    token = "<!date^1764601200^{date_short_pretty} {time}|2025-12-01 15:00 UTC>"
+    assert render_mrkdwn(token, ZoneInfo("America/New_York")) == "Mon Dec 1, 2025 10:00"
+    assert render_mrkdwn(token) == "Mon Dec 1, 2025 15:00"
