@@ -8,6 +8,8 @@ FTS5 shadow tables and tsvector columns), every log record captured at DEBUG and
 scanned for the corpus' forbidden substrings. Runs on SQLite and PostgreSQL.
 """
 
+import datetime
+import decimal
 import json
 import logging
 import re
@@ -100,6 +102,9 @@ def _distinctive_tokens(items: list[str], sent: list[str]) -> set[str]:
 # -- what is stored, logged and sent -------------------------------------------------------------------------------
 
 
+NOT_TEXT = (datetime.datetime, datetime.date, datetime.time, int, float, decimal.Decimal)
+
+
 def _stored_values(db) -> dict[str, list[str]]:
     """`table.column` -> every non-null value as text, for every table in the database (not just the models)."""
     found: dict[str, list[str]] = {}
@@ -112,7 +117,9 @@ def _stored_values(db) -> dict[str, list[str]]:
             columns = list(result.keys())
             for row in result:
                 for column, value in zip(columns, row, strict=True):
-                    if value is None:
+                    # Dates, times and numbers cannot carry typed text, and their digits would match by chance
+                    # ("555-0199" squashed is inside a timestamp like 2026-11-22 17:55:50.199).
+                    if value is None or isinstance(value, NOT_TEXT):
                         continue
                     if isinstance(value, bytes | memoryview):
                         value = bytes(value).decode("utf-8", "ignore")
