@@ -10,6 +10,7 @@ scanned for the corpus' forbidden substrings. Runs on SQLite and PostgreSQL.
 
 import datetime
 import decimal
+import functools
 import json
 import logging
 import re
@@ -56,10 +57,6 @@ SINGLES = [case["text"] for case in PHI_CASES[:6]] + [
 FORM_TEXTS = [case["text"] for case in PHI_CASES if len(case["text"]) <= 150][:3]
 
 
-def _squash(value: str) -> str:
-    return re.sub(r"[\W_]+", "", value.lower())
-
-
 def _forbidden_items(sent: list[str]) -> list[str]:
     """The forbidden substrings of every corpus case whose text was sent, except those that legitimately survive
     redaction elsewhere in what was sent (a forbidden "Juan" next to a kept "Despensa San Juan")."""
@@ -73,14 +70,18 @@ def _forbidden_items(sent: list[str]) -> list[str]:
     return sorted(item for item in items if not _contains(survivors, item))
 
 
+@functools.cache
+def _pattern(item: str) -> re.Pattern[str]:
+    """The item, case-insensitive, as a whole token ("6789" is not found inside a Slack timestamp), with its
+    spacing and punctuation free to differ ("03/04/1950" stored as "03041950" or "03 04 1950"). Colons are not
+    allowed between its characters, so the digits of a clock time never spell out a phone number."""
+    chars = [re.escape(char) for char in item.lower() if char.isalnum()]
+    loose = r"[\s./,()\-\u2013\u2014]{0,3}".join(chars)
+    return re.compile(r"(?<![0-9a-z])(?:" + re.escape(item.lower()) + "|" + loose + r")(?![0-9a-z])", re.I)
+
+
 def _contains(value: str, item: str) -> bool:
-    """Case-insensitive, whole-token match ("6789" is not found inside a Slack timestamp), or the item with its
-    punctuation and spacing normalized away ("03/04/1950" stored as "03041950")."""
-    pattern = r"(?<![0-9a-z])" + re.escape(item.lower()) + r"(?![0-9a-z])"
-    if re.search(pattern, value.lower()):
-        return True
-    squashed = _squash(item)
-    return len(squashed) >= 6 and squashed in _squash(value)
+    return bool(_pattern(item).search(value))
 
 
 def _leaked(values: list[str], items: list[str]) -> list[str]:
