@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import inspect, text
 
-import handlers
 from bot import outbox, scheduler, slack_payloads
 from bot.clock import utcnow
+from tests.registrations import registered
 
 LONG_TEXT = "Eastside Food Pantry has groceries on Tuesdays. " * 90  # about 4,400 characters
 assert len(LONG_TEXT) > 4_000
@@ -28,20 +28,7 @@ LIMIT_MESSAGE = re.compile(r"\d[\d,]*\s+characters|too long", re.I)
 
 
 def _registered_commands() -> set[str]:
-    class Recorder:
-        def __init__(self) -> None:
-            self.commands: set[str] = set()
-
-        def command(self, name, *args, **kwargs):
-            self.commands.add(name)
-            return lambda fn: fn
-
-        def __getattr__(self, name):
-            return lambda *args, **kwargs: lambda fn: fn
-
-    recorder = Recorder()
-    handlers.register_all(recorder)
-    return recorder.commands
+    return registered().commands
 
 
 COMMANDS = ("/resource", "/whohelps", "/celebrate", "/conference", "/partner", "/digest")

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-import handlers
+from tests.registrations import registered
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = json.loads((ROOT / "manifest.json").read_text())
@@ -29,45 +29,6 @@ METHOD_SCOPES = {
     "conversations_replies": {"channels:history", "groups:history"},
     "users_conversations": {"channels:read", "groups:read"},
 }
-
-
-class Recorder:
-    """Stands in for the bolt App and notes what each handler module registers."""
-
-    def __init__(self) -> None:
-        self.commands: set[str] = set()
-        self.shortcuts: set[str] = set()
-        self.events: set[str] = set()
-
-    def _decorator(self, *args, **kwargs):
-        return lambda fn: fn
-
-    def command(self, name, *args, **kwargs):
-        self.commands.add(name)
-        return self._decorator()
-
-    def shortcut(self, constraints, *args, **kwargs):
-        self.shortcuts.add(constraints if isinstance(constraints, str) else constraints.get("callback_id"))
-        return self._decorator()
-
-    message_shortcut = global_shortcut = shortcut
-
-    def event(self, event, *args, **kwargs):
-        self.events.add(event if isinstance(event, str) else event["type"])
-        return self._decorator()
-
-    def message(self, *args, **kwargs):
-        self.events.add("message")
-        return self._decorator()
-
-    def __getattr__(self, name):  # action, view, options, use, error, ...
-        return self._decorator
-
-
-def registered() -> Recorder:
-    recorder = Recorder()
-    handlers.register_all(recorder)
-    return recorder
 
 
 def test_every_registered_command_is_declared_and_vice_versa():

@@ -21,13 +21,14 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-import handlers
 import models  # noqa: F401  (registers every table in SQLModel.metadata)
 from bot import outbox, scheduler
 from bot.clock import utcnow
+from bot.hsds import CSV_HEADERS
 from bot.logs import CHATTY_LIBRARIES
 from bot.privacy import redact
 from models.directory import Resource
+from tests.registrations import registered
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "phi_corpus.json").read_text(encoding="utf-8"))["cases"]
 PHI_CASES = [case for case in CORPUS if case["forbidden"]]
@@ -194,20 +195,7 @@ def sweep_logs(caplog):
 
 
 def _registered_commands() -> set[str]:
-    class Recorder:
-        def __init__(self) -> None:
-            self.commands: set[str] = set()
-
-        def command(self, name, *args, **kwargs):
-            self.commands.add(name)
-            return lambda fn: fn
-
-        def __getattr__(self, name):
-            return lambda *args, **kwargs: lambda fn: fn
-
-    recorder = Recorder()
-    handlers.register_all(recorder)
-    return recorder.commands
+    return registered().commands
 
 
 def _count(db, table: str) -> int:
@@ -478,22 +466,6 @@ def test_the_sweep_catches_a_planted_leak(db, fake_slack, caplog):
         assert "fts_resource" in report
 
 
-CSV_HEADERS = (
-    "name",
-    "organization",
-    "description",
-    "categories",
-    "phone",
-    "email",
-    "website",
-    "address",
-    "city",
-    "state",
-    "postal_code",
-    "languages",
-    "eligibility",
-    "hours",
-)
 
 
 def test_import_and_export_files(db, fake_slack, sweep_logs, tmp_path, capsys):
