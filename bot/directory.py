@@ -605,6 +605,16 @@ def _steward_change(
     return None
 
 
+def _stamp(session: Session, resource: Resource, *, user_id: str, action: str, values: dict) -> None:
+    """Applies a steward's change to the stamp fields and records it in the audit trail."""
+    for name, value in values.items():
+        setattr(resource, name, value)
+    session.add(resource)
+    audit.record(session, team_id=resource.team_id, actor_user_id=user_id, entity=ENTITY, entity_id=resource.id,
+                 action=action, fields=list(values))
+    session.flush()
+
+
 def verify_resource(
     session: Session, *, team_id: str, user_id: str, resource: Resource | None, settings
 ) -> ChangeResult:
@@ -612,19 +622,8 @@ def verify_resource(
     refused = _steward_change(session, resource, team_id, user_id, settings)
     if refused:
         return refused
-    resource.verified_by = user_id
-    resource.verified_at = utcnow()
-    session.add(resource)
-    audit.record(
-        session,
-        team_id=team_id,
-        actor_user_id=user_id,
-        entity=ENTITY,
-        entity_id=resource.id,
-        action="verify",
-        fields=["verified_by", "verified_at"],
-    )
-    session.flush()
+    _stamp(session, resource, user_id=user_id, action="verify",
+           values={"verified_by": user_id, "verified_at": utcnow()})
     return ChangeResult("ok", resource=resource, changed=["verified_by", "verified_at"])
 
 
@@ -637,43 +636,21 @@ def retire_resource(
         return refused
     if resource.retired_at is not None:
         return ChangeResult("already", resource=resource)
-    resource.retired_by = user_id
-    resource.retired_at = utcnow()
-    session.add(resource)
-    audit.record(
-        session,
-        team_id=team_id,
-        actor_user_id=user_id,
-        entity=ENTITY,
-        entity_id=resource.id,
-        action="retire",
-        fields=["retired_by", "retired_at"],
-    )
-    session.flush()
+    _stamp(session, resource, user_id=user_id, action="retire",
+           values={"retired_by": user_id, "retired_at": utcnow()})
     return ChangeResult("ok", resource=resource, changed=["retired_at"])
 
 
 def restore_resource(
     session: Session, *, team_id: str, user_id: str, resource: Resource | None, settings
 ) -> ChangeResult:
+    """Brings a retired resource back into lists and answers."""
     refused = _steward_change(session, resource, team_id, user_id, settings)
     if refused:
         return refused
     if resource.retired_at is None:
         return ChangeResult("already", resource=resource)
-    resource.retired_by = None
-    resource.retired_at = None
-    session.add(resource)
-    audit.record(
-        session,
-        team_id=team_id,
-        actor_user_id=user_id,
-        entity=ENTITY,
-        entity_id=resource.id,
-        action="restore",
-        fields=["retired_by", "retired_at"],
-    )
-    session.flush()
+    _stamp(session, resource, user_id=user_id, action="restore", values={"retired_by": None, "retired_at": None})
     return ChangeResult("ok", resource=resource, changed=["retired_at"])
 
 
