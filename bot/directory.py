@@ -367,15 +367,7 @@ def _create(
         logged_at=now,
     )
     session.add(entry)
-    audit.record(
-        session,
-        team_id=team_id,
-        actor_user_id=user_id,
-        entity=ENTITY,
-        entity_id=resource.id,
-        action="create",
-        fields=fields.filled(),
-    )
+    _audit(session, resource, user_id, "create", fields.filled())
     session.flush()
     return LogResult("created", resource=resource, log_entry_id=entry.id, privacy_note=privacy_note)
 
@@ -504,15 +496,7 @@ def undo_log(session: Session, *, team_id: str, user_id: str, log_entry_id: int,
         )
     ).one()
     if entry.created_resource and others == 0:
-        audit.record(
-            session,
-            team_id=team_id,
-            actor_user_id=user_id,
-            entity=ENTITY,
-            entity_id=resource.id,
-            action="delete",
-            fields=["resource"],
-        )
+        _audit(session, resource, user_id, "delete", ["resource"])
         session.exec(delete(ResourceCategory).where(ResourceCategory.resource_id == resource.id))
         session.exec(delete(ResourceLogEntry).where(ResourceLogEntry.resource_id == resource.id))
         session.delete(resource)
@@ -531,15 +515,7 @@ def undo_log(session: Session, *, team_id: str, user_id: str, log_entry_id: int,
     session.refresh(resource)
     if "categories" in cleared:
         _sync_categories(session, resource)
-    audit.record(
-        session,
-        team_id=team_id,
-        actor_user_id=user_id,
-        entity=ENTITY,
-        entity_id=resource.id,
-        action="undo",
-        fields=["mention_count", *cleared],
-    )
+    _audit(session, resource, user_id, "undo", ["mention_count", *cleared])
     return ChangeResult("ok", resource=resource, changed=["mention_count", *cleared], note="mention_removed")
 
 
@@ -581,15 +557,7 @@ def edit_resource(
     session.flush()
     if "categories" in changed:
         _sync_categories(session, resource)
-    audit.record(
-        session,
-        team_id=team_id,
-        actor_user_id=user_id,
-        entity=ENTITY,
-        entity_id=resource.id,
-        action="edit",
-        fields=changed + (["verified_at"] if cleared else []),
-    )
+    _audit(session, resource, user_id, "edit", changed + (["verified_at"] if cleared else []))
     return ChangeResult(
         "ok", resource=resource, changed=changed, privacy_note=privacy_note, verification_cleared=cleared
     )
@@ -605,13 +573,17 @@ def _steward_change(
     return None
 
 
+def _audit(session: Session, resource: Resource, user_id: str, action: str, fields: list[str]) -> None:
+    audit.record(session, team_id=resource.team_id, actor_user_id=user_id, entity=ENTITY, entity_id=resource.id,
+                 action=action, fields=fields)
+
+
 def _stamp(session: Session, resource: Resource, *, user_id: str, action: str, values: dict) -> None:
     """Applies a steward's change to the stamp fields and records it in the audit trail."""
     for name, value in values.items():
         setattr(resource, name, value)
     session.add(resource)
-    audit.record(session, team_id=resource.team_id, actor_user_id=user_id, entity=ENTITY, entity_id=resource.id,
-                 action=action, fields=list(values))
+    _audit(session, resource, user_id, action, list(values))
     session.flush()
 
 

@@ -239,44 +239,28 @@ def resource_modal(
     }
 
 
-def _categories_input(selected: list[str]) -> dict:
-    options = [_option(c.id, c.display_name) for c in vocabulary.categories()]
+def _multi_select_input(block_id: str, label: str, placeholder: str, options: list[dict],
+                        selected: list[str]) -> dict:
     element: dict = {
         "type": "multi_static_select",
         "action_id": "value",
         "options": options,
-        "placeholder": _plain("Food, housing, …"),
+        "placeholder": _plain(placeholder),
     }
     initial = [o for o in options if o["value"] in selected]
     if initial:
         element["initial_options"] = initial
-    return {
-        "type": "input",
-        "block_id": "categories",
-        "optional": True,
-        "label": _plain("Needs it helps with"),
-        "element": element,
-    }
+    return {"type": "input", "block_id": block_id, "optional": True, "label": _plain(label), "element": element}
+
+
+def _categories_input(selected: list[str]) -> dict:
+    options = [_option(c.id, c.display_name) for c in vocabulary.categories()]
+    return _multi_select_input("categories", "Needs it helps with", "Food, housing, …", options, selected)
 
 
 def _populations_input(selected: list[str]) -> dict:
     options = [_option(key, "LGBTQ+" if key == "lgbtq" else key.capitalize()) for key in POPULATIONS]
-    element: dict = {
-        "type": "multi_static_select",
-        "action_id": "value",
-        "options": options,
-        "placeholder": _plain("Seniors, families, …"),
-    }
-    initial = [o for o in options if o["value"] in selected]
-    if initial:
-        element["initial_options"] = initial
-    return {
-        "type": "input",
-        "block_id": "populations",
-        "optional": True,
-        "label": _plain("Especially for"),
-        "element": element,
-    }
+    return _multi_select_input("populations", "Especially for", "Seniors, families, …", options, selected)
 
 
 def fields_from_state(values: dict) -> ResourceFields:
