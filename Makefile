@@ -22,7 +22,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff check .
 
 schema: $(STAMP)  ## Regenerate the initial migration from models/ (before the first release only)
-	@$(BIN)/python -m bot.migrations.regenerate_initial
+	@$(BIN)/python -m bot.platform.migrations.regenerate_initial
 
 bench: $(STAMP)  ## Run every benchmark (minutes; prints figures and baselines)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -25,9 +25,10 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 import models  # noqa: E402,F401
-from bot.celebrations import build_recap, month_bounds  # noqa: E402
-from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
-from models.partners import Partner, Success, SuccessPartner, SuccessPerson  # noqa: E402
+from bot.celebrations.recap import build_recap, month_bounds  # noqa: E402
+from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from models.celebrations import Success, SuccessPartner, SuccessPerson  # noqa: E402
+from models.partners import Partner  # noqa: E402
 
 SUCCESSES = 10_000
 PARTNERS = 40

@@ -30,13 +30,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlmodel import func, select  # noqa: E402
 
 import models  # noqa: E402,F401
-from bot import conferences, outbox, recurrence  # noqa: E402
-from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
-from bot.fakeslack import FakeSlack  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.slack_client import build_client  # noqa: E402
+from bot.conferences import planning as conferences  # noqa: E402
+from bot.conferences import recurrence  # noqa: E402
+from bot.console.fakeslack import FakeSlack  # noqa: E402
+from bot.platform import (
+    clock,
+    outbox,  # noqa: E402
+)
+from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from bot.runtime import jobs  # noqa: E402
+from bot.runtime.settings import Settings  # noqa: E402
+from bot.runtime.slack_client import build_client  # noqa: E402
 from models.conferences import ConferenceOccurrence, ConferenceSeries  # noqa: E402
-from models.core import OutboxMessage  # noqa: E402
+from models.platform import OutboxMessage  # noqa: E402
 
 RULES = [
     ("FREQ=MONTHLY;BYDAY=1TU", 10),
@@ -54,7 +60,7 @@ def add_series(db: Database, count: int, now: datetime, *, offset: int = 0) -> N
             rule, hour = RULES[number % len(RULES)]
             zone = ZONES[number % len(ZONES)]
             candidate = datetime.combine(
-                recurrence.utc_to_local(now, zone).date(), datetime.min.time()
+                clock.to_local(now, zone).date(), datetime.min.time()
             ).replace(hour=hour)
             start = recurrence.first_match(rule, candidate, candidate + timedelta(days=1))
             session.add(
@@ -152,7 +158,7 @@ def bench_dispatch(db: Database, reminder_count: int, workers: int) -> None:
         dispatch_at = start + timedelta(minutes=6)
 
         def work(index: int) -> None:
-            dispatcher = outbox.Dispatcher(databases[index], client, worker_id=f"bench-{index}")
+            dispatcher = outbox.Dispatcher(databases[index], client, jobs.SENDERS, worker_id=f"bench-{index}")
             while dispatcher.tick(dispatch_at).sent:
                 pass
 

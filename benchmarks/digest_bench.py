@@ -31,18 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select, text  # noqa: E402
 
 import models  # noqa: E402,F401
-from bot import vocabulary  # noqa: E402
-from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
-from bot.digests import (  # noqa: E402
-    STALE_RESOURCE_DAYS,
-    build_digest,
-    home_data,
-    period_for,
-    week_starts,
-)
+from bot.digests.contents import STALE_RESOURCE_DAYS, build_digest, period_for, week_starts
+from bot.home.service import home_data
+from bot.platform import vocabulary  # noqa: E402
+from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from models.celebrations import Success, SuccessPartner  # noqa: E402
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceSeries, Rsvp  # noqa: E402
 from models.directory import Resource  # noqa: E402
-from models.partners import Agreement, Partner, PartnerService, Success, SuccessPartner  # noqa: E402
+from models.partners import Agreement, Partner, PartnerService  # noqa: E402
 from models.search import QuestionLog, UnmetNeed  # noqa: E402
 
 TEAM = "TBENCH"

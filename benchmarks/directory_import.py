@@ -27,8 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select  # noqa: E402
 
 import models  # noqa: E402,F401
-from bot import directory, hsds, importer  # noqa: E402
-from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from bot.directory import (
+    hsds,  # noqa: E402
+    importer,  # noqa: E402
+)
+from bot.directory import service as directory_service  # noqa: E402
+from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from models.directory import Resource  # noqa: E402
 
 TEAM = "TBENCH"
@@ -106,7 +110,7 @@ def baseline(db: Database, path: Path, sample: int) -> float:
     started = time.perf_counter()
     with db.session() as session:
         for fields in records:
-            directory.log_resource(
+            directory_service.log_resource(
                 session, team_id=TEAM + "BASE", user_id="import", fields=fields, source="import"
             )
     return (time.perf_counter() - started) / len(records)

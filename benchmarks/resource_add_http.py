@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-from bot.db import ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
-from bot.fakeslack import FakeSlack  # noqa: E402
-from bot.server import EVENTS_PATH  # noqa: E402
-from bot.simulator import SlackSimulator, http_transport  # noqa: E402
+from bot.console.fakeslack import FakeSlack  # noqa: E402
+from bot.console.simulator import SlackSimulator, http_transport  # noqa: E402
+from bot.platform.db import ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from bot.runtime.server import EVENTS_PATH  # noqa: E402
 
 TARGET_P95_MS = 200.0
 SIGNING_SECRET = "bench-signing-secret"
@@ -64,7 +64,7 @@ def _start_server(database_url: str, fake: FakeSlack, folder: str) -> tuple[subp
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "bot.runtime.cli", "run"],
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -97,8 +97,8 @@ def _timed(simulator: SlackSimulator, fake: FakeSlack, seen: set[int], command: 
 
 def _core_only(database_url: str, requests: int) -> list[float]:
     """bot.directory.log_resource alone, in this process, on the same database the server just filled."""
-    from bot import directory
-    from bot.db import Database
+    from bot.directory import service as directory
+    from bot.platform.db import Database
 
     db = Database(database_url)
     samples = []

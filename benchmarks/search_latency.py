@@ -4,7 +4,7 @@
 
 Each run bulk-loads synthetic resources (executemany on SQLite, COPY on PostgreSQL; the full-text index is kept
 by the same triggers / generated column as in production), then times bot.search.who_can_help for the
-evaluation set's questions (tests/eval: colloquial, abbreviations, typos, Spanish, modifiers, several needs,
+evaluation set's questions (tests/search/eval: colloquial, abbreviations, typos, Spanish, modifiers, several needs,
 unanswerable), one session per question, nothing recorded. The baseline, measured in the same run on the same
 data, is a plain full-text query: the question's words OR-ed, top 5 by bm25 (SQLite) or ts_rank (PostgreSQL).
 Target: p95 under 20 ms at 100,000 resources on both databases.
@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-import tests.eval as evaluation  # noqa: E402
-from bot import vocabulary  # noqa: E402
-from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
-from bot.search import who_can_help  # noqa: E402
+import tests.search.eval as evaluation  # noqa: E402
+from bot.platform import vocabulary  # noqa: E402
+from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from bot.search.service import who_can_help  # noqa: E402
 from models.directory import Resource, ResourceCategory  # noqa: E402
 
 TEAM = "TBENCH"

@@ -3,9 +3,9 @@ baseline (the question's words OR-ed; BM25 on SQLite, ts_rank on PostgreSQL) ove
 
     python benchmarks/search_quality.py [--postgres URL] [--sqlite-only]
 
-Data: tests/eval (159 resources of fictional Riverbend County, 175 questions with graded labels). Runs on a
+Data: tests/search/eval (159 resources of fictional Riverbend County, 175 questions with graded labels). Runs on a
 temporary SQLite file and, when --postgres or TEST_DATABASE_URL reaches a server, on a throwaway PostgreSQL
-database. Metric definitions are in tests/eval/__init__.py. Targets: recall@5 >= 0.95, MRR >= 0.85 (answerable),
+database. Metric definitions are in tests/search/eval/__init__.py. Targets: recall@5 >= 0.95, MRR >= 0.85 (answerable),
 unanswerable answered with nothing >= 90%.
 """
 
@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-import tests.eval as evaluation  # noqa: E402
-from bot import clock  # noqa: E402
-from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+import tests.search.eval as evaluation  # noqa: E402
+from bot.platform import clock  # noqa: E402
+from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 
 ORDER = [*evaluation.KINDS, "answerable"]
 

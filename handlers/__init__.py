@@ -6,16 +6,8 @@ Order matters for messages addressed to the bot: the help fallback is registered
 
 from slack_bolt import App
 
-from handlers import (
-    celebrations,
-    conferences,
-    digests,
-    help,
-    home,
-    partners,
-    resources,
-    search,
-)
+from handlers import celebrations, conferences, digests, help, home, partners, search
+from handlers import directory as resources
 
 
 def register_all(app: App) -> None:

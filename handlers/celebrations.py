@@ -8,11 +8,13 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import celebrations as core
-from bot.celebrations import CelebrationError
-from bot.clock import utcnow
-from bot.partners import local_today, partner_choices, partners_for_channel
-from bot.views import celebrations as views
+from bot.celebrations import commands as core_commands
+from bot.celebrations import recap as core_recap
+from bot.celebrations import service as core_service
+from bot.celebrations import views
+from bot.celebrations.commands import CelebrationError
+from bot.partners.service import partner_choices, partners_for_channel
+from bot.platform.clock import local_today, utcnow
 from handlers.partners import MEMBERS_ONLY, actor_team, state_value
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ def celebrate_command(ack, body, respond, client, context) -> None:
         elif verb == "help":
             respond(text=HELP_TEXT, response_type="ephemeral")
         elif verb == "recap":
-            _recap(body, respond, context, core.unescape_slack(rest).strip())
+            _recap(body, respond, context, core_commands.unescape_slack(rest).strip())
         else:
             _celebrate_from_text(body, respond, client, context, raw)
     except CelebrationError as error:
@@ -63,12 +65,12 @@ def _celebrate_from_text(body, respond, client: WebClient, context, raw: str) ->
     db, settings, team_id = context["db"], context["settings"], context["team_id"]
     author_team = actor_team(body, team_id)
     with db.session() as session:
-        names = core.known_partner_names(session, team_id)
-    request = core.parse_celebrate(raw, names, suggest=author_team == team_id)
+        names = core_service.known_partner_names(session, team_id)
+    request = core_commands.parse_celebrate(raw, names, suggest=author_team == team_id)
     with db.session() as session:
-        partner_ids = core.resolve_partner_names(session, team_id, request.partner_names)
+        partner_ids = core_service.resolve_partner_names(session, team_id, request.partner_names)
     try:
-        result = core.celebrate(
+        result = core_service.celebrate(
             db,
             client,
             team_id=team_id,
@@ -104,7 +106,7 @@ def _recap(body, respond, context, argument: str) -> None:
             return
         enabled = argument.lower() == "on"
         with db.session() as session:
-            linked = core.set_monthly_recap(session, team_id, channel_id, enabled)
+            linked = core_service.set_monthly_recap(session, team_id, channel_id, enabled)
         if not linked:
             text = (
                 "This channel isn't linked to a partner, so it has no monthly recap. "
@@ -116,10 +118,10 @@ def _recap(body, respond, context, argument: str) -> None:
             text = f"Done: no more monthly recaps in <#{channel_id}>. `/celebrate recap on` brings them back."
         respond(text=text, response_type="ephemeral")
         return
-    year, month = core.parse_month(argument, local_today(utcnow(), settings.default_timezone))
+    year, month = core_commands.parse_month(argument, local_today(utcnow(), settings.default_timezone))
     with db.session() as session:
         # People from other organizations only see what was already shared in this channel.
-        recap = core.build_recap(
+        recap = core_recap.build_recap(
             session,
             team_id,
             year,
@@ -189,12 +191,12 @@ def submit_celebration(ack, body, client, context) -> None:
         metadata = {}
     people = state_value(view, "people") or []
     partner_ids = [int(v) for v in state_value(view, "partners") or [] if str(v).isdigit()]
-    what = core.plain_what(state_value(view, "what") or "")  # typed in a form: raw text, not Slack-escaped
+    what = core_commands.plain_what(state_value(view, "what") or "")  # typed in a form: raw text, not Slack-escaped
     channel_id = state_value(view, "channel") or metadata.get("channel") or None
     try:
-        core.check_request(author_user_id=user_id, user_ids=people, partner_ids=partner_ids, what=what)
+        core_service.check_request(author_user_id=user_id, user_ids=people, partner_ids=partner_ids, what=what)
     except CelebrationError as error:
-        block = "what" if not what.strip() or len(what) > core.MAX_TEXT_LENGTH else "people"
+        block = "what" if not what.strip() or len(what) > core_commands.MAX_TEXT_LENGTH else "people"
         ack(response_action="errors", errors={block: _plain(str(error))})
         return
     if not channel_id and not partner_ids:
@@ -202,7 +204,7 @@ def submit_celebration(ack, body, client, context) -> None:
         return
     try:
         with db.session() as session:
-            core.check_daily_limit(
+            core_service.check_daily_limit(
                 session,
                 team_id=team_id,
                 author_user_id=user_id,
@@ -215,7 +217,7 @@ def submit_celebration(ack, body, client, context) -> None:
         return
     ack()
     try:
-        result = core.celebrate(
+        result = core_service.celebrate(
             db,
             client,
             team_id=team_id,
@@ -252,7 +254,7 @@ def _plain(message: str) -> str:
 def on_reaction_added(event, client, context) -> None:
     settings, team_id = context["settings"], context["team_id"]
     item = event.get("item") or {}
-    if item.get("type") != "message" or not core.is_celebration_reaction(
+    if item.get("type") != "message" or not core_service.is_celebration_reaction(
         event.get("reaction", ""), settings.celebration_emoji
     ):
         return
@@ -264,7 +266,7 @@ def on_reaction_added(event, client, context) -> None:
     with context["db"].session() as session:
         if not partners_for_channel(session, team_id, channel_id):
             return
-        if not core.claim_prompt(
+        if not core_service.claim_prompt(
             session,
             team_id=team_id,
             channel_id=channel_id,
@@ -298,7 +300,7 @@ def _message_text(client: WebClient, channel_id: str, message_ts: str) -> str:
     message = next((m for m in messages if m.get("ts") == message_ts), None)
     if not message:
         return ""
-    text, _ = core.redact_what(core.plain_what(core.unescape_slack(message.get("text") or "")))
+    text, _ = core_service.redact_what(core_commands.plain_what(core_commands.unescape_slack(message.get("text") or "")))
     return text
 
 
@@ -312,7 +314,7 @@ def celebrate_reacted_message(ack, body, client, context, respond) -> None:
         respond(text="That prompt is out of date.", response_type="ephemeral", replace_original=True)
         return
     with context["db"].session() as session:
-        author = core.prompted_message_author(session, team_id, channel_id, message_ts)
+        author = core_service.prompted_message_author(session, team_id, channel_id, message_ts)
     what = _message_text(client, channel_id, message_ts)
     _open_modal(
         client,

@@ -10,12 +10,16 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot import conferences, recurrence
-from bot.clock import utcnow
-from bot.conference_text import ParseError, parse_command
-from bot.conferences import ConferenceError, Reminders
-from bot.recurrence import RecurrenceError, Schedule
-from bot.views import conferences as views
+from bot.conferences import jobs as conferences_jobs
+from bot.conferences import planning as conferences_planning
+from bot.conferences import recurrence, views
+from bot.conferences import service as conferences_service
+from bot.conferences.commands import parse_command
+from bot.conferences.recurrence import RecurrenceError, Schedule
+from bot.conferences.service import ConferenceError, Reminders
+from bot.conferences.when import ParseError
+from bot.platform import clock
+from bot.platform.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -84,36 +88,36 @@ def _dispatch(
         _open_create_modal(client, body["trigger_id"], user_id, channel_id, settings.default_timezone)
     elif command.action == "list":
         with db.session() as session:
-            _reply(respond, views.list_message(conferences.list_upcoming(session, team_id, now)))
+            _reply(respond, views.list_message(conferences_service.list_upcoming(session, team_id, now)))
     elif command.action == "create":
         _create_from_text(command.request, respond, client, db, settings, user_id, team_id, channel_id, now)
     elif command.action == "skip":
         with db.session() as session:
-            changed = conferences.skip_meeting(session, team_id=team_id, series_id=command.series_id,
+            changed = conferences_service.skip_meeting(session, team_id=team_id, series_id=command.series_id,
                                                when=command.date, user_id=user_id, is_admin=admin, now=now)  # fmt: skip
-            upcoming = recurrence.next_occurrences(conferences.load_schedule(session, changed.series), 1, now)
+            upcoming = recurrence.next_occurrences(conferences_planning.load_schedule(session, changed.series), 1, now)
         _reply(respond, views.skipped_message(changed.series.title, changed.occurrence, upcoming))
     elif command.action == "move":
         with db.session() as session:
-            changed = conferences.move_meeting(session, team_id=team_id, series_id=command.series_id,
+            changed = conferences_service.move_meeting(session, team_id=team_id, series_id=command.series_id,
                                                when=command.date, target=command.new_when, user_id=user_id,
                                                is_admin=admin, now=now)  # fmt: skip
         _reply(respond, views.moved_message(changed.series.title, changed.occurrence, changed.new_start_local,
                                             changed.warnings))  # fmt: skip
     elif command.action == "cancel":
         with db.session() as session:
-            series = conferences.cancel_series(session, team_id=team_id, series_id=command.series_id,
+            series = conferences_service.cancel_series(session, team_id=team_id, series_id=command.series_id,
                                                user_id=user_id, is_admin=admin, now=now)  # fmt: skip
         _reply(respond, views.cancelled_message(series.title))
     elif command.action == "facilitators":
         with db.session() as session:
-            series, upcoming = conferences.set_facilitators(session, team_id=team_id, series_id=command.series_id,
+            series, upcoming = conferences_service.set_facilitators(session, team_id=team_id, series_id=command.series_id,
                                                             user_ids=command.user_ids, user_id=user_id,
                                                             is_admin=admin, now=now)  # fmt: skip
         _reply(respond, views.facilitators_message(series.title, series.facilitator_user_ids, upcoming))
     elif command.action == "agenda_add":
         with db.session() as session:
-            item, occurrence, redaction = conferences.add_agenda_item(
+            item, occurrence, redaction = conferences_service.add_agenda_item(
                 session,
                 team_id=team_id,
                 user_id=user_id,
@@ -121,23 +125,23 @@ def _dispatch(
                 now=now,
                 series_id=command.series_id,
             )
-            series = conferences.get_series(session, team_id, occurrence.series_id)
+            series = conferences_service.get_series(session, team_id, occurrence.series_id)
         _reply(
             respond,
             views.agenda_added_message(series.title, occurrence.start_local, item.text, redaction.summary()),
         )
     elif command.action == "agenda_show":
         with db.session() as session:
-            series = conferences.get_series(session, team_id, command.series_id)
-            occurrence = conferences.next_occurrence_row(session, series, now)
-            items = conferences.agenda_of(session, occurrence.id)
+            series = conferences_service.get_series(session, team_id, command.series_id)
+            occurrence = conferences_service.next_occurrence_row(session, series, now)
+            items = conferences_service.agenda_of(session, occurrence.id)
         _reply(respond, views.agenda_message(series.title, occurrence.start_local, items))
     elif command.action == "ics":
         with db.session() as session:
-            filename, content, series = conferences.calendar_file(session, team_id=team_id,
+            filename, content, series = conferences_service.calendar_file(session, team_id=team_id,
                                                                   series_id=command.series_id, now=now)  # fmt: skip
         dm_channel = client.conversations_open(users=user_id)["channel"]["id"]
-        conferences.upload_calendar(
+        conferences_jobs.upload_calendar(
             client, channel_id=dm_channel, series=series, filename=filename, content=content
         )
         _reply(respond, views.calendar_sent_message(series.title))
@@ -154,7 +158,7 @@ def _create_from_text(
     timezone = request.timezone or user_timezone(client, user_id, settings.default_timezone)
     schedule = request.schedule(timezone, now)
     with db.session() as session:
-        created = conferences.create_series(session, team_id=team_id, owner_user_id=user_id,
+        created = conferences_service.create_series(session, team_id=team_id, owner_user_id=user_id,
                                             channel_id=target_channel, title=request.title, schedule=schedule,
                                             now=now)  # fmt: skip
     warnings = created.warnings + _membership_warning(client, target_channel)
@@ -183,7 +187,7 @@ def _open_create_modal(
     client: Any, trigger_id: str, user_id: str, channel_id: str | None, default_tz: str
 ) -> None:
     timezone = user_timezone(client, user_id, default_tz)
-    today = recurrence.utc_to_local(utcnow(), timezone).date().isoformat()
+    today = clock.to_local(utcnow(), timezone).date().isoformat()
     channel = channel_id if channel_id and channel_id[:1] in ("C", "G") else None
     client.views_open(
         trigger_id=trigger_id, view=views.create_modal(channel_id=channel, timezone=timezone, today=today)
@@ -276,9 +280,9 @@ def schedule_from_modal(values: dict[str, Any], now: datetime) -> tuple[Schedule
             errors["start_date"] = "That rule has no dates after the first meeting."
             return None, errors
         start = first
-    if recurrence.local_to_utc(start, timezone) <= now:
+    if clock.local_to_utc(start, timezone) <= now:
         errors[
-            "start_date" if start.date() < recurrence.utc_to_local(now, timezone).date() else "start_time"
+            "start_date" if start.date() < clock.to_local(now, timezone).date() else "start_time"
         ] = "That time has already passed."
         return None, errors
     return Schedule(start_local=start, timezone=timezone, rrule=rule), {}
@@ -311,7 +315,7 @@ def submit_create(ack, body: dict[str, Any], client, context) -> None:
     facilitators = _state_value(values, "facilitators") or []
     try:
         with context["db"].session() as session:
-            created = conferences.create_series(session, team_id=team_id, owner_user_id=user_id,
+            created = conferences_service.create_series(session, team_id=team_id, owner_user_id=user_id,
                                                 channel_id=channel_id, title=title, schedule=schedule, now=now,
                                                 video_link=link, facilitator_user_ids=facilitators,
                                                 reminders=reminders)  # fmt: skip
@@ -336,7 +340,7 @@ def undo_action(ack, body: dict[str, Any], respond, context) -> None:
     ack()
     try:
         with context["db"].session() as session:
-            series = conferences.undo_create(session, team_id=body["team"]["id"], series_id=int(_action_value(body)),
+            series = conferences_service.undo_create(session, team_id=body["team"]["id"], series_id=int(_action_value(body)),
                                              user_id=body["user"]["id"], now=utcnow())  # fmt: skip
     except (ConferenceError, ValueError) as error:
         _reply(
@@ -356,7 +360,7 @@ def _refresh_reminder(client: Any, body: dict[str, Any], db, occurrence_id: int)
     if not channel or not message.get("ts"):
         return
     with db.session() as session:
-        details = conferences.meeting_details(session, occurrence_id)
+        details = conferences_service.meeting_details(session, occurrence_id)
     if details is None:
         return
     text, blocks = views.day_before_message(details)
@@ -369,7 +373,7 @@ def _rsvp(response: str):
         try:
             occurrence_id = int(_action_value(body))
             with context["db"].session() as session:
-                conferences.record_rsvp(session, team_id=body["team"]["id"], occurrence_id=occurrence_id,
+                conferences_service.record_rsvp(session, team_id=body["team"]["id"], occurrence_id=occurrence_id,
                                         user_id=body["user"]["id"], response=response, now=utcnow())  # fmt: skip
         except (ConferenceError, ValueError):
             _reply(respond, views.error_message("I couldn't find that meeting anymore."))
@@ -386,7 +390,7 @@ def swap_action(ack, body: dict[str, Any], respond, client, context) -> None:
     try:
         occurrence_id = int(_action_value(body))
         with context["db"].session() as session:
-            this, following = conferences.swap_facilitator(session, team_id=body["team"]["id"],
+            this, following = conferences_service.swap_facilitator(session, team_id=body["team"]["id"],
                                                            occurrence_id=occurrence_id, user_id=user_id,
                                                            is_admin=_is_admin(context, user_id), now=utcnow())  # fmt: skip
     except ConferenceError as error:
@@ -411,7 +415,7 @@ def add_case_action(ack, body: dict[str, Any], respond, client, context) -> None
     try:
         occurrence_id = int(_action_value(body))
         with context["db"].session() as session:
-            details = conferences.meeting_details(session, occurrence_id)
+            details = conferences_service.meeting_details(session, occurrence_id)
     except ValueError:
         details = None
     if details is None or details.series.team_id != body["team"]["id"]:
@@ -438,10 +442,10 @@ def submit_add_case(ack, body: dict[str, Any], client, context) -> None:
     user_id, team_id = body["user"]["id"], body["team"]["id"]
     try:
         with context["db"].session() as session:
-            item, occurrence, redaction = conferences.add_agenda_item(session, team_id=team_id, user_id=user_id,
+            item, occurrence, redaction = conferences_service.add_agenda_item(session, team_id=team_id, user_id=user_id,
                                                                       text=text, now=utcnow(),
                                                                       occurrence_id=occurrence_id)  # fmt: skip
-            series = conferences.get_series(session, team_id, occurrence.series_id)
+            series = conferences_service.get_series(session, team_id, occurrence.series_id)
         message = views.agenda_added_message(
             series.title, occurrence.start_local, item.text, redaction.summary()
         )

@@ -7,9 +7,11 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import digests
-from bot.clock import utcnow
-from bot.views import digests as views
+from bot.digests import commands as digests_commands
+from bot.digests import jobs as digests_jobs
+from bot.digests import service as digests_service
+from bot.digests import views
+from bot.platform.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,8 @@ def register(app: App) -> None:
         db, settings = context["db"], context["settings"]
         team_id, user_id = command["team_id"], command["user_id"]
         try:
-            parsed = digests.parse_command(command.get("text") or "")
-        except digests.DigestCommandError as error:
+            parsed = digests_commands.parse_command(command.get("text") or "")
+        except digests_commands.DigestCommandError as error:
             respond(text=str(error), response_type="ephemeral")
             return
 
@@ -46,7 +48,7 @@ def register(app: App) -> None:
         elif parsed.action == "subscribe":
             timezone = user_timezone(client, user_id, settings.default_timezone)
             with db.session() as session:
-                subscription, created = digests.subscribe(
+                subscription, created = digests_service.subscribe(
                     session,
                     team_id=team_id,
                     user_id=user_id,
@@ -54,29 +56,29 @@ def register(app: App) -> None:
                     timezone=timezone,
                     now=utcnow(),
                 )
-                schedule = digests.describe_schedule(
+                schedule = digests_commands.describe_schedule(
                     subscription.cadence, subscription.weekday, subscription.local_time, subscription.timezone
                 )
             respond(text=views.subscribed_text(schedule, created), response_type="ephemeral")
         elif parsed.action == "unsubscribe":
             with db.session() as session:
-                was_subscribed = digests.unsubscribe(session, team_id=team_id, user_id=user_id)
+                was_subscribed = digests_service.unsubscribe(session, team_id=team_id, user_id=user_id)
             respond(text=views.unsubscribed_text(was_subscribed), response_type="ephemeral")
         elif parsed.action == "preview":
             timezone = user_timezone(client, user_id, settings.default_timezone)
             with db.session() as session:
-                subscription = digests.get_subscription(session, team_id, user_id)
+                subscription = digests_service.get_subscription(session, team_id, user_id)
             days = (
                 1 if subscription and subscription.cadence == "daily" else 7
             )  # the span their digest covers
-            channel_id = digests.send_preview(
+            channel_id = digests_jobs.send_preview(
                 client, db, team_id=team_id, user_id=user_id, timezone=timezone, days=days, now=utcnow()
             )
             respond(text=views.preview_sent_text(channel_id, days), response_type="ephemeral")
         else:
             with db.session() as session:
-                subscription = digests.get_subscription(session, team_id, user_id)
-                schedule = subscription and digests.describe_schedule(
+                subscription = digests_service.get_subscription(session, team_id, user_id)
+                schedule = subscription and digests_commands.describe_schedule(
                     subscription.cadence, subscription.weekday, subscription.local_time, subscription.timezone
                 )
             respond(text=views.status_text(schedule), response_type="ephemeral")

@@ -3,9 +3,9 @@ feature claimed. Registered last."""
 
 from slack_bolt import App
 
-from bot.help import full_help
-from bot.views.help import help_blocks
-from handlers.routing import is_direct_message, is_from_a_person
+from bot.help.sections import full_help
+from bot.help.views import help_blocks
+from bot.platform.routing import is_direct_message, is_from_a_person
 
 
 def register(app: App) -> None:

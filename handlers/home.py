@@ -6,9 +6,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import digests
-from bot.clock import utcnow
-from bot.views.home import home_view
+from bot.home import service as digests
+from bot.home.views import home_view
+from bot.platform.clock import utcnow
 
 log = logging.getLogger(__name__)
 

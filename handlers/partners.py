@@ -8,13 +8,15 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import partners as registry
-from bot import vocabulary
-from bot.celebrations import unescape_slack
-from bot.clock import utcnow
-from bot.partners import PartnerEdit, PartnerError, echo
-from bot.slacktext import safe
-from bot.views import partners as views
+from bot.celebrations.commands import unescape_slack
+from bot.partners import commands as registry_commands
+from bot.partners import service as registry_service
+from bot.partners import views
+from bot.partners.commands import PartnerError, echo
+from bot.partners.service import PartnerEdit
+from bot.platform import clock, vocabulary
+from bot.platform.clock import utcnow
+from bot.platform.slacktext import safe
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +87,6 @@ def user_timezone(client: WebClient, user_id: str, fallback: str) -> str:
         return fallback
 
 
-def category_label(category_id: str) -> str:
-    category = vocabulary.get(category_id)
-    return category.display_name if category else category_id
-
-
 # -- /partner -------------------------------------------------------------------------------------------------------
 
 
@@ -109,8 +106,8 @@ def partner_command(ack, body, respond, client, context) -> None:
             _add(body, respond, client, context, rest)
         elif verb == "list":
             with context["db"].session() as session:
-                partners = registry.list_partners(session, team_id)
-            message, blocks = views.partner_list(partners, category_label=category_label)
+                partners = registry_service.list_partners(session, team_id)
+            message, blocks = views.partner_list(partners, category_label=vocabulary.label)
             respond(text=message, blocks=blocks, response_type="ephemeral")
         elif verb in ("info", "show"):
             _info(respond, context, rest)
@@ -118,7 +115,7 @@ def partner_command(ack, body, respond, client, context) -> None:
             if not rest:
                 raise PartnerError("Which partner? For example: `/partner edit Eastside Food Bank`")
             with context["db"].session() as session:
-                partner = registry.require_partner(session, team_id, registry.clean_name(rest))
+                partner = registry_service.require_partner(session, team_id, registry_commands.clean_name(rest))
             _open_edit(client, context, body["trigger_id"], partner.id)
         elif verb == "mou":
             _mou(body, respond, context, rest)
@@ -132,11 +129,11 @@ def partner_command(ack, body, respond, client, context) -> None:
 
 def _add(body, respond, client: WebClient, context, rest: str) -> None:
     team_id, user_id, settings = context["team_id"], body["user_id"], context["settings"]
-    request = registry.parse_partner_add(rest)
+    request = registry_commands.parse_partner_add(rest)
     facts = {channel_id: channel_facts(client, channel_id, team_id) for channel_id in request.channel_ids}
     timezone = user_timezone(client, user_id, settings.default_timezone)
     with context["db"].session() as session:
-        partner = registry.add_partner(
+        partner = registry_service.add_partner(
             session,
             team_id=team_id,
             owner_user_id=user_id,
@@ -150,8 +147,8 @@ def _add(body, respond, client: WebClient, context, rest: str) -> None:
         if len(other_teams) == 1:
             partner.slack_team_id = other_teams.pop()
             session.add(partner)
-        details = registry.partner_details(session, team_id, partner.id)
-    message, blocks = views.added_message(details, category_label=category_label)
+        details = registry_service.partner_details(session, team_id, partner.id)
+    message, blocks = views.added_message(details, category_label=vocabulary.label)
     missing = [channel_id for channel_id, (_, member, _) in facts.items() if not member]
     if missing:
         note = ", ".join(f"<#{c}>" for c in missing)
@@ -176,21 +173,21 @@ def _info(respond, context, rest: str) -> None:
         raise PartnerError("Which partner? For example: `/partner info Eastside Food Bank`")
     team_id = context["team_id"]
     with context["db"].session() as session:
-        partner = registry.require_partner(session, team_id, rest)
-        details = registry.partner_details(session, team_id, partner.id)
-    today = registry.local_today(utcnow(), context["settings"].default_timezone)
-    blocks = views.partner_card(details, category_label=category_label, today=today)
+        partner = registry_service.require_partner(session, team_id, rest)
+        details = registry_service.partner_details(session, team_id, partner.id)
+    today = clock.local_today(utcnow(), context["settings"].default_timezone)
+    blocks = views.partner_card(details, category_label=vocabulary.label, today=today)
     respond(text=f"{details.name}", blocks=blocks, response_type="ephemeral")
 
 
 def _mou(body, respond, context, rest: str) -> None:
     now = utcnow()
-    name, renewal = registry.parse_mou(rest, registry.local_today(now, context["settings"].default_timezone))
+    name, renewal = registry_commands.parse_mou(rest, clock.local_today(now, context["settings"].default_timezone))
     with context["db"].session() as session:
-        partner, agreement = registry.set_mou_renewal(
+        partner, agreement = registry_service.set_mou_renewal(
             session, context["team_id"], name, renewal, actor_user_id=body["user_id"], now=now
         )
-        days_left = (renewal - registry.local_today(now, partner.timezone)).days
+        days_left = (renewal - clock.local_today(now, partner.timezone)).days
         partner_name = partner.name
     respond(text=views.mou_saved(partner_name, renewal, days_left), response_type="ephemeral")
 
@@ -200,7 +197,7 @@ def _mou(body, respond, context, rest: str) -> None:
 
 def _open_edit(client: WebClient, context, trigger_id: str, partner_id: int) -> bool:
     with context["db"].session() as session:
-        details = registry.partner_details(session, context["team_id"], partner_id)
+        details = registry_service.partner_details(session, context["team_id"], partner_id)
     if details is None:
         return False
     categories = [(c.id, c.display_name) for c in vocabulary.categories()]
@@ -266,7 +263,7 @@ def save_edit(ack, body, client, context) -> None:
         return
     edit = edit_from_view(view, team_id)
     edit.owner_user_id = edit.owner_user_id or user_id
-    problems = registry.validate_edit(edit)
+    problems = registry_service.validate_edit(edit)
     if actor_team(body, team_id) != team_id:
         problems = {"kind": MEMBERS_ONLY}
     if problems:
@@ -279,10 +276,10 @@ def save_edit(ack, body, client, context) -> None:
     edit.channels = [(channel_id, facts[channel_id][0]) for channel_id, _ in edit.channels]
     try:
         with context["db"].session() as session:
-            result = registry.update_partner(
+            result = registry_service.update_partner(
                 session, team_id, partner_id, edit, actor_user_id=user_id, now=utcnow()
             )
-            details = registry.partner_details(session, team_id, partner_id)
+            details = registry_service.partner_details(session, team_id, partner_id)
     except PartnerError as error:
         client.chat_postMessage(channel=user_id, text=str(error))
         return

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import search
-from bot.query import SEARCH_REQUEST
-from bot.views import search as views
-from handlers.routing import addressed_to_bot, is_direct_message, text_for_bot
+from bot.platform.routing import addressed_to_bot, is_direct_message, text_for_bot
+from bot.search import service as search
+from bot.search import views
+from bot.search.query import SEARCH_REQUEST
 
 
 def register(app: App) -> None:

@@ -2,11 +2,8 @@
 
 from datetime import datetime, time
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-from models.directory import Resource
-from models.search import QuestionLog
 
 __all__ = ["DigestSubscription"]
 
@@ -39,28 +36,3 @@ class DigestSubscription(SQLModel, table=True):
     timezone: str = Field(max_length=64)  # IANA zone: the subscriber's Slack zone when they subscribed
     created_at: datetime
     updated_at: datetime
-
-
-# Indexes the digest and App Home queries need on other features' tables, declared here beside the queries they
-# serve (an Index built from columns attaches to their table, so migrations pick them up).
-# Covering: every per-period question figure (counts by week, category and need) reads only this index.
-Index(
-    "ix_questionlog_digest",
-    QuestionLog.team_id,
-    QuestionLog.asked_at,
-    QuestionLog.result_count,
-    QuestionLog.category,
-    QuestionLog.need_key,
-)
-Index("ix_resource_team_created", Resource.team_id, Resource.created_at)
-Index("ix_resource_team_verified", Resource.team_id, Resource.verified_at)
-# Covering for "not verified in 180 days": active resources and both dates, without reading the table.
-Index(
-    "ix_resource_digest_staleness",
-    Resource.team_id,
-    Resource.retired_at,
-    Resource.verified_at,
-    Resource.created_at,
-)
-# The App Home's "your recently logged resources".
-Index("ix_resource_team_creator", Resource.team_id, Resource.created_by, Resource.created_at)

@@ -140,3 +140,18 @@ class WatchedMessage(SQLModel, table=True):
     outcome: str = Field(max_length=20)  # mention | suggested
     resource_id: int | None = Field(default=None, foreign_key="resource.id", ondelete="SET NULL")
     at: datetime
+
+
+# Indexes for the digest and App Home queries over resources (an Index built from columns attaches to its table).
+Index("ix_resource_team_created", Resource.team_id, Resource.created_at)
+Index("ix_resource_team_verified", Resource.team_id, Resource.verified_at)
+# Covering for "not verified in 180 days": active resources and both dates, without reading the table.
+Index(
+    "ix_resource_digest_staleness",
+    Resource.team_id,
+    Resource.retired_at,
+    Resource.verified_at,
+    Resource.created_at,
+)
+# The App Home's "your recently logged resources".
+Index("ix_resource_team_creator", Resource.team_id, Resource.created_by, Resource.created_at)

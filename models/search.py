@@ -57,3 +57,14 @@ class ResourceFeedback(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     kind: str = Field(max_length=20)  # helped | outdated
     at: datetime
+
+
+# Covering for the digest: every per-period question figure (counts by week, category and need) reads only this.
+Index(
+    "ix_questionlog_digest",
+    QuestionLog.team_id,
+    QuestionLog.asked_at,
+    QuestionLog.result_count,
+    QuestionLog.category,
+    QuestionLog.need_key,
+)

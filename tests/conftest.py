@@ -20,13 +20,13 @@ import pytest
 from sqlalchemy import text
 
 import models  # noqa: F401
-from bot.app import build_app
-from bot.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database
-from bot.fakeslack import FakeSlack
-from bot.server import EVENTS_PATH, wsgi_app
-from bot.settings import Settings
-from bot.simulator import SlackSimulator, http_transport
-from bot.slack_client import build_client
+from bot.console.fakeslack import FakeSlack
+from bot.console.simulator import SlackSimulator, http_transport
+from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database
+from bot.runtime.app import build_app
+from bot.runtime.server import EVENTS_PATH, wsgi_app
+from bot.runtime.settings import Settings
+from bot.runtime.slack_client import build_client
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -11,8 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import inspect, text
 
-from bot import outbox, scheduler, slack_payloads
-from bot.clock import utcnow
+from bot.console import slack_payloads
+from bot.platform.clock import utcnow
+from bot.runtime import jobs
 from tests.registrations import registered
 
 LONG_TEXT = "Eastside Food Pantry has groceries on Tuesdays. " * 90  # about 4,400 characters
@@ -322,8 +323,8 @@ def test_mass_mentions_typed_by_people_are_never_echoed_raw(slack, fake_slack, d
     slack.home_opened("U1")
     for days in (1, 8, 35):
         later = utcnow() + timedelta(days=days)
-        scheduler.run_planners(db, later)
-        outbox.tick(db, slack.client, now=later, grace=timedelta(days=400))
+        jobs.plan(db, later)
+        jobs.tick(db, slack.client, now=later, grace=timedelta(days=400))
     assert len(fake_slack.calls()) >= len(sends)
     loud_calls = [
         f"{call.method}: {found.group()!r} in {rendered[:200]}"

@@ -22,11 +22,11 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table in SQLModel.metadata)
-from bot import outbox, scheduler
-from bot.clock import utcnow
-from bot.hsds import CSV_HEADERS
-from bot.logs import CHATTY_LIBRARIES
-from bot.privacy import redact
+from bot.directory.hsds import CSV_HEADERS
+from bot.platform.clock import utcnow
+from bot.platform.privacy import redact
+from bot.runtime import jobs
+from bot.runtime.logs import CHATTY_LIBRARIES
 from models.directory import Resource
 from tests.registrations import registered
 
@@ -396,8 +396,8 @@ def test_every_form_the_bot_opens(slack, fake_slack, db, sweep_logs, replies):
     for message in FORM_TEXTS:
         slack.shortcut("log_resource", message_text=message)
     later = utcnow() + timedelta(days=30)  # the conference's call for cases, with its "Add a case" button
-    scheduler.run_planners(db, later)
-    outbox.tick(db, slack.client, now=later, grace=timedelta(days=400))
+    jobs.plan(db, later)
+    jobs.tick(db, slack.client, now=later, grace=timedelta(days=400))
     # Every button the bot has shown so far (Edit, Add a case, Celebrate, Log it, ...), for the forms they open.
     for action_id, value, block_id in _buttons(fake_slack.calls()[:]):
         if action_id not in {"help_dismiss"}:
@@ -433,8 +433,8 @@ def test_scheduled_deliveries_carry_no_phi(slack, fake_slack, db, sweep_logs, re
     later = utcnow()
     for days in (1, 8, 35, 100):
         later = utcnow() + timedelta(days=days)
-        scheduler.run_planners(db, later)
-        outbox.tick(db, slack.client, now=later, grace=timedelta(days=400))
+        jobs.plan(db, later)
+        jobs.tick(db, slack.client, now=later, grace=timedelta(days=400))
     assert fake_slack.calls("chat.postMessage"), "the outbox delivered nothing"
     _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, replies)
 
@@ -476,8 +476,8 @@ def test_import_and_export_files(db, fake_slack, sweep_logs, tmp_path, capsys):
     import csv
     from dataclasses import replace
 
-    from bot import exporter, importer
-    from bot.settings import Settings
+    from bot.directory import exporter, importer
+    from bot.runtime.settings import Settings
 
     settings = replace(Settings(), database_url=db.url)
     sent = [case["text"] for case in PHI_CASES if len(case["text"]) <= 300][:40]

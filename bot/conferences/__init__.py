@@ -1,0 +1,1 @@
+"""Case conferences: recurring schedules, agenda, rotating facilitator, RSVP, skip and move, reminders and .ics files."""

@@ -1,0 +1,341 @@
+"""Block Kit for case conferences: replies, reminders and modals. Pure functions of data: no database, no Slack.
+
+Stored text (titles, agenda items) was redacted before it was saved; it is still escaped here, with mass mentions
+defused, because it was typed by people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.conferences import recurrence
+from bot.conferences.recurrence import Occurrence, Schedule
+from bot.platform import clock
+from bot.platform.slacktext import safe
+
+# Action and callback ids shared with handlers/conferences.py.
+OPEN_MODAL = "open_conference_modal"
+UNDO = "conference_undo"
+RSVP_GOING = "conference_rsvp_going"
+RSVP_NOT_GOING = "conference_rsvp_not_going"
+SWAP = "conference_swap"
+ADD_CASE = "conference_add_case"
+JOIN = "conference_join"
+CELEBRATE = "open_celebrate_modal"
+CREATE_CALLBACK = "conference_create"
+ADD_CASE_CALLBACK = "conference_add_case_submit"
+
+REPEAT_OPTIONS = (("none", "Does not repeat"), ("weekly", "Weekly"), ("monthly", "Monthly"))
+WEEK_OF_MONTH_OPTIONS = (("1", "First"), ("2", "Second"), ("3", "Third"), ("4", "Fourth"), ("-1", "Last"),
+                         ("day", "Same day of the month"))  # fmt: skip
+LATE_NOTE = "_Sent late: partnerbot was offline when this reminder was due._"
+PRIVACY_HINT = "De-identified summaries only: no names, record numbers, dates of birth or contact details."
+
+
+def _text(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id,
+                              "value": value}  # fmt: skip
+    if style:
+        button["style"] = style
+    return button
+
+
+def slack_time(start_utc: datetime, fallback: str) -> str:
+    """A Slack date token, so each reader sees the meeting in their own time zone."""
+    stamp = int(clock.as_utc(start_utc).timestamp())
+    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def meeting_time(start_local: datetime, start_utc: datetime, timezone: str) -> str:
+    local = f"{recurrence.format_when(start_local)} ({timezone})"
+    return f"{slack_time(start_utc, local)} · {local}"
+
+
+def _title(title: str) -> str:
+    return f"*{safe(title)}*"
+
+
+# --- replies to commands -------------------------------------------------------------------------------------------------
+
+
+def created_message(*, series_id: int, title: str, channel_id: str, schedule: Schedule, upcoming: Sequence[Occurrence],
+                    warnings: Sequence[str], privacy_note: str) -> dict[str, Any]:  # fmt: skip
+    words = recurrence.describe(schedule)
+    dates = "\n".join(f"• {recurrence.format_when(o.start_local)}" for o in upcoming)
+    lines = [
+        f":calendar: Scheduled {_title(title)} in <#{channel_id}>, {words} ({schedule.timezone}).",
+        f"*Next {'dates' if len(upcoming) > 1 else 'date'}:*\n{dates}",
+        f"Number *{series_id}*: use it with `/conference skip {series_id} <date>`, `move`, `facilitators`, "
+        f"`agenda`, `ics` or `cancel`.",
+    ]
+    blocks = [_text("\n".join(lines[:2])), _context(lines[2])]
+    notes = [f":warning: {w}" for w in warnings] + ([f":lock: {privacy_note}"] if privacy_note else [])
+    if notes:
+        blocks.insert(1, _text("\n".join(notes)))
+    blocks.append({"type": "actions", "block_id": "conference_created",
+                   "elements": [_button("Undo", UNDO, str(series_id), "danger")]})  # fmt: skip
+    text = f"Scheduled {safe(title)} {words} ({schedule.timezone})."
+    return {"text": text, "blocks": blocks}
+
+
+def undone_message(title: str) -> str:
+    return f":leftwards_arrow_with_hook: Undone: {_title(title)} is no longer scheduled and no reminders will be sent."
+
+
+def list_message(entries: Sequence[tuple[Any, Sequence[Occurrence]]]) -> dict[str, Any]:
+    if not entries:
+        return {"text": "No case conferences are scheduled. "
+                        'Set one up with `/conference #channel "Monthly case conference" every first Tuesday at 10am`.'}  # fmt: skip
+    lines = []
+    for series, upcoming in entries:
+        schedule = Schedule(series.start_local, series.timezone, series.rrule)
+        dates = ", ".join(
+            recurrence.format_when(o.start_local) + (" (moved)" if o.moved else "") for o in upcoming
+        )
+        lines.append(
+            f"*{series.id}* · {_title(series.title)} in <#{series.channel_id}>: {recurrence.describe(schedule)} "
+            f"({series.timezone})\n      next: {dates}"
+        )
+    text = "*Upcoming case conferences*\n" + "\n".join(lines)
+    return {"text": text, "blocks": [_text(text[:2900])]}
+
+
+def skipped_message(title: str, skipped: Occurrence, upcoming: Sequence[Occurrence]) -> str:
+    after = f" The next one is {recurrence.format_when(upcoming[0].start_local)}." if upcoming else ""
+    return f":fast_forward: Skipped {_title(title)} on {recurrence.format_when(skipped.start_local)}.{after}"
+
+
+def moved_message(title: str, moved_from: Occurrence, new_start: datetime, warnings: Sequence[str]) -> str:
+    text = (f":arrow_right: Moved {_title(title)} from {recurrence.format_when(moved_from.start_local)} "
+            f"to {recurrence.format_when(new_start)}. Reminders follow the new time.")  # fmt: skip
+    return "\n".join([text, *(f":warning: {w}" for w in warnings)])
+
+
+def cancelled_message(title: str) -> str:
+    return f":x: Cancelled {_title(title)}. No more reminders will be sent."
+
+
+def facilitators_message(title: str, rotation: Sequence[str], upcoming: Sequence[Any]) -> str:
+    if not rotation:
+        return f"{_title(title)} has no facilitator rotation now."
+    order = " → ".join(f"<@{u}>" for u in rotation)
+    lines = [f":busts_in_silhouette: Facilitators for {_title(title)}, in turn: {order}"]
+    for row in upcoming[:4]:
+        who = f"<@{row.facilitator_user_id}>" if row.facilitator_user_id else "nobody yet"
+        lines.append(f"• {recurrence.format_when(row.start_local)}: {who}")
+    return "\n".join(lines)
+
+
+def agenda_added_message(title: str, start_local: datetime, text: str, privacy_note: str) -> str:
+    lines = [
+        f":memo: Added to the agenda of {_title(title)} on {recurrence.format_when(start_local)}:",
+        f">{safe(text)}",
+    ]
+    if privacy_note:
+        lines.append(f":lock: {privacy_note}. Please keep case summaries de-identified.")
+    return "\n".join(lines)
+
+
+def agenda_message(title: str, start_local: datetime, items: Sequence[Any]) -> str:
+    head = f"*Agenda for {safe(title)}*, {recurrence.format_when(start_local)}"
+    if not items:
+        return head + "\nNo cases yet. Add one with `/conference agenda <id> add <de-identified summary>`."
+    return head + "\n" + "\n".join(f"{n}. {safe(item.text)}" for n, item in enumerate(items, 1))
+
+
+def calendar_sent_message(title: str) -> str:
+    return f":calendar: I sent you the calendar file for {_title(title)} in a direct message."
+
+
+# --- reminders ------------------------------------------------------------------------------------------------------
+
+
+def _with_late(blocks: list[dict[str, Any]], late: bool) -> list[dict[str, Any]]:
+    return [*blocks, _context(LATE_NOTE)] if late else blocks
+
+
+def _agenda_lines(items: Sequence[Any]) -> str:
+    if not items:
+        return "_No cases on the agenda yet._"
+    return "\n".join(f"{n}. {safe(item.text)}" for n, item in enumerate(items, 1))
+
+
+def agenda_call_message(details: Any, *, late: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    series, occurrence = details.series, details.occurrence
+    when = meeting_time(occurrence.start_local, occurrence.start_utc, series.timezone)
+    text = (f":clipboard: {_title(series.title)} meets {when}. Have a case to bring? "
+            f"Add a short summary to the agenda.")  # fmt: skip
+    blocks = [
+        _text(text),
+        _context(f"{PRIVACY_HINT} {len(details.agenda)} on the agenda so far."),
+        {"type": "actions", "block_id": f"conference_agenda_call:{occurrence.id}",
+         "elements": [_button("Add a case", ADD_CASE, str(occurrence.id), "primary")]},
+    ]  # fmt: skip
+    return f"{safe(series.title)}: call for agenda items", _with_late(blocks, late)
+
+
+def day_before_message(details: Any, *, late: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    series, occurrence = details.series, details.occurrence
+    when = meeting_time(occurrence.start_local, occurrence.start_utc, series.timezone)
+    facilitator = f"<@{occurrence.facilitator_user_id}>" if occurrence.facilitator_user_id else "_not set_"
+    lines = [
+        f":spiral_calendar_pad: Reminder: {_title(series.title)} is {when}.",
+        f"*Facilitator:* {facilitator}",
+    ]
+    if details.next_facilitator:
+        lines[-1] += f" (next time: <@{details.next_facilitator}>)"
+    if series.video_link:
+        lines.append(f"*Join:* {series.video_link}")
+    blocks = [_text("\n".join(lines)), _text(f"*Agenda*\n{_agenda_lines(details.agenda)}")]
+    blocks.append(_context(rsvp_summary(details.going, details.not_going)))
+    elements = [
+        _button(f"Going ({len(details.going)})", RSVP_GOING, str(occurrence.id), "primary"),
+        _button(f"Can't make it ({len(details.not_going)})", RSVP_NOT_GOING, str(occurrence.id)),
+        _button("Add a case", ADD_CASE, str(occurrence.id)),
+    ]
+    if occurrence.facilitator_user_id:
+        elements.append(_button("Swap facilitator", SWAP, str(occurrence.id)))
+    blocks.append(
+        {"type": "actions", "block_id": f"conference_day_before:{occurrence.id}", "elements": elements}
+    )
+    return f"Reminder: {safe(series.title)} is {recurrence.format_when(occurrence.start_local)}", _with_late(
+        blocks, late
+    )
+
+
+def rsvp_summary(going: Sequence[str], not_going: Sequence[str]) -> str:
+    if not going and not not_going:
+        return "No RSVPs yet."
+    parts = []
+    if going:
+        parts.append(f"Going ({len(going)}): " + ", ".join(f"<@{u}>" for u in going[:15]))
+    if not_going:
+        parts.append(f"Can't make it ({len(not_going)})")
+    return " · ".join(parts)
+
+
+def starting_message(details: Any, *, late: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    series, occurrence = details.series, details.occurrence
+    facilitator = (
+        f" Facilitator: <@{occurrence.facilitator_user_id}>." if occurrence.facilitator_user_id else ""
+    )
+    text = f":large_green_circle: {_title(series.title)} is starting now.{facilitator}"
+    blocks = [_text(text + (f"\n*Join:* {series.video_link}" if series.video_link else ""))]
+    if series.video_link:
+        blocks.append({"type": "actions", "block_id": f"conference_start:{occurrence.id}", "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": "Join"}, "url": series.video_link,
+             "action_id": JOIN, "style": "primary"}]})  # fmt: skip
+    return f"{safe(series.title)} is starting now", _with_late(blocks, late)
+
+
+def followup_message(details: Any, *, late: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    series, occurrence = details.series, details.occurrence
+    text = (f":sparkles: Thanks for joining {_title(series.title)}. Record what you agreed for each case "
+            f"(de-identified) in this thread, and celebrate the wins with your partners: "
+            f"`/celebrate @someone with <partner> for <what went well>`.")  # fmt: skip
+    blocks = [
+        _text(text),
+        {"type": "actions", "block_id": f"conference_followup:{occurrence.id}",
+         "elements": [_button("Celebrate a success", CELEBRATE, "")]},
+    ]  # fmt: skip
+    return f"{safe(series.title)}: record outcomes and celebrate successes", _with_late(blocks, late)
+
+
+# --- modals ---------------------------------------------------------------------------------------------------------
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+           hint: str | None = None) -> dict[str, Any]:  # fmt: skip
+    block = {"type": "input", "block_id": block_id, "label": {"type": "plain_text", "text": label},
+             "element": element, "optional": optional}  # fmt: skip
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def _options(pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"text": {"type": "plain_text", "text": label}, "value": value} for value, label in pairs]
+
+
+def _option(pairs: Sequence[tuple[str, str]], value: str) -> dict[str, Any]:
+    return next(o for o in _options(pairs) if o["value"] == value)
+
+
+def create_modal(*, channel_id: str | None, timezone: str, today: str) -> dict[str, Any]:
+    weekdays = [
+        (code, name) for code, name in zip(recurrence.WEEKDAY_CODES, recurrence.WEEKDAY_NAMES, strict=True)
+    ]
+    channel_element: dict[str, Any] = {"type": "conversations_select", "action_id": "value",
+                                       "filter": {"include": ["public", "private"], "exclude_bot_users": True}}  # fmt: skip
+    if channel_id:
+        channel_element["initial_conversation"] = channel_id
+    blocks = [
+        _input("title", "Title", {"type": "plain_text_input", "action_id": "value", "max_length": 150,
+                                  "placeholder": {"type": "plain_text", "text": "Monthly case conference"}}),
+        _input("channel", "Channel for reminders", channel_element),
+        _input("start_date", "First meeting", {"type": "datepicker", "action_id": "value", "initial_date": today}),
+        _input("start_time", "Time", {"type": "timepicker", "action_id": "value", "initial_time": "10:00"}),
+        _input("repeat", "Repeats", {"type": "static_select", "action_id": "value", "options": _options(REPEAT_OPTIONS),
+                                     "initial_option": _option(REPEAT_OPTIONS, "monthly")}),
+        _input("interval", "Every how many weeks or months", {"type": "number_input", "action_id": "value",
+               "is_decimal_allowed": False, "min_value": "1", "max_value": "52", "initial_value": "1"}),
+        _input("week_of_month", "Week of the month (monthly)", {"type": "static_select", "action_id": "value",
+               "options": _options(WEEK_OF_MONTH_OPTIONS), "initial_option": _option(WEEK_OF_MONTH_OPTIONS, "1")},
+               optional=True),
+        _input("weekday", "Weekday", {"type": "static_select", "action_id": "value", "options": _options(weekdays)},
+               optional=True, hint="Leave empty to use the weekday of the first meeting."),
+        _input("timezone", "Time zone", {"type": "plain_text_input", "action_id": "value", "initial_value": timezone},
+               hint="An IANA name such as America/Chicago or Europe/Berlin."),
+        _input("video_link", "Video link", {"type": "url_text_input", "action_id": "value"}, optional=True),
+        _input("facilitators", "Facilitators, in rotation order", {"type": "multi_users_select", "action_id": "value"},
+               optional=True),
+        _input("agenda_call_days", "Call for agenda items: days before", {"type": "number_input", "action_id": "value",
+               "is_decimal_allowed": False, "min_value": "0", "max_value": "30", "initial_value": "7"},
+               optional=True, hint="Leave empty for no call for agenda items."),
+        _input("reminder_hours", "Reminder with agenda and RSVP: hours before", {"type": "number_input",
+               "action_id": "value", "is_decimal_allowed": False, "min_value": "0", "max_value": "240",
+               "initial_value": "24"}, optional=True, hint="Leave empty for no reminder."),
+    ]  # fmt: skip
+    return {
+        "type": "modal",
+        "callback_id": CREATE_CALLBACK,
+        "title": {"type": "plain_text", "text": "Case conference"},
+        "submit": {"type": "plain_text", "text": "Schedule"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def add_case_modal(*, occurrence_id: int, title: str, when: str, channel_id: str | None) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": ADD_CASE_CALLBACK,
+        "private_metadata": json.dumps({"occurrence_id": occurrence_id, "channel_id": channel_id}),
+        "title": {"type": "plain_text", "text": "Add a case"},
+        "submit": {"type": "plain_text", "text": "Add"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _context(f"{_title(title)}, {when}"),
+            _input(
+                "case",
+                "Case summary",
+                {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 600},
+                hint=PRIVACY_HINT,
+            ),  # fmt: skip
+        ],
+    }
+
+
+def error_message(problem: str) -> str:
+    return f":thinking_face: {problem}"

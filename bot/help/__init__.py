@@ -1,0 +1,1 @@
+"""Help: the sections every command's help is built from."""

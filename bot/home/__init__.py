@@ -1,0 +1,1 @@
+"""The App Home tab: a person's recent resources, upcoming conferences and successes."""

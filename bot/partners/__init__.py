@@ -1,0 +1,1 @@
+"""The partner registry: organizations, their services, contacts, channels, agreements and capacity."""

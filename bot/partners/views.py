@@ -1,0 +1,441 @@
+"""Block Kit for the partner registry: partner cards, the list, the edit form and renewal reminders.
+
+Pure functions of the dataclasses in bot.partners; every stored string is escaped with `safe`.
+"""
+
+import json
+from datetime import date
+
+from bot.platform.blocks import clip
+from bot.platform.slacktext import safe
+
+EDIT_CALLBACK = "partner_edit_modal"
+OPEN_EDIT_ACTION = "open_partner_edit_modal"
+AGREEMENT_KINDS = (
+    ("mou", "MOU"),
+    ("data_sharing", "Data-sharing agreement"),
+    ("service_exchange", "Service exchange"),
+)
+KIND_OPTIONS = (
+    ("strategic_alliance", "Strategic alliance"),
+    ("project_partnership", "Project partnership"),
+    ("resource_sharing", "Resource sharing"),
+    ("advocacy_coalition", "Advocacy coalition"),
+)
+LIST_LIMIT = 40
+
+HELP_TEXT = (
+    "*Partners*\n"
+    "`/partner add Eastside Food Bank resource sharing #eastside-partners` registers a partner "
+    "(types: strategic alliance, project partnership, resource sharing, advocacy coalition)\n"
+    "`/partner list` · `/partner info <name>` · `/partner edit <name>` (services, contacts, capacity, eligibility, "
+    "channels, agreements)\n"
+    "`/partner mou <name> renews 2027-03-31`: the partner's owner is reminded 90 and 30 days before"
+)
+
+
+def day_text(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def _channel(channel) -> str:
+    return f"<#{channel.channel_id}>" + (" (shared)" if channel.is_shared else "")
+
+
+def _contact(contact) -> str:
+    if contact.user_id:
+        return f"<@{contact.user_id}>"
+    return safe(" · ".join(part for part in (contact.name, contact.details) if part))
+
+
+def _agreement(agreement) -> str:
+    dates = []
+    for label, value in (
+        ("from", agreement.start_date),
+        ("review", agreement.review_date),
+        ("renews", agreement.renewal_date),
+    ):
+        if value:
+            dates.append(f"{label} {day_text(value)}")
+    return f"{agreement.label}: " + (", ".join(dates) if dates else "no dates yet")
+
+
+def partner_card(
+    details, *, category_label, today: date | None = None, with_actions: bool = True
+) -> list[dict]:
+    """Everything the registry knows about one partner. `category_label(id)` names a need category."""
+    title = safe(details.name)
+    subtitle = details.kind_label or "Partner"
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": details.name[:150], "emoji": False}},
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"{safe(subtitle)} · owner <@{details.owner_user_id}>"
+                    + (" · _demo data_" if details.is_demo else ""),
+                }
+            ],
+        },
+    ]
+    fields = [
+        f"*Services*\n{safe(', '.join(category_label(c) for c in details.services)) or '_not set_'}",
+        f"*Capacity*\n{safe(details.capacity_text) or '_unknown_'}",
+        "*Contacts*\n" + (", ".join(_contact(c) for c in details.contacts) or "_none yet_"),
+        "*Channels*\n" + (", ".join(_channel(c) for c in details.channels) or "_none linked_"),
+    ]
+    blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": clip(f, 1900)} for f in fields]})
+    if details.eligibility_notes:
+        blocks.append(
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": clip(f"*Eligibility*\n{safe(details.eligibility_notes)}"),
+                },
+            }
+        )
+    if details.agreements:
+        lines = []
+        for agreement in details.agreements:
+            line = _agreement(agreement)
+            if today and agreement.renewal_date and 0 <= (agreement.renewal_date - today).days <= 90:
+                line = f":hourglass_flowing_sand: {line} ({(agreement.renewal_date - today).days} days left)"
+            lines.append(line)
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": "*Agreements*\n" + "\n".join(lines)}}
+        )
+    if details.slack_team_id:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"On Slack Connect (team `{safe(details.slack_team_id)}`): their people are credited under "
+                        f"{title} when celebrated.",
+                    }
+                ],
+            }
+        )
+    if with_actions:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"partner_{details.id}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": OPEN_EDIT_ACTION,
+                        "value": str(details.id),
+                        "text": {"type": "plain_text", "text": "Edit"},
+                    },
+                    {
+                        "type": "button",
+                        "action_id": "open_celebrate_modal",
+                        "value": str(details.id),
+                        "text": {"type": "plain_text", "text": ":tada: Celebrate a success", "emoji": True},
+                    },
+                ],
+            }
+        )
+    return blocks
+
+
+def partner_list(partners, *, category_label) -> tuple[str, list[dict]]:
+    if not partners:
+        text = "No partners yet. Add the first with `/partner add <name> [type] [#channel]`."
+        return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    text = f"{len(partners)} partner{'s' if len(partners) != 1 else ''}"
+    blocks: list[dict] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": f":handshake: Partners ({len(partners)})", "emoji": True},
+        }
+    ]
+    for details in partners[:LIST_LIMIT]:
+        bits = [details.kind_label] if details.kind_label else []
+        if details.services:
+            bits.append(", ".join(category_label(c) for c in details.services))
+        if details.capacity_text:
+            bits.append(details.capacity_text)
+        line = f"*{safe(details.name)}*" + (f"\n{safe(' · '.join(bits))}" if bits else "")
+        if details.channels:
+            line += "\n" + ", ".join(_channel(c) for c in details.channels)
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": clip(line)},
+                "accessory": {
+                    "type": "button",
+                    "action_id": OPEN_EDIT_ACTION,
+                    "value": str(details.id),
+                    "text": {"type": "plain_text", "text": "Edit"},
+                },
+            }
+        )
+    if len(partners) > LIST_LIMIT:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"…and {len(partners) - LIST_LIMIT} more. `/partner info <name>` shows any of them.",
+                    }
+                ],
+            }
+        )
+    return text, blocks
+
+
+def added_message(details, *, category_label) -> tuple[str, list[dict]]:
+    text = f"Added *{safe(details.name)}* to the partner registry. Add services, contacts, capacity and agreements with Edit."
+    return text, [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f":white_check_mark: {text}"}},
+        *partner_card(details, category_label=category_label),
+    ]
+
+
+def _plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def _datepicker(block_id: str, label: str, value: date | None) -> dict:
+    element = {"type": "datepicker", "action_id": "date"}
+    if value:
+        element["initial_date"] = value.isoformat()
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": True,
+        "element": element,
+        "label": _plain(label),
+    }
+
+
+def edit_modal(details, *, categories: list[tuple[str, str]]) -> dict:
+    """The edit form. `categories` lists (id, display name) of the need categories."""
+    kind_options = [{"text": _plain(label), "value": kind} for kind, label in KIND_OPTIONS]
+    kind = {
+        "type": "static_select",
+        "action_id": "kind",
+        "options": kind_options,
+        "placeholder": _plain("Type of partnership"),
+    }
+    if details.kind:
+        kind["initial_option"] = next(o for o in kind_options if o["value"] == details.kind)
+    service_options = [{"text": _plain(name[:75]), "value": cid} for cid, name in categories[:100]]
+    services = {
+        "type": "multi_static_select",
+        "action_id": "services",
+        "options": service_options,
+        "placeholder": _plain("Needs they help with"),
+    }
+    initial_services = [o for o in service_options if o["value"] in details.services]
+    if initial_services:
+        services["initial_options"] = initial_services
+    contacts = {
+        "type": "multi_users_select",
+        "action_id": "contacts",
+        "placeholder": _plain("People to reach"),
+    }
+    slack_contacts = [c.user_id for c in details.contacts if c.user_id]
+    if slack_contacts:
+        contacts["initial_users"] = slack_contacts
+    external = "\n".join(
+        " · ".join(p for p in (c.name, c.details) if p) for c in details.contacts if not c.user_id
+    )
+    channels = {
+        "type": "multi_conversations_select",
+        "action_id": "channels",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+        "placeholder": _plain("Channels you work in together"),
+    }
+    if details.channels:
+        channels["initial_conversations"] = [c.channel_id for c in details.channels]
+    owner = {"type": "users_select", "action_id": "owner", "initial_user": details.owner_user_id}
+
+    def text_input(
+        block_id: str, label: str, value: str, *, multiline=False, hint=None, max_length=1000
+    ) -> dict:
+        element = {
+            "type": "plain_text_input",
+            "action_id": block_id,
+            "multiline": multiline,
+            "max_length": max_length,
+        }
+        if value:
+            element["initial_value"] = value
+        block = {
+            "type": "input",
+            "block_id": block_id,
+            "optional": True,
+            "element": element,
+            "label": _plain(label),
+        }
+        if hint:
+            block["hint"] = _plain(hint)
+        return block
+
+    def number_input(block_id: str, label: str, value: int | None, hint: str) -> dict:
+        element = {
+            "type": "number_input",
+            "action_id": block_id,
+            "is_decimal_allowed": False,
+            "min_value": "0",
+        }
+        if value is not None:
+            element["initial_value"] = str(value)
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "optional": True,
+            "element": element,
+            "label": _plain(label),
+            "hint": _plain(hint),
+        }
+
+    blocks = [
+        {"type": "input", "block_id": "kind", "optional": True, "element": kind, "label": _plain("Type")},
+        {
+            "type": "input",
+            "block_id": "services",
+            "optional": True,
+            "element": services,
+            "label": _plain("Services"),
+        },
+        number_input(
+            "capacity",
+            "Capacity (clients per month)",
+            details.capacity_per_month,
+            "How many new clients a month they can take.",
+        ),
+        number_input(
+            "load", "Current load (clients this month)", details.current_load, "Leave empty if unknown."
+        ),
+        text_input(
+            "eligibility",
+            "Eligibility notes",
+            details.eligibility_notes,
+            multiline=True,
+            hint="Who they serve. Describe groups, never a particular patient.",
+        ),
+        {
+            "type": "input",
+            "block_id": "contacts",
+            "optional": True,
+            "element": contacts,
+            "label": _plain("Contacts on Slack"),
+            "hint": _plain("Includes people from their organization in shared channels."),
+        },
+        text_input(
+            "external",
+            "Other contacts",
+            external,
+            multiline=True,
+            max_length=2000,
+            hint="Staff at the partner, one per line: Name · phone or email",
+        ),
+        {
+            "type": "input",
+            "block_id": "channels",
+            "optional": True,
+            "element": channels,
+            "label": _plain("Linked channels"),
+        },
+        text_input(
+            "slack_team",
+            "Their Slack team id (Slack Connect)",
+            details.slack_team_id or "",
+            max_length=32,
+            hint="Looks like T0123ABCD. Their people are then credited under this partner.",
+        ),
+        {
+            "type": "input",
+            "block_id": "owner",
+            "element": owner,
+            "label": _plain("Owner"),
+            "hint": _plain("Gets renewal reminders."),
+        },
+    ]
+    agreements = {a.kind: a for a in details.agreements}
+    for kind_id, label in AGREEMENT_KINDS:
+        current = agreements.get(kind_id)
+        blocks.append({"type": "header", "text": _plain(label)})
+        blocks.append(
+            _datepicker(f"agreement_{kind_id}_start", "Start", current.start_date if current else None)
+        )
+        blocks.append(
+            _datepicker(f"agreement_{kind_id}_review", "Review", current.review_date if current else None)
+        )
+        blocks.append(
+            _datepicker(f"agreement_{kind_id}_renewal", "Renewal", current.renewal_date if current else None)
+        )
+    return {
+        "type": "modal",
+        "callback_id": EDIT_CALLBACK,
+        "title": _plain("Edit partner"),
+        "submit": _plain("Save"),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps({"partner_id": details.id}),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{safe(details.name)}*"}},
+            *blocks,
+        ],
+    }
+
+
+def renewal_reminder_blocks(
+    *,
+    partner_name: str,
+    partner_id: int,
+    agreement_label: str,
+    renewal_date: date,
+    days_left: int,
+    late: bool,
+) -> tuple[str, list[dict]]:
+    when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
+    text = f"The {agreement_label} with {partner_name} renews {when}, on {day_text(renewal_date)}."
+    body = (
+        f":memo: The *{safe(agreement_label)}* with *{safe(partner_name)}* renews *{when}*, on "
+        f"{day_text(renewal_date)}. Now is a good time to review it with them."
+    )
+    blocks: list[dict] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": body}},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": OPEN_EDIT_ACTION,
+                    "value": str(partner_id),
+                    "text": _plain("Update the dates"),
+                }
+            ],
+        },
+    ]
+    if late:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "_This reminder is late: partnerbot was offline when it was due._",
+                    }
+                ],
+            }
+        )
+        text += " (This reminder is late.)"
+    return text, blocks
+
+
+def mou_saved(partner_name: str, renewal_date: date, days_left: int) -> str:
+    text = f":memo: Saved: the MOU with *{safe(partner_name)}* renews on {day_text(renewal_date)}."
+    if days_left > 90:
+        return text + " I'll remind the partner's owner 90 and 30 days before."
+    if days_left > 30:
+        return text + " I'll remind the partner's owner 30 days before."
+    return text + f" That's only {days_left} days away, so please start the renewal now."

@@ -1,0 +1,360 @@
+"""Need categories: the shared vocabulary behind resource logging, imports and "who can help with X?".
+
+The vocabulary lives in the package data file bot/platform/data/needs.json (data, not code, so it can be reviewed and
+extended without touching logic). It is read once per process.
+
+Matching rules, chosen so that free text typed in Slack finds its categories without inventing any:
+- text is compared after accents, case and punctuation are removed ("Alzheimer's" == "alzheimers", "Guardería" ==
+  "guarderia") and simple plurals are folded ("pantries" == "pantry");
+- a multi-word term matches when its words appear close together in any order ("fridge is empty" == "empty
+  fridge"); longer terms win, and words used by a longer term are not reused by a shorter one, so "substance
+  abuse" means substance use and not also abuse (safety);
+- abbreviations that are ordinary words when lower-case ("VA", "ICE") count only when typed in capitals;
+- with fuzzy=True, a word of six letters or more that the vocabulary does not know is corrected to the closest
+  vocabulary word with the same first letter ("pantrey" -> pantry, "suboxen" -> suboxone, "wheelchar ramp" ->
+  wheelchair ramp). Resource logging leaves this off; search turns it on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+__all__ = [
+    "Category",
+    "TermMatch",
+    "categories",
+    "category_ids",
+    "detect_categories",
+    "find_terms",
+    "find_terms_in_words",
+    "get",
+    "label",
+    "gloss",
+    "normalize",
+    "original_tokens",
+    "tokens",
+]
+
+
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
+
+# Words that carry no need on their own: ignored inside multi-word terms and never typo-corrected.
+STOPWORDS = frozenset(
+    _word_list(
+        """a an the to of on for with in at by from and or is are was be been my our their his her its your this that
+    these those it i we they he she them me us some any who what where can could would should will help helps need
+    needs needed someone anyone somebody anybody looking look find get got has have having please thanks thank
+    de la el los las del con en y o para por un una unos unas mi mis su sus que al se lo le"""
+    )
+)
+
+# Common words of six letters or more that resemble a vocabulary word but are not one (e.g. "there" vs
+# "therapy" is already too far apart; these are the near misses observed in practice).
+_NEVER_FUZZY = frozenset(
+    _word_list(
+        """about after again around being below could doing every going great other place right since still their
+    there these thing think those under until using where which while world would patient patients client
+    clients family near spanish english speaking speaks local today tonight tomorrow morning evening weekend
+    county north south east west center centre"""
+    )
+)
+
+_FUZZY_MIN_LENGTH = 6
+_FUZZY_CUTOFF_SHORT = 88.0  # words of 6 letters
+_FUZZY_CUTOFF_LONG = 80.0
+_NEIGHBOURHOOD = 4  # extra words allowed between the words of a multi-word term
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    display_name: str
+    description: str
+    synonyms: tuple[str, ...]
+    abbreviations: tuple[tuple[str, str], ...]  # (abbreviation, expansion)
+    spanish: tuple[str, ...]
+    ahc_hrsn: tuple[str, ...]  # CMS Accountable Health Communities HRSN domains
+    open_eligibility: tuple[str, ...]  # Open Eligibility top-level categories
+
+    @property
+    def abbreviation_expansions(self) -> dict[str, str]:
+        return dict(self.abbreviations)
+
+    def terms(self) -> tuple[str, ...]:
+        """Every phrase that names this category: id, display name, synonyms, abbreviations, Spanish terms."""
+        return (
+            self.id,
+            self.display_name,
+            *self.synonyms,
+            *(abbreviation for abbreviation, _ in self.abbreviations),
+            *self.spanish,
+        )
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """One vocabulary term found in a text."""
+
+    category: str
+    term: str  # the vocabulary term as written in needs.json
+    start: int  # first and last word positions covered in the text
+    end: int
+    fuzzy: bool = False
+    positions: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def weight(self) -> float:
+        words = len(self.positions) or 1
+        return (0.6 if self.fuzzy else 1.0) + 0.5 * (words - 1)
+
+
+@dataclass(frozen=True)
+class _Term:
+    category: str
+    text: str
+    words: tuple[str, ...]  # normalized, folded content words
+    capitals_only: bool
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    categories: tuple[Category, ...]
+    by_key: dict[str, Category]
+    terms: tuple[_Term, ...]  # longest first
+    terms_by_word: dict[str, tuple[_Term, ...]]
+    fuzzy_words: dict[str, tuple[str, ...]]  # first letter -> vocabulary words, for typo tolerance
+    glosses: dict[str, str]  # normalized Spanish term -> English words
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accents removed, apostrophes dropped, other punctuation turned into spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    without_apostrophes = re.sub(r"['\u2019`]", "", without_accents)
+    return " ".join(re.sub(r"[^0-9a-zA-Z]+", " ", without_apostrophes).lower().split())
+
+
+def fold(word: str) -> str:
+    """A crude plural fold, applied identically to text and vocabulary, so only consistency matters."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """The normalized words of `text`."""
+    return normalize(text).split()
+
+
+def original_tokens(text: str) -> list[str]:
+    # Same word boundaries as tokens(), case kept, so capitals-only abbreviations can be checked.
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    without_apostrophes = re.sub(r"['\u2019`]", "", without_accents)
+    return re.sub(r"[^0-9a-zA-Z]+", " ", without_apostrophes).split()
+
+
+def _content_words(term: str) -> tuple[str, ...]:
+    words = [fold(word) for word in tokens(term)]
+    content = [word for word in words if word not in STOPWORDS]
+    return tuple(content or words)
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    raw = json.loads(resources.files("bot.platform").joinpath("data/needs.json").read_text(encoding="utf-8"))
+    capitals_only = frozenset(raw.get("case_sensitive_abbreviations", ()))
+    loaded: list[Category] = []
+    terms: dict[tuple[str, tuple[str, ...]], _Term] = {}
+    for entry in raw["categories"]:
+        category = Category(
+            id=entry["id"],
+            display_name=entry["display_name"],
+            description=entry.get("description", ""),
+            synonyms=tuple(entry.get("synonyms", ())),
+            abbreviations=tuple(entry.get("abbreviations", {}).items()),
+            spanish=tuple(entry.get("spanish", ())),
+            ahc_hrsn=tuple(entry.get("ahc_hrsn", ())),
+            open_eligibility=tuple(entry.get("open_eligibility", ())),
+        )
+        loaded.append(category)
+        for text in category.terms():
+            words = _content_words(text)
+            if not words:
+                continue
+            term = _Term(category.id, text, words, text in capitals_only)
+            terms.setdefault((category.id, words), term)
+
+    by_key: dict[str, Category] = {}
+    for category in loaded:
+        for key in (category.id, category.display_name, category.id.replace("-", " ")):
+            by_key[normalize(key)] = category
+
+    ordered = tuple(sorted(terms.values(), key=lambda term: -len(term.words)))
+    by_word: dict[str, list[_Term]] = {}
+    fuzzy_words: dict[str, set[str]] = {}
+    for term in ordered:
+        for word in set(term.words):
+            by_word.setdefault(word, []).append(term)
+            if not term.capitals_only and len(word) >= _FUZZY_MIN_LENGTH - 1 and not word.isdigit():
+                fuzzy_words.setdefault(word[0], set()).add(word)
+    return _Vocabulary(
+        categories=tuple(loaded),
+        by_key=by_key,
+        terms=ordered,
+        terms_by_word={word: tuple(found) for word, found in by_word.items()},
+        fuzzy_words={letter: tuple(sorted(words)) for letter, words in fuzzy_words.items()},
+        glosses={normalize(term): english for entry in raw["categories"]
+                 for term, english in entry.get("english_for_spanish", {}).items()},
+    )  # fmt: skip
+
+
+def categories() -> list[Category]:
+    """All need categories, in the vocabulary's order."""
+    return list(_vocabulary().categories)
+
+
+def category_ids() -> list[str]:
+    return [category.id for category in _vocabulary().categories]
+
+
+def get(id_or_display_name: str) -> Category | None:
+    """The category with this id or display name (case, accents and punctuation ignored), or None."""
+    if not id_or_display_name:
+        return None
+    return _vocabulary().by_key.get(normalize(id_or_display_name))
+
+
+def label(category_id: str) -> str:
+    """A category's display name, or the id itself when it is not one of the twenty."""
+    category = get(category_id)
+    return category.display_name if category else category_id
+
+
+def _place(term: _Term, folded: list[str], used: list[bool]) -> tuple[int, ...] | None:
+    """Word positions where `term` occurs in the text (nearby, any order, not already used), or None."""
+    positions_of: dict[str, list[int]] = {}
+    for index, word in enumerate(folded):
+        if not used[index]:
+            positions_of.setdefault(word, []).append(index)
+    if any(word not in positions_of for word in term.words):
+        return None
+    window = len(term.words) + _NEIGHBOURHOOD
+    for anchor in positions_of[term.words[0]]:
+        chosen = [anchor]
+        for word in term.words[1:]:
+            candidates = [p for p in positions_of[word] if p not in chosen and abs(p - anchor) < window]
+            if not candidates:
+                break
+            chosen.append(min(candidates, key=lambda p: abs(p - anchor)))
+        else:
+            return tuple(sorted(chosen))
+    return None
+
+
+def find_terms(text: str, *, fuzzy: bool = False) -> list[TermMatch]:
+    """Vocabulary terms found in `text`, in text order."""
+    return find_terms_in_words(original_tokens(text), fuzzy=fuzzy)
+
+
+def _groups(words: list[str]) -> dict[tuple[str, ...], list[_Term]]:
+    """Candidate terms for these words, grouped by their words: terms with the same words in several categories
+    ("diapers": childcare and goods) match together."""
+    groups: dict[tuple[str, ...], list[_Term]] = {}
+    for word in set(words):
+        for term in _vocabulary().terms_by_word.get(word, ()):
+            group = groups.setdefault(term.words, [])
+            if term not in group:
+                group.append(term)
+    return groups
+
+
+def _place_all(
+    words: list[str], original: list[str], used: list[bool], corrected: set[int]
+) -> list[TermMatch]:
+    groups = _groups(words)
+    found: list[TermMatch] = []
+    while groups:
+        # Longest term first, then the most compact placement, so "cant pay electric" beats "cant pay bills".
+        placed = []
+        for term_words, terms in groups.items():
+            positions = _place(terms[0], words, used)
+            if positions is not None:
+                placed.append((-len(term_words), positions[-1] - positions[0], term_words, positions))
+        if not placed:
+            break
+        _, _, term_words, positions = min(placed)
+        fuzzy = any(p in corrected for p in positions)
+        emitted = False
+        for term in groups[term_words]:
+            if term.capitals_only and not all(original[p].isupper() for p in positions):
+                continue  # lower-case "va" in Spanish is "goes"
+            found.append(TermMatch(term.category, term.text, positions[0], positions[-1], fuzzy, positions))
+            emitted = True
+        if emitted:
+            for p in positions:
+                used[p] = True
+        else:
+            del groups[term_words]
+    return found
+
+
+def find_terms_in_words(original: list[str], *, fuzzy: bool = False) -> list[TermMatch]:
+    """Like find_terms, for text already split by original_tokens() (case kept); positions index `original`."""
+    folded = [fold(word.lower()) for word in original]
+    used = [word in STOPWORDS for word in (w.lower() for w in original)]
+    corrected: set[int] = set()
+    if fuzzy:
+        # Words the vocabulary does not know are spelling-corrected against the vocabulary's words before terms
+        # are looked for, so a typo inside a longer term still finds it ("wheelchar ramp" -> "wheelchair ramp").
+        vocabulary = _vocabulary()
+        for index, word in enumerate(folded):
+            if (used[index] or len(word) < _FUZZY_MIN_LENGTH or word.isdigit() or word in _NEVER_FUZZY
+                    or word in vocabulary.terms_by_word):  # fmt: skip
+                continue
+            # Typos rarely touch the first letter; short words need a closer match ("rental" is not "rent").
+            cutoff = _FUZZY_CUTOFF_LONG if len(word) >= 7 else _FUZZY_CUTOFF_SHORT
+            choices = vocabulary.fuzzy_words.get(word[0], ())
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is None or (len(word) > len(best[0]) and word.startswith(best[0])):
+                continue  # a longer word that starts with a term is another word ("rental"), not a typo
+            folded[index] = best[0]
+            corrected.add(index)
+    found = _place_all(folded, original, used, corrected)
+    found.sort(key=lambda match: (match.start, match.end))
+    return found
+
+
+def gloss(term: str) -> str:
+    """English words for a Spanish vocabulary term ("ropa" -> "clothing"), "" if there is none."""
+    return _vocabulary().glosses.get(normalize(term), "")
+
+
+def rank_categories(matches: Iterable[TermMatch]) -> list[str]:
+    """Category ids from matches, strongest evidence first (ties: the one mentioned first)."""
+    score: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for match in matches:
+        score[match.category] = score.get(match.category, 0.0) + match.weight
+        first.setdefault(match.category, match.start)
+        first[match.category] = min(first[match.category], match.start)
+    return sorted(score, key=lambda category: (-score[category], first[category]))
+
+
+def detect_categories(text: str, *, fuzzy: bool = False) -> list[str]:
+    """Need category ids mentioned in `text`, best first. Empty when none is recognized."""
+    if not text:
+        return []
+    return rank_categories(find_terms(text, fuzzy=fuzzy))

@@ -1,0 +1,158 @@
+"""The `partnerbot` command: run the bot, the offline console, migrations, import, export and reports."""
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+from bot.console import shell
+from bot.console.demo import DEMO_TEAM
+from bot.digests import report as digest_report
+from bot.directory import exporter as resource_exporter
+from bot.directory import importer as resource_importer
+from bot.platform.db import Database
+from bot.runtime import jobs as scheduled
+from bot.runtime import logs
+from bot.runtime.app import build_app
+from bot.runtime.scheduler import Scheduler
+from bot.runtime.server import serve, wsgi_app
+from bot.runtime.settings import Settings, SettingsError, load_settings
+from bot.runtime.slack_client import build_client
+
+log = logging.getLogger("partnerbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="partnerbot", description="partnerbot: who can help, for care teams.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="connect to Slack (Socket Mode or HTTP); offline console when no tokens are set")
+    console = commands.add_parser("console", help="talk to the bot in this terminal, no Slack needed")
+    console.add_argument("--script", type=argparse.FileType("r"), help="read lines from FILE instead of the keyboard")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade", "current"], help="upgrade: apply migrations; current: show revision")
+    importer = commands.add_parser("import", help="import resources from CSV or Open Referral HSDS JSON")
+    importer.add_argument("file")
+    importer.add_argument("--team", help="Slack workspace id (default: the bot's own, or the console's demo)")
+    exporter = commands.add_parser("export", help="export the directory as CSV or HSDS 3.1 JSON")
+    exporter.add_argument("--format", choices=["csv", "hsds"], default="csv")
+    exporter.add_argument("--out", help="file to write (default: standard output)")
+    exporter.add_argument("--team")
+    report = commands.add_parser("report", help="partnership figures since a date, for quarterly reviews")
+    report.add_argument("--since", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    report.add_argument("--format", choices=["md", "csv"], default="md")
+    report.add_argument("--team")
+    return parser
+
+
+def resolve_team(settings: Settings, team: str | None) -> str:
+    """--team, else the workspace the bot token belongs to, else the offline console's demo workspace."""
+    if team:
+        return team
+    if settings.has_slack_credentials:
+
+        return build_client(settings).auth_test()["team_id"]
+
+    return DEMO_TEAM
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(Path(".env"))
+        logs.configure(settings.log_level)
+        return _dispatch(args, settings)
+    except SettingsError as problem:
+        print(f"partnerbot: {problem}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "run"
+    if command == "console":
+
+        return shell.run(settings, script=args.script)
+    if command == "run":
+        return _run(settings)
+    if command == "db":
+
+        db = Database(settings.database_url)
+        if args.action == "upgrade":
+            db.upgrade()
+        print("database at revision " + (", ".join(sorted(db.current_revisions())) or "(none)"))
+        return 0
+    if command == "import":
+
+        return resource_importer.run_cli(args.file, resolve_team(settings, args.team), settings)
+    if command == "export":
+
+        return resource_exporter.run_cli(args.format, args.out, resolve_team(settings, args.team), settings)
+    if command == "report":
+
+        return digest_report.run_cli(args.since, args.format, resolve_team(settings, args.team), settings)
+    raise AssertionError(command)
+
+
+def _run(settings: Settings) -> int:
+    if not (settings.slack_bot_token or settings.slack_app_token or settings.slack_signing_secret):
+
+        print("No Slack tokens in .env: starting the offline console (see README, 'Connect to Slack').",
+              file=sys.stderr)
+        return shell.run(settings)
+    settings.require_slack()
+
+
+    Database(settings.database_url).upgrade()  # once, before any worker starts
+    if settings.socket_mode:
+        return _run_socket_mode(settings)
+    return _run_http(settings)
+
+
+def _start_services(settings: Settings):
+
+    db = Database(settings.database_url)
+    client = build_client(settings)
+    app = build_app(settings, db, client=client)
+    jobs = Scheduler(db, client, senders=scheduled.SENDERS, planners=scheduled.PLANNERS,
+                     tick_seconds=settings.tick_seconds, grace_minutes=settings.reminder_grace_minutes)
+    jobs.start()
+
+    def stop() -> None:
+        jobs.shutdown()
+        db.dispose()
+
+    return app, db, stop
+
+
+def _run_http(settings: Settings) -> int:
+
+    def build():
+        app, db, stop = _start_services(settings)
+        log.info("partnerbot listening for Slack on port %d (POST /slack/events, GET /healthz)", settings.port)
+        return wsgi_app(app, db, settings.slack_signing_secret), stop
+
+    serve(build, port=settings.port)
+    return 0
+
+
+def _run_socket_mode(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app, _db, stop = _start_services(settings)
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    handler.connect()
+    log.info("partnerbot connected to Slack over Socket Mode")
+    stopping.wait()
+    log.info("partnerbot stopping")
+    handler.close()
+    stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""HTTP mode: bolt behind gunicorn (threaded worker), with a health check and a graceful stop.
+
+POST /slack/events takes events, slash commands, interactivity and shortcuts; GET /healthz answers 200 when the
+database answers. On SIGTERM gunicorn stops accepting, lets in-flight requests finish, then the worker stops the
+scheduler before it exits.
+"""
+
+import io
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
+
+from bot.platform.db import Database
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; anything bigger is not from Slack
+
+
+def _reply(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
+    body = text.encode()
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _is_well_formed(body: bytes, content_type: str) -> bool:
+    """Bolt assumes a well-formed body; a malformed one must get a 400, not an exception."""
+    try:
+        text = body.decode("utf-8")
+        if "json" in content_type:
+            data = json.loads(text)
+            return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
+        fields = parse_qs(text, keep_blank_values=True)
+        if "payload" in fields:
+            return isinstance(json.loads(fields["payload"][0]), dict)
+        return bool(fields)
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
+def wsgi_app(app: App, db: Database, signing_secret: str) -> Callable[..., Iterable[bytes]]:
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(signing_secret)
+
+    def slack_events(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY_BYTES:
+            return _reply(start_response, "413 Payload Too Large", "Payload too large")
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+                   "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
+        # Check the signature before looking inside the body, so unsigned junk is never parsed.
+        try:
+            valid = verifier.is_valid_request(body, headers)
+        except ValueError:  # a missing or non-numeric timestamp
+            valid = False
+        if not valid:
+            return _reply(start_response, "401 Unauthorized", "Invalid request signature")
+        if not _is_well_formed(body, environ.get("CONTENT_TYPE", "")):
+            return _reply(start_response, "400 Bad Request", "Malformed Slack payload")
+        environ["wsgi.input"] = io.BytesIO(body)
+        return slack(environ, start_response)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            healthy = db.ping()
+            body = json.dumps({"ok": healthy, "database": "ok" if healthy else "unreachable"}).encode()
+            start_response("200 OK" if healthy else "503 Service Unavailable",
+                           [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        if path == EVENTS_PATH and method == "POST":
+            return slack_events(environ, start_response)
+        return _reply(start_response, "404 Not Found", "Not Found")
+
+    return application
+
+
+def serve(build: Callable[[], tuple[Callable[..., Iterable[bytes]], Callable[[], None]]], *, port: int,
+          host: str = "0.0.0.0", threads: int = 8, graceful_seconds: int = 20) -> None:
+    """Runs gunicorn in this process. `build()` runs in the worker and returns (wsgi app, stop function)."""
+    from gunicorn.app.base import BaseApplication
+
+    stops: list[Callable[[], None]] = []
+
+    class PartnerbotServer(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in {
+                "bind": f"{host}:{port}", "workers": 1, "worker_class": "gthread", "threads": threads,
+                "graceful_timeout": graceful_seconds, "timeout": 60, "accesslog": None, "errorlog": "-",
+                "proc_name": "partnerbot", "worker_exit": lambda server, worker: [stop() for stop in stops],
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Callable[..., Iterable[bytes]]:
+            application, stop = build()
+            stops.append(stop)
+            return application
+
+    PartnerbotServer().run()

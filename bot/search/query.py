@@ -1,0 +1,450 @@
+"""Understanding a "who can help with X?" question. Pure: no database, no Slack.
+
+    parse_query("who can help with food and a ride to get there near 97201 in Spanish for seniors")
+    -> needs: [food], [transportation]; place: ZIP 97201; languages: Spanish; populations: seniors
+
+The text given here must already be redacted (bot.search does that first); this module never logs it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from bot.platform import vocabulary
+
+__all__ = ["Modifiers", "Need", "ParsedQuery", "looks_like_search", "parse_query"]
+
+MAX_QUERY_LENGTH = 500
+
+# Language names as people type them -> the display name stored on resources (Resource.languages).
+LANGUAGES: dict[str, str] = {
+    "english": "English", "spanish": "Spanish", "espanol": "Spanish", "vietnamese": "Vietnamese",
+    "chinese": "Chinese", "mandarin": "Mandarin", "cantonese": "Cantonese", "russian": "Russian",
+    "ukrainian": "Ukrainian", "arabic": "Arabic", "somali": "Somali", "tagalog": "Tagalog", "korean": "Korean",
+    "french": "French", "haitian creole": "Haitian Creole", "creole": "Haitian Creole", "portuguese": "Portuguese",
+    "hmong": "Hmong", "amharic": "Amharic", "farsi": "Farsi", "persian": "Farsi", "dari": "Dari", "pashto": "Pashto",
+    "hindi": "Hindi", "punjabi": "Punjabi", "urdu": "Urdu", "bengali": "Bengali", "nepali": "Nepali",
+    "burmese": "Burmese", "karen": "Karen", "swahili": "Swahili", "japanese": "Japanese", "polish": "Polish",
+    "romanian": "Romanian", "tigrinya": "Tigrinya", "oromo": "Oromo", "khmer": "Khmer", "lao": "Lao", "thai": "Thai",
+    "navajo": "Navajo", "german": "German", "italian": "Italian", "asl": "ASL", "american sign language": "ASL",
+    "sign language": "ASL",
+}  # fmt: skip
+# Names that are also ordinary words, people's names or part of a need ("English classes", "Thai food"): they
+# only count as a language with a cue ("in Thai", "Thai-speaking", "speaks Thai").
+_LANGUAGES_NEEDING_A_CUE = frozenset(
+    {"english", "karen", "polish", "thai", "german", "french", "italian", "lao"}
+)
+
+# Population keys as stored on resources (Resource.populations) and how people say them in a question.
+POPULATIONS: dict[str, str] = {
+    "seniors": r"seniors?|elderly|elders?|older adults?|older people|aging adults|(?:55|60|62|65)\s?\+|"
+    r"adultos mayores|personas mayores|ancianos",
+    "veterans": r"veterans?|vets|military families|veteranos?",
+    "youth": r"youth|teens?|teenagers?|young adults?|adolescents?|young people|jovenes",
+    "children": r"children|kids|infants?|toddlers?|babies|ninos",
+    "families": r"famil(?:y|ies)|parents|familias",
+    "women": r"women|mothers|moms|mujeres",
+    "pregnant": r"pregnant|pregnancy|prenatal|postpartum|expecting|embarazadas?",
+    "lgbtq": r"lgbtq\+?|lgbt|queer|transgender|trans",
+    "immigrants": r"immigrants?|refugees?|newcomers|undocumented|no papers|without papers|sin papeles|"
+    r"inmigrantes|indocumentados?",
+    "homeless": r"homeless people|unhoused people|people experiencing homelessness",
+    "disabilities": r"people with disabilities|disabled (?:adults|people|kids)|wheelchair users",
+    "students": r"students?|estudiantes",
+}
+_POPULATION_PATTERNS = {
+    key: re.compile(r"\b(?:for|serving|who are|para)?\s*\b(?:" + pattern + r")\b", re.IGNORECASE)
+    for key, pattern in POPULATIONS.items()
+}
+
+_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+_PLACE_WORD = r"[A-Za-zÀ-ÿ][\w'.À-ÿ-]*"
+# "near Eastport", "around 97201", "close to Lake City"; up to three words, stopping at the next cue.
+_NEAR = re.compile(
+    r"\b(?:near|around|close to|closest to|nearby|by|cerca de)\s+(\d{5}|"
+    + _PLACE_WORD
+    + r"(?:\s+"
+    + _PLACE_WORD
+    + r"){0,2})",
+    re.IGNORECASE,
+)
+# "in Eastport" only when the place is capitalized (lower-case "in crisis" or "in recovery" is not a place).
+_IN_PLACE = re.compile(r"\b(?:in|en)\s+(\d{5}|[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})")
+_PLACE_STOP = re.compile(
+    r"\s+\b(?:for|in|and|with|who|that|speaking|speaks|para|y|con)\b.*$|[?,.;!]+$", re.IGNORECASE | re.DOTALL
+)
+
+_LANGUAGE_NAMES = "|".join(
+    sorted((re.escape(name) for name in [*LANGUAGES, "español"]), key=len, reverse=True)
+)
+_LANGUAGE_WITH_CUE = re.compile(
+    r"\b(?:in|en|speaks?|speaking|habla|hablan|que hable)\s+(" + _LANGUAGE_NAMES + r")\b"
+    r"|\b(" + _LANGUAGE_NAMES + r")(?:[\s-]+(?:speaking|speaker|speakers|spoken|language|hablante))\b",
+    re.IGNORECASE,
+)
+_LANGUAGE_BARE = re.compile(r"\b(" + _LANGUAGE_NAMES + r")\b", re.IGNORECASE)
+
+# How people open the question; removed before looking for needs.
+_ASKING = re.compile(
+    r"^\s*(?:/?whohelps\b|who\s+(?:can|could|might|would|will)?\s*(?:help|helps|assist)s?(?:\s+(?:with|for|me|us|"
+    r"someone|a patient|a client|people|families))*|who\s+(?:does|do|has|offers|provides|handles|knows)\b|"
+    r"(?:does\s+)?any\s*(?:one|body)\s+(?:know|knows)(?:\s+(?:who|where|of|about|any))*|where\s+(?:can|could|do|does|"
+    r"to)\b(?:\s+(?:i|we|someone|they|he|she|my patient|a patient|a client|people))?(?:\s+(?:get|find|go|send|refer))?|"
+    r"(?:i\s+)?(?:need|looking for|searching for|know of|know any)\b|quien\s+(?:puede\s+)?ayuda(?:r)?\b(?:\s+con)?|"
+    r"quién\s+(?:puede\s+)?ayuda(?:r)?\b(?:\s+con)?|d[oó]nde\s+(?:puedo|puede|hay)\b)",
+    re.IGNORECASE,
+)
+
+
+def _split_words(text: str) -> list[str]:
+    return text.split()
+
+
+# Words that only frame the question; they never make a need, nor a search word.
+_FILLER = frozenset(
+    vocabulary.STOPWORDS
+    | set(
+        _split_words(
+            """who whohelps assist assistance helping program programs service services resource resources place places
+        option options org orgs organization organizations agency agencies provider providers support know knows
+        knew send refer referral referrals patient patients pt pts client clients member members person people
+        family's someone's he's she's they're im i'm ive they've do does did doing don't dont cant can't not just
+        also very really right now today tonight asap urgent urgently something anything things thing stuff area
+        local locally nearby free low cost cheap help? there here get getting going go gets give given want wants
+        wanting like would should might ok okay hi hello hey any anyone's everyone ayuda ayudar necesita necesito
+        busca buscando donde hay alguien quien puede puedo algo para por favor mi paciente pacientes cliente
+        dob mrn ssn born birthdate redacted removed"""
+        )
+    )
+)
+
+_CONJUNCTIONS = frozenset({"and", "plus", "also", "y", "e", "or", "as", "well", "then"})
+_SPLIT_PUNCTUATION = re.compile(r"[,;&+/]|\bas well as\b")
+
+
+@dataclass(frozen=True)
+class Need:
+    """One need in a question: its categories (best first) and the words that describe it."""
+
+    categories: tuple[str, ...]
+    term_words: tuple[str, ...]  # normalized words of the vocabulary terms that named it ("rent", "eviction")
+    extra_words: tuple[str, ...]  # other meaningful words ("dialysis"), searched in the resources' text
+    matched_terms: tuple[str, ...]  # vocabulary terms as written, for "why it matched"
+    phrase: str  # normalized words of this need, for unmet-need records (text already redacted)
+    fuzzy: bool = False  # at least one term was recognized through a spelling correction
+
+    @property
+    def category(self) -> str | None:
+        return self.categories[0] if self.categories else None
+
+    @property
+    def label(self) -> str:
+        if self.category:
+            found = vocabulary.get(self.category)
+            return found.display_name if found else self.category
+        return self.phrase[:1].upper() + self.phrase[1:]
+
+
+@dataclass(frozen=True)
+class Modifiers:
+    place: str | None = None  # a place name as typed ("Eastport"), or None
+    zip_code: str | None = None
+    languages: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    population_words: tuple[
+        str, ...
+    ] = ()  # how the question said it ("teen", "parents"); searched as text too
+    asked_in_spanish: bool = False  # the question itself was in Spanish: prefer Spanish-speaking resources
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.place or self.zip_code or self.languages or self.populations)
+
+    def describe(self) -> str:
+        """ "near Eastport · in Spanish · for seniors" (empty when there are no modifiers)."""
+        parts = []
+        if self.place or self.zip_code:
+            parts.append(f"near {self.place or self.zip_code}")
+        if self.languages:
+            parts.append("in " + " or ".join(self.languages))
+        if self.populations:
+            parts.append("for " + " and ".join(self.populations))
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    needs: tuple[Need, ...]
+    modifiers: Modifiers = field(default_factory=Modifiers)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.needs
+
+
+def looks_like_search(text: str) -> bool:
+    """True when an @mention or DM asks who can help ("who can help with rent?", "¿quién ayuda con comida?")."""
+    return bool(SEARCH_REQUEST.search(text or ""))
+
+
+SEARCH_REQUEST = re.compile(
+    r"^\s*[¿¡]?\s*(?:who\s+(?:can|could|might|would|will)?\s*(?:help|helps|assist)|who\s+(?:does|offers|provides|"
+    r"has)\b|whohelps\b|(?:does\s+)?any\s*(?:one|body)\s+knows?\s+(?:who|where|of|a|an|any)\b|where\s+(?:can|could)"
+    r"\s+\S+(?:\s+\S+)?\s+(?:get|find)\b|qui[eé]n\s+(?:puede\s+)?ayuda)",
+    re.IGNORECASE,
+)
+
+
+def _strip_placeholders(text: str) -> str:
+    # Redaction leaves markers such as "[name removed]"; Slack adds markup for mentions (<@U1>, <!channel>,
+    # <#C1|name>) and links (<https://…|label>). None of it describes what the patient needs.
+    text = re.sub(r"<(?:https?://|mailto:)[^>|]*\|([^>]*)>", r" \1 ", text)
+    text = re.sub(r"<[^>]{0,200}>", " ", text)
+    return re.sub(r"\[[^\]]{0,40}\]", " ", text)
+
+
+def _take_zip(text: str) -> tuple[str | None, str]:
+    match = _ZIP.search(text)
+    if not match:
+        return None, text
+    return match.group(1), text[: match.start()] + " " + text[match.end() :]
+
+
+def _take_languages(text: str) -> tuple[list[str], str]:
+    found: list[str] = []
+
+    def keep(name: str) -> None:
+        language = LANGUAGES[vocabulary.normalize(name)]
+        if language not in found:
+            found.append(language)
+
+    def with_cue(match: re.Match) -> str:
+        keep(match.group(1) or match.group(2))
+        return " "
+
+    text = _LANGUAGE_WITH_CUE.sub(with_cue, text)
+
+    def bare(match: re.Match) -> str:
+        name = vocabulary.normalize(match.group(1))
+        if name in _LANGUAGES_NEEDING_A_CUE:
+            return match.group(0)
+        keep(name)
+        return " "
+
+    text = _LANGUAGE_BARE.sub(bare, text)
+    return found, text
+
+
+def _take_place(text: str) -> tuple[str | None, str]:
+    for pattern in (_NEAR, _IN_PLACE):
+        match = pattern.search(text)
+        if not match:
+            continue
+        place = _PLACE_STOP.sub("", match.group(1)).strip(" ?.,;!")
+        if not place or vocabulary.normalize(place) in _FILLER or vocabulary.detect_categories(place):
+            continue  # "near me", "in crisis": not a place
+        return place, text[: match.start()] + " " + text[match.end() :]
+    return None, text
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _take_populations(text: str) -> tuple[list[str], list[str], str]:
+    """Population keys, the words that named them ("teen", "parents") and the text without them."""
+    found: list[str] = []
+    words: list[str] = []
+    text = _without_accents(text)
+    for key, pattern in _POPULATION_PATTERNS.items():
+        for match in pattern.finditer(text):
+            if key not in found:
+                found.append(key)
+            words.extend(w for w in vocabulary.tokens(match.group(0)) if w not in _FILLER)
+        text = pattern.sub(" ", text)
+    if "children" in found and "families" not in found:
+        found.append("families")  # "with two kids": a family, and programs for families fit
+    return found, list(dict.fromkeys(words)), text
+
+
+def _segments(words: list[str], matches: list[vocabulary.TermMatch]) -> list[tuple[int, int]]:
+    """Word ranges [start, end) separated by "and"/"y"/commas, never splitting inside a vocabulary term."""
+    inside = set()
+    for match in matches:
+        inside.update(range(match.start, match.end + 1))
+    ranges, start = [], 0
+    for index, word in enumerate(words):
+        if (word == "," or word in _CONJUNCTIONS) and index not in inside:
+            ranges.append((start, index))
+            start = index + 1
+    ranges.append((start, len(words)))
+    return [(a, b) for a, b in ranges if b > a]
+
+
+def _need_from(
+    original: list[str], start: int, end: int, matches: list[vocabulary.TermMatch], used: set[int]
+) -> Need | None:
+    words = [word.lower() for word in original]
+    inside = [m for m in matches if start <= m.start < end]
+    # People name the need first and qualify it after ("furniture for a new apartment", "lawyer for an
+    # eviction"), so the first category mentioned leads.
+    order: dict[str, int] = {}
+    for match in sorted(inside, key=lambda m: m.start):
+        order.setdefault(match.category, len(order))
+    categories = list(order)
+    term_words: list[str] = []
+    for match in inside:
+        # The vocabulary's spelling ("pantrey" searches for "pantry"), and English for Spanish terms.
+        for word in [*vocabulary.tokens(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
+            if word not in term_words and word not in _FILLER:
+                term_words.append(word)
+    extra = [
+        word
+        for index, word in enumerate(words[start:end], start)
+        if index not in used and word != "," and word not in _FILLER and not word.isdigit() and len(word) > 1
+    ]
+    if not categories and not extra:
+        return None
+    # The phrase may be stored as an unmet need: leave out numbers and capitalized words (likely names that
+    # redaction could not recognize without a cue); vocabulary terms are kept whatever their case.
+    phrase_words = [
+        words[index]
+        for index in range(start, end)
+        if words[index] != ","
+        and words[index] not in _FILLER
+        and not any(ch.isdigit() for ch in words[index])
+        and (index in used or not original[index][:1].isupper() or original[index].isupper())
+    ]
+    return Need(
+        categories=tuple(categories),
+        term_words=tuple(term_words),
+        extra_words=tuple(dict.fromkeys(extra)),
+        matched_terms=tuple(dict.fromkeys(m.term for m in inside)),
+        phrase=" ".join(phrase_words)[:120],
+        fuzzy=any(m.fuzzy for m in inside),
+    )
+
+
+def _needs(text: str) -> list[Need]:
+    # Words with case kept (capitals-only abbreviations need it) and "," where the question lists needs.
+    original: list[str] = []
+    for piece in _SPLIT_PUNCTUATION.sub(" , ", text).split():
+        original.extend([","] if piece == "," else vocabulary.original_tokens(piece))
+    flat = [word if word == "," else word.lower() for word in original]
+    positions = [index for index, word in enumerate(flat) if word != ","]
+    matches = vocabulary.find_terms_in_words([original[index] for index in positions], fuzzy=True)
+    remapped = [
+        vocabulary.TermMatch(
+            m.category,
+            m.term,
+            positions[m.start],
+            positions[m.end],
+            m.fuzzy,
+            tuple(positions[p] for p in m.positions),
+        )
+        for m in matches
+    ]
+    used = {p for m in remapped for p in m.positions}
+    needs: list[Need] = []
+    for start, end in _segments(flat, remapped):
+        need = _need_from(original, start, end, remapped, used)
+        if need is None:
+            continue
+        if not need.categories and needs and needs[-1].categories and len(need.extra_words) == 1:
+            # "rides to dialysis and back": a lone leftover word refines the need before it.
+            last = needs[-1]
+            needs[-1] = Need(
+                last.categories, last.term_words, last.extra_words + need.extra_words, last.matched_terms,
+                f"{last.phrase} {need.phrase}".strip(), last.fuzzy,
+            )  # fmt: skip
+            continue
+        needs.append(need)
+    return _merge_same_category(needs)
+
+
+def _merge_same_category(needs: list[Need]) -> list[Need]:
+    """ "food pantry and groceries" asks for one thing; keep one need per leading category."""
+    merged: list[Need] = []
+    for need in needs:
+        twin = next((n for n in merged if n.category and n.category == need.category), None)
+        if twin is None:
+            merged.append(need)
+            continue
+        index = merged.index(twin)
+        merged[index] = Need(
+            tuple(dict.fromkeys(twin.categories + need.categories)),
+            tuple(dict.fromkeys(twin.term_words + need.term_words)),
+            tuple(dict.fromkeys(twin.extra_words + need.extra_words)),
+            tuple(dict.fromkeys(twin.matched_terms + need.matched_terms)),
+            f"{twin.phrase} {need.phrase}".strip(),
+            twin.fuzzy or need.fuzzy,
+        )
+    return merged
+
+
+@cache
+def _spanish_only_terms() -> frozenset[str]:
+    spanish = {
+        vocabulary.normalize(term) for category in vocabulary.categories() for term in category.spanish
+    }
+    english = {
+        vocabulary.normalize(term) for category in vocabulary.categories() for term in category.synonyms
+    }
+    return frozenset(spanish - english)
+
+
+_SPANISH_CUES = frozenset(
+    {"ayuda", "necesita", "necesito", "quien", "donde", "para", "con", "una", "hay", "puede"}
+)
+
+
+def _spanish_share(text: str) -> bool:
+    """Whether the question is in Spanish: a Spanish-only need term plus a Spanish word, or mostly such terms."""
+    normalized = vocabulary.normalize(text)
+    words = set(normalized.split())
+    padded = f" {normalized} "
+    hits = sum(
+        1 for term in _spanish_only_terms() if (term in words if " " not in term else f" {term} " in padded)
+    )
+    return hits > 0 and (bool(words & _SPANISH_CUES) or hits >= len(words) / 2)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Needs and modifiers in a (redacted) question. An empty `needs` means nothing searchable was asked."""
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    working = _strip_placeholders(text)
+    working = _ASKING.sub(" ", working, count=1)
+    languages, working = _take_languages(working)
+    place, working = _take_place(working)
+    zip_code, working = _take_zip(working)
+    if place and _ZIP.fullmatch(place):
+        zip_code, place = place, None
+    without_populations = working
+    populations, population_words, without_populations = _take_populations(without_populations)
+    needs = _needs(without_populations)
+    if populations and not any(need.categories for need in needs):
+        # "who helps veterans?" / "anything for seniors": the population is the need itself.
+        needs = _needs(working)
+        populations = [p for p in populations if not any(_population_is_need(p, need) for need in needs)]
+    modifiers = Modifiers(
+        place=place,
+        zip_code=zip_code,
+        languages=tuple(languages),
+        populations=tuple(populations),
+        population_words=tuple(population_words) if populations else (),
+        asked_in_spanish=_spanish_share(text),
+    )
+    return ParsedQuery(text=text, needs=tuple(needs), modifiers=modifiers)
+
+
+_POPULATION_CATEGORY = {"seniors": "aging-disability", "veterans": "veterans", "disabilities": "aging-disability",
+                        "homeless": "shelter", "children": "childcare"}  # fmt: skip
+
+
+def _population_is_need(population: str, need: Need) -> bool:
+    return _POPULATION_CATEGORY.get(population) in need.categories

@@ -1,0 +1,382 @@
+"""Ranking for "who can help": candidates from categories, modifiers and full text (FTS5 or tsvector), then one score."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session
+from sqlmodel.sql.sqltypes import UTCDateTime
+
+from bot.platform import clock, vocabulary
+from bot.search.query import Modifiers, Need
+
+# Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
+CATEGORY_POOL = 250  # newest resources of each of the need's categories
+MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
+TEXT_POOL = 40  # best full-text matches
+COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
+
+# Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
+# them; boosts decide between close matches.
+FIRST_CATEGORY = 6.0
+OTHER_CATEGORY = 3.0
+TEXT_WEIGHT = 4.0
+LANGUAGE_BOOST = 4.0
+POPULATION_BOOST = 4.0
+PLACE_BOOST = 4.0
+NEARBY_ZIP_BOOST = 2.0
+ASKED_IN_SPANISH_BOOST = 1.0
+VERIFIED_90_DAYS = 0.5
+VERIFIED_365_DAYS = 0.25
+PER_MENTION = 0.03  # up to 10 mentions
+PER_HELPED = 0.2  # up to 5 "This helped"
+PER_OUTDATED = -0.4  # up to 3 "Info is outdated"
+
+# FTS5 column weights, in the column order of migration 0002: name, organization, description, categories, city,
+# postal_code, languages, populations, eligibility.
+BM25_WEIGHTS = (10.0, 4.0, 1.5, 3.0, 2.0, 2.0, 1.0, 1.0, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SQL
+
+
+def _boost_sql(modifiers: Modifiers, params: dict) -> str:
+    """A SQL expression of every boost that does not depend on the text match; shared by both lookups."""
+    parts = []
+    # Any one of the asked languages (or populations) is what was asked for; two do not count double.
+    if modifiers.languages:
+        conditions = []
+        for index, language in enumerate(modifiers.languages):
+            params[f"lang{index}"] = f"%{language.lower()}%"
+            conditions.append(f"lower(r.languages) LIKE :lang{index}")
+        parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {LANGUAGE_BOOST} ELSE 0 END")
+    if modifiers.asked_in_spanish and "Spanish" not in modifiers.languages:
+        parts.append(
+            f"CASE WHEN lower(r.languages) LIKE '%spanish%' THEN {ASKED_IN_SPANISH_BOOST} ELSE 0 END"
+        )
+    if modifiers.populations:
+        conditions = []
+        for index, population in enumerate(modifiers.populations):
+            params[f"pop{index}"] = f"%{population}%"
+            conditions.append(f"lower(r.populations) LIKE :pop{index}")
+        parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {POPULATION_BOOST} ELSE 0 END")
+    if modifiers.place:
+        params["city"] = vocabulary.normalize(modifiers.place)
+        parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} ELSE 0 END")
+    if modifiers.zip_code:
+        params["zip"] = modifiers.zip_code
+        params["zip3"] = modifiers.zip_code[:3]
+        parts.append(
+            f"CASE WHEN substr(r.postal_code, 1, 5) = :zip THEN {PLACE_BOOST} "
+            f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} ELSE 0 END"
+        )
+    parts.append(
+        f"CASE WHEN r.verified_at >= :recent THEN {VERIFIED_90_DAYS} "
+        f"WHEN r.verified_at >= :year_ago THEN {VERIFIED_365_DAYS} ELSE 0 END"
+    )
+    parts.append(f"(CASE WHEN r.mention_count > 10 THEN 10 ELSE r.mention_count END) * {PER_MENTION}")
+    parts.append(f"(CASE WHEN r.helped_count > 5 THEN 5 ELSE r.helped_count END) * {PER_HELPED}")
+    parts.append(f"(CASE WHEN r.outdated_count > 3 THEN 3 ELSE r.outdated_count END) * {PER_OUTDATED}")
+    return " + ".join(parts)
+
+
+def _time_params(now: datetime) -> list:
+    return [
+        bindparam("recent", now - timedelta(days=90), type_=UTCDateTime()),
+        bindparam("year_ago", now - timedelta(days=365), type_=UTCDateTime()),
+    ]
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _category_members(session: Session, team_id: str, categories: tuple[str, ...], pool: int) -> list[int]:
+    """The newest `pool` resources filed under each category (SQLite): an index range read that stops early, so
+    its cost does not grow with the directory."""
+    found: list[int] = []
+    for category in categories[:4]:
+        rows = session.execute(
+            text("SELECT resource_id FROM resourcecategory WHERE team_id = :team AND category = :category "
+                 "ORDER BY rowid DESC LIMIT :pool"),
+            {"team": team_id, "category": category, "pool": pool},
+        )  # fmt: skip
+        found.extend(row[0] for row in rows)
+    return found
+
+
+def _fts5_phrase(value: str) -> str:
+    words = vocabulary.tokens(value)
+    return '"' + " ".join(words) + '"' if words else ""
+
+
+def _postgres_modifier_query(need: Need, modifiers: Modifiers, params: dict) -> str | None:
+    """One tsquery for "filed under the need's categories and offering everything asked", so the GIN index
+    answers the whole condition at once; None without modifiers."""
+    if not need.categories or modifiers.is_empty:
+        return None
+    queries = []
+    groups = {
+        "mc": [vocabulary.normalize(c) for c in need.categories[:4]],
+        "ml": [vocabulary.normalize(language) for language in modifiers.languages],
+        "mp": [vocabulary.normalize(population) for population in modifiers.populations],
+    }
+    for key, values in groups.items():
+        values = [v for v in values if v]
+        if values:
+            params[key] = " | ".join("(" + " <-> ".join(v.split()) + ")" for v in values)
+            queries.append(f"to_tsquery('english', :{key})")
+    place = vocabulary.normalize(modifiers.place or "") or modifiers.zip_code
+    if place:
+        params["mplace"] = " <-> ".join(place.split())
+        queries.append("to_tsquery('simple', :mplace)")
+    return "(" + " && ".join(queries) + ")"
+
+
+def _modifier_members(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int
+) -> list[int]:
+    """Resources of the need's categories that offer everything asked (language, population, place), found
+    through the full-text index, so they are candidates however large the category is. (SQLite; PostgreSQL
+    does the same inside _postgres_scores.)"""
+    if not need.categories or modifiers.is_empty:
+        return []
+    parts = ["{categories} : (" + " OR ".join(_fts5_phrase(c) for c in need.categories[:4]) + ")"]
+    if modifiers.languages:
+        parts.append(
+            "{languages} : (" + " OR ".join(_fts5_phrase(lang) for lang in modifiers.languages) + ")"
+        )
+    if modifiers.populations:
+        parts.append("{populations} : (" + " OR ".join(_fts5_phrase(p) for p in modifiers.populations) + ")")
+    if modifiers.place and _fts5_phrase(modifiers.place):
+        parts.append("{city} : " + _fts5_phrase(modifiers.place))
+    elif modifiers.zip_code:
+        parts.append('{postal_code} : "' + modifiers.zip_code + '"')
+    statement = text(
+        "SELECT r.id FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+        "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
+        "ORDER BY fts_resource.rowid DESC LIMIT :pool"
+    )
+    return [row[0] for row in session.execute(statement, {"query": " AND ".join(parts), "team": team_id,
+                                                          "pool": pool})]  # fmt: skip
+
+
+def _text_words(need: Need, modifiers: Modifiers) -> tuple[list[str], bool]:
+    """The words to search for, and whether all of them must match (needs without a category)."""
+    if need.categories:
+        words = list(dict.fromkeys([*need.term_words, *need.extra_words, *modifiers.population_words]))
+        return [w for w in words if len(w) > 1 and w not in vocabulary.STOPWORDS], False
+    words = need.phrase.split() or list(need.extra_words)
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in vocabulary.STOPWORDS], True
+
+
+def _as_prefix(word: str) -> bool:
+    # Short words also find their longer forms ("rent" -> "rental"). Longer words rely on stemming alone: a
+    # stemmed prefix is too broad ("medication" stems to "medic", and "medic*" would find Medicaid).
+    return 4 <= len(word) <= 5
+
+
+def _fts5_query(words: list[str], require_all: bool) -> str:
+    # Words are [a-z0-9] only (vocabulary.normalize), quoted anyway so no word is read as FTS5 syntax.
+    terms = [f'"{word}"*' if _as_prefix(word) else f'"{word}"' for word in words]
+    return (" AND " if require_all else " OR ").join(terms)
+
+
+def _tsquery(words: list[str], require_all: bool) -> str:
+    terms = [f"{word}:*" if _as_prefix(word) else word for word in words]
+    return (" & " if require_all else " | ").join(terms)
+
+
+_COMMON_LEXEMES_TTL = timedelta(minutes=10)
+_common_lexemes: dict[str, tuple[datetime, frozenset[str]]] = {}
+_lexemes: dict[str, str] = {}  # word -> its PostgreSQL 'english' lexeme; stemming never changes
+
+
+def _postgres_common_lexemes(session: Session) -> frozenset[str]:
+    """Lexemes in more than COMMON_WORD_DOCUMENTS resources, from the planner's statistics on search_vector
+    (kept by ANALYZE / autovacuum), cached for a few minutes: knowing which words are common costs nothing."""
+    url = str(session.get_bind().engine.url)
+    now = clock.utcnow()
+    cached = _common_lexemes.get(url)
+    if cached and cached[0] > now:
+        return cached[1]
+    row = session.execute(
+        text(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
+            "JOIN pg_class c ON c.relname = s.tablename JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "AND n.nspname = s.schemaname WHERE s.schemaname = current_schema() AND s.tablename = 'resource' "
+            "AND s.attname = 'search_vector'"
+        )
+    ).first()
+    common: frozenset[str] = frozenset()
+    if row and row[0] and row[1]:
+        documents = max(float(row[2] or 0), 0.0)
+        common = frozenset(lexeme for lexeme, share in zip(row[0], row[1], strict=False)
+                           if share * documents > COMMON_WORD_DOCUMENTS)  # fmt: skip
+    _common_lexemes[url] = (now + _COMMON_LEXEMES_TTL, common)
+    return common
+
+
+def _common_words(session: Session, words: list[str]) -> set[str]:
+    """The words more than COMMON_WORD_DOCUMENTS resources contain."""
+    if not words:
+        return set()
+    if _is_postgres(session):
+        common = _postgres_common_lexemes(session)
+        if not common:
+            return set()
+        missing = [word for word in words if word not in _lexemes]
+        if missing:
+            if len(_lexemes) > 20_000:
+                _lexemes.clear()
+            _lexemes.update(session.execute(
+                text("SELECT w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') "
+                     "FROM unnest(CAST(:words AS text[])) AS w"),
+                {"words": missing},
+            ).all())  # fmt: skip
+        return {word for word in words if _lexemes.get(word) in common}
+    # FTS5: count matches, stopping at the limit, so "food" costs the same in a directory of any size.
+    statement = text(
+        "SELECT count(*) FROM (SELECT 1 FROM fts_resource WHERE fts_resource MATCH :query LIMIT :cap)"
+    )
+    return {
+        word
+        for word in words
+        if session.execute(
+            statement, {"query": _fts5_query([word], False), "cap": COMMON_WORD_DOCUMENTS + 1}
+        ).scalar_one()
+        > COMMON_WORD_DOCUMENTS
+    }
+
+
+def _text_candidates(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int
+) -> dict[int, float]:
+    """resource id -> text relevance, for resources whose text matches the need's words."""
+    words, require_all = _text_words(need, modifiers)
+    if need.categories:
+        # Words most resources contain ("food" in a food directory) say nothing the category does not already
+        # say, and ranking them would read a large part of the index: leave them out.
+        common = _common_words(session, words[:8])
+        words = [word for word in words[:8] if word not in common]
+    if not words:
+        return {}
+    params: dict = {"team": team_id, "pool": pool}
+    if _is_postgres(session):
+        params["query"] = _tsquery(words, require_all)
+        # ts_rank has no inverse document frequency, so a common word in a name outweighs a rare word in a
+        # description; adding the share of the question's words a resource contains restores that balance.
+        coverage = []
+        for index, word in enumerate(words):
+            params[f"w{index}"] = _tsquery([word], False)
+            coverage.append(
+                f"CASE WHEN r.search_vector @@ to_tsquery('english', :w{index}) THEN 1 ELSE 0 END"
+            )
+        statement = text(
+            f"SELECT r.id, ts_rank(r.search_vector, q) + 3.0 * ({' + '.join(coverage)}) / {len(coverage)} "
+            "AS relevance FROM resource r, to_tsquery('english', :query) q "
+            "WHERE r.search_vector @@ q AND r.team_id = :team AND r.retired_at IS NULL "
+            "ORDER BY relevance DESC, r.id LIMIT :pool"
+        )
+    else:
+        params["query"] = _fts5_query(words, require_all)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        statement = text(
+            f"SELECT r.id, -bm25(fts_resource, {weights}) AS relevance "
+            "FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+            "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
+            "ORDER BY relevance DESC, r.id LIMIT :pool"
+        )
+    return {row[0]: float(row[1]) for row in session.execute(statement, params)}
+
+
+def _scores(
+    session: Session, team_id: str, ids: list[int], modifiers: Modifiers, now: datetime
+) -> dict[int, tuple[str, float]]:
+    """resource id -> (categories, boost) for the candidates that are in this workspace and not retired."""
+    params: dict = {"team": team_id, "ids": ids}
+    boost = _boost_sql(modifiers, params)
+    statement = text(
+        f"SELECT r.id, r.categories, {boost} AS boost FROM resource r "
+        "WHERE r.id IN :ids AND r.team_id = :team AND r.retired_at IS NULL"
+    ).bindparams(bindparam("ids", expanding=True), *_time_params(now))
+    return {row[0]: (row[1] or "", float(row[2])) for row in session.execute(statement, params)}
+
+
+def _postgres_scores(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, text_ids: list[int]
+) -> dict[int, tuple[str, float]]:
+    """_scores for PostgreSQL with the category and modifier lookups inside the same statement: one round trip
+    and one plan instead of one per lookup."""
+    params: dict = {"team": team_id, "text_ids": text_ids, "categories": list(need.categories[:4]),
+                    "pool": CATEGORY_POOL, "modifier_pool": MODIFIER_POOL}  # fmt: skip
+    sources = ["SELECT unnest(CAST(:text_ids AS integer[]))"]
+    if need.categories:
+        sources.append(
+            "SELECT m.resource_id FROM unnest(CAST(:categories AS text[])) AS c(category), LATERAL ("
+            "SELECT resource_id FROM resourcecategory WHERE team_id = :team AND category = c.category "
+            "ORDER BY resource_id DESC LIMIT :pool) AS m"
+        )
+        modifier_query = _postgres_modifier_query(need, modifiers, params)
+        if modifier_query:
+            # No ORDER BY: the first matches the index yields are as good as any; sorting would read them all.
+            sources.append(
+                f"(SELECT m.id FROM resource m WHERE m.search_vector @@ {modifier_query} AND m.team_id = :team "
+                "AND m.retired_at IS NULL LIMIT :modifier_pool)"
+            )
+    boost = _boost_sql(modifiers, params)
+    # "= ANY(ARRAY(...))" makes the candidate ids one array, read through the primary key: a join would tempt
+    # the planner into scanning the whole table when it is small.
+    statement = text(
+        f"SELECT r.id, r.categories, {boost} AS boost FROM resource r WHERE r.id = ANY(ARRAY("
+        + " UNION ".join(sources)
+        + ")) AND r.team_id = :team AND r.retired_at IS NULL"
+    ).bindparams(*_time_params(now))
+    return {row[0]: (row[1] or "", float(row[2])) for row in session.execute(statement, params)}
+
+
+def _rank(
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int
+) -> tuple[list[tuple[int, float]], int]:
+    """Best (resource id, score) pairs for a need, and how many candidates there were.
+
+    The work is bounded whatever the directory's size: candidates come from three lookups that stop early (the
+    newest CATEGORY_POOL resources of each category, those of the categories offering every asked modifier,
+    the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
+    text_pool = max(TEXT_POOL, wanted + 10)
+    by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
+    if _is_postgres(session):
+        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(by_text))
+    else:
+        candidates = set(by_text)
+        if need.categories:
+            candidates.update(_category_members(session, team_id, need.categories, CATEGORY_POOL))
+            candidates.update(_modifier_members(session, team_id, need, modifiers, MODIFIER_POOL))
+        scored = _scores(session, team_id, sorted(candidates), modifiers, now) if candidates else {}
+    if not scored:
+        return [], 0
+    best_text = max(by_text.values(), default=0.0)
+    # Resources beyond the text pool are not scored on text at all; measuring from the weakest one in a full pool
+    # keeps them level with it, and a word every resource contains (all scores equal) then counts for nothing.
+    floor_text = min(by_text.values()) if len(by_text) >= text_pool else 0.0
+    weights = {category: FIRST_CATEGORY if index == 0 else OTHER_CATEGORY
+               for index, category in enumerate(need.categories[:4])}  # fmt: skip
+    scores: dict[int, float] = {}
+    for resource_id, (categories, boost) in scored.items():
+        filed_under = set(categories.split(";"))
+        category_score = sum(weight for category, weight in weights.items() if category in filed_under)
+        relevance = by_text.get(resource_id, floor_text)
+        text_score = (
+            TEXT_WEIGHT * (relevance - floor_text) / (best_text - floor_text)
+            if best_text > floor_text
+            else 0.0
+        )
+        if category_score or not need.categories:
+            scores[resource_id] = category_score + text_score + boost
+        elif resource_id in by_text:
+            # Filed under another need: shown only after the need's own resources, on its words alone.
+            scores[resource_id] = text_score
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return ranked, len(ranked)

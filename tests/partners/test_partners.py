@@ -1,0 +1,359 @@
+"""The partner registry's core: parsing what people type, the registry itself, matching for "who can help",
+and renewal reminders planned through the outbox exactly once."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.console import demo
+from bot.partners import commands as registry_commands
+from bot.partners import jobs as registry_jobs
+from bot.partners import matching as registry_matching
+from bot.partners import service as registry_service
+from bot.partners.commands import PartnerError
+from bot.partners.service import PartnerEdit
+from models.partners import Agreement, Partner, PartnerChannel, PartnerContact, PartnerService
+from models.platform import OutboxMessage
+
+TODAY = date(2026, 11, 22)
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+# -- parsing ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind", "channels"),
+    [
+        ("Eastside Food Bank", "Eastside Food Bank", None, ()),
+        ("Eastside Food Bank resource sharing", "Eastside Food Bank", "resource_sharing", ()),
+        (
+            "Eastside Food Bank, Resource Sharing <#C0EAST|eastside>",
+            "Eastside Food Bank",
+            "resource_sharing",
+            ("C0EAST",),
+        ),
+        (
+            "<#C0EAST> Harbor Housing Coalition as an advocacy coalition",
+            "Harbor Housing Coalition",
+            "advocacy_coalition",
+            ("C0EAST",),
+        ),
+        (
+            "Riverside Rides project partnership <#C1|a> <#C2|b>",
+            "Riverside Rides",
+            "project_partnership",
+            ("C1", "C2"),
+        ),
+        ("County Health strategic_alliance", "County Health", "strategic_alliance", ()),
+        # A type word inside the name is part of the name.
+        ("Resource Sharing Network of Ohio", "Resource Sharing Network of Ohio", None, ()),
+    ],
+)
+def test_partner_add_reads_name_type_and_channels(text, name, kind, channels):
+    request = registry_commands.parse_partner_add(text)
+    assert (request.name, request.kind, request.channel_ids) == (name, kind, channels)
+
+
+@pytest.mark.parametrize("text", ["", "resource sharing", "  ,  ", "<#C1|x>"])
+def test_partner_add_without_a_name_asks_for_one(text):
+    with pytest.raises(PartnerError, match="Which organization"):
+        registry_commands.parse_partner_add(text)
+
+
+def test_partner_add_with_an_unlinked_channel_name_explains_how_to_pick_it():
+    with pytest.raises(PartnerError, match="Pick it from the list"):
+        registry_commands.parse_partner_add("Eastside Food Bank #eastside")
+
+
+def test_partner_add_refuses_an_overlong_name():
+    with pytest.raises(PartnerError, match="longer than 200"):
+        registry_commands.parse_partner_add("x" * 201)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027-03-31", date(2027, 3, 31)),
+        ("3/31/2027", date(2027, 3, 31)),
+        ("3/31/27", date(2027, 3, 31)),
+        ("March 31, 2027", date(2027, 3, 31)),
+        ("31 Mar 2027", date(2027, 3, 31)),
+        ("march 31st", date(2027, 3, 31)),  # the next March 31
+        ("December 1", date(2026, 12, 1)),  # later this year
+    ],
+)
+def test_dates_as_people_write_them(text, expected):
+    assert registry_commands.parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [("2027-02-30", "not a real date"), ("someday", "couldn't read")]
+)
+def test_bad_dates_are_explained(text, message):
+    with pytest.raises(PartnerError, match=message):
+        registry_commands.parse_date(text, TODAY)
+
+
+def test_mou_command_reads_name_and_date():
+    assert registry_commands.parse_mou("Eastside Food Bank renews on 2027-03-31", TODAY) == (
+        "Eastside Food Bank",
+        date(2027, 3, 31),
+    )
+    with pytest.raises(PartnerError, match="renewal date"):
+        registry_commands.parse_mou("Eastside Food Bank 2027-03-31", TODAY)
+
+
+def test_names_normalize_case_punctuation_and_spacing():
+    assert registry_commands.normalize_name("Eastside  Food Bank, Inc.") == registry_commands.normalize_name(
+        "eastside food bank inc"
+    )
+    assert registry_commands.normalize_name("Food & Friends") == "food & friends"
+
+
+def test_capacity_wording():
+    assert registry_service.capacity_text(None, None) == ""
+    assert registry_service.capacity_text(10, None) == "Can take 10 clients a month"
+    assert registry_service.capacity_text(10, 7) == "Can take 10 clients a month · 7 now (3 open)"
+    assert registry_service.capacity_text(1, 1) == "Can take 1 client a month · 1 now (full)"
+
+
+# -- the registry ---------------------------------------------------------------------------------------------------
+
+
+def _edit(**changes) -> PartnerEdit:
+    base = dict(
+        kind=None,
+        services=[],
+        contacts=[],
+        external_contacts=[],
+        capacity_per_month=None,
+        current_load=None,
+        eligibility_notes="",
+        channels=[],
+        slack_team_id=None,
+        owner_user_id="UOWNER",
+        agreements={},
+    )
+    base.update(changes)
+    return PartnerEdit(**base)
+
+
+def _add(db, name="Eastside Food Bank", **kw) -> int:
+    with db.session() as session:
+        partner = registry_service.add_partner(session, team_id="T1", owner_user_id="UOWNER", name=name, **kw)
+        return partner.id
+
+
+def test_add_refuses_a_duplicate_whatever_the_spelling(db):
+    _add(db, kind="resource_sharing", channels=[("C0EAST", False)])
+    with db.session() as session, pytest.raises(PartnerError, match="already registered"):
+        registry_service.add_partner(session, team_id="T1", owner_user_id="U2", name="eastside food bank.")
+    with db.session() as session:
+        assert session.exec(select(Partner)).one().kind == "resource_sharing"
+        assert [c.channel_id for c in session.exec(select(PartnerChannel))] == ["C0EAST"]
+
+
+def test_same_name_in_another_workspace_is_a_different_partner(db):
+    _add(db)
+    with db.session() as session:
+        registry_service.add_partner(session, team_id="T2", owner_user_id="U9", name="Eastside Food Bank")
+        assert registry_service.find_partner(session, "T2", "EASTSIDE FOOD BANK").team_id == "T2"
+
+
+def test_a_name_carrying_a_patients_details_is_refused(db):
+    with db.session() as session, pytest.raises(PartnerError, match="person's details"):
+        registry_service.add_partner(
+            session, team_id="T1", owner_user_id="U1", name="patient Maria Lopez DOB 01/02/1960"
+        )
+    with db.session() as session:
+        assert session.exec(select(Partner)).all() == []
+
+
+def test_unknown_partner_suggests_close_names(db):
+    _add(db)
+    with db.session() as session:
+        assert "Did you mean *Eastside Food Bank*" in registry_service.unknown_partner_message(
+            session, "T1", "Eastside Foods"
+        )
+
+
+def test_edit_saves_every_field_and_redacts_free_text(db):
+    partner_id = _add(db)
+    edit = _edit(
+        kind="resource_sharing",
+        services=["food", "housing"],
+        contacts=[("U0STAFF", "T1"), ("W0EXTERNAL", "T0PARTNER")],
+        external_contacts=["Dana Reyes · 555-0100 front desk", "patient Maria Lopez · her cell 555-0199"],
+        capacity_per_month=40,
+        current_load=31,
+        eligibility_notes="Adults 18+ on the east side. Last week patient John Smith was turned away.",
+        channels=[("C0EAST", False), ("C0SHARED", True)],
+        slack_team_id="T0PARTNER",
+        agreements={"mou": (date(2026, 1, 1), date(2026, 12, 1), date(2027, 6, 30))},
+    )
+    with db.session() as session:
+        result = registry_service.update_partner(session, "T1", partner_id, edit, actor_user_id="U1", now=NOW)
+    assert "name" in result.removed_summary
+    with db.session() as session:
+        details = registry_service.partner_details(session, "T1", partner_id)
+    assert details.services == ("food", "housing")
+    assert details.capacity_text == "Can take 40 clients a month · 31 now (9 open)"
+    assert "John Smith" not in details.eligibility_notes and "Adults 18+" in details.eligibility_notes
+    assert [(c.user_id, c.user_team_id) for c in details.contacts if c.user_id] == [
+        ("U0STAFF", "T1"),
+        ("W0EXTERNAL", "T0PARTNER"),
+    ]
+    external = [f"{c.name} | {c.details}" for c in details.contacts if not c.user_id]
+    assert external[0] == "Dana Reyes | 555-0100 front desk"  # staff contact details are kept
+    assert "Maria" not in external[1] and "555-0199" not in external[1]
+    assert [(c.channel_id, c.is_shared) for c in details.channels] == [("C0EAST", False), ("C0SHARED", True)]
+    assert details.slack_team_id == "T0PARTNER"
+    (mou,) = details.agreements
+    assert (mou.kind, mou.renewal_date) == ("mou", date(2027, 6, 30))
+
+
+def test_validation_names_each_bad_field():
+    problems = registry_service.validate_edit(
+        _edit(
+            capacity_per_month=-1,
+            services=["not-a-category"],
+            slack_team_id="nope",
+            agreements={"mou": (date(2027, 1, 1), None, date(2026, 1, 1))},
+        )
+    )
+    assert set(problems) == {"capacity", "services", "slack_team", "agreement_mou_renewal"}
+
+
+def test_matching_partners_ranks_by_coverage_then_room(db):
+    full = _add(db, name="Full Pantry")
+    roomy = _add(db, name="Roomy Pantry")
+    both = _add(db, name="Food And Housing Hub")
+    _add(db, name="Legal Aid")
+    with db.session() as session:
+        registry_service.update_partner(
+            session,
+            "T1",
+            full,
+            _edit(services=["food"], capacity_per_month=5, current_load=5, contacts=[("U0FULL", "T1")]),
+            actor_user_id="U1",
+            now=NOW,
+        )
+        registry_service.update_partner(
+            session,
+            "T1",
+            roomy,
+            _edit(services=["food"], capacity_per_month=5, current_load=1, channels=[("C0ROOMY", False)]),
+            actor_user_id="U1",
+            now=NOW,
+        )
+        registry_service.update_partner(
+            session, "T1", both, _edit(services=["housing", "food"]), actor_user_id="U1", now=NOW
+        )
+    with db.session() as session:
+        matches = registry_matching.matching_partners(session, "T1", ["food", "housing"])
+        assert [m.name for m in matches] == ["Food And Housing Hub", "Roomy Pantry", "Full Pantry"]
+        assert matches[0].matched_categories == ["food", "housing"]
+        assert matches[1].channel_ids == ["C0ROOMY"] and matches[1].has_room is True
+        assert matches[2].contact_user_ids == ["U0FULL"] and matches[2].capacity.endswith("(full)")
+        assert registry_matching.matching_partners(session, "T1", ["legal"]) == []
+        assert registry_matching.matching_partners(session, "T2", ["food"]) == []
+        assert registry_matching.matching_partners(session, "T1", []) == []
+
+
+def test_seed_demo_adds_clearly_marked_partners_once(db):
+    with db.session() as session:
+        added = demo.seed_demo_partners(session, "TDEMO")
+    with db.session() as session:
+        assert demo.seed_demo_partners(session, "TDEMO") == 0
+        partners = registry_service.list_partners(session, "TDEMO")
+    assert len(partners) == added == 3
+    assert all(p.is_demo and "(demo)" in p.name for p in partners)
+    assert any(p.agreements for p in partners)
+    with db.session() as session:
+        assert registry_matching.matching_partners(session, "TDEMO", ["food"])[0].name == "Eastside Food Bank (demo)"
+
+
+# -- renewal reminders ------------------------------------------------------------------------------------------------
+
+
+def _outbox(db, prefix="renewal:") -> list[OutboxMessage]:
+    with db.session() as session:
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith(prefix))).all()
+        return sorted(rows, key=lambda r: r.due_at)
+
+
+def test_mou_renewal_plans_reminders_90_and_30_days_before_at_nine_local(db):
+    _add(db)
+    with db.session() as session:
+        partner, agreement = registry_service.set_mou_renewal(
+            session, "T1", "eastside food bank", date(2027, 6, 30), actor_user_id="U1", now=NOW
+        )
+    rows = [r for r in _outbox(db) if r.status == "pending"]
+    assert [r.payload["days"] for r in rows] == [90, 30]
+    # 9:00 in New York (EDT, UTC-4) on April 1 and May 31.
+    assert [r.due_at for r in rows] == [
+        datetime(2027, 4, 1, 13, 0, tzinfo=UTC),
+        datetime(2027, 5, 31, 13, 0, tzinfo=UTC),
+    ]
+    assert all(r.payload["owner_user_id"] == "UOWNER" for r in rows)
+    # Planning again (the hourly planner) adds nothing.
+    registry_jobs.plan_renewal_reminders(db, NOW + timedelta(hours=1))
+    assert len(_outbox(db)) == 2
+
+
+def test_changing_the_renewal_date_replaces_the_reminders(db):
+    _add(db)
+    for renewal in (date(2027, 6, 30), date(2027, 9, 30), date(2027, 6, 30)):
+        with db.session() as session:
+            registry_service.set_mou_renewal(
+                session, "T1", "Eastside Food Bank", renewal, actor_user_id="U1", now=NOW
+            )
+    pending = [r for r in _outbox(db) if r.status == "pending"]
+    assert len(pending) == 2 and all(r.key.endswith(":2027-06-30:r2") for r in pending)
+    assert sum(r.status == "cancelled" for r in _outbox(db)) == 4
+
+
+def test_a_reminder_whose_day_has_passed_is_not_planned(db):
+    _add(db)
+    with db.session() as session:
+        registry_service.set_mou_renewal(
+            session, "T1", "Eastside Food Bank", TODAY + timedelta(days=45), actor_user_id="U1", now=NOW
+        )
+    assert [r.payload["days"] for r in _outbox(db)] == [30]
+
+
+def test_mou_renewal_refuses_a_past_date_and_an_unknown_partner(db):
+    _add(db)
+    with db.session() as session, pytest.raises(PartnerError, match="already passed"):
+        registry_service.set_mou_renewal(session, "T1", "Eastside Food Bank", TODAY, actor_user_id="U1", now=NOW)
+    with db.session() as session, pytest.raises(PartnerError, match="don't know a partner"):
+        registry_service.set_mou_renewal(
+            session, "T1", "Westside", TODAY + timedelta(days=200), actor_user_id="U1", now=NOW
+        )
+    with db.session() as session:
+        assert session.exec(select(Agreement)).all() == []
+
+
+def test_clearing_every_date_removes_the_agreement_and_its_reminders(db):
+    partner_id = _add(db)
+    with db.session() as session:
+        registry_service.set_mou_renewal(
+            session, "T1", "Eastside Food Bank", date(2027, 6, 30), actor_user_id="U1", now=NOW
+        )
+    with db.session() as session:
+        registry_service.update_partner(
+            session,
+            "T1",
+            partner_id,
+            _edit(agreements={"mou": (None, None, None)}),
+            actor_user_id="U1",
+            now=NOW,
+        )
+        assert session.exec(select(Agreement)).all() == []
+        assert (
+            session.exec(select(PartnerService)).all() == []
+            and session.exec(select(PartnerContact)).all() == []
+        )
+    assert {r.status for r in _outbox(db)} == {"cancelled"}

@@ -1,0 +1,159 @@
+"""The need vocabulary: the data file's shape, lookups and category detection in free text."""
+
+import json
+from importlib import resources
+
+import pytest
+
+from bot.platform import vocabulary
+
+FIXED_IDS = [
+    "food", "housing", "shelter", "housing-repairs", "utilities", "transportation", "mental-health",
+    "substance-use", "safety", "money", "health-coverage", "employment", "education", "childcare",
+    "aging-disability", "social-connection", "legal", "goods", "digital", "veterans",
+]  # fmt: skip
+
+AHC_CORE = {"housing instability", "food insecurity", "transportation problems", "utility help needs",
+            "interpersonal safety"}  # fmt: skip
+AHC_SUPPLEMENTAL = {"financial strain", "employment", "family and community support", "education",
+                    "physical activity", "substance use", "mental health", "disabilities"}  # fmt: skip
+OPEN_ELIGIBILITY = {"Emergency", "Food", "Housing", "Goods", "Transit", "Health", "Money", "Care", "Education",
+                    "Work", "Legal"}  # fmt: skip
+
+
+def _raw() -> dict:
+    return json.loads(resources.files("bot.platform").joinpath("data/needs.json").read_text(encoding="utf-8"))
+
+
+def test_ids_are_exactly_the_fixed_twenty_in_order():
+    assert vocabulary.category_ids() == FIXED_IDS
+    assert [c.id for c in vocabulary.categories()] == FIXED_IDS
+
+
+def test_every_category_is_fully_described():
+    for category in vocabulary.categories():
+        assert category.display_name and category.description, category.id
+        assert len(category.synonyms) >= 10, category.id
+        assert category.spanish, category.id
+        assert category.open_eligibility, category.id
+        assert set(category.open_eligibility) <= OPEN_ELIGIBILITY, category.id
+        assert set(category.ahc_hrsn) <= AHC_CORE | AHC_SUPPLEMENTAL, category.id
+
+
+def test_crosswalk_covers_every_ahc_domain_and_open_eligibility_category():
+    raw = _raw()
+    assert set(raw["ahc_hrsn_domains"]["core"]) == AHC_CORE
+    assert set(raw["ahc_hrsn_domains"]["supplemental"]) == AHC_SUPPLEMENTAL
+    assert set(raw["open_eligibility_top_level"]) == OPEN_ELIGIBILITY
+    mapped_ahc = {domain for c in vocabulary.categories() for domain in c.ahc_hrsn}
+    mapped_oe = {top for c in vocabulary.categories() for top in c.open_eligibility}
+    assert mapped_ahc == AHC_CORE | AHC_SUPPLEMENTAL
+    assert mapped_oe == OPEN_ELIGIBILITY
+
+
+def test_required_abbreviations_are_present_with_expansions():
+    expansions = {abbr: (c.id, text) for c in vocabulary.categories() for abbr, text in c.abbreviations}
+    for abbreviation, category in [
+        ("LIHEAP", "utilities"), ("MAT", "substance-use"), ("NEMT", "transportation"), ("DV", "safety"),
+        ("SSI", "money"), ("SSDI", "money"), ("EBT", "food"), ("SNAP", "food"), ("WIC", "food"),
+        ("IPV", "safety"), ("AA", "substance-use"), ("NA", "substance-use"), ("GED", "education"),
+        ("ESL", "education"), ("VA", "veterans"),
+    ]:  # fmt: skip
+        assert expansions[abbreviation][0] == category
+        assert expansions[abbreviation][1]
+
+
+def test_no_synonym_is_listed_twice_in_a_category():
+    for category in vocabulary.categories():
+        lowered = [term.lower() for term in category.synonyms]
+        assert len(lowered) == len(set(lowered)), category.id
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("food", "food"), ("FOOD", "food"), ("Mental health", "mental-health"), ("mental-health", "mental-health"),
+     ("Housing Repairs", "housing-repairs"), ("housing repairs", "housing-repairs"),
+     ("Aging and disability", "aging-disability"), ("  Veterans ", "veterans"), ("Digital access", "digital")],
+)  # fmt: skip
+def test_get_accepts_ids_and_display_names_case_insensitively(name, expected):
+    assert vocabulary.get(name).id == expected
+
+
+@pytest.mark.parametrize("name", ["", "pizza", "foods and stuff", "mental"])
+def test_get_returns_none_for_unknown_names(name):
+    assert vocabulary.get(name) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected_first",
+    [
+        ("who can help with rent?", "housing"),
+        ("fridge is empty", "food"),
+        ("her fridge is empty again", "food"),
+        ("behind on rent", "housing"),
+        ("rides to dialysis", "transportation"),
+        ("ayuda con la renta", "housing"),
+        ("comida", "food"),
+        ("LIHEAP", "utilities"),
+        ("liheap application", "utilities"),
+        ("MAT clinic", "substance-use"),
+        ("NEMT", "transportation"),
+        ("DV advocate", "safety"),
+        ("SSI appeal", "money"),
+        ("EBT card", "food"),
+        ("guardería", "childcare"),
+        ("Alzheimer's caregiver support", "aging-disability"),
+        ("lights shut off tomorrow", "utilities"),
+        ("sleeping in her car", "shelter"),
+        ("GED classes", "education"),
+        ("clases de inglés", "education"),
+        ("VA claim help", "veterans"),
+        ("food pantries", "food"),
+    ],
+)
+def test_detect_categories_understands_everyday_wording(text, expected_first):
+    assert vocabulary.detect_categories(text)[0] == expected_first
+
+
+def test_longer_terms_consume_their_words():
+    # "substance abuse" is substance use, not also abuse (safety); "car repair" is transportation, not repairs.
+    assert vocabulary.detect_categories("substance abuse") == ["substance-use"]
+    assert vocabulary.detect_categories("car repair") == ["transportation"]
+    assert vocabulary.detect_categories("power of attorney") == ["legal"]
+
+
+def test_several_needs_are_all_detected():
+    assert set(vocabulary.detect_categories("food and a ride to get there")) == {"food", "transportation"}
+    assert set(vocabulary.detect_categories("needs a lawyer for an eviction")) == {"legal", "housing"}
+
+
+def test_capitals_only_abbreviations_ignore_ordinary_lower_case_words():
+    assert vocabulary.detect_categories("VA benefits") == ["veterans"]
+    assert vocabulary.detect_categories("the VA clinic") == ["veterans"]
+    assert vocabulary.detect_categories("se va a la cita") == []  # Spanish "goes"
+    assert vocabulary.detect_categories("ice on the sidewalk") == []
+
+
+def test_typos_need_fuzzy_matching_and_it_is_off_by_default():
+    assert vocabulary.detect_categories("pantrey") == []
+    assert vocabulary.detect_categories("pantrey", fuzzy=True) == ["food"]
+    assert vocabulary.detect_categories("suboxen", fuzzy=True) == ["substance-use"]
+    assert vocabulary.detect_categories("sheltr tonight", fuzzy=True) == ["shelter"]
+
+
+def test_fuzzy_matching_does_not_invent_needs_from_ordinary_words():
+    for text in ["where is the patient", "thanks everyone", "meeting moved to Thursday", "1234 5678", ""]:
+        assert vocabulary.detect_categories(text, fuzzy=True) == [], text
+
+
+def test_resource_text_is_not_labelled_by_its_contact_details():
+    text = "Eastside Food Pantry, groceries Tue/Thu 2-6pm, phone 555-0142, 12 Main Street Eastport, Spanish spoken"
+    assert vocabulary.detect_categories(text) == ["food"]
+
+
+def test_find_terms_reports_positions_and_terms():
+    matches = vocabulary.find_terms("food and a ride")
+    assert [(m.category, m.term, m.start) for m in matches] == [
+        ("food", "food", 0),
+        ("transportation", "ride", 3),
+    ]

@@ -1,0 +1,274 @@
+"""Ranking, recording and feedback of "who can help with X?" (bot.search) on both databases."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, inspect, text, update
+from sqlmodel import func, select
+
+from bot.platform import clock, vocabulary
+from bot.search.service import need_key, record_feedback, who_can_help
+from models.directory import Resource, ResourceCategory
+from models.search import QuestionLog, ResourceFeedback, UnmetNeed
+
+TEAM = "T1"
+
+
+def add(session, name: str, categories: str = "", *, team: str = TEAM, **fields) -> Resource:
+    now = clock.utcnow()
+    city = fields.pop("city", "")
+    resource = Resource(team_id=team, name=name, normalized_name=vocabulary.normalize(name), categories=categories,
+                        city=city, normalized_city=vocabulary.normalize(city), created_at=now, updated_at=now,
+                        created_by=fields.pop("created_by", "ULOGGER"), **fields)  # fmt: skip
+    session.add(resource)
+    session.flush()
+    for category in filter(None, categories.split(";")):
+        session.add(ResourceCategory(resource_id=resource.id, category=category, team_id=team))
+    session.flush()
+    return resource
+
+
+def names(answer, need: int = 0) -> list[str]:
+    return [hit.name for hit in answer.needs[need].hits]
+
+
+def test_category_resources_come_first_and_retired_never_show(db):
+    with db.session() as s:
+        add(s, "Eastside Food Pantry", "food", description="groceries twice a week")
+        add(s, "Old Pantry", "food", description="groceries", retired_at=clock.utcnow())
+        add(s, "Legal Aid", "legal", description="free lawyers; food for thought")
+    with db.session() as s:
+        answer = who_can_help(s, TEAM, "who can help with groceries?")
+    assert names(answer)[0] == "Eastside Food Pantry"
+    assert "Old Pantry" not in names(answer)
+    assert answer.needs[0].hits[0].reasons[0] == "Food"
+
+
+def test_each_need_of_a_question_gets_its_own_answer(db):
+    with db.session() as s:
+        add(s, "Eastside Food Pantry", "food")
+        add(s, "RideLink", "transportation", description="rides to appointments and the grocery store")
+    with db.session() as s:
+        answer = who_can_help(s, TEAM, "food and a ride to get there")
+    assert [n.need.category for n in answer.needs] == ["food", "transportation"]
+    assert names(answer, 0) == ["Eastside Food Pantry"]
+    assert names(answer, 1) == ["RideLink"]
+
+
+def test_words_and_modifiers_order_resources_within_a_need(db):
+    with db.session() as s:
+        add(s, "General Rides", "transportation", description="bus passes", mention_count=9, helped_count=5)
+        add(s, "Kidney Care Transport", "transportation", description="rides to dialysis three times a week")
+        add(s, "Eastport Rides", "transportation", description="medical rides", city="Eastport", languages="Spanish",
+            populations="seniors")  # fmt: skip
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "rides to dialysis"))[0] == "Kidney Care Transport"
+        assert names(who_can_help(s, TEAM, "rides in Spanish"))[0] == "Eastport Rides"
+        assert names(who_can_help(s, TEAM, "rides for seniors"))[0] == "Eastport Rides"
+        answer = who_can_help(s, TEAM, "rides near Eastport")
+    assert names(answer)[0] == "Eastport Rides"
+    assert "in Eastport" in answer.needs[0].hits[0].reasons
+
+
+def test_verification_mentions_and_feedback_break_ties(db):
+    now = clock.utcnow()
+    with db.session() as s:
+        add(s, "Pantry A", "food", verified_at=now - timedelta(days=800))
+        add(s, "Pantry B", "food", verified_at=now - timedelta(days=5))
+        add(s, "Pantry C", "food", helped_count=4, mention_count=6)
+        flagged = add(s, "Pantry D", "food", helped_count=4, mention_count=6)
+        flagged.outdated_count = 3
+    with db.session() as s:
+        ranked = names(who_can_help(s, TEAM, "food"))
+    assert ranked.index("Pantry C") < ranked.index("Pantry B") < ranked.index("Pantry A")
+    assert ranked.index("Pantry C") < ranked.index("Pantry D")
+
+
+def test_full_text_index_follows_inserts_updates_and_deletes(db):
+    with db.session() as s:
+        resource = add(s, "Harbor Clinic", "", description="podiatry for everyone")
+        resource_id = resource.id
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "podiatry")) == ["Harbor Clinic"]
+        s.execute(
+            update(Resource).where(Resource.id == resource_id).values(description="dermatology walk-ins")
+        )
+    with db.session() as s:
+        assert who_can_help(s, TEAM, "podiatry").needs[0].hits == []
+        assert names(who_can_help(s, TEAM, "dermatology")) == ["Harbor Clinic"]
+        s.execute(delete(Resource).where(Resource.id == resource_id))
+    with db.session() as s:
+        assert who_can_help(s, TEAM, "dermatology").needs[0].hits == []
+
+
+def test_the_index_exists_under_ignored_names(db):
+    with db.engine.connect() as connection:
+        if db.dialect == "sqlite":
+            found = connection.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'fts_resource%'"))
+            assert "fts_resource" in {row[0] for row in found}
+        else:
+            columns = {c["name"] for c in inspect(connection).get_columns("resource")}
+            indexes = {i["name"] for i in inspect(connection).get_indexes("resource")}
+            assert "search_vector" in columns and "fts_resource_search_vector" in indexes
+
+
+def test_other_workspaces_resources_never_show(db):
+    with db.session() as s:
+        add(s, "Their Pantry", "food", team="T2", description="groceries")
+    with db.session() as s:
+        answer = who_can_help(s, TEAM, "groceries")
+    assert not answer.answered
+
+
+def test_a_need_without_a_category_must_match_all_its_words(db):
+    with db.session() as s:
+        add(s, "Paws Pet Food Bank", "food", description="dog food and cat litter")
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "dog food")) == ["Paws Pet Food Bank"]
+        assert not who_can_help(s, TEAM, "dog grooming").answered
+
+
+def test_nothing_found_records_an_unmet_need_and_counts_repeats(db):
+    with db.session() as s:
+        first = who_can_help(s, TEAM, "who can help with dog grooming?", surface="mention")
+        who_can_help(s, TEAM, "dog grooming", surface="slash")
+        who_can_help(s, TEAM, "veterans", surface="dm")
+    assert not first.answered
+    with db.session() as s:
+        unmet = {u.need_key: u for u in s.exec(select(UnmetNeed).where(UnmetNeed.team_id == TEAM))}
+        logs = s.exec(select(QuestionLog).order_by(QuestionLog.id)).all()
+    assert set(unmet) == {"dog grooming", "veterans"}
+    assert unmet["dog grooming"].ask_count == 2 and unmet["dog grooming"].category is None
+    assert unmet["veterans"].category == "veterans" and unmet["veterans"].phrase == "Veterans"
+    assert unmet["dog grooming"].first_asked_at <= unmet["dog grooming"].last_asked_at
+    assert [(log.need_key, log.result_count, log.surface) for log in logs] == [
+        ("dog grooming", 0, "mention"), ("dog grooming", 0, "slash"), ("veterans", 0, "dm")]  # fmt: skip
+
+
+def test_answered_questions_are_logged_without_their_words(db):
+    with db.session() as s:
+        add(s, "Eastside Food Pantry", "food")
+        answer = who_can_help(s, TEAM, "fridge is empty", surface="modal")
+    assert answer.answered
+    with db.session() as s:
+        log = s.exec(select(QuestionLog)).one()
+        assert (log.need_key, log.category, log.result_count, log.surface) == ("food", "food", 1, "modal")
+        assert s.exec(select(func.count()).select_from(UnmetNeed)).one() == 0
+
+
+def test_a_language_nobody_offers_is_answered_and_noted_as_a_gap(db):
+    with db.session() as s:
+        add(s, "Eastside Food Pantry", "food", languages="English;Spanish")
+        answer = who_can_help(s, TEAM, "food in Tagalog")
+    assert names(answer) == ["Eastside Food Pantry"]
+    assert answer.needs[0].unmet_modifiers == "in Tagalog"
+    with db.session() as s:
+        unmet = s.exec(select(UnmetNeed)).one()
+    assert (unmet.need_key, unmet.phrase, unmet.category) == ("food|in Tagalog", "Food in Tagalog", "food")
+
+
+def test_patient_details_never_reach_the_database(db):
+    questions = [
+        "pt John Miller DOB 3/14/1958 needs help with dog grooming",
+        "who can help Mrs. Alvarez with passport photos? MRN 4471123",
+        "patient Maria Gomez, her cell 503-555-0199, needs a ride to the zoo",
+        "Mr. Thompson (SSN 123-45-6789) needs tattoo removal",
+    ]
+    forbidden = ["John", "Miller", "3/14/1958", "Alvarez", "4471123", "Maria", "Gomez", "503-555-0199",
+                 "Thompson", "123-45-6789"]  # fmt: skip
+    with db.session() as s:
+        for question in questions:
+            answer = who_can_help(s, TEAM, question)
+            assert answer.privacy_notice.startswith("Removed for privacy")
+            shown = answer.query + " ".join(n.need.label for n in answer.needs)
+            assert not [word for word in forbidden if word in shown]
+    stored = []
+    with db.session() as s:
+        for table in (QuestionLog, UnmetNeed):
+            for row in s.exec(select(table)):
+                stored.extend(str(value) for value in row.model_dump().values())
+    assert stored
+    assert not [word for word in forbidden if any(word in value for value in stored)]
+
+
+def test_show_more_pages_without_recording_again(db):
+    with db.session() as s:
+        for number in range(8):
+            add(s, f"Pantry {number}", "food")
+    with db.session() as s:
+        first = who_can_help(s, TEAM, "food")
+        second = who_can_help(s, TEAM, "food", offset=5, record=False)
+    assert first.needs[0].has_more and len(first.needs[0].hits) == 5
+    assert len(second.needs[0].hits) == 3 and not second.needs[0].has_more
+    assert not set(names(first)) & set(names(second))
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 1
+
+
+def test_bad_input_is_refused_and_changes_nothing(db):
+    with db.session() as s:
+        assert who_can_help(s, TEAM, "").problem == "empty"
+        assert who_can_help(s, TEAM, "   ").problem == "empty"
+        assert who_can_help(s, TEAM, "food " * 200).problem == "too_long"
+        assert who_can_help(s, TEAM, "who can help?").problem == "no_need"
+        # SQL and FTS syntax are only words.
+        assert not who_can_help(s, TEAM, '\'; DROP TABLE resource; -- NEAR("x" *) OR').answered
+    with db.session() as s:
+        # Only the SQL-looking question was searched; it is stored as its plain words.
+        keys = s.exec(select(QuestionLog.need_key)).all()
+        assert keys and all(set(key) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ") for key in keys)
+        assert s.exec(select(func.count()).select_from(Resource)).one() == 0
+
+
+def test_feedback_counts_once_per_person_per_day(db):
+    with db.session() as s:
+        resource_id = add(s, "Eastside Food Pantry", "food").id
+    with db.session() as s:
+        assert record_feedback(s, TEAM, resource_id, "U1", "helped") == ("recorded", "Eastside Food Pantry")
+        assert record_feedback(s, TEAM, resource_id, "U1", "helped")[0] == "repeat"
+        assert record_feedback(s, TEAM, resource_id, "U2", "helped")[0] == "recorded"
+        assert record_feedback(s, TEAM, resource_id, "U1", "outdated")[0] == "recorded"
+        assert record_feedback(s, "T2", resource_id, "U1", "helped")[0] == "missing"
+        later = clock.utcnow() + timedelta(days=2)
+        assert record_feedback(s, TEAM, resource_id, "U1", "helped", now=later)[0] == "recorded"
+    with db.session() as s:
+        resource = s.get(Resource, resource_id)
+        assert (resource.helped_count, resource.outdated_count) == (3, 1)
+        assert s.exec(select(func.count()).select_from(ResourceFeedback)).one() == 4
+
+
+def test_need_key_is_the_category_or_the_phrase():
+    from bot.search.query import parse_query
+
+    assert need_key(parse_query("fridge is empty").needs[0]) == "food"
+    assert need_key(parse_query("dog grooming please").needs[0]) == "dog grooming"
+
+
+def test_large_categories_and_common_words_still_rank_the_distinctive_match_first(db):
+    from bot.search import ranking as search
+
+    with db.session() as s:
+        add(s, "Kidney Kitchen", "food", description="groceries and meals for dialysis diets")
+        for number in range(search.COMMON_WORD_DOCUMENTS + search.CATEGORY_POOL):
+            add(s, f"Pantry {number}", "food", description="free groceries every week", mention_count=9,
+                helped_count=5)  # fmt: skip
+    if db.dialect == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("ANALYZE resource"))
+        search._common_lexemes.clear()
+    with db.session() as s:
+        assert search._common_words(s, ["groceries", "dialysis"]) == {"groceries"}
+        answer = who_can_help(s, TEAM, "groceries for a patient on dialysis")
+    # The oldest of 551 food resources, found through its distinctive word.
+    assert names(answer)[0] == "Kidney Kitchen"
+
+
+def test_a_modifier_match_is_found_beyond_the_newest_resources_of_a_big_category(db):
+    from bot.search import ranking as search
+
+    with db.session() as s:
+        add(s, "Despensa Latina", "food", languages="Spanish", populations="seniors", city="Lakeview")
+        for number in range(search.CATEGORY_POOL + 20):
+            add(s, f"Pantry {number}", "food", languages="English", mention_count=9, helped_count=5)
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "food in Spanish"))[0] == "Despensa Latina"
+        assert names(who_can_help(s, TEAM, "food for seniors near Lakeview"))[0] == "Despensa Latina"

@@ -1,0 +1,139 @@
+"""Understanding "who can help with X?" questions (bot.query): pure, no database."""
+
+import pytest
+
+from bot.search.query import looks_like_search, parse_query
+
+
+def _needs(text: str) -> list[tuple[str, ...]]:
+    return [need.categories for need in parse_query(text).needs]
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("who can help with rent?", "housing"),
+        ("fridge is empty", "food"),
+        ("behind on rent", "housing"),
+        ("rides to dialysis", "transportation"),
+        ("pantrey", "food"),
+        ("suboxen", "substance-use"),
+        ("ayuda con la renta", "housing"),
+        ("comida", "food"),
+        ("LIHEAP", "utilities"),
+        ("NEMT", "transportation"),
+        ("DV shelter", "safety"),
+        ("SSI", "money"),
+        ("EBT", "food"),
+        ("wheelchar ramp", "housing-repairs"),
+        ("@partnerbot who can help with a GED?", "education"),
+    ],
+)
+def test_the_first_need_is_recognized(text, category):
+    needs = parse_query(text).needs
+    assert needs and needs[0].category == category
+
+
+def test_several_needs_are_answered_separately():
+    assert _needs("food and a ride to get there") == [("food",), ("transportation",)]
+    assert _needs("comida y transporte") == [("food",), ("transportation",)]
+    assert [n[0] for n in _needs("diapers, formula and a crib")] == ["childcare", "food", "goods"]
+
+
+def test_two_phrasings_of_one_need_stay_one_need():
+    assert _needs("food pantry and groceries") == [("food",)]
+
+
+def test_the_need_named_first_leads_within_a_phrase():
+    assert _needs("a lawyer for an eviction")[0][:2] == ("legal", "housing")
+    assert _needs("furnature for a new apartment")[0][0] == "goods"
+
+
+def test_place_zip_language_and_population_modifiers():
+    modifiers = parse_query("food near 97201 in Spanish for seniors").modifiers
+    assert modifiers.zip_code == "97201"
+    assert modifiers.languages == ("Spanish",)
+    assert modifiers.populations == ("seniors",)
+    assert parse_query("DV shelter in Eastport for families").modifiers.place == "Eastport"
+    assert parse_query("rides near Lake City").modifiers.place == "Lake City"
+    assert parse_query("Spanish-speaking therapist").modifiers.languages == ("Spanish",)
+    assert parse_query("counseling, speaks Vietnamese").modifiers.languages == ("Vietnamese",)
+    assert parse_query("clases de inglés en español").modifiers.languages == ("Spanish",)
+
+
+def test_modifiers_are_not_needs():
+    parsed = parse_query("food near 97201 in Spanish for seniors")
+    assert [n.categories for n in parsed.needs] == [("food",)]
+    assert parsed.needs[0].extra_words == ()
+
+
+def test_lower_case_in_is_not_a_place():
+    parsed = parse_query("teens in crisis")
+    assert parsed.modifiers.place is None
+    assert parsed.modifiers.populations == ("youth",)
+    assert parsed.needs[0].category == "mental-health"
+
+
+@pytest.mark.parametrize(
+    "text, population",
+    [("housing for undocumented families", "immigrants"), ("jobs for teens", "youth"),
+     ("food for veterans", "veterans"), ("rides for older adults", "seniors"), ("ropa para los niños", "children")],
+)  # fmt: skip
+def test_populations(text, population):
+    assert population in parse_query(text).modifiers.populations
+
+
+def test_a_population_alone_is_the_need():
+    assert _needs("who helps veterans?") == [("veterans",)]
+    assert _needs("seniors") == [("aging-disability",)]
+    assert parse_query("who helps veterans?").modifiers.populations == ()
+
+
+def test_english_for_spanish_terms_is_searched():
+    need = parse_query("ropa para los niños").needs[0]
+    assert "clothing" in need.term_words
+
+
+def test_words_outside_the_vocabulary_are_kept_for_full_text():
+    need = parse_query("who can help with dog grooming?").needs[0]
+    assert need.categories == ()
+    assert need.extra_words == ("dog", "grooming")
+    assert need.phrase == "dog grooming"
+
+
+def test_the_phrase_leaves_out_names_numbers_and_redaction_markers():
+    need = parse_query("who can help Maria with dentures 4471123 [name removed]").needs[0]
+    assert need.phrase == "dentures"
+
+
+def test_nothing_searchable():
+    assert parse_query("").is_empty
+    assert parse_query("who can help?").is_empty
+    assert parse_query("   ").is_empty
+
+
+def test_typo_tolerance_does_not_turn_ordinary_words_into_needs():
+    for text in ["wedding dress rental", "piano lessons", "meeting with parents", "Pine Ridge"]:
+        assert not any(n.categories for n in parse_query(text).needs), text
+
+
+def test_long_input_is_cut_not_crashing():
+    parsed = parse_query("food " * 1000)
+    assert parsed.needs[0].category == "food"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("who can help with rent?", True), ("Who helps with food", True), ("anyone know who does rides?", True),
+     ("where can my patient get food", True), ("¿quién puede ayudar con la renta?", True),
+     ("whohelps food", True), ("log resource: Eastside pantry", False), ("help", False),
+     ("celebrate @ana with Eastside", False)],
+)  # fmt: skip
+def test_looks_like_search(text, expected):
+    assert looks_like_search(text) is expected
+
+
+def test_slack_markup_is_not_part_of_the_need():
+    need = parse_query("dog grooming <!channel> <@U123> <#C1|care-team> <https://x.example|Paws>").needs[0]
+    assert need.phrase == "dog grooming"
+    assert "paws" in need.extra_words
