@@ -3,6 +3,7 @@
 import logging
 import traceback
 from concurrent.futures import Executor
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -11,8 +12,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import handlers
+from bot.platform.actor import Actor
 from bot.platform.clock import utcnow
 from bot.platform.db import Database
+from bot.platform.people import People
 from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
 from models.platform import ProcessedEvent
@@ -39,20 +42,49 @@ def build_app(
         # In Socket Mode there is no signing secret; Slack authenticates the socket itself.
         request_verification_enabled=not settings.socket_mode,
     )
-    app.use(_services_middleware(settings, db))
+    app.use(_services_middleware(settings, db, People()))
     app.use(_skip_redelivered_events(db))
     app.error(_handle_listener_error)
     handlers.register_all(app)
     return app
 
 
-def _services_middleware(settings: Settings, db: Database):
-    def inject_services(context, next) -> None:
+def _services_middleware(settings: Settings, db: Database, people: People):
+    def inject_services(body, context, client, next) -> None:
         context["db"] = db
         context["settings"] = settings
+        context["actor"] = actor_for(body, context, client, settings, people)
         next()
 
     return inject_services
+
+
+def owning_team(context) -> str:
+    """The workspace whose data a request is about: the installation's (from auth.test for a single-workspace
+    install), never the team of a Slack Connect guest who clicked or typed."""
+    authorized = context.authorize_result
+    return str((authorized.team_id if authorized is not None else None) or context.team_id or "")
+
+
+def actor_for(body: dict[str, Any], context, client: WebClient, settings: Settings, people: People) -> Actor | None:
+    """Who is asking, from documented fields only; what needs users.info is looked up later, and only if needed."""
+    user_id = context.user_id
+    if not user_id:
+        return None
+    event = body.get("event") or {}
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    # Events say `user_team`; interactions say `user.team_id`; for slash commands only users.info can tell.
+    user_team = event.get("user_team") or user.get("team_id")
+    return Actor(
+        team_id=owning_team(context),
+        user_id=user_id,
+        is_admin=user_id in settings.admin_user_ids,
+        default_timezone=settings.default_timezone,
+        enterprise_id=(context.authorize_result.enterprise_id if context.authorize_result else None)
+        or context.enterprise_id,
+        user_team_id=user_team,
+        lookup=partial(people.profile, client, user_id),
+    )
 
 
 def _skip_redelivered_events(db: Database):

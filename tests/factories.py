@@ -1,0 +1,13 @@
+"""Shared builders for tests: one way to make an actor, a resource, a partner or a conference, instead of private
+copies in each test file."""
+
+from bot.platform.actor import Actor
+from bot.platform.people import Profile
+
+
+def make_actor(user_id: str = "U1", *, team_id: str = "T1", admin: bool = False, timezone: str | None = None,
+               user_team_id: str | None = None, default_timezone: str = "America/New_York") -> Actor:
+    """An actor as the middleware builds one; `timezone` is what users.info would say (None: Slack says none)."""
+    profile = Profile(user_id=user_id, team_id=user_team_id or team_id, enterprise_id=None, timezone=timezone)
+    return Actor(team_id=team_id, user_id=user_id, is_admin=admin, default_timezone=default_timezone,
+                 user_team_id=user_team_id, lookup=lambda: profile)
