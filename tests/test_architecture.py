@@ -1,4 +1,5 @@
-"""The layering the README promises: domain code without Slack's framework, pure views, thin handlers."""
+"""The layout the README promises, as tests: one shape per feature, a platform that knows no feature, pure views,
+thin handlers, no import cycles, no oversized modules."""
 
 import ast
 from pathlib import Path
@@ -6,37 +7,154 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# The runtime around the core may use bolt: the app factory, the HTTP server, the CLI and the console's driver.
-BOLT_ALLOWED = {"app.py", "server.py", "cli.py", "simulator.py"}
+FEATURES = sorted(p.parent.name for p in (ROOT / "bot").glob("*/__init__.py")
+                  if p.parent.name not in {"platform", "runtime", "console"})
+PROJECT = ("bot", "handlers", "models")
+MAX_LINES = 600
+# The runtime builds the app and the console drives it; no other part of bot/ uses Slack's framework.
+BOLT_ALLOWED = ("bot/runtime/", "bot/console/")
+# Modules that still break a rule below while the contract is being adopted; this set only shrinks.
+KNOWN_VIOLATIONS: set[tuple[str, str]] = {
+    ("bot/celebrations/service.py", "services never touch Slack or views"),
+    ("handlers/celebrations.py", "handlers are thin adapters"),
+    ("bot/platform/privacy.py", "small modules"),
+}
 
 
-def imports_of(path: Path) -> set[str]:
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def python_files(*folders: str) -> list[Path]:
+    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
+
+
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def imports_of(path: Path, *, top_level_only: bool = False) -> set[str]:
+    tree = parsed(path)
+    nodes = tree.body if top_level_only else ast.walk(tree)
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in nodes:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def modules(folder: str) -> list[Path]:
-    return sorted((ROOT / folder).rglob("*.py"))
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
 
 
-@pytest.mark.parametrize("path", modules("bot"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_core_does_not_import_bolt(path):
-    if path.name in BOLT_ALLOWED:
+def check(path: Path, rule: str, broken: set[str]) -> None:
+    if (rel(path), rule) in KNOWN_VIOLATIONS:
+        pytest.xfail(f"known: {rel(path)} breaks {rule}")
+    assert not broken, f"{rel(path)} breaks {rule}: {sorted(broken)}"
+
+
+def test_every_feature_has_the_same_shape():
+    for feature in FEATURES:
+        folder = ROOT / "bot" / feature
+        assert (folder / "__init__.py").exists()
+        assert (ROOT / "handlers" / f"{feature}.py").exists(), f"handlers/{feature}.py is missing"
+
+
+def test_known_violations_still_exist():
+    for path, _rule in KNOWN_VIOLATIONS:
+        assert (ROOT / path).exists(), f"{path} is gone: drop it from KNOWN_VIOLATIONS"
+
+
+@pytest.mark.parametrize("path", python_files("bot"), ids=rel)
+def test_only_the_runtime_and_console_use_bolt(path):
+    if rel(path).startswith(BOLT_ALLOWED):
         return
-    assert not {name for name in imports_of(path) if name.startswith("slack_bolt")}
+    check(path, "no slack_bolt", {n for n in imports_of(path) if n.startswith("slack_bolt")})
 
 
-@pytest.mark.parametrize("path", modules("bot/views"), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", python_files("bot/platform"), ids=rel)
+def test_platform_knows_no_feature(path):
+    forbidden = tuple(f"bot.{name}" for name in (*FEATURES, "runtime", "console")) + ("handlers",)
+    check(path, "platform imports no feature", {n for n in imports_of(path) if n.startswith(forbidden)})
+
+
+@pytest.mark.parametrize("path", [ROOT / "bot" / f / "service.py" for f in FEATURES
+                                  if (ROOT / "bot" / f / "service.py").exists()], ids=rel)
+def test_services_never_touch_slack_or_views(path):
+    forbidden = ("slack_sdk", "slack_bolt", "handlers")
+    broken = {n for n in imports_of(path) if n.startswith(forbidden) or n.endswith(".views")}
+    check(path, "services never touch Slack or views", broken)
+
+
+@pytest.mark.parametrize("path", [p for f in FEATURES for p in python_files(f"bot/{f}") if p.name == "views.py"],
+                         ids=rel)
 def test_views_are_pure_functions_of_data(path):
-    forbidden = ("slack_bolt", "slack_sdk", "sqlmodel", "sqlalchemy", "bot.db", "bot.outbox")
-    assert not {name for name in imports_of(path) if name.startswith(forbidden)}
+    forbidden = ("slack_bolt", "slack_sdk", "sqlmodel", "sqlalchemy", "bot.platform.db", "bot.platform.outbox",
+                 "handlers")
+    check(path, "views are pure", {n for n in imports_of(path) if n.startswith(forbidden)})
 
 
-@pytest.mark.parametrize("path", modules("handlers"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_handlers_leave_queries_to_the_core(path):
-    assert not {name for name in imports_of(path) if name.startswith(("sqlmodel", "sqlalchemy"))}
+@pytest.mark.parametrize("path", python_files("handlers"), ids=rel)
+def test_handlers_leave_queries_to_services_and_never_import_each_other(path):
+    if path.name == "__init__.py":
+        return  # the package lists every handler module
+    own = module_name(path)
+    broken = {n for n in imports_of(path) if n.startswith(("sqlmodel", "sqlalchemy"))}
+    broken |= {n for n in imports_of(path) if n.startswith("handlers") and n != own}
+    check(path, "handlers are thin adapters", broken)
+
+
+def _project_graph() -> dict[str, set[str]]:
+    files = {module_name(p): p for p in python_files(*PROJECT)}
+    graph = {}
+    for name, path in files.items():
+        graph[name] = {n for n in imports_of(path, top_level_only=True) if n in files and n != name}
+    return graph
+
+
+def test_no_import_cycles():
+    graph = _project_graph()
+    visiting, done, cycles = set(), set(), []
+
+    def visit(node: str, trail: list[str]) -> None:
+        if node in done:
+            return
+        if node in visiting:
+            cycles.append(trail[trail.index(node):] + [node])
+            return
+        visiting.add(node)
+        for nxt in sorted(graph[node]):
+            visit(nxt, trail + [node])
+        visiting.discard(node)
+        done.add(node)
+
+    for start in sorted(graph):
+        visit(start, [])
+    assert not cycles, cycles
+
+
+@pytest.mark.parametrize("path", python_files(*PROJECT), ids=rel)
+def test_project_imports_are_at_module_level(path):
+    tree = parsed(path)
+    top = {id(node) for node in tree.body}
+    inner = [
+        node.lineno for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top
+        and (node.module if isinstance(node, ast.ImportFrom) else node.names[0].name or "").split(".")[0] in PROJECT
+    ]
+    check(path, "imports at module level", set(map(str, inner)))
+
+
+@pytest.mark.parametrize("path", python_files(*PROJECT), ids=rel)
+def test_modules_stay_small_or_say_why(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    if lines <= MAX_LINES or "/migrations/versions/" in str(path):
+        return
+    docstring = ast.get_docstring(parsed(path)) or ""
+    if (rel(path), "small modules") in KNOWN_VIOLATIONS:
+        pytest.xfail(f"known: {rel(path)} has {lines} lines")
+    assert f"longer than {MAX_LINES} lines" in docstring, f"{rel(path)} has {lines} lines and does not say why"
