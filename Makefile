@@ -16,7 +16,7 @@ run: $(STAMP)  ## Run the bot: Slack when tokens are in .env, otherwise the offl
 	@$(BIN)/partnerbot run
 
 test: $(STAMP)  ## Run the tests (PostgreSQL too when TEST_DATABASE_URL is set)
-	@$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .
