@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.platform.public_holidays import check_country
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./partnerbot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -35,6 +37,7 @@ class Settings:
     reminder_grace_minutes: int = 60
     celebration_emoji: str = "tada"
     celebration_daily_limit: int = 10
+    holiday_country: str | None = "US"  # public holidays flagged on conference dates; None: no checks
 
     @property
     def has_slack_credentials(self) -> bool:
@@ -122,6 +125,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     if not all(ch.isalnum() or ch in "_+-" for ch in emoji):
         raise SettingsError(f"CELEBRATION_EMOJI must be an emoji name such as tada (got {emoji!r}).")
 
+    try:
+        holiday_country = check_country(env.get("HOLIDAY_COUNTRY", "").strip() or "US")
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+
     return Settings(
         slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -136,6 +144,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         reminder_grace_minutes=_int(env, "REMINDER_GRACE_MINUTES", 60, 0, 7 * 24 * 60),
         celebration_emoji=emoji,
         celebration_daily_limit=_int(env, "CELEBRATION_DAILY_LIMIT", 10, 1, 1000),
+        holiday_country=holiday_country,
     )
 
 
