@@ -1,53 +1,57 @@
-"""Slack adapter for case conferences: the /conference command, its modal and the buttons on its messages."""
+"""Slack adapter for case conferences: the /conference command, its forms and the buttons on its messages.
+
+Each listener acks, parses into a typed command, calls bot.conferences.service in one session, renders with
+bot.conferences.views and replies; a FeatureError becomes an ephemeral reply. The workspace is always the actor's
+(the installation's), never the team a Slack Connect guest's payload names; a button's row is checked against it
+by the service. Nothing here logs what people typed.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.conferences import jobs as conferences_jobs
-from bot.conferences import planning as conferences_planning
-from bot.conferences import recurrence, views
-from bot.conferences import service as conferences_service
-from bot.conferences.commands import parse_command
-from bot.conferences.recurrence import RecurrenceError, Schedule
-from bot.conferences.service import ConferenceError, Reminders
-from bot.conferences.when import ParseError
+from bot.conferences import commands, views
+from bot.conferences import service as conferences
+from bot.conferences.commands import (
+    AddAgenda,
+    Cancel,
+    Command,
+    Create,
+    FormErrors,
+    Help,
+    ListUpcoming,
+    Move,
+    OpenForm,
+    SendCalendar,
+    SetFacilitators,
+    ShowAgenda,
+    Skip,
+)
 from bot.platform import clock
-from bot.platform.clock import utcnow
+from bot.platform.errors import FeatureError
 
 log = logging.getLogger(__name__)
-
-HELP = (
-    "*Case conferences*\n"
-    '`/conference #channel "Monthly case conference" every first Tuesday at 10am` schedules one; also '
-    "`every other Thursday at 3pm`, `every month on the last Friday at noon`, `on Dec 3 at 2pm`, "
-    "`tomorrow at 9am`, `in 10 minutes`. Add `in America/Chicago` for another time zone (default: yours).\n"
-    "`/conference` opens a form · `/conference list` shows upcoming ones with their numbers\n"
-    "`/conference skip <n> <date>` · `/conference move <n> <date> to <date> at <time>` · `/conference cancel <n>`\n"
-    "`/conference facilitators <n> @a @b @c` rotates who facilitates\n"
-    "`/conference agenda <n> add <de-identified case summary>` · `/conference agenda <n>`\n"
-    "`/conference ics <n>` sends you a calendar file\n"
-    "Reminders: a call for cases 7 days before, the agenda with RSVPs the day before, and a note at the start."
-)
+T = TypeVar("T")
 
 
-def _is_admin(context: dict[str, Any], user_id: str) -> bool:
-    return user_id in context["settings"].admin_user_ids
-
-
-def user_timezone(client: Any, user_id: str, fallback: str) -> str:
-    """The person's Slack time zone, else the workspace default."""
-    try:
-        tz = (client.users_info(user=user_id).get("user") or {}).get("tz")
-        return recurrence.canonical_timezone(tz) if tz else fallback
-    except (SlackApiError, RecurrenceError):
-        return fallback
+def register(app: App) -> None:
+    app.command("/conference")(conference_command)
+    app.action(views.OPEN_MODAL)(open_form_button)
+    app.view(views.CREATE_CALLBACK)(submit_create)
+    app.action(views.UNDO)(undo_button)
+    app.action(views.RSVP_GOING)(rsvp_button("going"))
+    app.action(views.RSVP_NOT_GOING)(rsvp_button("not_going"))
+    app.action(views.SWAP)(swap_button)
+    app.action(views.ADD_CASE)(add_case_button)
+    app.view(views.ADD_CASE_CALLBACK)(submit_add_case)
+    app.action(views.HOLIDAY_SKIP)(holiday_button)
+    app.action(views.HOLIDAY_MOVE)(holiday_button)
+    app.action(views.JOIN)(_ack_only)  # a link button: Slack still sends the click
 
 
 def _reply(respond, message: str | dict[str, Any]) -> None:
@@ -55,424 +59,233 @@ def _reply(respond, message: str | dict[str, Any]) -> None:
     respond(response_type="ephemeral", replace_original=False, **payload)
 
 
-# --- /conference -------------------------------------------------------------------------------------------------------
+def _refuse(respond, error: FeatureError) -> None:
+    _reply(respond, views.error_message(error.message))
 
 
-def handle_command(ack, body: dict[str, Any], respond, client, context) -> None:
-    ack()
-    user_id, team_id, channel_id = body["user_id"], body["team_id"], body.get("channel_id", "")
-    try:
-        command = parse_command(body.get("text") or "")
-    except ParseError as error:
-        _reply(respond, views.error_message(error.friendly()))
-        return
-    try:
-        _dispatch(
-            command, body, respond, client, context, user_id=user_id, team_id=team_id, channel_id=channel_id
-        )
-    except ParseError as error:
-        _reply(respond, views.error_message(error.friendly()))
-    except (ConferenceError, RecurrenceError) as error:
-        _reply(respond, views.error_message(str(error)))
-
-
-def _dispatch(
-    command, body, respond, client, context, *, user_id: str, team_id: str, channel_id: str
-) -> None:
-    db, settings = context["db"], context["settings"]
-    now = utcnow()
-    admin = _is_admin(context, user_id)
-    if command.action == "help":
-        _reply(respond, HELP)
-    elif command.action == "modal":
-        _open_create_modal(client, body["trigger_id"], user_id, channel_id, settings.default_timezone)
-    elif command.action == "list":
-        with db.session() as session:
-            _reply(respond, views.list_message(conferences_service.list_upcoming(session, team_id, now)))
-    elif command.action == "create":
-        _create_from_text(command.request, respond, client, db, settings, user_id, team_id, channel_id, now)
-    elif command.action == "skip":
-        with db.session() as session:
-            changed = conferences_service.skip_meeting(session, team_id=team_id, series_id=command.series_id,
-                                               when=command.date, user_id=user_id, is_admin=admin, now=now)  # fmt: skip
-            upcoming = recurrence.next_occurrences(conferences_planning.load_schedule(session, changed.series), 1, now)
-        _reply(respond, views.skipped_message(changed.series.title, changed.occurrence, upcoming))
-    elif command.action == "move":
-        with db.session() as session:
-            changed = conferences_service.move_meeting(session, team_id=team_id, series_id=command.series_id,
-                                               when=command.date, target=command.new_when, user_id=user_id,
-                                               is_admin=admin, now=now)  # fmt: skip
-        _reply(respond, views.moved_message(changed.series.title, changed.occurrence, changed.new_start_local,
-                                            changed.warnings))  # fmt: skip
-    elif command.action == "cancel":
-        with db.session() as session:
-            series = conferences_service.cancel_series(session, team_id=team_id, series_id=command.series_id,
-                                               user_id=user_id, is_admin=admin, now=now)  # fmt: skip
-        _reply(respond, views.cancelled_message(series.title))
-    elif command.action == "facilitators":
-        with db.session() as session:
-            series, upcoming = conferences_service.set_facilitators(session, team_id=team_id, series_id=command.series_id,
-                                                            user_ids=command.user_ids, user_id=user_id,
-                                                            is_admin=admin, now=now)  # fmt: skip
-        _reply(respond, views.facilitators_message(series.title, series.facilitator_user_ids, upcoming))
-    elif command.action == "agenda_add":
-        with db.session() as session:
-            item, occurrence, redaction = conferences_service.add_agenda_item(
-                session,
-                team_id=team_id,
-                user_id=user_id,
-                text=command.text,
-                now=now,
-                series_id=command.series_id,
-            )
-            series = conferences_service.get_series(session, team_id, occurrence.series_id)
-        _reply(
-            respond,
-            views.agenda_added_message(series.title, occurrence.start_local, item.text, redaction.summary()),
-        )
-    elif command.action == "agenda_show":
-        with db.session() as session:
-            series = conferences_service.get_series(session, team_id, command.series_id)
-            occurrence = conferences_service.next_occurrence_row(session, series, now)
-            items = conferences_service.agenda_of(session, occurrence.id)
-        _reply(respond, views.agenda_message(series.title, occurrence.start_local, items))
-    elif command.action == "ics":
-        with db.session() as session:
-            filename, content, series = conferences_service.calendar_file(session, team_id=team_id,
-                                                                  series_id=command.series_id, now=now)  # fmt: skip
-        dm_channel = client.conversations_open(users=user_id)["channel"]["id"]
-        conferences_jobs.upload_calendar(
-            client, channel_id=dm_channel, series=series, filename=filename, content=content
-        )
-        _reply(respond, views.calendar_sent_message(series.title))
-
-
-def _create_from_text(
-    request, respond, client, db, settings, user_id, team_id, channel_id, now: datetime
-) -> None:
-    target_channel = request.channel_id or channel_id
-    if not target_channel or target_channel.startswith("D"):
-        raise ParseError(
-            "Which channel should the reminders go to? Start with the channel, like `#case-conf`."
-        )
-    timezone = request.timezone or user_timezone(client, user_id, settings.default_timezone)
-    schedule = request.schedule(timezone, now)
-    with db.session() as session:
-        created = conferences_service.create_series(session, team_id=team_id, owner_user_id=user_id,
-                                            channel_id=target_channel, title=request.title, schedule=schedule,
-                                            now=now)  # fmt: skip
-    warnings = created.warnings + _membership_warning(client, target_channel)
-    _reply(respond, views.created_message(series_id=created.series.id, title=created.series.title,
-                                          channel_id=target_channel, schedule=schedule, upcoming=created.upcoming,
-                                          warnings=warnings, privacy_note=created.privacy_note))  # fmt: skip
-
-
-def _membership_warning(client: Any, channel_id: str) -> list[str]:
+def _channel_problem(client: Any, channel_id: str) -> list[str]:
+    """Whether reminders can be posted in the channel, as a warning for the reply (empty when they can)."""
     try:
         channel = client.conversations_info(channel=channel_id).get("channel") or {}
     except SlackApiError as error:
-        code = error.response.get("error")
-        return [f"I can't see <#{channel_id}> (Slack said `{code}`). Invite me with `/invite @partnerbot`."]
-    if channel.get("is_member") is False:
-        return [
-            f"I'm not in <#{channel_id}> yet. Invite me with `/invite @partnerbot` so reminders can be posted."
-        ]
-    return []
+        return views.channel_problem(channel_id, str(error.response.get("error") or "unknown_error"))
+    return views.channel_problem(channel_id, "not_member" if channel.get("is_member") is False else None)
 
 
-# --- the modal ----------------------------------------------------------------------------------------------------------
+# --- /conference -------------------------------------------------------------------------------------------------------
 
 
-def _open_create_modal(
-    client: Any, trigger_id: str, user_id: str, channel_id: str | None, default_tz: str
-) -> None:
-    timezone = user_timezone(client, user_id, default_tz)
-    today = clock.to_local(utcnow(), timezone).date().isoformat()
-    channel = channel_id if channel_id and channel_id[:1] in ("C", "G") else None
-    client.views_open(
-        trigger_id=trigger_id, view=views.create_modal(channel_id=channel, timezone=timezone, today=today)
-    )
-
-
-def open_modal_action(ack, body: dict[str, Any], client, context) -> None:
+def conference_command(ack, command, respond, client, context) -> None:
     ack()
-    channel_id = (body.get("channel") or {}).get("id")
-    _open_create_modal(
-        client, body["trigger_id"], body["user"]["id"], channel_id, context["settings"].default_timezone
-    )
-
-
-def _state_value(values: dict[str, Any], block_id: str) -> Any:
-    element = (values.get(block_id) or {}).get("value") or {}
-    for key in (
-        "selected_conversation",
-        "selected_date",
-        "selected_time",
-        "selected_users",
-        "selected_option",
-        "value",
-    ):
-        if element.get(key) is not None:
-            value = element[key]
-            return value.get("value") if key == "selected_option" else value
-    return None
-
-
-def _whole_number(raw: Any, block_id: str, errors: dict[str, str], low: int, high: int) -> int | None:
-    if raw in (None, ""):
-        return None
+    actor = context["actor"]
     try:
-        number = int(str(raw).strip())
-    except ValueError:
-        errors[block_id] = "Enter a whole number."
-        return None
-    if not low <= number <= high:
-        errors[block_id] = f"Enter a number from {low} to {high}."
-        return None
-    return number
-
-
-def schedule_from_modal(values: dict[str, Any], now: datetime) -> tuple[Schedule | None, dict[str, str]]:
-    """The schedule a submitted form describes, or the per-field errors to show."""
-    errors: dict[str, str] = {}
-    try:
-        timezone = recurrence.canonical_timezone(str(_state_value(values, "timezone") or ""))
-    except RecurrenceError as error:
-        errors["timezone"] = str(error)[:150].replace("`", "")
-        timezone = "UTC"
-    try:
-        day = datetime.strptime(str(_state_value(values, "start_date")), "%Y-%m-%d").date()
-    except ValueError:
-        errors["start_date"] = "Pick the date of the first meeting."
-        return None, errors
-    try:
-        at = datetime.strptime(str(_state_value(values, "start_time")), "%H:%M").time()
-    except ValueError:
-        errors["start_time"] = "Pick a time."
-        return None, errors
-    start = datetime.combine(day, at)
-    repeat = _state_value(values, "repeat") or "none"
-    interval = _whole_number(_state_value(values, "interval"), "interval", errors, 1, 52) or 1
-    weekday = _state_value(values, "weekday") or recurrence.WEEKDAY_CODES[day.weekday()]
-    if weekday not in recurrence.WEEKDAY_CODES:
-        errors["weekday"] = "Pick a weekday."
-    rule = None
-    if repeat == "weekly":
-        rule = f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={weekday}"
-    elif repeat == "monthly":
-        week = _state_value(values, "week_of_month") or "1"
-        if week == "day":
-            if day.day > 28:
-                errors["start_date"] = (
-                    "Not every month has this day; pick the 28th or earlier, or a week of the month."
-                )
-            rule = f"FREQ=MONTHLY;INTERVAL={interval};BYMONTHDAY={day.day}"
-        elif week in ("1", "2", "3", "4", "-1"):
-            rule = f"FREQ=MONTHLY;INTERVAL={interval};BYDAY={week}{weekday}"
-        else:
-            errors["week_of_month"] = "Pick a week of the month."
-    if errors:
-        return None, errors
-    if rule:
-        rule = recurrence.validate_rule(rule)
-        first = recurrence.first_match(rule, start, start)
-        if first is None:
-            errors["start_date"] = "That rule has no dates after the first meeting."
-            return None, errors
-        start = first
-    if clock.local_to_utc(start, timezone) <= now:
-        errors[
-            "start_date" if start.date() < clock.to_local(now, timezone).date() else "start_time"
-        ] = "That time has already passed."
-        return None, errors
-    return Schedule(start_local=start, timezone=timezone, rrule=rule), {}
-
-
-def submit_create(ack, body: dict[str, Any], client, context) -> None:
-    values = body["view"]["state"]["values"]
-    now = utcnow()
-    schedule, errors = schedule_from_modal(values, now)
-    title = str(_state_value(values, "title") or "").strip()
-    channel_id = _state_value(values, "channel")
-    if not title:
-        errors["title"] = "Give the conference a title."
-    if not channel_id:
-        errors["channel"] = "Pick the channel for reminders."
-    agenda_days = _whole_number(_state_value(values, "agenda_call_days"), "agenda_call_days", errors, 0, 30)
-    reminder_hours = _whole_number(_state_value(values, "reminder_hours"), "reminder_hours", errors, 0, 240)
-    link = str(_state_value(values, "video_link") or "").strip()
-    if link and not link.lower().startswith(("https://", "http://")):
-        errors["video_link"] = "Use a web address starting with https://"
-    if errors or schedule is None:
-        ack(response_action="errors", errors=errors)
+        parsed = commands.parse_command(command.get("text") or "")
+        if isinstance(parsed, OpenForm):
+            _open_form(client, command["trigger_id"], actor, command.get("channel_id"))
+            return
+        if isinstance(parsed, SendCalendar):
+            _send_calendar(parsed, actor, client, respond, context)
+            return
+        with context["db"].session() as session:
+            reply = _run(parsed, session, actor, context, command.get("channel_id"))
+        if isinstance(parsed, Create):
+            reply = _created_reply(reply, client)
+    except FeatureError as error:
+        _refuse(respond, error)
         return
+    _reply(respond, reply)
+
+
+def _run(parsed: Command, session, actor, context, here_channel_id: str | None) -> Any:
+    """The service call for a typed command, rendered; a Create returns the service's result for the caller."""
+    now, country = clock.utcnow(), context["settings"].holiday_country
+    if isinstance(parsed, Help):
+        return commands.HELP
+    if isinstance(parsed, ListUpcoming):
+        return views.list_message(conferences.list_upcoming(session, actor, now))
+    if isinstance(parsed, Create):
+        return conferences.create_from_text(session, actor, parsed, here_channel_id=here_channel_id, now=now,
+                                            holiday_country=country)  # fmt: skip
+    if isinstance(parsed, Skip):
+        return views.skipped_message(conferences.skip_meeting(session, actor, parsed, now=now))
+    if isinstance(parsed, Move):
+        return views.moved_message(conferences.move_meeting(session, actor, parsed, now=now, holiday_country=country))
+    if isinstance(parsed, Cancel):
+        return views.cancelled_message(conferences.cancel_series(session, actor, parsed, now=now).title)
+    if isinstance(parsed, SetFacilitators):
+        return views.facilitators_message(conferences.set_facilitators(session, actor, parsed, now=now))
+    if isinstance(parsed, AddAgenda):
+        return views.agenda_added_message(conferences.add_agenda_item(session, actor, parsed, now=now))
+    if isinstance(parsed, ShowAgenda):
+        return views.agenda_message(conferences.show_agenda(session, actor, parsed, now=now))
+    raise FeatureError(commands.HELP)  # pragma: no cover - parse_command returns one of the above
+
+
+def _created_reply(created: conferences.Created, client: Any) -> dict[str, Any]:
+    return views.created_message(created, warnings=_channel_problem(client, created.series.channel_id))
+
+
+def _send_calendar(parsed: SendCalendar, actor, client, respond, context) -> None:
+    with context["db"].session() as session:
+        calendar = conferences.calendar_file(session, actor, parsed, now=clock.utcnow())
+    dm_channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
+    # files_upload_v2 is Slack's external upload flow: getUploadURLExternal, the upload, completeUploadExternal.
+    client.files_upload_v2(channel=dm_channel, content=calendar.content, filename=calendar.filename,
+                           title=f"{calendar.series.title} (calendar)",
+                           initial_comment=views.calendar_comment(calendar.series.title))  # fmt: skip
+    _reply(respond, views.calendar_sent_message(calendar.series.title))
+
+
+def _open_form(client: Any, trigger_id: str, actor, channel_id: str | None) -> None:
+    today = clock.local_today(clock.utcnow(), actor.timezone).isoformat()
+    channel = channel_id if channel_id and channel_id[:1] in ("C", "G") else None
+    client.views_open(trigger_id=trigger_id,
+                      view=views.create_modal(channel_id=channel, timezone=actor.timezone, today=today))  # fmt: skip
+
+
+def open_form_button(ack, body, client, context) -> None:
     ack()
-    user_id, team_id = body["user"]["id"], body["team"]["id"]
-    reminders = Reminders(
-        agenda_call_minutes=None if agenda_days is None else agenda_days * 24 * 60,
-        day_before_minutes=None if reminder_hours is None else reminder_hours * 60,
-    )
-    facilitators = _state_value(values, "facilitators") or []
+    _open_form(client, body["trigger_id"], context["actor"], (body.get("channel") or {}).get("id"))
+
+
+def _acked_form(ack, parse: Callable[[], T]) -> T | None:
+    """Reads a submitted form and acks it: with the errors to show next to each field (None), or closing it."""
+    try:
+        parsed = parse()
+    except FormErrors as error:
+        ack(response_action="errors", errors=error.errors)
+        return None
+    ack()
+    return parsed
+
+
+def submit_create(ack, body, client, context) -> None:
+    actor = context["actor"]
+    new = _acked_form(ack, lambda: commands.parse_create_form(body["view"]["state"]["values"], clock.utcnow()))
+    if new is None:
+        return
     try:
         with context["db"].session() as session:
-            created = conferences_service.create_series(session, team_id=team_id, owner_user_id=user_id,
-                                                channel_id=channel_id, title=title, schedule=schedule, now=now,
-                                                video_link=link, facilitator_user_ids=facilitators,
-                                                reminders=reminders)  # fmt: skip
-    except (ConferenceError, RecurrenceError) as error:
-        client.chat_postMessage(channel=user_id, text=views.error_message(str(error)))
+            created = conferences.create_series(session, actor, new, now=clock.utcnow(),
+                                                holiday_country=context["settings"].holiday_country)  # fmt: skip
+    except FeatureError as error:
+        client.chat_postMessage(channel=actor.user_id, text=views.error_message(error.message))
         return
-    message = views.created_message(series_id=created.series.id, title=created.series.title, channel_id=channel_id,
-                                    schedule=schedule, upcoming=created.upcoming,
-                                    warnings=created.warnings + _membership_warning(client, channel_id),
-                                    privacy_note=created.privacy_note)  # fmt: skip
-    client.chat_postMessage(channel=user_id, **message)
+    client.chat_postMessage(channel=actor.user_id, **_created_reply(created, client))
 
 
 # --- buttons --------------------------------------------------------------------------------------------------------------
 
 
-def _action_value(body: dict[str, Any]) -> str:
+def _button_value(body: dict[str, Any]) -> str:
     return str(body["actions"][0].get("value") or "")
 
 
-def undo_action(ack, body: dict[str, Any], respond, context) -> None:
+def undo_button(ack, body, respond, context) -> None:
     ack()
     try:
+        series_id = commands.button_number(_button_value(body))
         with context["db"].session() as session:
-            series = conferences_service.undo_create(session, team_id=body["team"]["id"], series_id=int(_action_value(body)),
-                                             user_id=body["user"]["id"], now=utcnow())  # fmt: skip
-    except (ConferenceError, ValueError) as error:
-        _reply(
-            respond,
-            views.error_message(
-                str(error) if isinstance(error, ConferenceError) else "That button is stale."
-            ),
-        )
+            series = conferences.undo_create(session, context["actor"], series_id, now=clock.utcnow())
+    except FeatureError as error:
+        _refuse(respond, error)
         return
     respond(replace_original=True, text=views.undone_message(series.title))
 
 
-def _refresh_reminder(client: Any, body: dict[str, Any], db, occurrence_id: int) -> None:
+def _refresh_reminder(client: Any, body: dict[str, Any], details: conferences.MeetingDetails) -> None:
     """Re-renders the day-before reminder the button sits on, so counts and facilitators stay current."""
-    message = body.get("message") or {}
-    channel = (body.get("channel") or {}).get("id")
-    if not channel or not message.get("ts"):
-        return
-    with db.session() as session:
-        details = conferences_service.meeting_details(session, occurrence_id)
-    if details is None:
-        return
-    text, blocks = views.day_before_message(details)
-    client.chat_update(channel=channel, ts=message["ts"], text=text, blocks=blocks)
+    message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
+    if channel and message.get("ts"):
+        text, blocks = views.day_before_message(details)
+        client.chat_update(channel=channel, ts=message["ts"], text=text, blocks=blocks)
 
 
-def _rsvp(response: str):
-    def answer(ack, body: dict[str, Any], respond, client, context) -> None:
+def rsvp_button(response: str) -> Callable[..., None]:
+    def rsvp(ack, body, respond, client, context) -> None:
         ack()
         try:
-            occurrence_id = int(_action_value(body))
+            occurrence_id = commands.button_number(_button_value(body))
             with context["db"].session() as session:
-                conferences_service.record_rsvp(session, team_id=body["team"]["id"], occurrence_id=occurrence_id,
-                                        user_id=body["user"]["id"], response=response, now=utcnow())  # fmt: skip
-        except (ConferenceError, ValueError):
-            _reply(respond, views.error_message("I couldn't find that meeting anymore."))
+                details = conferences.record_rsvp(session, context["actor"], occurrence_id, response,
+                                                  now=clock.utcnow())  # fmt: skip
+        except FeatureError as error:
+            _refuse(respond, error)
             return
-        _refresh_reminder(client, body, context["db"], occurrence_id)
+        _refresh_reminder(client, body, details)
 
-    answer.__name__ = f"rsvp_{response}"
-    return answer
+    rsvp.__name__ = f"rsvp_{response}"
+    return rsvp
 
 
-def swap_action(ack, body: dict[str, Any], respond, client, context) -> None:
+def swap_button(ack, body, respond, client, context) -> None:
     ack()
-    user_id = body["user"]["id"]
+    actor = context["actor"]
     try:
-        occurrence_id = int(_action_value(body))
+        occurrence_id = commands.button_number(_button_value(body))
         with context["db"].session() as session:
-            this, following = conferences_service.swap_facilitator(session, team_id=body["team"]["id"],
-                                                           occurrence_id=occurrence_id, user_id=user_id,
-                                                           is_admin=_is_admin(context, user_id), now=utcnow())  # fmt: skip
-    except ConferenceError as error:
-        _reply(respond, views.error_message(str(error)))
+            swapped = conferences.swap_facilitator(session, actor, occurrence_id, now=clock.utcnow())
+            details = conferences.meeting_for(session, actor, occurrence_id)
+    except FeatureError as error:
+        _refuse(respond, error)
         return
-    except ValueError:
-        _reply(respond, views.error_message("That button is stale."))
-        return
-    _refresh_reminder(client, body, context["db"], occurrence_id)
-
-    def who(user: str | None) -> str:
-        return f"<@{user}>" if user else "nobody"
-
-    respond(response_type="in_channel", replace_original=False,
-            text=(f":arrows_counterclockwise: <@{user_id}> swapped facilitators: {who(this.facilitator_user_id)} "
-                  f"leads {recurrence.format_when(this.start_local)}, {who(following.facilitator_user_id)} "
-                  f"leads {recurrence.format_when(following.start_local)}."))  # fmt: skip
+    _refresh_reminder(client, body, details)
+    respond(response_type="in_channel", replace_original=False, text=views.swapped_message(actor.user_id, swapped))
 
 
-def add_case_action(ack, body: dict[str, Any], respond, client, context) -> None:
+def add_case_button(ack, body, respond, client, context) -> None:
     ack()
     try:
-        occurrence_id = int(_action_value(body))
+        occurrence_id = commands.button_number(_button_value(body))
         with context["db"].session() as session:
-            details = conferences_service.meeting_details(session, occurrence_id)
-    except ValueError:
-        details = None
-    if details is None or details.series.team_id != body["team"]["id"]:
-        _reply(respond, views.error_message("I couldn't find that meeting anymore."))
+            details = conferences.meeting_for(session, context["actor"], occurrence_id)
+    except FeatureError as error:
+        _refuse(respond, error)
         return
-    when = recurrence.format_when(details.occurrence.start_local)
-    channel_id = (body.get("channel") or {}).get("id")
-    client.views_open(trigger_id=body["trigger_id"], view=views.add_case_modal(
-        occurrence_id=occurrence_id, title=details.series.title, when=when, channel_id=channel_id))  # fmt: skip
+    view = views.add_case_modal(occurrence_id=occurrence_id, title=details.series.title,
+                                when=views.format_when(details.occurrence.start_local),
+                                channel_id=(body.get("channel") or {}).get("id"))  # fmt: skip
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def submit_add_case(ack, body: dict[str, Any], client, context) -> None:
-    text = str(_state_value(body["view"]["state"]["values"], "case") or "").strip()
-    if not text:
-        ack(response_action="errors", errors={"case": "Add a short, de-identified summary of the case."})
+def submit_add_case(ack, body, client, context) -> None:
+    actor = context["actor"]
+    form = _acked_form(ack, lambda: commands.parse_add_case_form(body["view"]["state"]["values"],
+                                                                 body["view"].get("private_metadata") or ""))  # fmt: skip
+    if form is None:
         return
-    try:
-        metadata = json.loads(body["view"].get("private_metadata") or "{}")
-        occurrence_id = int(metadata["occurrence_id"])
-    except (ValueError, KeyError, TypeError):
-        ack(response_action="errors", errors={"case": "This form is out of date; click Add a case again."})
-        return
-    ack()
-    user_id, team_id = body["user"]["id"], body["team"]["id"]
+    parsed, channel_id = form
     try:
         with context["db"].session() as session:
-            item, occurrence, redaction = conferences_service.add_agenda_item(session, team_id=team_id, user_id=user_id,
-                                                                      text=text, now=utcnow(),
-                                                                      occurrence_id=occurrence_id)  # fmt: skip
-            series = conferences_service.get_series(session, team_id, occurrence.series_id)
-        message = views.agenda_added_message(
-            series.title, occurrence.start_local, item.text, redaction.summary()
-        )
-    except ConferenceError as error:
-        message = views.error_message(str(error))
-    channel_id = metadata.get("channel_id")
+            message = views.agenda_added_message(conferences.add_agenda_item(session, actor, parsed, now=clock.utcnow()))
+    except FeatureError as error:
+        message = views.error_message(error.message)
     try:
         if channel_id:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=message)
+            client.chat_postEphemeral(channel=channel_id, user=actor.user_id, text=message)
             return
     except SlackApiError:
         log.info("conferences: could not confirm an agenda item in the channel; confirming by DM")
-    client.chat_postMessage(channel=user_id, text=message)
+    client.chat_postMessage(channel=actor.user_id, text=message)
+
+
+def holiday_button(ack, body, respond, context) -> None:
+    """Skip or Move on a public-holiday warning: the same change as typing `/conference skip` or `move`."""
+    ack()
+    actor, now = context["actor"], clock.utcnow()
+    try:
+        parsed = commands.parse_holiday_button(_button_value(body))
+        with context["db"].session() as session:
+            if isinstance(parsed, Skip):
+                reply = views.skipped_message(conferences.skip_meeting(session, actor, parsed, now=now))
+            else:
+                reply = views.moved_message(conferences.move_meeting(session, actor, parsed, now=now,
+                                                                     holiday_country=context["settings"].holiday_country))  # fmt: skip
+    except FeatureError as error:
+        _refuse(respond, error)
+        return
+    _reply(respond, reply)
 
 
 def _ack_only(ack) -> None:
     ack()
-
-
-def register(app: App) -> None:
-    app.command("/conference")(handle_command)
-    app.action(views.OPEN_MODAL)(open_modal_action)
-    app.view(views.CREATE_CALLBACK)(submit_create)
-    app.action(views.UNDO)(undo_action)
-    app.action(views.RSVP_GOING)(_rsvp("going"))
-    app.action(views.RSVP_NOT_GOING)(_rsvp("not_going"))
-    app.action(views.SWAP)(swap_action)
-    app.action(views.ADD_CASE)(add_case_action)
-    app.view(views.ADD_CASE_CALLBACK)(submit_add_case)
-    app.action(views.JOIN)(_ack_only)  # a link button: Slack still sends the click

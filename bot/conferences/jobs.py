@@ -9,24 +9,8 @@ from typing import Any
 from bot.conferences import views
 from bot.conferences.service import MeetingDetails, meeting_details
 from bot.platform import outbox
-from bot.platform.slacktext import safe
-from models.conferences import ConferenceSeries
 
 log = logging.getLogger(__name__)
-
-
-def upload_calendar(
-    client: Any, *, channel_id: str, series: ConferenceSeries, filename: str, content: bytes
-) -> None:
-    """Shares the .ics through Slack's external upload flow (files.getUploadURLExternal, the upload itself, then
-    files.completeUploadExternal), which is what files_upload_v2 does."""
-    client.files_upload_v2(
-        channel=channel_id,
-        content=content,
-        filename=filename,
-        title=f"{series.title} (calendar)",
-        initial_comment=f"Add *{safe(series.title)}* to your calendar: open the attached file.",
-    )
 
 
 # --- reminders --------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlmodel import Session, col
 
 from bot.conferences import recurrence
-from bot.conferences.recurrence import Schedule
+from bot.conferences.recurrence import Occurrence, Schedule
 from bot.platform import clock, outbox
 from bot.platform.db import Database
 from bot.platform.slacktext import safe
@@ -28,6 +28,9 @@ KIND_SHORT = {KIND_AGENDA_CALL: "agenda_call", KIND_DAY_BEFORE: "day_before", KI
 
 # Meetings exist as rows this far ahead; a series is re-planned once its horizon is a day shorter than that.
 HORIZON = timedelta(days=35)
+# A meeting planned after its call for cases or its day-before reminder was due (set up "tomorrow", moved at short
+# notice) still gets the one that helps, sent at once, when it starts at least this much later.
+CATCH_UP_AHEAD = timedelta(hours=1)
 REPLAN_MARGIN = timedelta(days=1)
 MATERIALIZE_BATCH = 500
 
@@ -36,6 +39,7 @@ MATERIALIZE_BATCH = 500
 
 
 def schedule_of(series: ConferenceSeries, overrides: Iterable[ConferenceOverride]) -> Schedule:
+    overrides = list(overrides)  # read twice below: a query's one-pass result would lose every move
     exdates = frozenset(o.original_local for o in overrides if o.new_start_local is None)
     moved = {o.original_local: o.new_start_local for o in overrides if o.new_start_local is not None}
     return Schedule(
@@ -54,7 +58,7 @@ def load_schedule(session: Session, series: ConferenceSeries) -> Schedule:
     return schedule_of(series, overrides)
 
 
-def _overrides_by_series(
+def overrides_by_series(
     session: Session, series_ids: Sequence[int | None]
 ) -> dict[int, list[ConferenceOverride]]:
     found: dict[int, list[ConferenceOverride]] = {}
@@ -66,6 +70,50 @@ def _overrides_by_series(
         for row in rows:
             found.setdefault(row.series_id, []).append(row)
     return found
+
+
+# --- meetings as rows ---------------------------------------------------------------------------------------------------
+
+
+def occurrence_row(session: Session, series_id: int, original_local: datetime) -> ConferenceOccurrence | None:
+    """The row of one meeting of a series, by the rule instance it stands for."""
+    return session.execute(
+        select(ConferenceOccurrence).where(ConferenceOccurrence.series_id == series_id,
+                                           ConferenceOccurrence.original_local == original_local)
+    ).scalars().first()  # fmt: skip
+
+
+def upcoming_rows(session: Session, series_id: int, now: datetime) -> list[ConferenceOccurrence]:
+    """The scheduled meetings of a series still to come, soonest first."""
+    return list(
+        session.execute(
+            select(ConferenceOccurrence)
+            .where(ConferenceOccurrence.series_id == series_id, ConferenceOccurrence.status == "scheduled",
+                   ConferenceOccurrence.start_utc > now)
+            .order_by(ConferenceOccurrence.start_utc)
+        ).scalars()
+    )  # fmt: skip
+
+
+def row_for(session: Session, series: ConferenceSeries, occurrence: Occurrence, now: datetime) -> ConferenceOccurrence:
+    """The row of a meeting, created with its reminders when it lies beyond the planned weeks."""
+    row = occurrence_row(session, series.id, occurrence.original_local)
+    if row is None:
+        row = ConferenceOccurrence(team_id=series.team_id, series_id=series.id,
+                                   original_local=occurrence.original_local, start_local=occurrence.start_local,
+                                   start_utc=occurrence.start_utc,
+                                   facilitator_user_id=next_in_rotation(series.facilitator_user_ids, None),
+                                   created_at=now)  # fmt: skip
+        session.add(row)
+        session.flush()
+        outbox.enqueue_many(session, outbox_rows(series, row.id, row.start_utc, row.revision, now))
+    return row
+
+
+def meeting_after(session: Session, series: ConferenceSeries, after_utc: datetime) -> Occurrence | None:
+    """The first meeting of a series starting after an instant, skips and moves applied."""
+    upcoming = recurrence.next_occurrences(load_schedule(session, series), 1, after_utc)
+    return upcoming[0] if upcoming else None
 
 
 # --- materializing ------------------------------------------------------------------------------------------------------
@@ -90,13 +138,23 @@ def outbox_key(occurrence_id: int, kind: str, revision: int = 0) -> str:
     return key if revision == 0 else f"{key}:r{revision}"
 
 
-def _outbox_rows(
+def planned_reminders(series: ConferenceSeries, start_utc: datetime, now: datetime) -> list[tuple[str, datetime]]:
+    """The reminders to plan for a meeting, given the time of planning. One whose time has passed is dropped, except
+    that a meeting still an hour or more away gets the most useful of its late ones at once: the day-before
+    reminder (agenda, RSVPs and an "Add a case" button) if it is late, else the late call for cases."""
+    plan = reminder_plan(series, start_utc)
+    due = [(kind, at) for kind, at in plan if at >= now]
+    late = {kind for kind, at in plan if at < now} & {KIND_AGENDA_CALL, KIND_DAY_BEFORE}
+    if late and start_utc - now >= CATCH_UP_AHEAD:
+        due.append((KIND_DAY_BEFORE if KIND_DAY_BEFORE in late else KIND_AGENDA_CALL, now))
+    return sorted(due, key=lambda pair: pair[1])
+
+
+def outbox_rows(
     series: ConferenceSeries, occurrence_id: int, start_utc: datetime, revision: int, now: datetime
 ) -> list[dict[str, Any]]:
     rows = []
-    for kind, due_at in reminder_plan(series, clock.as_utc(start_utc)):
-        if due_at < now:
-            continue  # planned after its time (a meeting created or moved at short notice): not worth sending
+    for kind, due_at in planned_reminders(series, clock.as_utc(start_utc), now):
         rows.append({
             "team_id": series.team_id,
             "key": outbox_key(occurrence_id, kind, revision),
@@ -126,7 +184,7 @@ def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now:
     if not series_batch:
         return 0
     ids = [s.id for s in series_batch]
-    overrides = _overrides_by_series(session, ids)
+    overrides = overrides_by_series(session, ids)
     existing: dict[int, set[datetime]] = {}
     last_facilitator: dict[int, tuple[datetime, str | None]] = {}
     rows = session.execute(
@@ -149,7 +207,7 @@ def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now:
         for occurrence in recurrence.occurrences_between(schedule, now, until):
             if occurrence.original_local in existing.get(series.id, set()):
                 continue
-            facilitator = _next_in_rotation(series.facilitator_user_ids, previous)
+            facilitator = next_in_rotation(series.facilitator_user_ids, previous)
             previous = facilitator or previous
             planned.append((series, {
                 "team_id": series.team_id, "series_id": series.id, "original_local": occurrence.original_local,
@@ -173,12 +231,12 @@ def materialize(session: Session, series_batch: Sequence[ConferenceSeries], now:
     )
     reminders = []
     for (series, values), occurrence_id in zip(planned, new_ids, strict=True):
-        reminders.extend(_outbox_rows(series, occurrence_id, values["start_utc"], 0, now))
+        reminders.extend(outbox_rows(series, occurrence_id, values["start_utc"], 0, now))
     outbox.enqueue_many(session, reminders)
     return len(planned)
 
 
-def _next_in_rotation(rotation: Sequence[str], previous: str | None) -> str | None:
+def next_in_rotation(rotation: Sequence[str], previous: str | None) -> str | None:
     if not rotation:
         return None
     if previous in rotation:

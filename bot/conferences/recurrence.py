@@ -15,18 +15,26 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
 
+from bot.platform import public_holidays
 from bot.platform.clock import as_utc, local_to_utc, to_local
-from bot.platform.privacy import redact
-
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
-MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from bot.platform.dates import (
+    ORDINAL_WORDS,
+    WEEKDAY_CODES,
+    WEEKDAY_NAMES,
+    DateError,
+    format_date,
+    format_rule_parts,
+    format_time,
+    format_when,
+    parse_rule_parts,
+    quote,
+)
+from bot.platform.errors import FeatureError
 
 # Meetings starting in these hours are usually a typo ("at 3" meant 3pm) or a time-zone mix-up.
 EARLY_MORNING_END_HOUR = 4
@@ -57,7 +65,7 @@ _ALLOWED_RULE_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTI
 _ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(FeatureError):
     """A rule or time zone that cannot be used; the message is safe to show to the user."""
 
 
@@ -103,7 +111,7 @@ def canonical_timezone(name: str) -> str:
     canonical = _zone_names_by_lowercase().get(key)
     if canonical is None:
         raise RecurrenceError(
-            f"I don't know the time zone `{redact(cleaned).text[:60]}`. Use a name like `America/Chicago`, `Europe/Berlin` or `UTC`."
+            f"I don't know the time zone `{quote(cleaned, 60)}`. Use a name like `America/Chicago`, `Europe/Berlin` or `UTC`."
         )
     return canonical
 
@@ -112,7 +120,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise RecurrenceError(f"I don't know the time zone `{redact(name).text[:60]}`.") from error
+        raise RecurrenceError(f"I don't know the time zone `{quote(name, 60)}`.") from error
 
 
 def is_nonexistent(local: datetime, timezone: str) -> bool:
@@ -156,27 +164,12 @@ def time_warnings(local: datetime, timezone: str) -> list[str]:
 # --- rules ------------------------------------------------------------------------------------------------------
 
 
-def parse_rule_parts(rule: str) -> dict[str, str]:
-    parts: dict[str, str] = {}
-    for piece in rule.strip().removeprefix("RRULE:").split(";"):
-        if not piece:
-            continue
-        name, sep, value = piece.partition("=")
-        if not sep:
-            raise RecurrenceError(f"`{piece[:40]}` is not a valid RRULE part.")
-        parts[name.strip().upper()] = value.strip().upper()
-    return parts
-
-
-def format_rule_parts(parts: Mapping[str, str]) -> str:
-    order = ["FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "WKST", "COUNT", "UNTIL"]
-    ordered = [name for name in order if name in parts] + sorted(set(parts) - set(order))
-    return ";".join(f"{name}={parts[name]}" for name in ordered)
-
-
 def validate_rule(rule: str) -> str:
     """Checks an RRULE is one partnerbot can expand and describe; returns it in canonical form."""
-    parts = parse_rule_parts(rule)
+    try:
+        parts = parse_rule_parts(rule)
+    except DateError as error:
+        raise RecurrenceError(error.problem) from error
     unknown = set(parts) - _ALLOWED_RULE_PARTS
     if unknown:
         raise RecurrenceError(f"Unsupported RRULE parts: {', '.join(sorted(unknown))}.")
@@ -287,27 +280,6 @@ def next_occurrences(schedule: Schedule, n: int, after: datetime) -> list[Occurr
 # --- words ------------------------------------------------------------------------------------------------------
 
 
-def format_time(value: time) -> str:
-    """10am, 3:30pm, noon, midnight: the same words the grammar accepts."""
-    if value.hour == 12 and value.minute == 0:
-        return "noon"
-    if value.hour == 0 and value.minute == 0:
-        return "midnight"
-    suffix = "am" if value.hour < 12 else "pm"
-    hour = value.hour % 12 or 12
-    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
-
-
-def format_date(value: date, *, weekday: bool = True) -> str:
-    """Tue Dec 1, 2026."""
-    text = f"{MONTH_ABBREVIATIONS[value.month - 1]} {value.day}, {value.year}"
-    return f"{WEEKDAY_NAMES[value.weekday()][:3]} {text}" if weekday else text
-
-
-def format_when(local: datetime) -> str:
-    return f"{format_date(local.date())} at {format_time(local.time())}"
-
-
 def _word_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -384,3 +356,37 @@ def describe(schedule: Schedule) -> str:
         # Which week or month the series started in decides every later date, so say it.
         text += f" starting {format_date(schedule.start_local.date(), weekday=False)}"
     return text
+
+
+# --- public holidays ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HolidayClash:
+    """A meeting that falls on a public holiday, and the working day it could move to (None: only skipping)."""
+
+    occurrence: Occurrence
+    holiday: str
+    move_to: date | None
+
+
+def holiday_clashes(schedule: Schedule, country: str | None, after_utc: datetime, until_utc: datetime,
+                    *, limit: int) -> list[HolidayClash]:  # fmt: skip
+    """The meetings in (after_utc, until_utc] on a public holiday of `country`, soonest first, at most `limit`.
+    A suggested new day is never one the series already meets on, nor a day already past."""
+    if not country:
+        return []
+    occurrences = occurrences_between(schedule, after_utc, until_utc)
+    taken = {o.start_local.date() for o in occurrences}
+    today = to_local(after_utc, schedule.timezone).date()
+    clashes = []
+    for occurrence in occurrences:
+        day = occurrence.start_local.date()
+        name = public_holidays.holiday_on(day, country)
+        if name is None:
+            continue
+        move_to = public_holidays.nearest_working_day(day, country, not_before=today)
+        clashes.append(HolidayClash(occurrence, name, None if move_to in taken else move_to))
+        if len(clashes) >= limit:
+            break
+    return clashes

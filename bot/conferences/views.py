@@ -12,8 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.conferences import recurrence
-from bot.conferences.recurrence import Occurrence, Schedule
+from bot.conferences.commands import holiday_button_value
+from bot.conferences.recurrence import HolidayClash, Occurrence, Schedule
+from bot.conferences.service import Agenda, AgendaAdded, Created, Moved, Rotation, Skipped, Swapped
 from bot.platform import clock
+from bot.platform.blocks import clip
+from bot.platform.dates import MONTH_ABBREVIATIONS, format_date, format_when
 from bot.platform.slacktext import safe
 
 # Action and callback ids shared with handlers/conferences.py.
@@ -25,6 +29,8 @@ SWAP = "conference_swap"
 ADD_CASE = "conference_add_case"
 JOIN = "conference_join"
 CELEBRATE = "open_celebrate_modal"
+HOLIDAY_SKIP = "conference_holiday_skip"
+HOLIDAY_MOVE = "conference_holiday_move"
 CREATE_CALLBACK = "conference_create"
 ADD_CASE_CALLBACK = "conference_add_case_submit"
 
@@ -58,7 +64,7 @@ def slack_time(start_utc: datetime, fallback: str) -> str:
 
 
 def meeting_time(start_local: datetime, start_utc: datetime, timezone: str) -> str:
-    local = f"{recurrence.format_when(start_local)} ({timezone})"
+    local = f"{format_when(start_local)} ({timezone})"
     return f"{slack_time(start_utc, local)} · {local}"
 
 
@@ -69,23 +75,55 @@ def _title(title: str) -> str:
 # --- replies to commands -------------------------------------------------------------------------------------------------
 
 
-def created_message(*, series_id: int, title: str, channel_id: str, schedule: Schedule, upcoming: Sequence[Occurrence],
-                    warnings: Sequence[str], privacy_note: str) -> dict[str, Any]:  # fmt: skip
+def channel_problem(channel_id: str, problem: str | None) -> list[str]:
+    """A warning when partnerbot cannot post in the reminder channel: `problem` is Slack's error code, "not_member",
+    or None when all is well."""
+    if problem is None:
+        return []
+    if problem == "not_member":
+        return [f"I'm not in <#{channel_id}> yet. Invite me with `/invite @partnerbot` so reminders can be posted."]
+    return [f"I can't see <#{channel_id}> (Slack said `{safe(problem)}`). Invite me with `/invite @partnerbot`."]
+
+
+def _short_day(day: Any) -> str:
+    return f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.day}"
+
+
+def holiday_blocks(series_id: int, clashes: Sequence[HolidayClash]) -> list[dict[str, Any]]:
+    """One warning per meeting on a public holiday, each with Skip and (when a working day is near) Move."""
+    blocks: list[dict[str, Any]] = []
+    for index, clash in enumerate(clashes):
+        day = clash.occurrence.start_local.date()
+        text = f":palm_tree: {format_when(clash.occurrence.start_local)} is a public holiday: {safe(clash.holiday)}."
+        elements = [_button(f"Skip {_short_day(day)}", HOLIDAY_SKIP, holiday_button_value(series_id, day))]
+        if clash.move_to is not None:
+            elements.append(_button(f"Move to {format_date(clash.move_to, weekday=True).rsplit(',', 1)[0]}",
+                                    HOLIDAY_MOVE, holiday_button_value(series_id, day, clash.move_to)))  # fmt: skip
+        blocks += [_text(text), {"type": "actions", "block_id": f"conference_holiday:{index}", "elements": elements}]
+    return blocks
+
+
+def created_message(created: Created, *, warnings: Sequence[str] = ()) -> dict[str, Any]:
+    series, schedule, upcoming = created.series, created.schedule, created.upcoming
     words = recurrence.describe(schedule)
-    dates = "\n".join(f"• {recurrence.format_when(o.start_local)}" for o in upcoming)
+    dates = "\n".join(f"• {format_when(o.start_local)}" for o in upcoming)
     lines = [
-        f":calendar: Scheduled {_title(title)} in <#{channel_id}>, {words} ({schedule.timezone}).",
+        f":calendar: Scheduled {_title(series.title)} in <#{series.channel_id}>, {words} ({schedule.timezone}).",
         f"*Next {'dates' if len(upcoming) > 1 else 'date'}:*\n{dates}",
-        f"Number *{series_id}*: use it with `/conference skip {series_id} <date>`, `move`, `facilitators`, "
+        f"Number *{series.id}*: use it with `/conference skip {series.id} DATE`, `move`, `facilitators`, "
         f"`agenda`, `ics` or `cancel`.",
     ]
     blocks = [_text("\n".join(lines[:2])), _context(lines[2])]
-    notes = [f":warning: {w}" for w in warnings] + ([f":lock: {privacy_note}"] if privacy_note else [])
+    notes = [f":warning: {w}" for w in [*created.warnings, *warnings]]
+    notes += [f":lock: {created.privacy_note}"] if created.privacy_note else []
     if notes:
         blocks.insert(1, _text("\n".join(notes)))
+    blocks += holiday_blocks(series.id, created.holidays)
     blocks.append({"type": "actions", "block_id": "conference_created",
-                   "elements": [_button("Undo", UNDO, str(series_id), "danger")]})  # fmt: skip
-    text = f"Scheduled {safe(title)} {words} ({schedule.timezone})."
+                   "elements": [_button("Undo", UNDO, str(series.id), "danger")]})  # fmt: skip
+    text = f"Scheduled {safe(series.title)} {words} ({schedule.timezone})."
+    if created.holidays:
+        text += f" {len(created.holidays)} of its dates fall on a public holiday."
     return {"text": text, "blocks": blocks}
 
 
@@ -100,25 +138,31 @@ def list_message(entries: Sequence[tuple[Any, Sequence[Occurrence]]]) -> dict[st
     lines = []
     for series, upcoming in entries:
         schedule = Schedule(series.start_local, series.timezone, series.rrule)
-        dates = ", ".join(
-            recurrence.format_when(o.start_local) + (" (moved)" if o.moved else "") for o in upcoming
-        )
+        dates = ", ".join(format_when(o.start_local) + (" (moved)" if o.moved else "") for o in upcoming)
         lines.append(
             f"*{series.id}* · {_title(series.title)} in <#{series.channel_id}>: {recurrence.describe(schedule)} "
             f"({series.timezone})\n      next: {dates}"
         )
     text = "*Upcoming case conferences*\n" + "\n".join(lines)
-    return {"text": text, "blocks": [_text(text[:2900])]}
+    return {"text": text, "blocks": [_text(clip(text))]}
 
 
-def skipped_message(title: str, skipped: Occurrence, upcoming: Sequence[Occurrence]) -> str:
-    after = f" The next one is {recurrence.format_when(upcoming[0].start_local)}." if upcoming else ""
-    return f":fast_forward: Skipped {_title(title)} on {recurrence.format_when(skipped.start_local)}.{after}"
+def skipped_message(skipped: Skipped) -> str:
+    lines = [f":fast_forward: Skipped {_title(skipped.series.title)} on {format_when(skipped.occurrence.start_local)}."]
+    if skipped.next_meeting is not None:
+        lines[0] += f" The next one is {format_when(skipped.next_meeting.start_local)}."
+    if skipped.carried and skipped.carried_to is not None:
+        items = "1 agenda item" if skipped.carried == 1 else f"{skipped.carried} agenda items"
+        lines.append(f":clipboard: Its {items} moved to the next meeting, {format_when(skipped.carried_to)}.")
+    return "\n".join(lines)
 
 
-def moved_message(title: str, moved_from: Occurrence, new_start: datetime, warnings: Sequence[str]) -> str:
-    text = (f":arrow_right: Moved {_title(title)} from {recurrence.format_when(moved_from.start_local)} "
-            f"to {recurrence.format_when(new_start)}. Reminders follow the new time.")  # fmt: skip
+def moved_message(moved: Moved) -> str:
+    text = (f":arrow_right: Moved {_title(moved.series.title)} from {format_when(moved.occurrence.start_local)} "
+            f"to {format_when(moved.new_start_local)}. Reminders follow the new time.")  # fmt: skip
+    warnings = list(moved.warnings)
+    if moved.holiday:
+        warnings.append(f"{format_date(moved.new_start_local.date())} is a public holiday: {safe(moved.holiday)}.")
     return "\n".join([text, *(f":warning: {w}" for w in warnings)])
 
 
@@ -126,32 +170,47 @@ def cancelled_message(title: str) -> str:
     return f":x: Cancelled {_title(title)}. No more reminders will be sent."
 
 
-def facilitators_message(title: str, rotation: Sequence[str], upcoming: Sequence[Any]) -> str:
-    if not rotation:
+def facilitators_message(rotation: Rotation) -> str:
+    title, order = rotation.series.title, rotation.series.facilitator_user_ids
+    if not order:
         return f"{_title(title)} has no facilitator rotation now."
-    order = " → ".join(f"<@{u}>" for u in rotation)
-    lines = [f":busts_in_silhouette: Facilitators for {_title(title)}, in turn: {order}"]
-    for row in upcoming[:4]:
+    lines = [f":busts_in_silhouette: Facilitators for {_title(title)}, in turn: " + " → ".join(f"<@{u}>" for u in order)]
+    for row in rotation.upcoming[:4]:
         who = f"<@{row.facilitator_user_id}>" if row.facilitator_user_id else "nobody yet"
-        lines.append(f"• {recurrence.format_when(row.start_local)}: {who}")
+        lines.append(f"• {format_when(row.start_local)}: {who}")
     return "\n".join(lines)
 
 
-def agenda_added_message(title: str, start_local: datetime, text: str, privacy_note: str) -> str:
+def swapped_message(user_id: str, swapped: Swapped) -> str:
+    def who(user: str | None) -> str:
+        return f"<@{user}>" if user else "nobody"
+
+    this, following = swapped.this, swapped.following
+    return (f":arrows_counterclockwise: <@{user_id}> swapped facilitators: {who(this.facilitator_user_id)} "
+            f"leads {format_when(this.start_local)}, {who(following.facilitator_user_id)} "
+            f"leads {format_when(following.start_local)}.")  # fmt: skip
+
+
+def agenda_added_message(added: AgendaAdded) -> str:
+    """The confirmation quotes the text as stored, redacted, and says what was removed."""
     lines = [
-        f":memo: Added to the agenda of {_title(title)} on {recurrence.format_when(start_local)}:",
-        f">{safe(text)}",
+        f":memo: Added to the agenda of {_title(added.series.title)} on {format_when(added.meeting_start_local)}:",
+        f">{safe(added.text)}",
     ]
-    if privacy_note:
-        lines.append(f":lock: {privacy_note}. Please keep case summaries de-identified.")
+    if added.privacy_note:
+        lines.append(f":lock: {added.privacy_note}. Please keep case summaries de-identified.")
     return "\n".join(lines)
 
 
-def agenda_message(title: str, start_local: datetime, items: Sequence[Any]) -> str:
-    head = f"*Agenda for {safe(title)}*, {recurrence.format_when(start_local)}"
-    if not items:
-        return head + "\nNo cases yet. Add one with `/conference agenda <id> add <de-identified summary>`."
-    return head + "\n" + "\n".join(f"{n}. {safe(item.text)}" for n, item in enumerate(items, 1))
+def agenda_message(agenda: Agenda) -> str:
+    head = f"*Agenda for {safe(agenda.series.title)}*, {format_when(agenda.start_local)}"
+    if not agenda.items:
+        return head + f"\nNo cases yet. Add one with `/conference agenda {agenda.series.id} add CASE` (de-identified)."
+    return head + "\n" + "\n".join(f"{n}. {safe(item.text)}" for n, item in enumerate(agenda.items, 1))
+
+
+def calendar_comment(title: str) -> str:
+    return f"Add {_title(title)} to your calendar: open the attached file."
 
 
 def calendar_sent_message(title: str) -> str:
@@ -209,7 +268,7 @@ def day_before_message(details: Any, *, late: bool = False) -> tuple[str, list[d
     blocks.append(
         {"type": "actions", "block_id": f"conference_day_before:{occurrence.id}", "elements": elements}
     )
-    return f"Reminder: {safe(series.title)} is {recurrence.format_when(occurrence.start_local)}", _with_late(
+    return f"Reminder: {safe(series.title)} is {format_when(occurrence.start_local)}", _with_late(
         blocks, late
     )
 
@@ -243,7 +302,7 @@ def followup_message(details: Any, *, late: bool = False) -> tuple[str, list[dic
     series, occurrence = details.series, details.occurrence
     text = (f":sparkles: Thanks for joining {_title(series.title)}. Record what you agreed for each case "
             f"(de-identified) in this thread, and celebrate the wins with your partners: "
-            f"`/celebrate @someone with <partner> for <what went well>`.")  # fmt: skip
+            f"`/celebrate @someone with PARTNER for WHAT WENT WELL`.")  # fmt: skip
     blocks = [
         _text(text),
         {"type": "actions", "block_id": f"conference_followup:{occurrence.id}",

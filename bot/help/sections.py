@@ -4,6 +4,8 @@
 documents itself in one place.
 """
 
+from bot.conferences import commands as conferences_commands
+
 SECTIONS: dict[str, str] = {
     "resources": (
         "*Log a community resource*\n"
@@ -17,13 +19,7 @@ SECTIONS: dict[str, str] = {
         "`@partnerbot who can help with rent?` (or ask me in a DM) · `/whohelps` alone opens a form\n"
         "Everyday words, abbreviations (LIHEAP, NEMT, SSI), typos and Spanish work; several needs get one answer each"
     ),
-    "conferences": (
-        "*Case conferences*\n"
-        '`/conference #channel "Monthly case conference" every first Tuesday at 10am` (or `every other Thursday '
-        "at 3pm`, `on Dec 3 at 2pm`, `in America/Chicago`) · `/conference` opens a form · `/conference list` · "
-        "`skip`, `move`, `cancel`, `facilitators`, `agenda <n> add <de-identified case>`, `ics` · "
-        "`/conference help`"
-    ),
+    "conferences": conferences_commands.SUMMARY,
     "partners": (
         "*Partners*\n"
         "`/partner add <name> [type] [#channel]` · `/partner list` · `/partner info <name>` · "

@@ -12,12 +12,13 @@ import pytest
 from sqlmodel import select
 
 from bot.conferences import planning as conferences_planning
-from bot.conferences import service as conferences_service
+from bot.conferences.commands import Reminders
 from bot.conferences.recurrence import Schedule
-from bot.conferences.service import Reminders
+from bot.platform.errors import FeatureError
 from bot.runtime import jobs
 from models.conferences import ConferenceOccurrence, ConferenceSeries
 from models.platform import OutboxMessage
+from tests.factories import make_conference
 
 
 def rows(db, model):
@@ -25,22 +26,9 @@ def rows(db, model):
         return list(session.exec(select(model)))
 
 
-def make_series(
-    db, *, schedule, now, title="Case conference", facilitators=(), reminders=Reminders(), plan=True
-):
-    with db.session() as session:
-        created = conferences_service.create_series(
-            session,
-            team_id="T1",
-            owner_user_id="U1",
-            channel_id="C1",
-            title=title,
-            schedule=schedule,
-            now=now,
-            facilitator_user_ids=facilitators,
-            reminders=reminders,
-        )
-        return created.series
+def make_series(db, *, schedule, now, facilitators=(), reminders=Reminders()):
+    return make_conference(db, schedule=schedule, now=now, title="Case conference", channel_id="C1",
+                           facilitators=facilitators, reminders=reminders).series
 
 
 def test_materializer_is_registered_and_idempotent(db):
@@ -83,9 +71,30 @@ def test_reminders_follow_local_time_across_the_dst_change(db):
     assert {d.astimezone(UTC).weekday() for d in starting} == {1}
 
 
-def test_reminders_already_past_at_planning_time_are_not_planned(db):
+def test_a_meeting_set_up_at_short_notice_still_gets_its_agenda_and_rsvp_reminder_at_once(db):
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     make_series(db, schedule=Schedule(datetime(2026, 11, 23, 9), "UTC"), now=now)  # tomorrow, 21 hours away
+    due = {row.kind: row.due_at for row in rows(db, OutboxMessage)}
+    # The call for cases (7 days before) and the day-before reminder (24 hours before) are both late: the day-before
+    # reminder, which carries the agenda, the RSVP buttons and "Add a case", goes out now; the call is dropped.
+    assert due == {
+        conferences_planning.KIND_DAY_BEFORE: now,
+        conferences_planning.KIND_STARTING: datetime(2026, 11, 23, 9, tzinfo=UTC),
+        conferences_planning.KIND_FOLLOWUP: datetime(2026, 11, 23, 10, tzinfo=UTC),
+    }
+
+
+def test_only_a_late_call_for_cases_is_sent_at_once_when_the_day_before_reminder_is_still_ahead(db):
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    make_series(db, schedule=Schedule(datetime(2026, 11, 25, 9), "UTC"), now=now)  # three days away
+    due = {row.kind: row.due_at for row in rows(db, OutboxMessage)}
+    assert due[conferences_planning.KIND_AGENDA_CALL] == now
+    assert due[conferences_planning.KIND_DAY_BEFORE] == datetime(2026, 11, 24, 9, tzinfo=UTC)
+
+
+def test_a_meeting_less_than_an_hour_away_gets_no_catch_up_reminder(db):
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    make_series(db, schedule=Schedule(datetime(2026, 11, 22, 12, 40), "UTC"), now=now)
     kinds = {row.kind for row in rows(db, OutboxMessage)}
     assert kinds == {conferences_planning.KIND_STARTING, conferences_planning.KIND_FOLLOWUP}
 
@@ -180,12 +189,10 @@ def test_two_scheduler_processes_on_postgresql_send_each_conference_reminder_onc
 def test_video_links_carrying_identifiers_are_refused(db):
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     schedule = Schedule(datetime(2026, 12, 10, 9), "UTC")
-    with db.session() as session, pytest.raises(conferences_service.ConferenceError, match="personal details"):
-        conferences_service.create_series(session, team_id="T1", owner_user_id="U1", channel_id="C1", title="Review",
-                                  schedule=schedule, now=now, video_link="https://meet.example.org/?mrn=4482913")  # fmt: skip
-    with db.session() as session, pytest.raises(conferences_service.ConferenceError, match="https://"):
-        conferences_service.create_series(session, team_id="T1", owner_user_id="U1", channel_id="C1", title="Review",
-                                  schedule=schedule, now=now, video_link="javascript:alert(1)")  # fmt: skip
+    with pytest.raises(FeatureError, match="personal details"):
+        make_conference(db, schedule=schedule, now=now, title="Review", video_link="https://meet.example.org/?mrn=4482913")
+    with pytest.raises(FeatureError, match="https://"):
+        make_conference(db, schedule=schedule, now=now, title="Review", video_link="javascript:alert(1)")
     assert rows(db, ConferenceSeries) == []
     series = make_series(db, schedule=schedule, now=now)
     assert series.video_link == ""

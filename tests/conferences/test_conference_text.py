@@ -6,9 +6,22 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.conferences import recurrence
-from bot.conferences.commands import parse_command, parse_request
-from bot.conferences.when import DateText, ParseError
+from bot.conferences.commands import (
+    AddAgenda,
+    Cancel,
+    Create,
+    Help,
+    ListUpcoming,
+    OpenForm,
+    SendCalendar,
+    ShowAgenda,
+    Skip,
+    parse_command,
+    parse_request,
+)
+from bot.conferences.when import ParseError
 from bot.platform import clock
+from bot.platform.dates import DateText, DayPhrase
 
 # Sunday Nov 22, 2026, 16:30 UTC = 11:30 in New York.
 NOW = datetime(2026, 11, 22, 16, 30, tzinfo=UTC)
@@ -197,40 +210,35 @@ def test_what_cannot_be_understood_gets_a_helpful_message(text, fragment):
     with pytest.raises(ParseError) as caught:
         parse_request(text).schedule(NY, NOW)
     assert fragment in caught.value.problem
-    friendly = caught.value.friendly()
+    friendly = caught.value.message
     if caught.value.show_examples:
         assert "every first Tuesday at 10am" in friendly
 
 
 def test_subcommands():
-    assert parse_command("").action == "modal"
-    assert parse_command("help").action == "help"
-    assert parse_command("LIST").action == "list"
-    skip = parse_command("skip 12 Dec 1")
-    assert (skip.action, skip.series_id, skip.date) == ("skip", 12, DateText(12, 1, None))
-    assert parse_command("skip 12 next").date is None
+    assert parse_command("") == OpenForm()
+    assert parse_command("help") == Help()
+    assert parse_command("LIST") == ListUpcoming()
+    assert parse_command("skip 12 Dec 1") == Skip(12, DayPhrase(on=DateText(12, 1, None)))
+    assert parse_command("skip 12 next") == Skip(12, None)
     move = parse_command("move 12 Dec 1 to Dec 2 at 3pm")
-    assert (move.action, move.date, move.new_when.on_date, move.new_when.at) == (
-        "move",
-        DateText(12, 1, None),
-        DateText(12, 2, None),
+    assert (move.series_id, move.day, move.target.day, move.target.at) == (
+        12,
+        DayPhrase(on=DateText(12, 1, None)),
+        DayPhrase(on=DateText(12, 2, None)),
         time(15, 0),
     )
-    assert parse_command("move 7 next to 4pm").new_when.at == time(16, 0)
-    assert parse_command("move 7 next to tomorrow").new_when.day_offset == 1
-    assert parse_command("cancel 3").action == "cancel"
-    assert parse_command("cancel 3 Dec 8").action == "skip"
+    assert parse_command("move 7 next to 4pm").target.at == time(16, 0)
+    assert parse_command("move 7 next to tomorrow").target.day == DayPhrase(days=1)
+    assert parse_command("cancel 3") == Cancel(3)
+    assert isinstance(parse_command("cancel 3 Dec 8"), Skip)
     facilitators = parse_command("facilitators 3 <@U1|ann> <@U2|bo>, <@U1|ann> and <@U3>")
     assert facilitators.user_ids == ("U1", "U2", "U3")
     agenda = parse_command("agenda 3 add Housing barriers for a client leaving respite")
-    assert (agenda.action, agenda.series_id, agenda.text) == (
-        "agenda_add",
-        3,
-        "Housing barriers for a client leaving respite",
-    )
-    assert parse_command("agenda 3").action == "agenda_show"
-    assert parse_command("ics 4").action == "ics"
-    assert parse_command('"Review" every Tuesday at 10am').action == "create"
+    assert agenda == AddAgenda("Housing barriers for a client leaving respite", series_id=3)
+    assert parse_command("agenda 3") == ShowAgenda(3)
+    assert parse_command("ics 4") == SendCalendar(4)
+    assert isinstance(parse_command('"Review" every Tuesday at 10am'), Create)
 
 
 @pytest.mark.parametrize(
@@ -249,3 +257,26 @@ def test_subcommands():
 def test_subcommand_mistakes_explain_the_usage(text, fragment):
     with pytest.raises(ParseError, match=fragment):
         parse_command(text)
+
+
+@pytest.mark.parametrize(
+    "text, title, start",
+    [
+        ("<#C1|case-conf> every first Tuesday at 10am", "Case conference", datetime(2026, 12, 1, 10)),
+        ("every other Thursday at 3pm", "Case conference", datetime(2026, 11, 26, 15)),
+        ("Monthly case review every first Tuesday at 10am", "Monthly case review", datetime(2026, 12, 1, 10)),
+        ("Today's huddle today at 5pm", "Today's huddle", datetime(2026, 11, 22, 17)),
+        ('"Review" in 60 days at 10am', "Review", datetime(2027, 1, 21, 10)),
+        ('"Review" next Friday at 2pm', "Review", datetime(2026, 11, 27, 14)),
+        ('"Review" on 12/3 at 2pm', "Review", datetime(2026, 12, 3, 14)),
+    ],
+)
+def test_titles_are_optional_and_days_read_as_people_type_them(text, title, start):
+    request = parse_request(text)
+    assert (request.title, request.schedule(NY, NOW).start_local) == (title, start)
+
+
+def test_skip_and_move_read_the_same_days():
+    assert parse_command("skip 3 today") == Skip(3, DayPhrase(days=0))
+    assert parse_command("skip 3 in 2 weeks") == Skip(3, DayPhrase(days=14))
+    assert parse_command("move 3 next Friday to next June").target.day == DayPhrase(month=6)

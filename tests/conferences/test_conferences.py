@@ -8,12 +8,14 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlmodel import select
 
-from bot.conferences import recurrence, views
+from bot.conferences import views
 from bot.conferences.ics import series_uid
+from bot.platform import dates
 from bot.platform.clock import utcnow
 from bot.runtime import jobs
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceSeries, Rsvp
 from models.platform import OutboxMessage
+from tests.factories import conference_form_values
 
 CHANNEL = "<#C0CASES|case-conf>"
 
@@ -203,7 +205,7 @@ def test_channel_errors_fail_the_reminders_and_dm_the_owner_once(slack, fake_sla
 
 def test_agenda_call_and_day_before_reminders_carry_buttons_agenda_and_rsvps(slack, fake_slack):
     # A weekday three days out: the day-before reminder is still ahead, whatever day the test runs.
-    weekday = recurrence.WEEKDAY_NAMES[(utcnow().weekday() + 3) % 7]
+    weekday = dates.WEEKDAY_NAMES[(utcnow().weekday() + 3) % 7]
     series = create(slack, f'"Case conference" every {weekday} at 10am in UTC')
     slack.command("/conference", f"facilitators {series.id} <@UA|ann> <@UB|bo>")
     slack.command("/conference", f"agenda {series.id} add Housing barriers after respite discharge")
@@ -239,7 +241,7 @@ def test_skip_cancels_that_meetings_reminders_and_the_list_leaves_it_out(slack, 
     series = create(slack, '"Weekly huddle" every Tuesday at 10am')
     occurrences = sorted(all_rows(slack.db, ConferenceOccurrence), key=lambda o: o.start_utc)
     first, second = occurrences[0], occurrences[1]
-    date_words = f"{recurrence.MONTH_ABBREVIATIONS[first.start_local.month - 1]} {first.start_local.day}"
+    date_words = f"{dates.MONTH_ABBREVIATIONS[first.start_local.month - 1]} {first.start_local.day}"
     slack.command("/conference", f"skip {series.id} {date_words}")
     assert "Skipped" in last_reply(fake_slack)["text"]
     rows = outbox_rows(slack.db)
@@ -370,27 +372,6 @@ def test_ics_is_uploaded_through_the_external_upload_flow(slack, fake_slack):
 # --- the form -----------------------------------------------------------------------------------------------------------
 
 
-def form_values(**changes):
-    start = (utcnow() + timedelta(days=10)).date().isoformat()
-    values = {
-        "title": {"value": "Partner case conference"},
-        "channel": {"value": {"type": "conversations_select", "selected_conversation": "C0CASES"}},
-        "start_date": {"value": {"type": "datepicker", "selected_date": start}},
-        "start_time": {"value": {"type": "timepicker", "selected_time": "10:00"}},
-        "repeat": {"value": {"type": "static_select", "selected_option": {"value": "monthly"}}},
-        "interval": {"value": "1"},
-        "week_of_month": {"value": {"type": "static_select", "selected_option": {"value": "-1"}}},
-        "weekday": {"value": {"type": "static_select", "selected_option": {"value": "FR"}}},
-        "timezone": {"value": "America/Chicago"},
-        "video_link": {"value": "https://meet.example.org/case-conf"},
-        "facilitators": {"value": {"type": "multi_users_select", "selected_users": ["UA", "UB"]}},
-        "agenda_call_days": {"value": "5"},
-        "reminder_hours": {"value": "2"},
-    }
-    values.update(changes)
-    return values
-
-
 def test_command_without_text_and_the_home_button_open_the_form(slack, fake_slack):
     slack.command("/conference", "")
     slack.click(views.OPEN_MODAL, "")
@@ -415,7 +396,7 @@ def test_command_without_text_and_the_home_button_open_the_form(slack, fake_slac
 
 
 def test_form_submission_creates_the_series(slack, fake_slack):
-    response = slack.submit(views.CREATE_CALLBACK, form_values())
+    response = slack.submit(views.CREATE_CALLBACK, conference_form_values())
     assert response.status == 200 and not response.body
     series = all_rows(slack.db, ConferenceSeries)[0]
     assert series.rrule == "FREQ=MONTHLY;BYDAY=-1FR" and series.timezone == "America/Chicago"
@@ -428,14 +409,14 @@ def test_form_submission_creates_the_series(slack, fake_slack):
 
 def test_form_errors_are_shown_per_field_and_nothing_is_saved(slack, fake_slack):
     past = (utcnow() - timedelta(days=3)).date().isoformat()
-    response = slack.submit(views.CREATE_CALLBACK, form_values(
+    response = slack.submit(views.CREATE_CALLBACK, conference_form_values(
         timezone={"value": "Mars/Base"}, title={"value": ""},
         start_date={"value": {"type": "datepicker", "selected_date": past}},
         repeat={"value": {"type": "static_select", "selected_option": {"value": "none"}}},
     ))  # fmt: skip
     errors = response.json()["errors"]
     assert {"timezone", "title"} <= set(errors)
-    response = slack.submit(views.CREATE_CALLBACK, form_values(
+    response = slack.submit(views.CREATE_CALLBACK, conference_form_values(
         start_date={"value": {"type": "datepicker", "selected_date": past}},
         repeat={"value": {"type": "static_select", "selected_option": {"value": "none"}}},
     ))  # fmt: skip
