@@ -1,6 +1,8 @@
-"""Case conference throughput: materializing 10,000 series and dispatching 1,000 due reminders.
+"""Case conferences: throughput of materializing and dispatching, the cost of the public-holiday check when a
+series is created, and what the agenda surface keeps of the PHI cases of the evaluation set.
 
     python benchmarks/conferences_bench.py [--series 10000] [--reminders 1000] [--baseline-series 1000]
+                                           [--creations 300]
 
 Runs on SQLite (a temporary file) and, when TEST_DATABASE_URL (or --postgres URL) reaches a server, on a throwaway
 PostgreSQL database. Baselines measured in the same run:
@@ -8,11 +10,18 @@ PostgreSQL database. Baselines measured in the same run:
   (outbox.enqueue), on a sample of --baseline-series series; compared per 1,000 series;
 - dispatching: the same number of bare chat.postMessage calls to the same fake Slack, with no database at all.
 Duplicates are counted from what the fake Slack received.
+- creating: --creations series typed as `/conference ... every Thursday at 10am` through the service with the
+  holiday check on (HOLIDAY_COUNTRY=US, a year of dates) against the same creations with it off.
+- agenda privacy (only when ../shared/eval is present): each `agenda` case of phi_cases.jsonl is typed as
+  `/conference agenda 1 add ...` into the real app; forbidden items are looked for in every table, every log line
+  and everything the bot sent, and kept items in the stored agenda. Baseline in the same run: privacy.redact()
+  alone on the same texts, so the surface is shown to add no leak of its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -27,22 +36,31 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import func, select  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import (  # noqa: E402
+    SQLModel,  # noqa: E402
+    func,
+    select,
+)
 
 import models  # noqa: E402,F401
 from bot.conferences import planning as conferences  # noqa: E402
 from bot.conferences import recurrence  # noqa: E402
+from bot.conferences import service as conference_service  # noqa: E402
+from bot.conferences.commands import parse_request  # noqa: E402
 from bot.console.fakeslack import FakeSlack  # noqa: E402
-from bot.platform import (
-    clock,
-    outbox,  # noqa: E402
-)
+from bot.console.simulator import SlackSimulator, in_process_transport  # noqa: E402
+from bot.platform import clock, outbox, privacy  # noqa: E402
+from bot.platform.actor import Actor  # noqa: E402
 from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from bot.runtime import jobs  # noqa: E402
+from bot.runtime.app import build_app  # noqa: E402
 from bot.runtime.settings import Settings  # noqa: E402
 from bot.runtime.slack_client import build_client  # noqa: E402
 from models.conferences import ConferenceOccurrence, ConferenceSeries  # noqa: E402
 from models.platform import OutboxMessage  # noqa: E402
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "phi_cases.jsonl"
 
 RULES = [
     ("FREQ=MONTHLY;BYDAY=1TU", 10),
@@ -196,6 +214,80 @@ def wipe(db: Database) -> None:
 
 
 
+def bench_create(db: Database, creations: int) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    request = parse_request('<#C0BENCH|bench> "Huddle" every Thursday at 10am')
+    timings, clashes = {}, 0
+    for country in (None, "US", None, "US"):  # each measured twice, the second time warm; the warm run counts
+        clashes = 0
+        started = time.perf_counter()
+        for number in range(creations):
+            with db.session() as session:
+                created = conference_service.create_from_text(
+                    session, Actor("TBENCH", f"U{number}"), request, here_channel_id=None, now=now,
+                    holiday_country=country)  # fmt: skip
+                clashes += len(created.holidays)
+        timings[country] = time.perf_counter() - started
+        wipe(db)
+    print(f"  create {creations} weekly series: {timings['US'] * 1000 / creations:.1f} ms each with the holiday "
+          f"check ({clashes // creations} clashes found per series), {timings[None] * 1000 / creations:.1f} ms "
+          f"without it (baseline)")  # fmt: skip
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def bench_agenda_privacy(folder: str) -> None:
+    if not EVAL.exists():
+        print("Agenda privacy: skipped (../shared/eval is not here)")
+        return
+    cases = [case for line in EVAL.read_text().splitlines() if line.strip()
+             for case in [json.loads(line)] if case["surface"] == "agenda"]  # fmt: skip
+    db = Database(f"sqlite:///{folder}/agenda.db")
+    db.upgrade()
+    lines = _Lines()
+    root = logging.getLogger()
+    root.addHandler(lines)
+    previous_level, root.level = root.level, logging.DEBUG
+    with FakeSlack() as fake:
+        settings = replace(Settings(), slack_bot_token="xoxb-bench", slack_signing_secret="bench-secret",
+                           slack_api_url=fake.api_url, database_url=db.url)  # fmt: skip
+        app = build_app(settings, db, client=build_client(settings), process_before_response=True)
+        slack = SlackSimulator(in_process_transport(app), signing_secret="bench-secret",
+                               response_url=fake.response_url)  # fmt: skip
+        slack.command("/conference", '<#C1|care-team> "Case conference" every first Tuesday at 10am')
+        for case in cases:
+            slack.command("/conference", f"agenda 1 add {case['text']}")
+        posted = json.dumps([call.args for call in fake.calls()], ensure_ascii=False, default=str)
+    root.removeHandler(lines)
+    root.level = previous_level
+    with db.session() as session:
+        stored = json.dumps([[list(row) for row in session.execute(table.select())]
+                             for table in SQLModel.metadata.sorted_tables], ensure_ascii=False, default=str)  # fmt: skip
+        agenda = json.dumps([list(row) for row in session.execute(text("SELECT text FROM conference_agenda_item"))],
+                            ensure_ascii=False)  # fmt: skip
+    db.dispose()
+    logs = "\n".join(lines.lines)
+    forbidden = [item for case in cases for item in case["forbidden"]]
+    kept = [item for case in cases for item in case["keep"]]
+    found = {where: sum(item in haystack for item in forbidden)
+             for where, haystack in (("tables", stored), ("logs", logs), ("posts", posted))}  # fmt: skip
+    anywhere = sum(item in stored or item in logs or item in posted for item in forbidden)
+    alone = sum(item in privacy.redact(case["text"]).text for case in cases for item in case["forbidden"])
+    keep_rate = sum(item in agenda for item in kept) / max(len(kept), 1)
+    print(f"Agenda privacy ({len(cases)} cases of ../shared/eval, {len(forbidden)} forbidden items, "
+          f"{len(kept)} to keep)")
+    print(f"  /conference agenda N add: {anywhere}/{len(forbidden)} forbidden items found anywhere "
+          f"(tables {found['tables']}, logs {found['logs']}, bot posts {found['posts']}); keep-rate {keep_rate:.2f}")
+    print(f"  baseline, privacy.redact() alone on the same texts: {alone}/{len(forbidden)} forbidden items left")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -203,9 +295,12 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=10_000)
     parser.add_argument("--baseline-series", type=int, default=1_000)
     parser.add_argument("--reminders", type=int, default=1_000)
+    parser.add_argument("--creations", type=int, default=300)
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.ERROR)  # the agenda check lowers the root level to read every log line
 
     with tempfile.TemporaryDirectory() as folder:
         print("SQLite")
@@ -213,7 +308,9 @@ def main() -> None:
         db.upgrade()
         bench_materialize(db, args.series, args.baseline_series)
         bench_dispatch(db, args.reminders, workers=1)
+        bench_create(db, args.creations)
         db.dispose()
+        bench_agenda_privacy(folder)
 
     if args.postgres:
         with ExitStack() as stack:
