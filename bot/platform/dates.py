@@ -45,8 +45,9 @@ class DateError(FeatureError):
 
 
 def quote(text: str, limit: int = 30) -> str:
-    """A few characters of what someone typed, fit to echo: redacted first, then made safe for Slack."""
-    return safe(redact(text).text[:limit])
+    """A few characters of what someone typed, fit to echo: redacted first, then made safe for Slack. Only a
+    window four times the quote's length is redacted, so an identifier that starts inside the quote is whole."""
+    return safe(redact(text[: limit * 4]).text[:limit])
 
 
 # --- words ------------------------------------------------------------------------------------------------------
