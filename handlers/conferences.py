@@ -33,6 +33,7 @@ from bot.conferences.commands import (
     Skip,
 )
 from bot.platform import clock
+from bot.platform.dates import format_when
 from bot.platform.errors import FeatureError
 
 log = logging.getLogger(__name__)
@@ -243,7 +244,7 @@ def add_case_button(ack, body, respond, client, context) -> None:
         _refuse(respond, error)
         return
     view = views.add_case_modal(occurrence_id=occurrence_id, title=details.series.title,
-                                when=views.format_when(details.occurrence.start_local),
+                                when=format_when(details.occurrence.start_local),
                                 channel_id=(body.get("channel") or {}).get("id"))  # fmt: skip
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

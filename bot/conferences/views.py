@@ -17,7 +17,7 @@ from bot.conferences.recurrence import HolidayClash, Occurrence, Schedule
 from bot.conferences.service import Agenda, AgendaAdded, Created, Moved, Rotation, Skipped, Swapped
 from bot.platform import clock
 from bot.platform.blocks import clip
-from bot.platform.dates import MONTH_ABBREVIATIONS, format_date, format_when
+from bot.platform.dates import MONTH_ABBREVIATIONS, WEEKDAY_CODES, WEEKDAY_NAMES, format_date, format_when
 from bot.platform.slacktext import safe
 
 # Action and callback ids shared with handlers/conferences.py.
@@ -333,7 +333,7 @@ def _option(pairs: Sequence[tuple[str, str]], value: str) -> dict[str, Any]:
 
 def create_modal(*, channel_id: str | None, timezone: str, today: str) -> dict[str, Any]:
     weekdays = [
-        (code, name) for code, name in zip(recurrence.WEEKDAY_CODES, recurrence.WEEKDAY_NAMES, strict=True)
+        (code, name) for code, name in zip(WEEKDAY_CODES, WEEKDAY_NAMES, strict=True)
     ]
     channel_element: dict[str, Any] = {"type": "conversations_select", "action_id": "value",
                                        "filter": {"include": ["public", "private"], "exclude_bot_users": True}}  # fmt: skip
