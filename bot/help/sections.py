@@ -4,6 +4,9 @@
 documents itself in one place.
 """
 
+from bot.celebrations.commands import SUMMARY as CELEBRATIONS_SUMMARY
+from bot.partners.commands import SUMMARY as PARTNERS_SUMMARY
+
 SECTIONS: dict[str, str] = {
     "resources": (
         "*Log a community resource*\n"
@@ -24,16 +27,8 @@ SECTIONS: dict[str, str] = {
         "`skip`, `move`, `cancel`, `facilitators`, `agenda <n> add <de-identified case>`, `ics` · "
         "`/conference help`"
     ),
-    "partners": (
-        "*Partners*\n"
-        "`/partner add <name> [type] [#channel]` · `/partner list` · `/partner info <name>` · "
-        "`/partner edit <name>` · `/partner mou <name> renews <date>` · `/partner help`"
-    ),
-    "celebrations": (
-        "*Celebrate shared successes*\n"
-        "`/celebrate @user [@user…] [with <Partner Org>] for <what>` · `/celebrate recap [month]` · "
-        "react with :tada: in a partner channel · `/celebrate help`"
-    ),
+    "partners": PARTNERS_SUMMARY,
+    "celebrations": CELEBRATIONS_SUMMARY,
     "digests": (
         "*Manager digests*\n"
         "`/digest subscribe [daily | weekly on <day>] [at <time>]` (your time zone) · `/digest unsubscribe` · "

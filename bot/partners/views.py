@@ -1,4 +1,4 @@
-"""Block Kit for the partner registry: partner cards, the list, the edit form and renewal reminders.
+"""Block Kit for the partner registry: partner cards, the list, the edit form, confirmations and renewal reminders.
 
 Pure functions of the dataclasses in bot.partners; every stored string is escaped with `safe`.
 """
@@ -7,31 +7,16 @@ import json
 from datetime import date
 
 from bot.platform.blocks import clip
-from bot.platform.slacktext import safe
+from bot.platform.slacktext import neutralize, safe
+from models.partners import AGREEMENT_KINDS, PARTNER_KINDS
 
 EDIT_CALLBACK = "partner_edit_modal"
 OPEN_EDIT_ACTION = "open_partner_edit_modal"
-AGREEMENT_KINDS = (
-    ("mou", "MOU"),
-    ("data_sharing", "Data-sharing agreement"),
-    ("service_exchange", "Service exchange"),
-)
-KIND_OPTIONS = (
-    ("strategic_alliance", "Strategic alliance"),
-    ("project_partnership", "Project partnership"),
-    ("resource_sharing", "Resource sharing"),
-    ("advocacy_coalition", "Advocacy coalition"),
-)
+OPEN_CELEBRATE_ACTION = "open_celebrate_modal"  # the celebrations feature listens for it
+REMOVE_ACTION = "partner_remove_confirmed"
+RENAME_ACTION = "partner_rename_confirmed"
+CANCEL_ACTION = "partner_change_cancelled"
 LIST_LIMIT = 40
-
-HELP_TEXT = (
-    "*Partners*\n"
-    "`/partner add Eastside Food Bank resource sharing #eastside-partners` registers a partner "
-    "(types: strategic alliance, project partnership, resource sharing, advocacy coalition)\n"
-    "`/partner list` · `/partner info <name>` · `/partner edit <name>` (services, contacts, capacity, eligibility, "
-    "channels, agreements)\n"
-    "`/partner mou <name> renews 2027-03-31`: the partner's owner is reminded 90 and 30 days before"
-)
 
 
 def day_text(day: date) -> str:
@@ -67,7 +52,10 @@ def partner_card(
     title = safe(details.name)
     subtitle = details.kind_label or "Partner"
     blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": details.name[:150], "emoji": False}},
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": neutralize(details.name)[:150], "emoji": False},
+        },
         {
             "type": "context",
             "elements": [
@@ -133,7 +121,7 @@ def partner_card(
                     },
                     {
                         "type": "button",
-                        "action_id": "open_celebrate_modal",
+                        "action_id": OPEN_CELEBRATE_ACTION,
                         "value": str(details.id),
                         "text": {"type": "plain_text", "text": ":tada: Celebrate a success", "emoji": True},
                     },
@@ -145,7 +133,7 @@ def partner_card(
 
 def partner_list(partners, *, category_label) -> tuple[str, list[dict]]:
     if not partners:
-        text = "No partners yet. Add the first with `/partner add <name> [type] [#channel]`."
+        text = "No partners yet. Add the first with `/partner add NAME [type] [#channel]`."
         return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
     text = f"{len(partners)} partner{'s' if len(partners) != 1 else ''}"
     blocks: list[dict] = [
@@ -182,7 +170,7 @@ def partner_list(partners, *, category_label) -> tuple[str, list[dict]]:
                 "elements": [
                     {
                         "type": "mrkdwn",
-                        "text": f"…and {len(partners) - LIST_LIMIT} more. `/partner info <name>` shows any of them.",
+                        "text": f"…and {len(partners) - LIST_LIMIT} more. `/partner info NAME` shows any of them.",
                     }
                 ],
             }
@@ -190,12 +178,91 @@ def partner_list(partners, *, category_label) -> tuple[str, list[dict]]:
     return text, blocks
 
 
-def added_message(details, *, category_label) -> tuple[str, list[dict]]:
-    text = f"Added *{safe(details.name)}* to the partner registry. Add services, contacts, capacity and agreements with Edit."
-    return text, [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f":white_check_mark: {text}"}},
-        *partner_card(details, category_label=category_label),
+def _note(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def added_message(added, *, category_label) -> tuple[str, list[dict]]:
+    """The reply to `/partner add`: the new card, with what still needs doing (invite the bot, pick a type)."""
+    details = added.partner
+    text = (
+        f"Added *{safe(details.name)}* to the partner registry. "
+        "Add services, contacts, capacity and agreements with Edit."
+    )
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f":white_check_mark: {text}"}}]
+    if added.unrecognized_type:
+        types = ", ".join(label.lower() for label in PARTNER_KINDS.values())
+        blocks.append(
+            _note(
+                f":information_source: “{safe(added.unrecognized_type)}” isn't a partnership type I know, so I kept it "
+                f"out of the name and left the type empty. Types: {types}; pick one with Edit."
+            )
+        )
+    if added.missing_channels:
+        where = ", ".join(f"<#{c}>" for c in added.missing_channels)
+        blocks.append(
+            _note(
+                f":information_source: Invite me to {where} with `/invite @partnerbot` so I can post celebrations and "
+                "monthly recaps there."
+            )
+        )
+    return text, [*blocks, *partner_card(details, category_label=category_label)]
+
+
+def _confirmation(question: str, button: dict) -> tuple[str, list[dict]]:
+    cancel = {"type": "button", "action_id": CANCEL_ACTION, "value": "cancel", "text": _plain("Cancel")}
+    return question, [
+        {"type": "section", "text": {"type": "mrkdwn", "text": question}},
+        {"type": "actions", "block_id": "partner_confirm", "elements": [button, cancel]},
     ]
+
+
+def confirm_remove(details) -> tuple[str, list[dict]]:
+    question = (
+        f":warning: Remove *{safe(details.name)}* from the partner registry? Its services, contacts, channel links, "
+        "agreements and renewal reminders go with it. Past celebrations stay, without crediting it."
+    )
+    button = {
+        "type": "button",
+        "action_id": REMOVE_ACTION,
+        "style": "danger",
+        "value": str(details.id),
+        "text": _plain("Remove"),
+    }
+    return _confirmation(question, button)
+
+
+def confirm_rename(rename) -> tuple[str, list[dict]]:
+    question = f"Rename *{safe(rename.old_name)}* to *{safe(rename.new_name)}*?"
+    value = json.dumps({"id": rename.partner_id, "name": rename.new_name}, ensure_ascii=False)
+    button = {
+        "type": "button",
+        "action_id": RENAME_ACTION,
+        "style": "primary",
+        "value": value,
+        "text": _plain("Rename"),
+    }
+    return _confirmation(question, button)
+
+
+def removed(name: str) -> str:
+    return f":wastebasket: Removed *{safe(name)}* from the partner registry."
+
+
+def renamed(rename) -> str:
+    return f":white_check_mark: *{safe(rename.old_name)}* is now *{safe(rename.new_name)}*."
+
+
+def edit_saved(result) -> str:
+    name = safe(result.partner.name)
+    message = (
+        f":white_check_mark: Saved your changes to *{name}*."
+        if result.changed_fields
+        else (f"Nothing changed for *{name}*.")
+    )
+    if result.removed_summary:
+        message += f"\n:lock: {result.removed_summary}. Patient details are never saved."
+    return message
 
 
 def _plain(text: str) -> dict:
@@ -217,7 +284,7 @@ def _datepicker(block_id: str, label: str, value: date | None) -> dict:
 
 def edit_modal(details, *, categories: list[tuple[str, str]]) -> dict:
     """The edit form. `categories` lists (id, display name) of the need categories."""
-    kind_options = [{"text": _plain(label), "value": kind} for kind, label in KIND_OPTIONS]
+    kind_options = [{"text": _plain(label), "value": kind} for kind, label in PARTNER_KINDS.items()]
     kind = {
         "type": "static_select",
         "action_id": "kind",
@@ -361,7 +428,7 @@ def edit_modal(details, *, categories: list[tuple[str, str]]) -> dict:
         },
     ]
     agreements = {a.kind: a for a in details.agreements}
-    for kind_id, label in AGREEMENT_KINDS:
+    for kind_id, label in AGREEMENT_KINDS.items():
         current = agreements.get(kind_id)
         blocks.append({"type": "header", "text": _plain(label)})
         blocks.append(
@@ -432,10 +499,15 @@ def renewal_reminder_blocks(
     return text, blocks
 
 
-def mou_saved(partner_name: str, renewal_date: date, days_left: int) -> str:
-    text = f":memo: Saved: the MOU with *{safe(partner_name)}* renews on {day_text(renewal_date)}."
-    if days_left > 90:
+def mou_saved(saved) -> str:
+    text = f":memo: Saved: the MOU with *{safe(saved.partner_name)}* renews on {day_text(saved.renewal)}."
+    if saved.days_left > 90:
         return text + " I'll remind the partner's owner 90 and 30 days before."
-    if days_left > 30:
+    if saved.days_left > 30:
         return text + " I'll remind the partner's owner 30 days before."
-    return text + f" That's only {days_left} days away, so please start the renewal now."
+    if saved.days_left == 0:
+        return text + " That's today, so please start the renewal now."
+    return (
+        text
+        + f" That's only {saved.days_left} day{'s' if saved.days_left != 1 else ''} away, so please start the renewal now."
+    )

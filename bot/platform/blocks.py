@@ -1,8 +1,18 @@
 """Block Kit limits and small builders every feature's views share."""
 
+import re
+
 SECTION_LIMIT = 2900  # Slack allows 3,000 characters in a section's text; keep room for a closing mark
 
 
 def clip(text: str, limit: int = SECTION_LIMIT) -> str:
     """`text` cut to `limit` characters, ending in an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def form_error(message: str) -> str:
+    """A reply written in mrkdwn made fit for a form's field error, which Slack shows as plain text: emphasis,
+    code marks, emoji codes and mentions dropped, escaped characters shown as themselves, within 300 characters."""
+    text = re.sub(r":[a-z0-9_+-]+:\s?", "", message)
+    text = re.sub(r"\s*\(?<[@#!][^>]*>\)?", "", text).replace("*", "").replace("`", "")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")[:300]
