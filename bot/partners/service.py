@@ -67,6 +67,21 @@ def can_manage(session: Session, actor: Actor, partner: Partner) -> bool:
     )
 
 
+def _audit(
+    session: Session, team_id: str, user_id: str, partner_id: int, action: str, fields: list[str]
+) -> None:
+    """Who changed which fields of which partner, and when; never the values."""
+    audit(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity="partner",
+        entity_id=partner_id,
+        action=action,
+        fields=fields,
+    )
+
+
 def _details(session: Session, partner: Partner) -> PartnerDetails:
     return details_for(session, [partner])[0]
 
@@ -133,14 +148,13 @@ def create_partner(
     session.flush()
     for channel_id, is_shared in (channels or {}).items():
         link_channel(session, partner, channel_id, is_shared=is_shared)
-    audit(
+    _audit(
         session,
-        team_id=team_id,
-        actor_user_id=owner_user_id,
-        entity="partner",
-        entity_id=partner.id,
-        action="create",
-        fields=["name", "kind", "channels"] if channels else ["name", "kind"],
+        team_id,
+        owner_user_id,
+        partner.id,
+        "create",
+        ["name", "kind", "channels"] if channels else ["name", "kind"],
     )
     return partner
 
@@ -321,15 +335,7 @@ def update_partner(
     if changed:
         partner.updated_at = now
         session.add(partner)
-        audit(
-            session,
-            team_id=partner.team_id,
-            actor_user_id=actor.user_id,
-            entity="partner",
-            entity_id=partner_id,
-            action="update",
-            fields=changed,
-        )
+        _audit(session, partner.team_id, actor.user_id, partner_id, "update", changed)
     return EditResult(_details(session, partner), tuple(changed), Redaction("", dict(removed)).summary())
 
 
@@ -398,15 +404,7 @@ def set_renewal(session: Session, actor: Actor, command: SetRenewal, *, now: dat
         renewal=command.renewal,
         now=now,
     )
-    audit(
-        session,
-        team_id=partner.team_id,
-        actor_user_id=actor.user_id,
-        entity="partner",
-        entity_id=partner.id,
-        action="update",
-        fields=["agreement_mou"],
-    )
+    _audit(session, partner.team_id, actor.user_id, partner.id, "update", ["agreement_mou"])
     return RenewalSaved(partner.name, command.renewal, (command.renewal - today).days)
 
 
@@ -426,15 +424,7 @@ def remove_partner(session: Session, actor: Actor, partner_id: int) -> str:
     name = partner.name
     session.delete(partner)  # the rows that hang off it go with it (ON DELETE CASCADE)
     session.flush()
-    audit(
-        session,
-        team_id=actor.team_id,
-        actor_user_id=actor.user_id,
-        entity="partner",
-        entity_id=partner_id,
-        action="delete",
-        fields=["partner"],
-    )
+    _audit(session, actor.team_id, actor.user_id, partner_id, "delete", ["partner"])
     return name
 
 
@@ -479,13 +469,5 @@ def rename_partner(session: Session, actor: Actor, partner_id: int, new_name: st
     partner.name, partner.normalized_name, partner.updated_at = new_name, normalize_name(new_name), utcnow()
     session.add(partner)
     session.flush()
-    audit(
-        session,
-        team_id=actor.team_id,
-        actor_user_id=actor.user_id,
-        entity="partner",
-        entity_id=partner_id,
-        action="rename",
-        fields=["name"],
-    )
+    _audit(session, actor.team_id, actor.user_id, partner_id, "rename", ["name"])
     return Rename(partner_id, old_name, new_name)

@@ -1,6 +1,7 @@
 """The partner registry's core: parsing what people type, the registry itself, matching for "who can help",
 and renewal reminders planned through the outbox exactly once."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -53,6 +54,9 @@ NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
         ("County Health strategic_alliance", "County Health", "strategic_alliance", ()),
         # A type word inside the name is part of the name.
         ("Resource Sharing Network of Ohio", "Resource Sharing Network of Ohio", None, ()),
+        ("Harbor Housing advocacy coalitoin", "Harbor Housing", "advocacy_coalition", ()),
+        # Mentions are never part of a name.
+        ("<!here> Org <@U1|ana>", "Org", None, ()),
     ],
 )
 def test_partner_add_reads_name_type_and_channels(text, name, kind, channels):
@@ -60,7 +64,27 @@ def test_partner_add_reads_name_type_and_channels(text, name, kind, channels):
     assert (request.name, request.kind, request.channel_ids) == (name, kind, channels)
 
 
-@pytest.mark.parametrize("text", ["", "resource sharing", "  ,  ", "<#C1|x>"])
+@pytest.mark.parametrize(
+    ("text", "name", "unrecognized"),
+    [
+        (
+            "Northwest Housing Alliance housing partnership",
+            "Northwest Housing Alliance",
+            "housing partnership",
+        ),
+        ("Casa Esperanza (food partnership)", "Casa Esperanza", "food partnership"),
+        ("Casa Esperanza, health collaborative", "Casa Esperanza", "health collaborative"),
+        # All lowercase: no telling the name from a type, so it stays whole.
+        ("northwest housing alliance", "northwest housing alliance", None),
+        ("Eastside Food Bank downtown", "Eastside Food Bank downtown", None),
+    ],
+)
+def test_type_words_nobody_defined_are_kept_out_of_the_name(text, name, unrecognized):
+    request = registry_commands.parse_add(text)
+    assert (request.name, request.kind, request.unrecognized_type) == (name, None, unrecognized)
+
+
+@pytest.mark.parametrize("text", ["", "resource sharing", "  ,  ", "<#C1|x>", "<!here>"])
 def test_partner_add_without_a_name_asks_for_one(text):
     with pytest.raises(FeatureError, match="Which organization"):
         registry_commands.parse_add(text)
@@ -86,6 +110,14 @@ def test_partner_add_refuses_an_overlong_name():
         ("31 Mar 2027", date(2027, 3, 31)),
         ("march 31st", date(2027, 3, 31)),  # the next March 31
         ("December 1", date(2026, 12, 1)),  # later this year
+        ("today", TODAY),
+        ("tomorrow", date(2026, 11, 23)),
+        ("in 60 days", date(2027, 1, 21)),
+        ("in 3 months", date(2027, 2, 22)),
+        ("in a year", date(2027, 11, 22)),
+        ("next June", date(2027, 6, 1)),  # the first of the next June
+        ("June 2028", date(2028, 6, 1)),
+        ("next month", date(2026, 12, 1)),
     ],
 )
 def test_dates_as_people_write_them(text, expected):
@@ -93,7 +125,13 @@ def test_dates_as_people_write_them(text, expected):
 
 
 @pytest.mark.parametrize(
-    ("text", "message"), [("2027-02-30", "not a real date"), ("someday", "couldn't read")]
+    ("text", "message"),
+    [
+        ("2027-02-30", "not a real date"),
+        ("someday", "couldn't read"),
+        ("in 9999 years", "not a real date"),
+        ("in many days", "couldn't read"),
+    ],
 )
 def test_bad_dates_are_explained(text, message):
     with pytest.raises(FeatureError, match=message):
@@ -350,3 +388,49 @@ def test_clearing_every_date_removes_the_agreement_and_its_reminders(db):
             and session.exec(select(PartnerContact)).all() == []
         )
     assert {r.status for r in _outbox(db)} == {"cancelled"}
+
+
+# -- finding a partner from what people type ---------------------------------------------------------------------------
+
+REGISTERED = ["Eastside Food Bank", "Westside Food Bank", "Harbor Housing Coalition", "Nope Org", "Café Luz"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("nope org", "Nope Org"),
+        ("Nope Orgg", "Nope Org"),
+        ("eastside fod bank", "Eastside Food Bank"),
+        ("The Eastside Food Bank, Inc.", "Eastside Food Bank"),
+        ("cafe luz", "Café Luz"),
+        ("Harbor Housing", "Harbor Housing Coalition"),
+        ("Eside Food Bank", None),  # as close to Westside as to Eastside: ask
+        ("Food Bank", None),
+        ("Northside Food Bank", None),  # another organization, however close the spelling
+    ],
+)
+def test_lookup_forgives_spelling_never_the_organization(typed, found):
+    assert names.lookup(REGISTERED, typed).name == found
+
+
+def test_lookup_offers_the_closest_names_when_unsure():
+    assert set(names.lookup(REGISTERED, "Eside Food Bank").suggestions) >= {
+        "Eastside Food Bank",
+        "Westside Food Bank",
+    }
+    assert names.lookup(REGISTERED, "Eside Food Bank", suggest=False).suggestions == ()
+
+
+def test_rename_readings_split_at_every_to():
+    command = registry_commands.parse("rename Bridge to Home to Bridge Home", TODAY)
+    assert command.readings == (("Bridge", "Home to Bridge Home"), ("Bridge to Home", "Bridge Home"))
+    with pytest.raises(FeatureError, match="new name"):
+        registry_commands.parse("rename Bridge Home", TODAY)
+
+
+def test_unknown_verbs_get_the_help_and_no_raw_placeholders():
+    with pytest.raises(FeatureError) as error:
+        registry_commands.parse("frobnicate", TODAY)
+    assert "I don't know `/partner frobnicate`" in error.value.message
+    for text in (registry_commands.HELP, registry_commands.SUMMARY, error.value.message):
+        assert not re.search(r"<(?![#@!])[^>]*>", text)
