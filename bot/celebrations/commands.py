@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.partners.dates import MONTHS
-from bot.partners.names import echo, lookup, normalize_name
+from bot.partners.names import echo, lookup
 from bot.platform.errors import FeatureError
 from bot.platform.forms import state_value
 from bot.platform.slacktext import neutralize
@@ -105,19 +105,33 @@ def plain_what(text: str) -> str:
     return " ".join(neutralize(text).split())
 
 
-def _partner_pattern(name: str) -> re.Pattern:
-    words = normalize_name(name).split()
-    # Punctuation between and after the words is free: "Eastside Food Bank (demo)", "Acme, Inc."
-    return re.compile(
-        r"[^\w&]+".join(re.escape(word) for word in words) + r"(?![\w&])[)\]\"'”’.]*", re.IGNORECASE
-    )
+_WORD = re.compile(r"\w+|&")
+_CLOSING = re.compile(r"[)\]\"'”’.]*")
 
 
-def _registered_at(text: str, pos: int, patterns: list[tuple[str, re.Pattern]]) -> tuple[str, int] | None:
-    for name, pattern in patterns:
-        if match := pattern.match(text, pos):
-            return name, match.end()
-    return None
+class _NameIndex:
+    """Registered names by their words, so the longest name at a position is found with a few dictionary lookups
+    whatever the size of the registry. Punctuation between and after the words is free: "Eastside Food Bank
+    (demo)", "Acme, Inc."."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.by_words = {tuple(w.casefold() for w in _WORD.findall(name)): name for name in names}
+        self.by_words.pop((), None)
+        self.longest = max(map(len, self.by_words), default=0)
+
+    def at(self, text: str, pos: int) -> tuple[str, int] | None:
+        """(registered name, where it ends) for the longest name starting at `pos`."""
+        words = []
+        for match in _WORD.finditer(text, pos):
+            if not words and match.start() != pos or len(words) == self.longest:
+                break
+            words.append(match)
+        for count in range(len(words), 0, -1):
+            name = self.by_words.get(tuple(w[0].casefold() for w in words[:count]))
+            if name is not None:
+                end = words[count - 1].end()
+                return name, _CLOSING.match(text, end).end()
+        return None
 
 
 def _typed_name_at(text: str, pos: int) -> tuple[str, int]:
@@ -131,16 +145,12 @@ def _read_partners(rest: str, known: list[str], *, fuzzy: bool) -> tuple[list[st
     """(registered names, unknown names, where the partners end) from the text after `with`. Registered names are
     matched longest first, so "Center for Food Justice" survives its "for"; a name typed otherwise runs to the
     next "and", comma or "for" and is then looked up, typos forgiven (`fuzzy`, for members only)."""
-    patterns = [
-        (name, _partner_pattern(name))
-        for name in sorted(known, key=len, reverse=True)
-        if normalize_name(name)
-    ]
+    index = _NameIndex(known)
     registered: list[str] = []
     unknown: list[str] = []
     pos = 0
     while pos < len(rest):
-        if found := _registered_at(rest, pos, patterns):
+        if found := index.at(rest, pos):
             registered.append(found[0])
             pos = found[1]
         else:
