@@ -1,7 +1,9 @@
 """Shared builders for tests: one way to make an actor, a resource, a partner or a conference, instead of private
 copies in each test file."""
 
-from bot.partners.service import create_partner
+from datetime import date, datetime
+
+from bot.partners.service import create_partner, set_agreement
 from bot.platform.actor import Actor
 from bot.platform.clock import utcnow
 from bot.platform.people import Profile
@@ -18,13 +20,16 @@ def make_actor(user_id: str = "U1", *, team_id: str = "T1", admin: bool = False,
 
 def make_partner(session, name: str = "Eastside Food Bank", *, team_id: str = "T1", owner: str = "UOWNER",
                  kind: str | None = None, channel: str | None = None, shared: bool = False,
-                 slack_team: str | None = None):
-    """A registered partner, optionally linked to one channel (shared with another organization or not)."""
+                 slack_team: str | None = None, renews: date | None = None, now: datetime | None = None):
+    """A registered partner, optionally linked to one channel (shared with another organization or not) and with
+    an MOU renewing on `renews` (its reminders planned as of `now`)."""
     partner = create_partner(session, team_id=team_id, owner_user_id=owner, name=name, kind=kind,
                              channels={channel: shared} if channel else {})
     if slack_team:
         partner.slack_team_id = slack_team
         session.add(partner)
+    if renews:
+        set_agreement(session, partner, "mou", start=None, review=None, renewal=renews, now=now or utcnow())
     session.flush()
     return partner
 

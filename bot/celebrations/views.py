@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.partners.names import echo
-from bot.platform.blocks import clip
+from bot.platform.blocks import clip, input_block, plain
 from bot.platform.slacktext import neutralize, safe
 
 _KEEP = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>)")
@@ -246,67 +246,47 @@ def celebrate_modal(
     people = {
         "type": "multi_users_select",
         "action_id": "people",
-        "placeholder": {"type": "plain_text", "text": "Who made it happen?"},
+        "placeholder": plain("Who made it happen?"),
     }
     if user_ids:
         people["initial_users"] = list(user_ids)
-    blocks: list[dict] = [
-        {
-            "type": "input",
-            "block_id": "people",
-            "optional": True,
-            "element": people,
-            "label": {"type": "plain_text", "text": "People to thank"},
-            "hint": {
-                "type": "plain_text",
-                "text": "People from partner organizations are credited under their own.",
-            },
-        },
+    blocks = [
+        input_block(
+            "people",
+            "People to thank",
+            people,
+            hint="People from partner organizations are credited under their own.",
+        ),
     ]
     if partners:
-        options = [
-            {"text": {"type": "plain_text", "text": name[:75]}, "value": str(pid)}
-            for pid, name in partners[:100]
-        ]
+        options = [{"text": plain(name[:75]), "value": str(pid)} for pid, name in partners[:100]]
         element = {
             "type": "multi_static_select",
             "action_id": "partners",
             "options": options,
-            "placeholder": {"type": "plain_text", "text": "Partner organizations"},
+            "placeholder": plain("Partner organizations"),
         }
-        initial = [option for option in options if int(option["value"]) in set(partner_ids)]
-        if initial:
+        if initial := [option for option in options if int(option["value"]) in set(partner_ids)]:
             element["initial_options"] = initial
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": "partners",
-                "optional": True,
-                "element": element,
-                "label": {"type": "plain_text", "text": "With which partners?"},
-            }
-        )
+        blocks.append(input_block("partners", "With which partners?", element))
     what_input = {
         "type": "plain_text_input",
         "action_id": "what",
         "multiline": True,
         "max_length": 1500,
-        "placeholder": {"type": "plain_text", "text": "e.g. a family moved into stable housing in 10 days"},
+        "placeholder": plain("e.g. a family moved into stable housing in 10 days"),
     }
     if what:
         what_input["initial_value"] = what[:1500]
     blocks.append(
-        {
-            "type": "input",
-            "block_id": "what",
-            "element": what_input,
-            "label": {"type": "plain_text", "text": "What are we celebrating?"},
-            "hint": {
-                "type": "plain_text",
-                "text": "No patient names or details: describe the win, not "
-                "the person. Anything identifying is removed.",
-            },
-        }
+        input_block(
+            "what",
+            "What are we celebrating?",
+            what_input,
+            optional=False,
+            hint="No patient names or details: describe the win, not the person. Anything "
+            "identifying is removed.",
+        )
     )
     if removed_summary:
         blocks.append(
@@ -321,24 +301,17 @@ def celebrate_modal(
     if channel_id and channel_id[0] in "CG":
         channel["initial_conversation"] = channel_id
     blocks.append(
-        {
-            "type": "input",
-            "block_id": "channel",
-            "optional": True,
-            "element": channel,
-            "label": {"type": "plain_text", "text": "Post in"},
-            "hint": {"type": "plain_text", "text": "Leave empty to use the partner's channel."},
-        }
+        input_block("channel", "Post in", channel, hint="Leave empty to use the partner's channel.")
     )
     return {
         "type": "modal",
         "callback_id": CELEBRATE_CALLBACK,
-        "title": {"type": "plain_text", "text": "Celebrate a success"},
-        "submit": {"type": "plain_text", "text": "Celebrate"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": plain("Celebrate a success"),
+        "submit": plain("Celebrate"),
+        "close": plain("Cancel"),
         "private_metadata": json.dumps(metadata or {}),
         "blocks": blocks,
-    }
+    }  # fmt: skip
 
 
 def _day(moment: datetime, timezone: str) -> str:

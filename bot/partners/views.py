@@ -6,7 +6,8 @@ Pure functions of the dataclasses in bot.partners; every stored string is escape
 import json
 from datetime import date
 
-from bot.platform.blocks import clip
+from bot.platform.blocks import clip, input_block
+from bot.platform.blocks import plain as _plain
 from bot.platform.slacktext import neutralize, safe
 from models.partners import AGREEMENT_KINDS, PARTNER_KINDS
 
@@ -265,168 +266,81 @@ def edit_saved(result) -> str:
     return message
 
 
-def _plain(text: str) -> dict:
-    return {"type": "plain_text", "text": text}
-
-
 def _datepicker(block_id: str, label: str, value: date | None) -> dict:
     element = {"type": "datepicker", "action_id": "date"}
     if value:
         element["initial_date"] = value.isoformat()
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": True,
-        "element": element,
-        "label": _plain(label),
+    return input_block(block_id, label, element)
+
+
+def _text_input(block_id: str, value: str, *, multiline=False, max_length=1000) -> dict:
+    element = {
+        "type": "plain_text_input",
+        "action_id": block_id,
+        "multiline": multiline,
+        "max_length": max_length,
     }
+    if value:
+        element["initial_value"] = value
+    return element
+
+
+def _number_input(block_id: str, value: int | None) -> dict:
+    element = {"type": "number_input", "action_id": block_id, "is_decimal_allowed": False, "min_value": "0"}
+    if value is not None:
+        element["initial_value"] = str(value)
+    return element
+
+
+def _select(kind: str, action_id: str, placeholder: str, **extra) -> dict:
+    return {"type": kind, "action_id": action_id, "placeholder": _plain(placeholder), **extra}
 
 
 def edit_modal(details, *, categories: list[tuple[str, str]]) -> dict:
     """The edit form. `categories` lists (id, display name) of the need categories."""
     kind_options = [{"text": _plain(label), "value": kind} for kind, label in PARTNER_KINDS.items()]
-    kind = {
-        "type": "static_select",
-        "action_id": "kind",
-        "options": kind_options,
-        "placeholder": _plain("Type of partnership"),
-    }
+    kind = _select("static_select", "kind", "Type of partnership", options=kind_options)
     if details.kind:
         kind["initial_option"] = next(o for o in kind_options if o["value"] == details.kind)
     service_options = [{"text": _plain(name[:75]), "value": cid} for cid, name in categories[:100]]
-    services = {
-        "type": "multi_static_select",
-        "action_id": "services",
-        "options": service_options,
-        "placeholder": _plain("Needs they help with"),
-    }
-    initial_services = [o for o in service_options if o["value"] in details.services]
-    if initial_services:
+    services = _select("multi_static_select", "services", "Needs they help with", options=service_options)
+    if initial_services := [o for o in service_options if o["value"] in details.services]:
         services["initial_options"] = initial_services
-    contacts = {
-        "type": "multi_users_select",
-        "action_id": "contacts",
-        "placeholder": _plain("People to reach"),
-    }
-    slack_contacts = [c.user_id for c in details.contacts if c.user_id]
-    if slack_contacts:
+    contacts = _select("multi_users_select", "contacts", "People to reach")
+    if slack_contacts := [c.user_id for c in details.contacts if c.user_id]:
         contacts["initial_users"] = slack_contacts
     external = "\n".join(
         " · ".join(p for p in (c.name, c.details) if p) for c in details.contacts if not c.user_id
     )
-    channels = {
-        "type": "multi_conversations_select",
-        "action_id": "channels",
-        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-        "placeholder": _plain("Channels you work in together"),
-    }
+    channels = _select(
+        "multi_conversations_select",
+        "channels",
+        "Channels you work in together",
+        filter={"include": ["public", "private"], "exclude_bot_users": True},
+    )
     if details.channels:
         channels["initial_conversations"] = [c.channel_id for c in details.channels]
     owner = {"type": "users_select", "action_id": "owner", "initial_user": details.owner_user_id}
-
-    def text_input(
-        block_id: str, label: str, value: str, *, multiline=False, hint=None, max_length=1000
-    ) -> dict:
-        element = {
-            "type": "plain_text_input",
-            "action_id": block_id,
-            "multiline": multiline,
-            "max_length": max_length,
-        }
-        if value:
-            element["initial_value"] = value
-        block = {
-            "type": "input",
-            "block_id": block_id,
-            "optional": True,
-            "element": element,
-            "label": _plain(label),
-        }
-        if hint:
-            block["hint"] = _plain(hint)
-        return block
-
-    def number_input(block_id: str, label: str, value: int | None, hint: str) -> dict:
-        element = {
-            "type": "number_input",
-            "action_id": block_id,
-            "is_decimal_allowed": False,
-            "min_value": "0",
-        }
-        if value is not None:
-            element["initial_value"] = str(value)
-        return {
-            "type": "input",
-            "block_id": block_id,
-            "optional": True,
-            "element": element,
-            "label": _plain(label),
-            "hint": _plain(hint),
-        }
-
     blocks = [
-        {"type": "input", "block_id": "kind", "optional": True, "element": kind, "label": _plain("Type")},
-        {
-            "type": "input",
-            "block_id": "services",
-            "optional": True,
-            "element": services,
-            "label": _plain("Services"),
-        },
-        number_input(
-            "capacity",
-            "Capacity (clients per month)",
-            details.capacity_per_month,
-            "How many new clients a month they can take.",
-        ),
-        number_input(
-            "load", "Current load (clients this month)", details.current_load, "Leave empty if unknown."
-        ),
-        text_input(
-            "eligibility",
-            "Eligibility notes",
-            details.eligibility_notes,
-            multiline=True,
-            hint="Who they serve. Describe groups, never a particular patient.",
-        ),
-        {
-            "type": "input",
-            "block_id": "contacts",
-            "optional": True,
-            "element": contacts,
-            "label": _plain("Contacts on Slack"),
-            "hint": _plain("Includes people from their organization in shared channels."),
-        },
-        text_input(
-            "external",
-            "Other contacts",
-            external,
-            multiline=True,
-            max_length=2000,
-            hint="Staff at the partner, one per line: Name · phone or email",
-        ),
-        {
-            "type": "input",
-            "block_id": "channels",
-            "optional": True,
-            "element": channels,
-            "label": _plain("Linked channels"),
-        },
-        text_input(
-            "slack_team",
-            "Their Slack team id (Slack Connect)",
-            details.slack_team_id or "",
-            max_length=32,
-            hint="Looks like T0123ABCD. Their people are then credited under this partner.",
-        ),
-        {
-            "type": "input",
-            "block_id": "owner",
-            "element": owner,
-            "label": _plain("Owner"),
-            "hint": _plain("Gets renewal reminders."),
-        },
-    ]
+        input_block("kind", "Type", kind),
+        input_block("services", "Services", services),
+        input_block("capacity", "Capacity (clients per month)", _number_input("capacity", details.capacity_per_month),
+                    hint="How many new clients a month they can take."),
+        input_block("load", "Current load (clients this month)", _number_input("load", details.current_load),
+                    hint="Leave empty if unknown."),
+        input_block("eligibility", "Eligibility notes",
+                    _text_input("eligibility", details.eligibility_notes, multiline=True),
+                    hint="Who they serve. Describe groups, never a particular patient."),
+        input_block("contacts", "Contacts on Slack", contacts,
+                    hint="Includes people from their organization in shared channels."),
+        input_block("external", "Other contacts", _text_input("external", external, multiline=True, max_length=2000),
+                    hint="Staff at the partner, one per line: Name · phone or email"),
+        input_block("channels", "Linked channels", channels),
+        input_block("slack_team", "Their Slack team id (Slack Connect)",
+                    _text_input("slack_team", details.slack_team_id or "", max_length=32),
+                    hint="Looks like T0123ABCD. Their people are then credited under this partner."),
+        input_block("owner", "Owner", owner, optional=False, hint="Gets renewal reminders."),
+    ]  # fmt: skip
     agreements = {a.kind: a for a in details.agreements}
     for kind_id, label in AGREEMENT_KINDS.items():
         current = agreements.get(kind_id)

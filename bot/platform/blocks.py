@@ -16,3 +16,16 @@ def form_error(message: str) -> str:
     text = re.sub(r":[a-z0-9_+-]+:\s?", "", message)
     text = re.sub(r"\s*\(?<[@#!][^>]*>\)?", "", text).replace("*", "").replace("`", "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")[:300]
+
+
+def plain(text: str) -> dict:
+    """A plain_text object."""
+    return {"type": "plain_text", "text": text}
+
+
+def input_block(block_id: str, label: str, element: dict, *, optional: bool = True, hint: str | None = None) -> dict:
+    """A form input: `element` under `label`, with an optional hint."""
+    block = {"type": "input", "block_id": block_id, "optional": optional, "element": element, "label": plain(label)}
+    if hint:
+        block["hint"] = plain(hint)
+    return block

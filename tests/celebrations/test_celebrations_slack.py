@@ -124,39 +124,13 @@ def test_the_daily_limit_is_clear_and_resets_the_next_day(slack, fake_slack, db)
     limit = slack.app_settings.celebration_daily_limit
     now = utcnow()
     with db.session() as session:
-        session.add_all(
-            Success(
-                team_id="T1",
-                channel_id="C1",
-                author_user_id="U1",
-                author_team_id="T1",
-                text="x",
-                celebrated_at=now - timedelta(minutes=i),
-            )
-            for i in range(limit - 1)
-        )
+        for i in range(limit - 1):
+            make_success(session, author="U1", people=(), at=now - timedelta(minutes=i))
         # Yesterday's celebrations (in New York) do not count.
-        session.add(
-            Success(
-                team_id="T1",
-                channel_id="C1",
-                author_user_id="U1",
-                author_team_id="T1",
-                text="x",
-                celebrated_at=clock.start_of_local_day(now, "America/New_York") - timedelta(minutes=1),
-            )
-        )
+        yesterday = clock.start_of_local_day(now, "America/New_York") - timedelta(minutes=1)
+        make_success(session, author="U1", people=(), at=yesterday)
         # Nor do other people's.
-        session.add(
-            Success(
-                team_id="T1",
-                channel_id="C1",
-                author_user_id="U9",
-                author_team_id="T1",
-                text="x",
-                celebrated_at=now,
-            )
-        )
+        make_success(session, author="U9", people=(), at=now)
     slack.command("/celebrate", "<@U2> for number ten")
     assert "Posted in" in _answer(fake_slack)
     fake_slack.reset()

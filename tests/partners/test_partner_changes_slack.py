@@ -9,13 +9,11 @@ from sqlmodel import select
 
 from bot.directory import stewards
 from bot.partners import details as registry_details
-from bot.partners import service as registry_service
-from bot.partners.commands import SetRenewal
 from bot.platform.clock import local_today, utcnow
 from models.celebrations import SuccessPartner
 from models.partners import Agreement, Partner, PartnerChannel
 from models.platform import AuditEntry, OutboxMessage
-from tests.factories import make_actor, make_partner, make_success
+from tests.factories import make_partner, make_success
 
 
 def _answer(fake_slack) -> str:
@@ -30,14 +28,7 @@ def _partner(db, name="Eastside Food Bank") -> Partner | None:
 def _owned_partner(db, *, channel="C0EAST") -> int:
     """Eastside Food Bank, owned by UOWNER, linked to a channel, with an MOU renewing next year."""
     with db.session() as session:
-        partner = make_partner(session, channel=channel)
-        registry_service.set_renewal(
-            session,
-            make_actor("UOWNER"),
-            SetRenewal(partner.name, date.today() + timedelta(days=300)),
-            now=utcnow(),
-        )
-        return partner.id
+        return make_partner(session, channel=channel, renews=date.today() + timedelta(days=300)).id
 
 
 def _edit_values() -> dict:

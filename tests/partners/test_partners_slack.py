@@ -8,12 +8,10 @@ from sqlmodel import select
 
 from bot.partners import details as registry_details
 from bot.partners import jobs as registry_jobs
-from bot.partners import service as registry_service
-from bot.partners.commands import SetRenewal
 from bot.runtime import jobs
 from models.partners import Agreement, Partner, PartnerChannel, PartnerContact
 from models.platform import AuditEntry, OutboxMessage
-from tests.factories import make_actor, make_partner
+from tests.factories import make_partner
 
 UNESCAPED_ON_ENTRY = pytest.mark.xfail(
     strict=True,
@@ -134,12 +132,7 @@ def test_mou_with_a_bad_date_explains_and_saves_nothing(slack, fake_slack, db):
 
 def test_renewal_reminders_are_sent_once_each_to_the_owner(slack, fake_slack, db):
     with db.session() as session:
-        make_partner(session)
-    planned_at = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
-    with db.session() as session:
-        registry_service.set_renewal(
-            session, make_actor("UOWNER"), SetRenewal("Eastside Food Bank", date(2027, 6, 30)), now=planned_at
-        )
+        make_partner(session, renews=date(2027, 6, 30), now=datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     ninety_days_before = datetime(2027, 4, 1, 13, 0, tzinfo=UTC)
     # Two replicas ticking at the same moment, and the planner running again: one DM.
     registry_jobs.plan_renewal_reminders(db, ninety_days_before)
@@ -161,12 +154,7 @@ def test_renewal_reminders_are_sent_once_each_to_the_owner(slack, fake_slack, db
 
 def test_a_reminder_for_a_changed_date_is_not_sent(slack, fake_slack, db):
     with db.session() as session:
-        make_partner(session)
-    now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
-    with db.session() as session:
-        registry_service.set_renewal(
-            session, make_actor("UOWNER"), SetRenewal("Eastside Food Bank", date(2027, 6, 30)), now=now
-        )
+        make_partner(session, renews=date(2027, 6, 30), now=datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     with db.session() as session:
         # A restored backup or a racing edit: the date changed but the old row was not cancelled.
         agreement = session.exec(select(Agreement)).one()
