@@ -350,3 +350,41 @@ def test_turning_the_recap_off_plans_nothing(db):
         assert core_service.set_monthly_recap(session, make_actor(), "C0NOPE", False) == 0
     core_jobs.plan_monthly_recaps(db, datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     assert _recap_rows(db) == []
+
+
+# -- the draft a Register / Without-crediting button carries -----------------------------------------------------------
+
+
+def test_a_draft_round_trips_through_its_button():
+    request = Celebrate(("U2",), "the [name removed] fair", partner_ids=(4,), unknown_partners=("Casa Luz",),
+                        channel_id="C0TEAM", mentioned_groups=True)  # fmt: skip
+    value = core_commands.encode_draft(request, (4,), {"name": 1})
+    registering = core_commands.decode_draft(value, register=True)
+    assert (registering.user_ids, registering.partner_ids, registering.unknown_partners) == (
+        ("U2",),
+        (4,),
+        ("Casa Luz",),
+    )
+    assert (
+        registering.register_unknown
+        and registering.removed == (("name", 1),)
+        and registering.mentioned_groups
+    )
+    assert core_commands.decode_draft(value, register=False).unknown_partners == ()
+
+
+def test_a_draft_too_long_for_a_button_is_not_offered_as_one():
+    request = Celebrate(("U2",), "x" * 1500, unknown_partners=("y" * 200, "z" * 200, "w" * 200))
+    assert core_commands.encode_draft(request, (), {}) is None
+    offer = core_service.PartnerOffer(
+        (core_service.UnknownPartner("y" * 200, (), True),), request, {}, can_skip=True
+    )
+    _, blocks = views.partner_offer(offer, None)
+    assert not [b for b in blocks if b["type"] == "actions"]
+    assert "/partner add NAME" in str(blocks)
+
+
+@pytest.mark.parametrize("value", ["", "[]", "{}", '{"u": "U2"}', '{"u": [], "w": "x", "p": ["a"], "n": []}'])
+def test_stale_or_forged_drafts_are_refused(value):
+    with pytest.raises(FeatureError, match="out of date"):
+        core_commands.decode_draft(value, register=True)

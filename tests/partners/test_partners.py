@@ -434,3 +434,51 @@ def test_unknown_verbs_get_the_help_and_no_raw_placeholders():
     assert "I don't know `/partner frobnicate`" in error.value.message
     for text in (registry_commands.HELP, registry_commands.SUMMARY, error.value.message):
         assert not re.search(r"<(?![#@!])[^>]*>", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("remove", "Which partner"),
+        ("rename Eastside Food Bank", "new name"),
+        ("rename Eastside Food Bank to", "new name"),
+        ("rename to Westside", "new name"),
+        ("info   ", "Which partner"),
+        ("mou Eastside Food Bank renews", "renewal date"),
+        ("mou Eastside Food Bank renews someday", "couldn't read"),
+    ],
+)
+def test_bad_partner_commands_are_explained(text, message):
+    with pytest.raises(FeatureError, match=message):
+        registry_commands.parse(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    "value", ["", "not json", '{"id": "x", "name": "A"}', '{"id": 1}', '{"id": 1, "name": "<!here>"}']
+)
+def test_stale_or_forged_rename_buttons_are_refused(value):
+    with pytest.raises(FeatureError):
+        registry_commands.read_rename_value(value)
+
+
+@pytest.mark.parametrize("value", [None, "", "abc", "-1", "1.5"])
+def test_buttons_without_a_partner_id_say_it_is_gone(value):
+    with pytest.raises(FeatureError, match="no longer exists"):
+        registry_commands.read_partner_id(value)
+
+
+def test_renaming_to_a_name_with_a_patients_details_is_refused(db):
+    partner_id = _add(db)
+    with db.session() as session, pytest.raises(FeatureError, match="person's details"):
+        registry_service.rename_partner(session, OWNER, partner_id, "patient Maria Lopez DOB 01/02/1960")
+    with db.session() as session:
+        assert session.get(Partner, partner_id).name == "Eastside Food Bank"
+
+
+def test_a_guest_from_another_organization_changes_nothing(db):
+    partner_id = _add(db)
+    guest = make_actor("UOWNER", user_team_id="T0GUEST")  # even with the owner's id, another organization
+    with db.session() as session, pytest.raises(FeatureError, match="only available to members"):
+        registry_service.remove_partner(session, guest, partner_id)
+    with db.session() as session:
+        assert session.get(Partner, partner_id) is not None
