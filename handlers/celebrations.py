@@ -65,7 +65,7 @@ def celebrate_command(ack, body, respond, client: WebClient, context) -> None:
         elif command.unknown_partners:
             with db.session() as session:
                 offer = service.offer_partners(session, actor, replace(command, channel_id=channel_id))
-            value = commands.encode_draft(offer.draft, offer.draft.partner_ids, offer.removed)
+            value = commands.encode_draft(offer.draft, offer.removed)
             private(respond, *views.partner_offer(offer, value))
         else:
             private(respond, _celebrate(client, context, replace(command, channel_id=channel_id))[1])
@@ -88,7 +88,7 @@ def _celebrate(client: WebClient, context, command: Celebrate) -> tuple[str, str
     text, blocks = views.celebration_blocks(plan.post)
     posted = _post_first(client, plan.channels, text, blocks)
     if posted is None:
-        raise FeatureError(views.cannot_post(plan.channels[0]))
+        raise FeatureError(views.cannot_post(plan.channels[0], plan.registered))
     try:
         client.reactions_add(channel=posted[0], timestamp=posted[1], name=settings.celebration_emoji)
     except SlackApiError as error:  # the post is what matters; a missing reaction is not worth failing over

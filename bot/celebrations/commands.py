@@ -255,12 +255,12 @@ def read_form(view: dict) -> Celebrate:
     )
 
 
-def encode_draft(request: Celebrate, partner_ids: tuple[int, ...], removed: dict[str, int]) -> str | None:
+def encode_draft(request: Celebrate, removed: dict[str, int]) -> str | None:
     """The button value that carries a draft (`request.what` redacted), or None when it is over Slack's limit."""
     value = json.dumps(
         {
             "u": request.user_ids,
-            "p": partner_ids,
+            "p": request.partner_ids,
             "n": request.unknown_partners,
             "w": request.what,
             "c": request.channel_id,

@@ -123,8 +123,12 @@ def recap_setting(channel_id: str | None, *, linked: int, enabled: bool) -> str:
     return f"Done: no more monthly recaps in <#{channel_id}>. `/celebrate recap on` brings them back."
 
 
-def cannot_post(channel_id: str) -> str:
-    return f"I can't post in <#{channel_id}> yet. Invite me with `/invite @partnerbot` and try again; nothing was saved."
+def cannot_post(channel_id: str, registered: tuple[str, ...] = ()) -> str:
+    text = f"I can't post in <#{channel_id}> yet. Invite me with `/invite @partnerbot` and try again; "
+    if not registered:
+        return text + "nothing was saved."
+    names = ", ".join(f"*{safe(name)}*" for name in registered)
+    return text + f"the celebration was not saved, but {names} is now a registered partner."
 
 
 def partner_offer(offer, value: str | None) -> tuple[str, list[dict]]:

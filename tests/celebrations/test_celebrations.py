@@ -358,7 +358,7 @@ def test_turning_the_recap_off_plans_nothing(db):
 def test_a_draft_round_trips_through_its_button():
     request = Celebrate(("U2",), "the [name removed] fair", partner_ids=(4,), unknown_partners=("Casa Luz",),
                         channel_id="C0TEAM", mentioned_groups=True)  # fmt: skip
-    value = core_commands.encode_draft(request, (4,), {"name": 1})
+    value = core_commands.encode_draft(request, {"name": 1})
     registering = core_commands.decode_draft(value, register=True)
     assert (registering.user_ids, registering.partner_ids, registering.unknown_partners) == (
         ("U2",),
@@ -375,7 +375,7 @@ def test_a_draft_round_trips_through_its_button():
 
 def test_a_draft_too_long_for_a_button_is_not_offered_as_one():
     request = Celebrate(("U2",), "x" * 1500, unknown_partners=("y" * 200, "z" * 200, "w" * 200))
-    assert core_commands.encode_draft(request, (), {}) is None
+    assert core_commands.encode_draft(request, {}) is None
     offer = core_service.PartnerOffer(
         (core_service.UnknownPartner("y" * 200, (), True),), request, {}, can_skip=True
     )
