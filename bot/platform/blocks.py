@@ -2,6 +2,8 @@
 
 import re
 
+from bot.platform.slacktext import unescape
+
 SECTION_LIMIT = 2900  # Slack allows 3,000 characters in a section's text; keep room for a closing mark
 
 
@@ -15,7 +17,7 @@ def form_error(message: str) -> str:
     code marks, emoji codes and mentions dropped, escaped characters shown as themselves, within 300 characters."""
     text = re.sub(r":[a-z0-9_+-]+:\s?", "", message)
     text = re.sub(r"\s*\(?<[@#!][^>]*>\)?", "", text).replace("*", "").replace("`", "")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")[:300]
+    return unescape(text)[:300]
 
 
 def plain(text: str) -> dict:
