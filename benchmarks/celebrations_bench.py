@@ -1,15 +1,22 @@
-"""How long a monthly recap takes over 10,000 successes, on SQLite and PostgreSQL.
+"""How long a monthly recap takes over 10,000 successes, on SQLite and PostgreSQL; and how long reading
+`/celebrate … with …` takes against a registry of 100 to 5,000 partners.
 
 The recap (bot.celebrations.build_recap) uses aggregate queries plus a window function for the highlights. The
 baseline, measured in the same run on the same data, is the obvious implementation: load the month's successes,
 then ask the database for each one's partners and people (one query per success and table) and count in Python.
 Both must agree on every count before any figure is printed.
 
+Reading `with` finds registered names with a word index (a few dictionary lookups per position). The baseline,
+in the same run on the same names, is the obvious implementation the index replaced: one compiled pattern per
+registered name, tried longest first at each position (Python's pattern cache holds 512, so large registries
+recompile on every message). Both must read every message alike before any figure is printed.
+
     python benchmarks/celebrations_bench.py            # PostgreSQL from TEST_DATABASE_URL, or 127.0.0.1:5432/test
 """
 
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -25,7 +32,9 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 import models  # noqa: E402,F401
+from bot.celebrations.commands import parse_celebrate  # noqa: E402
 from bot.celebrations.recap import build_recap, month_bounds  # noqa: E402
+from bot.partners.names import normalize_name  # noqa: E402
 from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from models.celebrations import Success, SuccessPartner, SuccessPerson  # noqa: E402
 from models.partners import Partner  # noqa: E402
@@ -144,6 +153,60 @@ def measure(label: str, db: Database) -> None:
     )
 
 
+WORDS = ["east", "west", "north", "south", "river", "harbor", "valley", "community", "food", "bank", "housing",
+         "coalition", "pantry", "center", "health", "rides", "legal", "aid", "family", "youth", "senior", "hope",
+         "casa", "esperanza", "clinic"]  # fmt: skip
+SEPARATOR = re.compile(r"\s+and\s+")
+
+
+def _pattern_reader(known: list[str]):
+    """The baseline: one pattern per registered name, tried longest first at each position."""
+
+    def pattern(name: str) -> re.Pattern:
+        words = normalize_name(name).split()
+        return re.compile(r"[^\w&]+".join(map(re.escape, words)) + r"(?![\w&])[)\]\"'”’.]*", re.IGNORECASE)
+
+    longest_first = sorted(known, key=len, reverse=True)
+
+    def registered_at(rest: str, pos: int) -> tuple[str, int] | None:
+        for name in longest_first:
+            if match := pattern(name).match(rest, pos):
+                return name, match.end()
+        return None
+
+    def read(text: str) -> tuple[str, ...]:
+        rest, found, pos = text.split(" with ", 1)[1], [], 0
+        while (hit := registered_at(rest, pos)) is not None:
+            found.append(hit[0])
+            separator = SEPARATOR.match(rest, hit[1])
+            if not separator:
+                break
+            pos = separator.end()
+        return tuple(found)
+
+    return read
+
+
+def measure_with_clause() -> None:
+    rng = random.Random(7)
+    for size in (100, 1_000, 5_000):
+        known = list(dict.fromkeys(" ".join(rng.sample(WORDS, 3)).title() for _ in range(size * 3)))[:size]
+        messages = [f"<@U2> with {rng.choice(known)} and {rng.choice(known)} for the coat drive" for _ in range(20)]
+        baseline = _pattern_reader(known)
+        started = time.perf_counter()
+        expected = [baseline(m) for m in messages]
+        slow = (time.perf_counter() - started) / len(messages)
+        started = time.perf_counter()
+        got = [parse_celebrate(m, known).partner_names for m in messages]
+        fast = (time.perf_counter() - started) / len(messages)
+        if [tuple(dict.fromkeys(e)) for e in expected] != got:
+            raise SystemExit(f"{size} partners: the word index and the baseline disagree; not reporting figures")
+        print(
+            f"with-clause {size:>5,} partners: word index {fast * 1000:7.2f} ms per message   "
+            f"per-name patterns {slow * 1000:8.2f} ms   {slow / fast:6.1f}x faster"
+        )
+
+
 def postgres_url() -> str:
     return (
         os.environ.get("TEST_DATABASE_URL", "").strip() or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -151,6 +214,7 @@ def postgres_url() -> str:
 
 
 def main() -> None:
+    measure_with_clause()
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite:///{folder}/bench.db")
         try:

@@ -1,41 +1,39 @@
-"""Slack adapter for celebrations: `/celebrate …`, the celebrate form, and the celebration-emoji prompt."""
+"""Slack adapter for celebrations: `/celebrate …`, the celebrate form, the choice offered for partners nobody
+registered, and the celebration-emoji prompt.
 
-import json
+Each listener acks, reads the request, calls bot.celebrations.service, renders with bot.celebrations.views and
+answers; a FeatureError is answered privately with its message. Posting the celebration is Slack work, so it is
+done here, between the service's `prepare` and `record`.
+"""
+
 import logging
-import re
+from dataclasses import replace
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.celebrations import commands as core_commands
-from bot.celebrations import recap as core_recap
-from bot.celebrations import service as core_service
-from bot.celebrations import views
-from bot.celebrations.commands import CelebrationError
-from bot.partners.service import partner_choices, partners_for_channel
+from bot.celebrations import commands, service, views
+from bot.celebrations.commands import Celebrate, OpenForm, SetRecap, ShowHelp, ShowRecap
+from bot.platform.blocks import form_error
+from bot.platform.channels import channel_facts
 from bot.platform.clock import local_today, utcnow
-from handlers.partners import MEMBERS_ONLY, actor_team, state_value
+from bot.platform.errors import FeatureError
+from bot.platform.replies import private
+from bot.platform.slacktext import unescape
 
 log = logging.getLogger(__name__)
-
-HELP_TEXT = (
-    "*Celebrate shared successes*\n"
-    "`/celebrate @ana @ben with Eastside Food Bank for getting a family's groceries delivered the same day` "
-    "thanks everyone in the channel (or the partner's channel) and adds it to the monthly recap\n"
-    "`/celebrate` opens a form · `/celebrate recap [month]` shows successes by partner · "
-    "`/celebrate recap off|on` stops or restarts this partner channel's monthly recap\n"
-    "React with the celebration emoji to a message in a partner channel and I'll offer to celebrate it.\n"
-    "_No patient names or details: describe the win, not the person. Anything identifying is removed._"
-)
-GROUPS_NOT_CREDITED = "User groups aren't credited or notified; mention people individually to thank them."
+NOT_IN_CHANNEL_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
 
 
 def register(app: App) -> None:
     app.command("/celebrate")(celebrate_command)
     app.action(views.OPEN_CELEBRATE_ACTION)(open_celebrate_modal)
+    app.action(views.REGISTER_ACTION)(celebrate_from_offer)
+    app.action(views.WITHOUT_ACTION)(celebrate_from_offer)
+    app.action(views.CANCEL_ACTION)(dismiss)
     app.action(views.PROMPT_YES_ACTION)(celebrate_reacted_message)
-    app.action(views.PROMPT_NO_ACTION)(dismiss_prompt)
+    app.action(views.PROMPT_NO_ACTION)(dismiss)
     app.view(views.CELEBRATE_CALLBACK)(submit_celebration)
     app.event("reaction_added")(on_reaction_added)
 
@@ -43,94 +41,104 @@ def register(app: App) -> None:
 # -- /celebrate -------------------------------------------------------------------------------------------------------
 
 
-def celebrate_command(ack, body, respond, client, context) -> None:
+def celebrate_command(ack, body, respond, client: WebClient, context) -> None:
     ack()
-    raw = (body.get("text") or "").strip()
-    verb, _, rest = raw.partition(" ")
-    verb = verb.lower()
+    actor, db = context["actor"], context["db"]
+    channel_id = body.get("channel_id") or None
     try:
-        if not raw:
-            _open_modal(client, context, body, body["trigger_id"], channel_id=body.get("channel_id"))
-        elif verb == "help":
-            respond(text=HELP_TEXT, response_type="ephemeral")
-        elif verb == "recap":
-            _recap(body, respond, context, core_commands.unescape_slack(rest).strip())
-        else:
-            _celebrate_from_text(body, respond, client, context, raw)
-    except CelebrationError as error:
-        respond(text=str(error), response_type="ephemeral")
-
-
-def _celebrate_from_text(body, respond, client: WebClient, context, raw: str) -> None:
-    db, settings, team_id = context["db"], context["settings"], context["team_id"]
-    author_team = actor_team(body, team_id)
-    with db.session() as session:
-        names = core_service.known_partner_names(session, team_id)
-    request = core_commands.parse_celebrate(raw, names, suggest=author_team == team_id)
-    with db.session() as session:
-        partner_ids = core_service.resolve_partner_names(session, team_id, request.partner_names)
-    try:
-        result = core_service.celebrate(
-            db,
-            client,
-            team_id=team_id,
-            author_user_id=body["user_id"],
-            author_team_id=author_team,
-            channel_id=body.get("channel_id"),
-            user_ids=list(request.user_ids),
-            partner_ids=partner_ids,
-            what=request.what,
-            daily_limit=settings.celebration_daily_limit,
-            default_timezone=settings.default_timezone,
-            emoji=settings.celebration_emoji,
-        )
-    except CelebrationError as error:
-        if request.mentioned_groups and not request.user_ids:
-            raise CelebrationError(f"{error}\n{GROUPS_NOT_CREDITED}") from None
-        raise
-    lines = [views.celebrated_confirmation(result.channel_id)]
-    if result.removed_summary:
-        lines.insert(0, views.privacy_notice(result.removed_summary))
-    if request.mentioned_groups:
-        lines.append(GROUPS_NOT_CREDITED)
-    respond(text="\n".join(lines), response_type="ephemeral")
-
-
-def _recap(body, respond, context, argument: str) -> None:
-    db, settings, team_id = context["db"], context["settings"], context["team_id"]
-    channel_id = body.get("channel_id") or ""
-    external = actor_team(body, team_id) != team_id
-    if argument.lower() in ("on", "off"):
-        if external:
-            respond(text=MEMBERS_ONLY, response_type="ephemeral")
-            return
-        enabled = argument.lower() == "on"
         with db.session() as session:
-            linked = core_service.set_monthly_recap(session, team_id, channel_id, enabled)
-        if not linked:
-            text = (
-                "This channel isn't linked to a partner, so it has no monthly recap. "
-                "Link it with `/partner edit <name>`."
-            )
-        elif enabled:
-            text = f":trophy: <#{channel_id}> will get a recap of shared successes on the first working day of each month."
+            known = service.known_partner_names(session, actor)
+        command = commands.parse(body.get("text") or "", known, members_view=not actor.is_external)
+        if isinstance(command, ShowHelp):
+            private(respond, commands.HELP)
+        elif isinstance(command, OpenForm):
+            _open_modal(client, context, body["trigger_id"], channel_id=channel_id)
+        elif isinstance(command, ShowRecap):
+            year, month = commands.parse_month(command.month, local_today(utcnow(), actor.default_timezone))
+            with db.session() as session:
+                recap = service.recap(session, actor, year, month, channel_id)
+            private(respond, *views.recap_blocks(recap))
+        elif isinstance(command, SetRecap):
+            with db.session() as session:
+                linked = service.set_monthly_recap(session, actor, channel_id or "", command.enabled)
+            private(respond, views.recap_setting(channel_id, linked=linked, enabled=command.enabled))
+        elif command.unknown_partners:
+            with db.session() as session:
+                offer = service.offer_partners(session, actor, replace(command, channel_id=channel_id))
+            value = commands.encode_draft(offer.draft, offer.removed)
+            private(respond, *views.partner_offer(offer, value))
         else:
-            text = f"Done: no more monthly recaps in <#{channel_id}>. `/celebrate recap on` brings them back."
-        respond(text=text, response_type="ephemeral")
-        return
-    year, month = core_commands.parse_month(argument, local_today(utcnow(), settings.default_timezone))
+            private(respond, _celebrate(client, context, replace(command, channel_id=channel_id))[1])
+    except FeatureError as error:
+        private(respond, error.message)
+
+
+def _celebrate(client: WebClient, context, command: Celebrate) -> tuple[str, str]:
+    """Posts the celebration, adds the reaction and records it; (where it was posted, the private confirmation)."""
+    actor, db, settings = context["actor"], context["db"], context["settings"]
+    channel = command.channel_id if command.channel_id and command.channel_id[0] in "CG" else None
+    facts = service.SlackFacts(
+        people=tuple(_person(client, context, user_id) for user_id in command.user_ids),
+        channel_maybe_shared=channel_facts(client, channel, actor.team_id).maybe_shared if channel else False,
+    )
     with db.session() as session:
-        # People from other organizations only see what was already shared in this channel.
-        recap = core_recap.build_recap(
-            session,
-            team_id,
-            year,
-            month,
-            settings.default_timezone,
-            channel_id=channel_id if external else None,
+        plan = service.prepare(
+            session, actor, command, facts, daily_limit=settings.celebration_daily_limit, now=utcnow()
         )
-    text, blocks = views.recap_blocks(recap)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
+    text, blocks = views.celebration_blocks(plan.post)
+    posted = _post_first(client, plan.channels, text, blocks)
+    if posted is None:
+        raise FeatureError(views.cannot_post(plan.channels[0], plan.registered))
+    try:
+        client.reactions_add(channel=posted[0], timestamp=posted[1], name=settings.celebration_emoji)
+    except SlackApiError as error:  # the post is what matters; a missing reaction is not worth failing over
+        log.warning("could not add the celebration reaction: %s", error.response.get("error"))
+    with db.session() as session:
+        result = service.record(session, actor, plan, *posted)
+    note = commands.GROUPS_NOT_CREDITED if command.mentioned_groups else ""
+    return result.channel_id, views.confirmation(result, groups_note=note)
+
+
+def _person(client: WebClient, context, user_id: str) -> service.Person:
+    profile = context["people"].profile(client, user_id)
+    if profile is None:
+        return service.Person(user_id, context["actor"].team_id)
+    return service.Person(user_id, profile.team_id or context["actor"].team_id, profile.is_bot)
+
+
+def _post_first(
+    client: WebClient, channels: tuple[str, ...], text: str, blocks: list[dict]
+) -> tuple[str, str] | None:
+    """Posts in the first channel that takes it; (channel, ts), or None when the bot is in none of them."""
+    for channel in channels:
+        try:
+            response = client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            )
+        except SlackApiError as error:
+            if error.response.get("error") in NOT_IN_CHANNEL_ERRORS:
+                continue
+            raise
+        return response["channel"], response["ts"]
+    return None
+
+
+def celebrate_from_offer(ack, body, client: WebClient, context, respond) -> None:
+    """Register the partners and celebrate, or celebrate without crediting them: one click."""
+    ack()
+    action = (body.get("actions") or [{}])[0]
+    try:
+        command = commands.decode_draft(
+            action.get("value") or "", register=action.get("action_id") == views.REGISTER_ACTION
+        )
+        private(respond, _celebrate(client, context, command)[1], replace_original=True)
+    except FeatureError as error:
+        private(respond, error.message, replace_original=False)
+
+
+def dismiss(ack, respond) -> None:
+    ack()
+    respond(delete_original=True)
 
 
 # -- the form ---------------------------------------------------------------------------------------------------------
@@ -139,149 +147,114 @@ def _recap(body, respond, context, argument: str) -> None:
 def _open_modal(
     client: WebClient,
     context,
-    body,
     trigger_id: str,
     *,
     channel_id: str | None,
-    user_ids: list[str] = (),
-    partner_ids: list[int] = (),
+    user_ids=(),
+    partner_ids=(),
     what: str = "",
+    removed_summary: str = "",
 ) -> None:
-    team_id = context["team_id"]
-    external = actor_team(body, team_id) != team_id
     with context["db"].session() as session:
-        channel_partners = partners_for_channel(session, team_id, channel_id) if channel_id else []
-        if external:  # someone from another organization sees only the partners of the channel they are in
-            choices = [(p.id, p.name) for p in channel_partners]
-        else:
-            choices = partner_choices(session, team_id)
-    if not partner_ids:
-        partner_ids = [p.id for p in channel_partners]
+        choices, channel_partners = service.form_choices(session, context["actor"], channel_id)
     view = views.celebrate_modal(
         partners=choices,
         channel_id=channel_id,
         user_ids=list(user_ids),
-        partner_ids=list(partner_ids),
+        partner_ids=list(partner_ids or channel_partners),
         what=what,
+        removed_summary=removed_summary,
         metadata={"channel": channel_id or ""},
     )
     client.views_open(trigger_id=trigger_id, view=view)
 
 
-def open_celebrate_modal(ack, body, client, context) -> None:
+def open_celebrate_modal(ack, body, client: WebClient, context) -> None:
     ack()
     value = ((body.get("actions") or [{}])[0].get("value") or "").strip()
     channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     _open_modal(
         client,
         context,
-        body,
         body["trigger_id"],
         channel_id=channel_id,
         partner_ids=[int(value)] if value.isdigit() else [],
     )
 
 
-def submit_celebration(ack, body, client, context) -> None:
-    db, settings, team_id = context["db"], context["settings"], context["team_id"]
-    view, user_id = body["view"], body["user"]["id"]
+def _form_errors(context, command: Celebrate) -> dict[str, str]:
+    """What the form gets wrong, by field, checked before the ack (no Slack call: the workspace's zone for the
+    daily limit)."""
+    actor = context["actor"]
     try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        metadata = {}
-    people = state_value(view, "people") or []
-    partner_ids = [int(v) for v in state_value(view, "partners") or [] if str(v).isdigit()]
-    what = core_commands.plain_what(state_value(view, "what") or "")  # typed in a form: raw text, not Slack-escaped
-    channel_id = state_value(view, "channel") or metadata.get("channel") or None
+        service.check_request(actor, command, partners=len(command.partner_ids))
+    except FeatureError as error:
+        too_long = len(command.what) > commands.MAX_TEXT_LENGTH
+        return {"what" if not command.what.strip() or too_long else "people": form_error(error.message)}
+    if not command.channel_id and not command.partner_ids:
+        return {"channel": "Pick the channel to post in."}
     try:
-        core_service.check_request(author_user_id=user_id, user_ids=people, partner_ids=partner_ids, what=what)
-    except CelebrationError as error:
-        block = "what" if not what.strip() or len(what) > core_commands.MAX_TEXT_LENGTH else "people"
-        ack(response_action="errors", errors={block: _plain(str(error))})
-        return
-    if not channel_id and not partner_ids:
-        ack(response_action="errors", errors={"channel": "Pick the channel to post in."})
-        return
-    try:
-        with db.session() as session:
-            core_service.check_daily_limit(
+        with context["db"].session() as session:
+            service.check_daily_limit(
                 session,
-                team_id=team_id,
-                author_user_id=user_id,
-                timezone=settings.default_timezone,
-                limit=settings.celebration_daily_limit,
+                actor,
+                limit=context["settings"].celebration_daily_limit,
+                timezone=actor.default_timezone,
                 now=utcnow(),
             )
-    except CelebrationError as error:
-        ack(response_action="errors", errors={"what": _plain(str(error))})
+    except FeatureError as error:
+        return {"what": form_error(error.message)}
+    return {}
+
+
+def submit_celebration(ack, body, client: WebClient, context) -> None:
+    command = commands.read_form(body["view"])  # typed in a form: plain text, never Slack-escaped
+    if errors := _form_errors(context, command):
+        ack(response_action="errors", errors=errors)
         return
     ack()
+    user_id = context["actor"].user_id
     try:
-        result = core_service.celebrate(
-            db,
-            client,
-            team_id=team_id,
-            author_user_id=user_id,
-            author_team_id=actor_team(body, team_id),
-            channel_id=channel_id,
-            user_ids=people,
-            partner_ids=partner_ids,
-            what=what,
-            daily_limit=settings.celebration_daily_limit,
-            default_timezone=settings.default_timezone,
-            emoji=settings.celebration_emoji,
-        )
-    except CelebrationError as error:
-        client.chat_postMessage(channel=user_id, text=str(error))
+        channel_id, message = _celebrate(client, context, command)
+    except FeatureError as error:
+        client.chat_postMessage(channel=user_id, text=error.message)
         return
-    lines = [views.celebrated_confirmation(result.channel_id)]
-    if result.removed_summary:
-        lines.insert(0, views.privacy_notice(result.removed_summary))
     try:
-        client.chat_postEphemeral(channel=result.channel_id, user=user_id, text="\n".join(lines))
+        client.chat_postEphemeral(channel=channel_id, user=user_id, text=message)
     except SlackApiError:
-        client.chat_postMessage(channel=user_id, text="\n".join(lines))
-
-
-def _plain(message: str) -> str:
-    """Modal errors are plain text: drop mrkdwn emphasis and emoji codes."""
-    return re.sub(r":[a-z0-9_+-]+:\s?", "", message).replace("*", "").replace("`", "")[:300]
+        client.chat_postMessage(channel=user_id, text=message)
 
 
 # -- the celebration emoji --------------------------------------------------------------------------------------------
 
 
-def on_reaction_added(event, client, context) -> None:
-    settings, team_id = context["settings"], context["team_id"]
+def on_reaction_added(event, client: WebClient, context) -> None:
     item = event.get("item") or {}
-    if item.get("type") != "message" or not core_service.is_celebration_reaction(
-        event.get("reaction", ""), settings.celebration_emoji
+    if item.get("type") != "message" or not service.is_celebration_reaction(
+        event.get("reaction", ""), context["settings"].celebration_emoji
     ):
         return
     reactor, bot_user = event.get("user"), context.get("bot_user_id")
     # The bot adds the emoji to its own celebration posts; neither that nor its own messages need a prompt.
-    if not reactor or reactor == bot_user or event.get("item_user") == bot_user:
+    if not reactor or reactor == bot_user or event.get("item_user") == bot_user or context["actor"] is None:
         return
     channel_id, message_ts = item.get("channel"), item.get("ts")
     with context["db"].session() as session:
-        if not partners_for_channel(session, team_id, channel_id):
-            return
-        if not core_service.claim_prompt(
+        first = service.claim_prompt(
             session,
-            team_id=team_id,
+            context["actor"],
             channel_id=channel_id,
             message_ts=message_ts,
-            reactor_user_id=reactor,
             message_user_id=event.get("item_user"),
             now=utcnow(),
-        ):
-            return  # already asked about this message
-    text, blocks = views.prompt_blocks(channel_id, message_ts)
-    client.chat_postEphemeral(channel=channel_id, user=reactor, text=text, blocks=blocks)
+        )
+    if first:
+        text, blocks = views.prompt_blocks(channel_id, message_ts)
+        client.chat_postEphemeral(channel=channel_id, user=reactor, text=text, blocks=blocks)
 
 
-def _message_text(client: WebClient, channel_id: str, message_ts: str) -> str:
-    """The reacted-to message's text (for the form, redacted), or "" when Slack does not give it to us."""
+def _message_text(client, channel_id: str, message_ts: str) -> str:
+    """The reacted-to message's text as plain text (not yet redacted), or "" when Slack does not give it to us."""
     try:
         response = client.conversations_history(
             channel=channel_id, latest=message_ts, oldest=message_ts, inclusive=True, limit=1
@@ -298,36 +271,27 @@ def _message_text(client: WebClient, channel_id: str, message_ts: str) -> str:
         log.info("could not read the reacted message: %s", error.response.get("error"))
         return ""
     message = next((m for m in messages if m.get("ts") == message_ts), None)
-    if not message:
-        return ""
-    text, _ = core_service.redact_what(core_commands.plain_what(core_commands.unescape_slack(message.get("text") or "")))
-    return text
+    # The Web API returns text escaped as Slack stores it.
+    return commands.plain_what(unescape(message.get("text") or "")) if message else ""
 
 
-def celebrate_reacted_message(ack, body, client, context, respond) -> None:
+def celebrate_reacted_message(ack, body, client: WebClient, context, respond) -> None:
     ack()
-    team_id = context["team_id"]
     try:
-        value = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
-        channel_id, message_ts = value["channel"], value["ts"]
-    except (ValueError, KeyError, TypeError):
-        respond(text="That prompt is out of date.", response_type="ephemeral", replace_original=True)
+        channel_id, message_ts = commands.read_reacted_message((body.get("actions") or [{}])[0].get("value"))
+    except FeatureError as error:
+        private(respond, error.message, replace_original=True)
         return
     with context["db"].session() as session:
-        author = core_service.prompted_message_author(session, team_id, channel_id, message_ts)
-    what = _message_text(client, channel_id, message_ts)
+        author = service.prompted_message_author(session, context["actor"], channel_id, message_ts)
+    what, removed = service.redact_what(_message_text(client, channel_id, message_ts))
     _open_modal(
         client,
         context,
-        body,
         body["trigger_id"],
         channel_id=channel_id,
         user_ids=[author] if author else [],
         what=what,
+        removed_summary=service.privacy_summary(removed),
     )
-    respond(delete_original=True)
-
-
-def dismiss_prompt(ack, respond) -> None:
-    ack()
     respond(delete_original=True)

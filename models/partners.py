@@ -13,8 +13,19 @@ __all__ = [
     "PartnerService",
 ]
 
-PARTNER_KINDS = ("strategic_alliance", "project_partnership", "resource_sharing", "advocacy_coalition")
-AGREEMENT_KINDS = ("mou", "data_sharing", "service_exchange")
+# The one home of partnership types and agreement kinds: id -> what people read. Parsing, the form, the cards and
+# the digest all read these.
+PARTNER_KINDS: dict[str, str] = {
+    "strategic_alliance": "Strategic alliance",
+    "project_partnership": "Project partnership",
+    "resource_sharing": "Resource sharing",
+    "advocacy_coalition": "Advocacy coalition",
+}
+AGREEMENT_KINDS: dict[str, str] = {
+    "mou": "MOU",
+    "data_sharing": "Data-sharing agreement",
+    "service_exchange": "Service exchange",
+}
 
 
 class Partner(SQLModel, table=True):

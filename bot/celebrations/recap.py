@@ -77,7 +77,7 @@ def build_recap(
     channels, so a partner only sees what was already shared with them)."""
     start, end = month_bounds(year, month, timezone)
     conditions = [Success.team_id == team_id, Success.celebrated_at >= start, Success.celebrated_at < end]
-    if channel_id:
+    if channel_id is not None:  # "" (no channel) matches nothing rather than everything
         conditions.append(Success.channel_id == channel_id)
     partner_col = SuccessPartner.partner_id
     base = (

@@ -9,8 +9,9 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.platform.blocks import clip
-from bot.platform.slacktext import safe
+from bot.partners.names import echo
+from bot.platform.blocks import clip, input_block, plain
+from bot.platform.slacktext import neutralize, safe
 
 _KEEP = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>)")
 
@@ -18,6 +19,9 @@ CELEBRATE_CALLBACK = "celebrate_modal"
 OPEN_CELEBRATE_ACTION = "open_celebrate_modal"
 PROMPT_YES_ACTION = "celebrate_reacted_message"
 PROMPT_NO_ACTION = "dismiss_celebration_prompt"
+REGISTER_ACTION = "celebrate_registering_partners"
+WITHOUT_ACTION = "celebrate_without_unknown_partners"
+CANCEL_ACTION = "celebrate_cancelled"
 
 
 def safe_text(text: str) -> str:
@@ -95,10 +99,106 @@ def privacy_notice(removed_summary: str) -> str:
     )
 
 
-def celebrated_confirmation(channel_id: str) -> str:
-    return (
-        f":tada: Posted in <#{channel_id}> and saved to this month's recap. Thanks for sharing the good news!"
-    )
+def confirmation(result, *, groups_note: str = "") -> str:
+    """The private reply once a celebration is posted: where, what was removed for privacy, who was registered."""
+    plan = result.plan
+    lines = [
+        f":tada: Posted in <#{result.channel_id}> and saved to this month's recap. Thanks for sharing the good news!"
+    ]
+    if plan.removed_summary:
+        lines.insert(0, privacy_notice(plan.removed_summary))
+    if plan.registered:
+        names = ", ".join(f"*{safe(name)}*" for name in plan.registered)
+        lines.append(f":handshake: Registered {names} as a partner; add its details with `/partner edit`.")
+    if groups_note:
+        lines.append(groups_note)
+    return "\n".join(lines)
+
+
+def recap_setting(channel_id: str | None, *, linked: int, enabled: bool) -> str:
+    if not linked:
+        return "This channel isn't linked to a partner, so it has no monthly recap. Link it with `/partner edit NAME`."
+    if enabled:
+        return f":trophy: <#{channel_id}> will get a recap of shared successes on the first working day of each month."
+    return f"Done: no more monthly recaps in <#{channel_id}>. `/celebrate recap on` brings them back."
+
+
+def cannot_post(channel_id: str, registered: tuple[str, ...] = ()) -> str:
+    text = f"I can't post in <#{channel_id}> yet. Invite me with `/invite @partnerbot` and try again; "
+    if not registered:
+        return text + "nothing was saved."
+    names = ", ".join(f"*{safe(name)}*" for name in registered)
+    return text + f"the celebration was not saved, but {names} is now a registered partner."
+
+
+def partner_offer(offer, value: str | None) -> tuple[str, list[dict]]:
+    """The choice offered when partners after `with` are not registered. `value` is the draft the buttons carry
+    (its text redacted), None when it is too long for a button."""
+    lines = []
+    for partner in offer.unknown:
+        line = f"*{echo(partner.typed)}* isn't a registered partner."
+        if partner.suggestions:
+            line += f" Did you mean {' or '.join(f'*{safe(s)}*' for s in partner.suggestions)}?"
+        lines.append(line)
+    text = " ".join(lines)
+    blocks: list[dict] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(_quote(safe_text(offer.draft.what)))}},
+    ]
+    if offer.removed_summary:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": privacy_notice(offer.removed_summary)}],
+            }
+        )
+    buttons = []
+    if value is not None and offer.can_register:
+        names = " and ".join(offer.draft.unknown_partners)
+        label = clip(neutralize(f"Register {names} and celebrate"), 75)
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": REGISTER_ACTION,
+                "style": "primary",
+                "value": value,
+                "text": {"type": "plain_text", "text": label},
+            }
+        )
+    if value is not None and offer.can_skip:
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": WITHOUT_ACTION,
+                "value": value,
+                "text": {"type": "plain_text", "text": "Celebrate without crediting"},
+            }
+        )
+    if buttons:
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": CANCEL_ACTION,
+                "value": "cancel",
+                "text": {"type": "plain_text", "text": "Cancel"},
+            }
+        )
+        blocks.append({"type": "actions", "block_id": "celebrate_partners", "elements": buttons})
+    else:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": (
+                            "Register the partner with `/partner add NAME` and celebrate again, or leave out the `with …` part."
+                        ),
+                    }
+                ],
+            }
+        )
+    return text, blocks
 
 
 def prompt_blocks(channel_id: str, message_ts: str) -> tuple[str, list[dict]]:
@@ -143,74 +243,59 @@ def celebrate_modal(
     user_ids: list[str] = (),
     partner_ids: list[int] = (),
     what: str = "",
+    removed_summary: str = "",
     metadata: dict | None = None,
 ) -> dict:
     """The celebrate form. `partners` lists (id, name) of registered partners (Slack shows at most 100)."""
     people = {
         "type": "multi_users_select",
         "action_id": "people",
-        "placeholder": {"type": "plain_text", "text": "Who made it happen?"},
+        "placeholder": plain("Who made it happen?"),
     }
     if user_ids:
         people["initial_users"] = list(user_ids)
-    blocks: list[dict] = [
-        {
-            "type": "input",
-            "block_id": "people",
-            "optional": True,
-            "element": people,
-            "label": {"type": "plain_text", "text": "People to thank"},
-            "hint": {
-                "type": "plain_text",
-                "text": "People from partner organizations are credited under their own.",
-            },
-        },
+    blocks = [
+        input_block(
+            "people",
+            "People to thank",
+            people,
+            hint="People from partner organizations are credited under their own.",
+        ),
     ]
     if partners:
-        options = [
-            {"text": {"type": "plain_text", "text": name[:75]}, "value": str(pid)}
-            for pid, name in partners[:100]
-        ]
+        options = [{"text": plain(name[:75]), "value": str(pid)} for pid, name in partners[:100]]
         element = {
             "type": "multi_static_select",
             "action_id": "partners",
             "options": options,
-            "placeholder": {"type": "plain_text", "text": "Partner organizations"},
+            "placeholder": plain("Partner organizations"),
         }
-        initial = [option for option in options if int(option["value"]) in set(partner_ids)]
-        if initial:
+        if initial := [option for option in options if int(option["value"]) in set(partner_ids)]:
             element["initial_options"] = initial
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": "partners",
-                "optional": True,
-                "element": element,
-                "label": {"type": "plain_text", "text": "With which partners?"},
-            }
-        )
+        blocks.append(input_block("partners", "With which partners?", element))
     what_input = {
         "type": "plain_text_input",
         "action_id": "what",
         "multiline": True,
         "max_length": 1500,
-        "placeholder": {"type": "plain_text", "text": "e.g. a family moved into stable housing in 10 days"},
+        "placeholder": plain("e.g. a family moved into stable housing in 10 days"),
     }
     if what:
         what_input["initial_value"] = what[:1500]
     blocks.append(
-        {
-            "type": "input",
-            "block_id": "what",
-            "element": what_input,
-            "label": {"type": "plain_text", "text": "What are we celebrating?"},
-            "hint": {
-                "type": "plain_text",
-                "text": "No patient names or details: describe the win, not "
-                "the person. Anything identifying is removed.",
-            },
-        }
+        input_block(
+            "what",
+            "What are we celebrating?",
+            what_input,
+            optional=False,
+            hint="No patient names or details: describe the win, not the person. Anything "
+            "identifying is removed.",
+        )
     )
+    if removed_summary:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": privacy_notice(removed_summary)}]}
+        )
     channel = {
         "type": "conversations_select",
         "action_id": "channel",
@@ -220,24 +305,17 @@ def celebrate_modal(
     if channel_id and channel_id[0] in "CG":
         channel["initial_conversation"] = channel_id
     blocks.append(
-        {
-            "type": "input",
-            "block_id": "channel",
-            "optional": True,
-            "element": channel,
-            "label": {"type": "plain_text", "text": "Post in"},
-            "hint": {"type": "plain_text", "text": "Leave empty to use the partner's channel."},
-        }
+        input_block("channel", "Post in", channel, hint="Leave empty to use the partner's channel.")
     )
     return {
         "type": "modal",
         "callback_id": CELEBRATE_CALLBACK,
-        "title": {"type": "plain_text", "text": "Celebrate a success"},
-        "submit": {"type": "plain_text", "text": "Celebrate"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": plain("Celebrate a success"),
+        "submit": plain("Celebrate"),
+        "close": plain("Cancel"),
         "private_metadata": json.dumps(metadata or {}),
         "blocks": blocks,
-    }
+    }  # fmt: skip
 
 
 def _day(moment: datetime, timezone: str) -> str:

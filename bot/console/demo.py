@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from bot.directory import hsds
 from bot.directory.service import ENTITY, _apply, _sync_categories
-from bot.partners.service import add_partner, set_agreement
+from bot.partners.service import create_partner, set_agreement
 from bot.platform import audit, vocabulary
 from bot.platform.clock import local_today, utcnow
 from bot.platform.db import Database
@@ -117,13 +117,13 @@ def seed_demo_partners(session: Session, team_id: str) -> int:
     ]
     known = {c.id for c in vocabulary.categories()}
     for name, kind, services, capacity, load, notes, channel, agreement in demos:
-        partner = add_partner(
+        partner = create_partner(
             session,
             team_id=team_id,
             owner_user_id=DEMO_USER,
             name=name,
             kind=kind,
-            channels=[(channel, False)] if channel else [],
+            channels={channel: False} if channel else {},
             source="demo",
         )
         partner.capacity_per_month, partner.current_load, partner.eligibility_notes = capacity, load, notes

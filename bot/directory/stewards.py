@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from bot.directory.service import ChangeResult
+from bot.directory.service import ChangeResult, is_steward
 from bot.platform import audit
 from bot.platform.clock import utcnow
 from models.directory import (
@@ -15,6 +15,8 @@ from models.directory import (
 )
 
 log = logging.getLogger(__name__)
+
+__all__ = ["add_steward", "is_steward", "list_stewards", "remove_steward"]
 
 
 # --- stewards and watched channels --------------------------------------------------------------------------

@@ -4,7 +4,9 @@
 documents itself in one place.
 """
 
+from bot.celebrations.commands import SUMMARY as CELEBRATIONS_SUMMARY
 from bot.conferences import commands as conferences_commands
+from bot.partners.commands import SUMMARY as PARTNERS_SUMMARY
 
 SECTIONS: dict[str, str] = {
     "resources": (
@@ -20,16 +22,8 @@ SECTIONS: dict[str, str] = {
         "Everyday words, abbreviations (LIHEAP, NEMT, SSI), typos and Spanish work; several needs get one answer each"
     ),
     "conferences": conferences_commands.SUMMARY,
-    "partners": (
-        "*Partners*\n"
-        "`/partner add <name> [type] [#channel]` · `/partner list` · `/partner info <name>` · "
-        "`/partner edit <name>` · `/partner mou <name> renews <date>` · `/partner help`"
-    ),
-    "celebrations": (
-        "*Celebrate shared successes*\n"
-        "`/celebrate @user [@user…] [with <Partner Org>] for <what>` · `/celebrate recap [month]` · "
-        "react with :tada: in a partner channel · `/celebrate help`"
-    ),
+    "partners": PARTNERS_SUMMARY,
+    "celebrations": CELEBRATIONS_SUMMARY,
     "digests": (
         "*Manager digests*\n"
         "`/digest subscribe [daily | weekly on <day>] [at <time>]` (your time zone) · `/digest unsubscribe` · "

@@ -4,11 +4,10 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from bot.partners.commands import AGREEMENT_LABELS
 from bot.partners.views import renewal_reminder_blocks
 from bot.platform import outbox
 from bot.platform.clock import at_local_time, local_today, utcnow
-from models.partners import Agreement, Partner
+from models.partners import AGREEMENT_KINDS, Agreement, Partner
 
 RENEWAL_KIND = "partner_renewal"
 PLANNER_SECONDS = 3600
@@ -42,7 +41,7 @@ def plan_agreement_reminders(session: Session, agreement: Agreement, partner: Pa
                 "revision": agreement.revision,
                 "days": days,
                 "owner_user_id": partner.owner_user_id,
-                "description": f"the renewal reminder for {AGREEMENT_LABELS[agreement.kind]} with {partner.name}",
+                "description": f"the renewal reminder for {AGREEMENT_KINDS[agreement.kind]} with {partner.name}",
             },
         )
     return planned
@@ -74,7 +73,7 @@ def send_renewal_reminder(delivery: outbox.Delivery) -> None:
         text, blocks = renewal_reminder_blocks(
             partner_name=partner.name,
             partner_id=partner.id,
-            agreement_label=AGREEMENT_LABELS[agreement.kind],
+            agreement_label=AGREEMENT_KINDS[agreement.kind],
             renewal_date=agreement.renewal_date,
             days_left=days_left,
             late=delivery.late,

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from bot.partners.service import _details_for
+from bot.partners.service import details_for
 from models.partners import (
     Partner,
     PartnerService,
@@ -57,7 +57,7 @@ def matching_partners(session: Session, team_id: str, categories: list[str]) -> 
         select(Partner).where(Partner.team_id == team_id, Partner.id.in_(list(matched)))
     ).all()
     results = []
-    for details in _details_for(session, list(partners)):
+    for details in details_for(session, list(partners)):
         hits = sorted(matched[details.id], key=wanted.index)
         results.append(
             PartnerMatch(

@@ -1,34 +1,45 @@
 """The partner registry: organizations a care team works with, what they offer, how much room they have, who to
 reach, where the team talks with them, and the agreements that need renewing.
 
-Everything here is plain Python over a sqlmodel Session; handlers/partners.py adapts it to Slack.
+Plain Python over a sqlmodel Session the handler opens. Functions take the session and the `Actor`, return
+dataclasses and raise FeatureError; what needs Slack (whether a channel is shared, a contact's workspace) comes in
+as data. Anyone in the workspace adds and reads partners; changing one (its fields, owner, channel links,
+agreements, name) or removing it is for its owner, stewards and admins.
 """
 
-import re
+from __future__ import annotations
+
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from bot.directory import stewards
 from bot.partners.commands import (
-    AGREEMENT_LABELS,
-    KIND_LABELS,
-    PartnerError,
-    clean_name,
-    echo,
-    normalize_name,
+    MEMBERS_ONLY,
+    AddPartner,
+    EditPartner,
+    PartnerChanges,
+    RemovePartner,
+    RenamePartner,
+    SetRenewal,
+    ShowPartner,
 )
+from bot.partners.details import PartnerDetails, details_for, find_partner, require_partner
 from bot.partners.jobs import plan_agreement_reminders
-from bot.platform import outbox, vocabulary
+from bot.partners.names import clean_name, normalize_name
+from bot.platform import outbox
+from bot.platform.actor import Actor
 from bot.platform.audit import record as audit
+from bot.platform.channels import ChannelFacts
 from bot.platform.clock import local_today, utcnow
+from bot.platform.errors import FeatureError
 from bot.platform.privacy import Redaction, redact
 from bot.platform.slacktext import safe
 from models.partners import (
-    AGREEMENT_KINDS,
-    PARTNER_KINDS,
     Agreement,
     Partner,
     PartnerChannel,
@@ -36,189 +47,76 @@ from models.partners import (
     PartnerService,
 )
 
-assert set(KIND_LABELS) == set(PARTNER_KINDS) and set(AGREEMENT_LABELS) == set(AGREEMENT_KINDS)
-
-
 # --------------------------------------------------------------------------------------------------------------
-# What the views and other features read
+# Who may do what
 # --------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AgreementInfo:
-    id: int
-    kind: str
-    label: str
-    start_date: date | None
-    review_date: date | None
-    renewal_date: date | None
+def require_member(actor: Actor) -> None:
+    """People from other organizations (Slack Connect guests) never read or change the registry."""
+    if actor.is_external:
+        raise FeatureError(MEMBERS_ONLY)
 
 
-@dataclass(frozen=True)
-class ContactInfo:
-    user_id: str | None
-    user_team_id: str | None
-    name: str
-    details: str
-
-
-@dataclass(frozen=True)
-class ChannelInfo:
-    channel_id: str
-    is_shared: bool
-    monthly_recap: bool
-
-
-@dataclass(frozen=True)
-class PartnerDetails:
-    id: int
-    name: str
-    kind: str | None
-    kind_label: str
-    services: tuple[str, ...]  # need category ids
-    capacity_per_month: int | None
-    current_load: int | None
-    eligibility_notes: str
-    owner_user_id: str
-    slack_team_id: str | None
-    contacts: tuple[ContactInfo, ...] = ()
-    channels: tuple[ChannelInfo, ...] = ()
-    agreements: tuple[AgreementInfo, ...] = ()
-    is_demo: bool = False
-
-    @property
-    def capacity_text(self) -> str:
-        return capacity_text(self.capacity_per_month, self.current_load)
-
-
-def capacity_text(per_month: int | None, load: int | None) -> str:
-    if per_month is None:
-        return f"Serving {load} clients this month" if load is not None else ""
-    text = f"Can take {per_month} client{'s' if per_month != 1 else ''} a month"
-    if load is not None:
-        room = per_month - load
-        text += f" · {load} now" + (f" ({room} open)" if room > 0 else " (full)")
-    return text
-
-
-def _details_for(session: Session, partners: list[Partner]) -> list[PartnerDetails]:
-    """Loads services, contacts, channels and agreements for many partners in four queries."""
-    ids = [p.id for p in partners]
-    if not ids:
-        return []
-    services, contacts, channels, agreements = (
-        defaultdict(list),
-        defaultdict(list),
-        defaultdict(list),
-        defaultdict(list),
+def can_manage(session: Session, actor: Actor, partner: Partner) -> bool:
+    """The partner's owner, stewards (the directory decides who they are) and admins."""
+    return (
+        partner.owner_user_id == actor.user_id
+        or actor.is_admin
+        or stewards.is_steward(session, actor.team_id, actor.user_id, None)
     )
-    for row in session.exec(select(PartnerService).where(PartnerService.partner_id.in_(ids))):
-        services[row.partner_id].append(row.category)
-    for row in session.exec(
-        select(PartnerContact).where(PartnerContact.partner_id.in_(ids)).order_by(PartnerContact.id)
-    ):
-        contacts[row.partner_id].append(ContactInfo(row.user_id, row.user_team_id, row.name, row.details))
-    for row in session.exec(
-        select(PartnerChannel).where(PartnerChannel.partner_id.in_(ids)).order_by(PartnerChannel.id)
-    ):
-        channels[row.partner_id].append(ChannelInfo(row.channel_id, row.is_shared, row.monthly_recap))
-    for row in session.exec(select(Agreement).where(Agreement.partner_id.in_(ids))):
-        agreements[row.partner_id].append(
-            AgreementInfo(
-                row.id,
-                row.kind,
-                AGREEMENT_LABELS.get(row.kind, row.kind),
-                row.start_date,
-                row.review_date,
-                row.renewal_date,
-            )
+
+
+def _audit(
+    session: Session, team_id: str, user_id: str, partner_id: int, action: str, fields: list[str]
+) -> None:
+    """Who changed which fields of which partner, and when; never the values."""
+    audit(
+        session,
+        team_id=team_id,
+        actor_user_id=user_id,
+        entity="partner",
+        entity_id=partner_id,
+        action=action,
+        fields=fields,
+    )
+
+
+def _details(session: Session, partner: Partner) -> PartnerDetails:
+    return details_for(session, [partner])[0]
+
+
+def _managed_partner(session: Session, actor: Actor, partner_id: int) -> Partner:
+    """The partner behind a button or form, in the actor's workspace, when the actor may change it."""
+    require_member(actor)
+    partner = session.get(Partner, partner_id)
+    if partner is None or partner.team_id != actor.team_id:
+        raise FeatureError("That partner no longer exists.")
+    if not can_manage(session, actor, partner):
+        raise FeatureError(
+            f"Only the owner of *{safe(partner.name)}* (<@{partner.owner_user_id}>), stewards and admins can "
+            "change it. Ask them, or an admin can make you a steward."
         )
-    order = {kind: i for i, kind in enumerate(AGREEMENT_KINDS)}
-    return [
-        PartnerDetails(
-            id=p.id,
-            name=p.name,
-            kind=p.kind,
-            kind_label=KIND_LABELS.get(p.kind or "", ""),
-            services=tuple(sorted(services[p.id], key=_category_order)),
-            capacity_per_month=p.capacity_per_month,
-            current_load=p.current_load,
-            eligibility_notes=p.eligibility_notes,
-            owner_user_id=p.owner_user_id,
-            slack_team_id=p.slack_team_id,
-            contacts=tuple(contacts[p.id]),
-            channels=tuple(channels[p.id]),
-            agreements=tuple(sorted(agreements[p.id], key=lambda a: order.get(a.kind, 99))),
-            is_demo=p.source == "demo",
-        )
-        for p in partners
-    ]
-
-
-def _category_order(category_id: str) -> int:
-    ids = vocabulary.category_ids()
-    return ids.index(category_id) if category_id in ids else len(ids)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# The registry
-# --------------------------------------------------------------------------------------------------------------
-
-
-def find_partner(session: Session, team_id: str, name: str) -> Partner | None:
-    return session.exec(
-        select(Partner).where(Partner.team_id == team_id, Partner.normalized_name == normalize_name(name))
-    ).first()
-
-
-def partner_names(session: Session, team_id: str) -> list[str]:
-    return list(session.exec(select(Partner.name).where(Partner.team_id == team_id).order_by(Partner.name)))
-
-
-def similar_names(names: list[str], wanted: str, limit: int = 3) -> list[str]:
-    """Registered names close to what was typed, for "did you mean" hints."""
-    from rapidfuzz import fuzz, process
-
-    matches = process.extract(
-        normalize_name(wanted),
-        {n: normalize_name(n) for n in names},
-        scorer=fuzz.WRatio,
-        limit=limit,
-        score_cutoff=60,
-    )
-    return [name for _, _, name in matches]
-
-
-def unknown_partner_message(session: Session, team_id: str, name: str) -> str:
-    hints = similar_names(partner_names(session, team_id), name)
-    hint = (
-        f" Did you mean {' or '.join(f'*{safe(h)}*' for h in hints)}?"
-        if hints
-        else " `/partner list` shows them all."
-    )
-    return f"I don't know a partner called “{echo(name)}”.{hint}"
-
-
-def require_partner(session: Session, team_id: str, name: str) -> Partner:
-    partner = find_partner(session, team_id, name)
-    if partner is None:
-        raise PartnerError(unknown_partner_message(session, team_id, name))
     return partner
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Adding, reading
+# --------------------------------------------------------------------------------------------------------------
 
 
 def redacted_name(name: str) -> str:
     """Organization names are public, but whatever people type is checked; a name that loses words is refused
     rather than stored mangled."""
-    result = redact(name)
-    if result.changed:
-        raise PartnerError(
+    if redact(name).changed:
+        raise FeatureError(
             "That name looks like it contains a person's details, so I didn't save it. "
             "Use the organization's public name."
         )
     return name
 
 
-def add_partner(
+def create_partner(
     session: Session,
     *,
     team_id: str,
@@ -226,12 +124,14 @@ def add_partner(
     name: str,
     kind: str | None = None,
     timezone: str = "America/New_York",
-    channels: list[tuple[str, bool]] = (),
+    channels: Mapping[str, bool] | None = None,
     source: str = "slack",
 ) -> Partner:
+    """Stores a new partner (channel id -> shared with another organization); FeatureError on a bad or taken
+    name."""
     name = redacted_name(clean_name(name))
     if find_partner(session, team_id, name) is not None:
-        raise PartnerError(f"*{safe(name)}* is already registered. `/partner info {safe(name)}` shows it.")
+        raise FeatureError(f"*{safe(name)}* is already registered. `/partner info {safe(name)}` shows it.")
     now = utcnow()
     partner = Partner(
         team_id=team_id,
@@ -246,18 +146,48 @@ def add_partner(
     )
     session.add(partner)
     session.flush()
-    for channel_id, is_shared in channels:
+    for channel_id, is_shared in (channels or {}).items():
         link_channel(session, partner, channel_id, is_shared=is_shared)
-    audit(
+    _audit(
         session,
-        team_id=team_id,
-        actor_user_id=owner_user_id,
-        entity="partner",
-        entity_id=partner.id,
-        action="create",
-        fields=["name", "kind", "channels"] if channels else ["name", "kind"],
+        team_id,
+        owner_user_id,
+        partner.id,
+        "create",
+        ["name", "kind", "channels"] if channels else ["name", "kind"],
     )
     return partner
+
+
+@dataclass(frozen=True)
+class Added:
+    partner: PartnerDetails
+    missing_channels: tuple[str, ...]  # linked channels the bot is not in yet
+    unrecognized_type: str | None
+
+
+def add_partner(
+    session: Session, actor: Actor, command: AddPartner, channels: Mapping[str, ChannelFacts] | None = None
+) -> Added:
+    """Registers a partner owned by the actor. A Slack Connect channel shared with exactly one other
+    organization tells us who the partner is on Slack."""
+    require_member(actor)
+    facts = {channel_id: (channels or {}).get(channel_id) for channel_id in command.channel_ids}
+    partner = create_partner(
+        session,
+        team_id=actor.team_id,
+        owner_user_id=actor.user_id,
+        name=command.name,
+        kind=command.kind,
+        timezone=actor.timezone,
+        channels={c: bool(f and f.is_shared) for c, f in facts.items()},
+    )
+    other_teams = {team for f in facts.values() if f for team in f.other_teams}
+    if len(other_teams) == 1:
+        partner.slack_team_id = other_teams.pop()
+        session.add(partner)
+    missing = tuple(c for c, f in facts.items() if f is not None and not f.bot_is_member)
+    return Added(_details(session, partner), missing, command.unrecognized_type)
 
 
 def link_channel(session: Session, partner: Partner, channel_id: str, *, is_shared: bool) -> PartnerChannel:
@@ -277,101 +207,57 @@ def link_channel(session: Session, partner: Partner, channel_id: str, *, is_shar
     return link
 
 
-def list_partners(session: Session, team_id: str) -> list[PartnerDetails]:
+def list_partners(session: Session, actor: Actor) -> list[PartnerDetails]:
+    require_member(actor)
     partners = session.exec(
-        select(Partner).where(Partner.team_id == team_id).order_by(Partner.normalized_name)
+        select(Partner).where(Partner.team_id == actor.team_id).order_by(Partner.normalized_name)
     ).all()
-    return _details_for(session, list(partners))
+    return details_for(session, list(partners))
 
 
-def partner_details(session: Session, team_id: str, partner_id: int) -> PartnerDetails | None:
-    partner = session.get(Partner, partner_id)
-    if partner is None or partner.team_id != team_id:
-        return None
-    return _details_for(session, [partner])[0]
+def show_partner(session: Session, actor: Actor, command: ShowPartner) -> PartnerDetails:
+    require_member(actor)
+    return _details(session, require_partner(session, actor.team_id, command.name))
 
 
-def partner_choices(session: Session, team_id: str) -> list[tuple[int, str]]:
-    """(id, name) of every partner, by name, for pickers."""
-    return [
-        (partner_id, name)
-        for partner_id, name in session.exec(
-            select(Partner.id, Partner.name)
-            .where(Partner.team_id == team_id)
-            .order_by(Partner.normalized_name)
-        )
-    ]
+# --------------------------------------------------------------------------------------------------------------
+# Changing: the form, renewals, renaming and removing
+# --------------------------------------------------------------------------------------------------------------
 
 
-def partners_for_channel(session: Session, team_id: str, channel_id: str) -> list[Partner]:
-    return list(
-        session.exec(
-            select(Partner)
-            .join(PartnerChannel, PartnerChannel.partner_id == Partner.id)
-            .where(PartnerChannel.team_id == team_id, PartnerChannel.channel_id == channel_id)
-            .order_by(Partner.name)
-        )
+def open_edit(session: Session, actor: Actor, target: EditPartner | int) -> PartnerDetails:
+    """The partner to show in the edit form, by typed name or by id (a button), when the actor may edit it."""
+    require_member(actor)
+    partner_id = (
+        target if isinstance(target, int) else require_partner(session, actor.team_id, target.name).id
     )
+    return _details(session, _managed_partner(session, actor, partner_id))
 
 
-def partner_for_slack_team(session: Session, team_id: str, slack_team_id: str) -> Partner | None:
-    return session.exec(
-        select(Partner)
-        .where(Partner.team_id == team_id, Partner.slack_team_id == slack_team_id)
-        .order_by(Partner.id)
-    ).first()
+def check_can_edit(session: Session, actor: Actor, partner_id: int) -> None:
+    _managed_partner(session, actor, partner_id)
 
 
-@dataclass
-class PartnerEdit:
-    """What the edit form submits. Free text is redacted by update_partner, not by the caller."""
-
-    kind: str | None
-    services: list[str]
-    contacts: list[tuple[str, str | None]]  # (user_id, their Slack team id when known)
-    external_contacts: list[str]  # one line each: "Name · phone or email"
-    capacity_per_month: int | None
-    current_load: int | None
-    eligibility_notes: str
-    channels: list[tuple[str, bool]]  # (channel_id, is_shared)
-    slack_team_id: str | None
-    owner_user_id: str
-    agreements: dict[str, tuple[date | None, date | None, date | None]]  # kind -> (start, review, renewal)
-
-
-@dataclass
+@dataclass(frozen=True)
 class EditResult:
-    changed_fields: list[str]
+    partner: PartnerDetails
+    changed_fields: tuple[str, ...]
     removed_summary: str  # what redaction removed from the free text ("" if nothing)
 
 
-def validate_edit(edit: PartnerEdit) -> dict[str, str]:
-    """Field problems as {field: message}; empty when the edit can be saved."""
-    problems = {}
-    for field_name, value in (("capacity", edit.capacity_per_month), ("load", edit.current_load)):
-        if value is not None and not 0 <= value <= 100_000:
-            problems[field_name] = "Use a whole number from 0 to 100,000."
-    unknown = [c for c in edit.services if vocabulary.get(c) is None]
-    if unknown:
-        problems["services"] = "Pick services from the list."
-    if edit.slack_team_id and not re.fullmatch(r"[TE][A-Z0-9]{2,30}", edit.slack_team_id):
-        problems["slack_team"] = "A Slack team id looks like T0123ABCD (leave it empty if you don't know it)."
-    if len(edit.eligibility_notes) > 1000:
-        problems["eligibility"] = "Please keep eligibility notes under 1,000 characters."
-    for kind, (start, review, renewal) in edit.agreements.items():
-        if start and renewal and renewal < start:
-            problems[f"agreement_{kind}_renewal"] = "The renewal date is before the start date."
-        if start and review and review < start:
-            problems[f"agreement_{kind}_review"] = "The review date is before the start date."
-    return problems
-
-
 def update_partner(
-    session: Session, team_id: str, partner_id: int, edit: PartnerEdit, *, actor_user_id: str, now: datetime
+    session: Session,
+    actor: Actor,
+    partner_id: int,
+    changes: PartnerChanges,
+    *,
+    contact_teams: Mapping[str, str | None],
+    shared_channels: Collection[str],
+    now: datetime,
 ) -> EditResult:
-    partner = session.get(Partner, partner_id)
-    if partner is None or partner.team_id != team_id:
-        raise PartnerError("That partner no longer exists.")
+    """Saves the form. `contact_teams` gives each Slack contact's own workspace (Slack Connect people keep theirs);
+    `shared_channels` the linked channels another organization reads. Free text is redacted first."""
+    partner = _managed_partner(session, actor, partner_id)
     changed: list[str] = []
     removed: dict[str, int] = defaultdict(int)
 
@@ -381,14 +267,13 @@ def update_partner(
             removed[kind] += count
         return result.text
 
-    notes = clean(edit.eligibility_notes)
     for name, value in (
-        ("kind", edit.kind),
-        ("capacity_per_month", edit.capacity_per_month),
-        ("current_load", edit.current_load),
-        ("eligibility_notes", notes),
-        ("slack_team_id", edit.slack_team_id or None),
-        ("owner_user_id", edit.owner_user_id),
+        ("kind", changes.kind),
+        ("capacity_per_month", changes.capacity_per_month),
+        ("current_load", changes.current_load),
+        ("eligibility_notes", clean(changes.eligibility_notes)),
+        ("slack_team_id", changes.slack_team_id or None),
+        ("owner_user_id", changes.owner_user_id or actor.user_id),
     ):
         if getattr(partner, name) != value:
             setattr(partner, name, value)
@@ -397,16 +282,18 @@ def update_partner(
     old_services = set(
         session.exec(select(PartnerService.category).where(PartnerService.partner_id == partner_id))
     )
-    if old_services != set(edit.services):
+    if old_services != set(changes.services):
         session.exec(delete(PartnerService).where(PartnerService.partner_id == partner_id))
         session.add_all(
-            PartnerService(partner_id=partner_id, category=c, team_id=team_id)
-            for c in dict.fromkeys(edit.services)
+            PartnerService(partner_id=partner_id, category=c, team_id=partner.team_id)
+            for c in dict.fromkeys(changes.services)
         )
         changed.append("services")
 
-    new_contacts = [(user_id, user_team, "", "") for user_id, user_team in dict.fromkeys(edit.contacts)]
-    for line in edit.external_contacts:
+    new_contacts = [
+        (user_id, contact_teams.get(user_id) or partner.team_id, "", "") for user_id in changes.contacts
+    ]
+    for line in changes.external_contacts:
         name, _, details = (part.strip() for part in clean(line).partition("·"))
         if name or details:
             new_contacts.append((None, None, name[:200], details[:300]))
@@ -420,48 +307,36 @@ def update_partner(
         session.exec(delete(PartnerContact).where(PartnerContact.partner_id == partner_id))
         session.add_all(
             PartnerContact(
-                partner_id=partner_id, team_id=team_id, user_id=u, user_team_id=t, name=n, details=d
+                partner_id=partner_id, team_id=partner.team_id, user_id=u, user_team_id=t, name=n, details=d
             )
             for u, t, n, d in new_contacts
         )
         changed.append("contacts")
 
-    wanted_channels = dict(edit.channels)
+    wanted = {channel_id: channel_id in shared_channels for channel_id in changes.channels}
     existing = {
         c.channel_id: c
         for c in session.exec(select(PartnerChannel).where(PartnerChannel.partner_id == partner_id))
     }
-    if set(existing) != set(wanted_channels) or any(
-        existing[c].is_shared != s for c, s in wanted_channels.items() if c in existing
+    if set(existing) != set(wanted) or any(
+        existing[c].is_shared != s for c, s in wanted.items() if c in existing
     ):
         for channel_id, link in existing.items():
-            if channel_id not in wanted_channels:
+            if channel_id not in wanted:
                 session.delete(link)
-        for channel_id, is_shared in wanted_channels.items():
+        for channel_id, is_shared in wanted.items():
             link_channel(session, partner, channel_id, is_shared=is_shared)
         changed.append("channels")
 
-    for kind, (start, review, renewal) in edit.agreements.items():
+    for kind, start, review, renewal in changes.agreements:
         if set_agreement(session, partner, kind, start=start, review=review, renewal=renewal, now=now):
             changed.append(f"agreement_{kind}")
 
     if changed:
         partner.updated_at = now
         session.add(partner)
-        audit(
-            session,
-            team_id=team_id,
-            actor_user_id=actor_user_id,
-            entity="partner",
-            entity_id=partner_id,
-            action="update",
-            fields=changed,
-        )
-    return EditResult(changed, _summary(removed))
-
-
-def _summary(removed: dict[str, int]) -> str:
-    return Redaction("", dict(removed)).summary()
+        _audit(session, partner.team_id, actor.user_id, partner_id, "update", changed)
+    return EditResult(_details(session, partner), tuple(changed), Redaction("", dict(removed)).summary())
 
 
 def set_agreement(
@@ -501,29 +376,98 @@ def set_agreement(
     return True
 
 
-def set_mou_renewal(
-    session: Session, team_id: str, name: str, renewal: date, *, actor_user_id: str, now: datetime
-) -> tuple[Partner, Agreement]:
-    partner = require_partner(session, team_id, name)
+@dataclass(frozen=True)
+class RenewalSaved:
+    partner_name: str
+    renewal: date
+    days_left: int
+
+
+def set_renewal(session: Session, actor: Actor, command: SetRenewal, *, now: datetime) -> RenewalSaved:
+    """`/partner mou NAME renews DATE`: the MOU's renewal date, with reminders 90 and 30 days before."""
+    require_member(actor)
+    partner = _managed_partner(session, actor, require_partner(session, actor.team_id, command.name).id)
     today = local_today(now, partner.timezone)
-    if renewal <= today:
-        raise PartnerError(f"{renewal:%B %-d, %Y} has already passed. Which date does the MOU renew on?")
+    if command.renewal < today:
+        raise FeatureError(
+            f"{command.renewal:%B %-d, %Y} has already passed. Which date does the MOU renew on?"
+        )
     current = session.exec(
         select(Agreement).where(Agreement.partner_id == partner.id, Agreement.kind == "mou")
     ).first()
-    start = current.start_date if current else None
-    review = current.review_date if current else None
-    set_agreement(session, partner, "mou", start=start, review=review, renewal=renewal, now=now)
-    audit(
+    set_agreement(
         session,
-        team_id=team_id,
-        actor_user_id=actor_user_id,
-        entity="partner",
-        entity_id=partner.id,
-        action="update",
-        fields=["agreement_mou"],
+        partner,
+        "mou",
+        start=current.start_date if current else None,
+        review=current.review_date if current else None,
+        renewal=command.renewal,
+        now=now,
     )
-    agreement = session.exec(
-        select(Agreement).where(Agreement.partner_id == partner.id, Agreement.kind == "mou")
-    ).one()
-    return partner, agreement
+    _audit(session, partner.team_id, actor.user_id, partner.id, "update", ["agreement_mou"])
+    return RenewalSaved(partner.name, command.renewal, (command.renewal - today).days)
+
+
+def confirm_remove(session: Session, actor: Actor, command: RemovePartner) -> PartnerDetails:
+    """What `/partner remove NAME` would remove, when the actor may; nothing changes until they confirm."""
+    require_member(actor)
+    partner = require_partner(session, actor.team_id, command.name)
+    return _details(session, _managed_partner(session, actor, partner.id))
+
+
+def remove_partner(session: Session, actor: Actor, partner_id: int) -> str:
+    """Removes a partner with its services, contacts, channel links, agreements and pending renewal reminders.
+    Past celebrations stay; they no longer credit it. Returns the removed name."""
+    partner = _managed_partner(session, actor, partner_id)
+    for agreement_id in session.exec(select(Agreement.id).where(Agreement.partner_id == partner_id)):
+        outbox.cancel_pending(session, partner.team_id, f"renewal:{agreement_id}:")
+    name = partner.name
+    session.delete(partner)  # the rows that hang off it go with it (ON DELETE CASCADE)
+    session.flush()
+    _audit(session, actor.team_id, actor.user_id, partner_id, "delete", ["partner"])
+    return name
+
+
+@dataclass(frozen=True)
+class Rename:
+    partner_id: int
+    old_name: str
+    new_name: str
+
+
+def _rename_target(session: Session, actor: Actor, command: RenamePartner) -> tuple[Partner, str]:
+    for current, new in command.readings:  # a reading whose current name is registered as typed wins
+        if (partner := find_partner(session, actor.team_id, current)) is not None:
+            return partner, new
+    current, new = command.readings[0]
+    return require_partner(session, actor.team_id, current), new
+
+
+def _check_new_name(session: Session, partner: Partner, new_name: str) -> str:
+    new_name = redacted_name(clean_name(new_name))
+    taken = find_partner(session, partner.team_id, new_name)
+    if taken is not None and taken.id != partner.id:
+        raise FeatureError(f"*{safe(taken.name)}* is already registered. Pick another name.")
+    return new_name
+
+
+def confirm_rename(session: Session, actor: Actor, command: RenamePartner) -> Rename:
+    """The rename `/partner rename NAME to NEW NAME` asks to confirm, checked; nothing changes yet."""
+    require_member(actor)
+    partner, new_name = _rename_target(session, actor, command)
+    partner = _managed_partner(session, actor, partner.id)
+    new_name = _check_new_name(session, partner, new_name)
+    if new_name == partner.name:
+        raise FeatureError(f"*{safe(partner.name)}* already has that name.")
+    return Rename(partner.id, partner.name, new_name)
+
+
+def rename_partner(session: Session, actor: Actor, partner_id: int, new_name: str) -> Rename:
+    partner = _managed_partner(session, actor, partner_id)
+    new_name = _check_new_name(session, partner, new_name)
+    old_name = partner.name
+    partner.name, partner.normalized_name, partner.updated_at = new_name, normalize_name(new_name), utcnow()
+    session.add(partner)
+    session.flush()
+    _audit(session, actor.team_id, actor.user_id, partner_id, "rename", ["name"])
+    return Rename(partner_id, old_name, new_name)

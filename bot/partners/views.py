@@ -1,4 +1,4 @@
-"""Block Kit for the partner registry: partner cards, the list, the edit form and renewal reminders.
+"""Block Kit for the partner registry: partner cards, the list, the edit form, confirmations and renewal reminders.
 
 Pure functions of the dataclasses in bot.partners; every stored string is escaped with `safe`.
 """
@@ -6,32 +6,18 @@ Pure functions of the dataclasses in bot.partners; every stored string is escape
 import json
 from datetime import date
 
-from bot.platform.blocks import clip
-from bot.platform.slacktext import safe
+from bot.platform.blocks import clip, input_block
+from bot.platform.blocks import plain as _plain
+from bot.platform.slacktext import neutralize, safe
+from models.partners import AGREEMENT_KINDS, PARTNER_KINDS
 
 EDIT_CALLBACK = "partner_edit_modal"
 OPEN_EDIT_ACTION = "open_partner_edit_modal"
-AGREEMENT_KINDS = (
-    ("mou", "MOU"),
-    ("data_sharing", "Data-sharing agreement"),
-    ("service_exchange", "Service exchange"),
-)
-KIND_OPTIONS = (
-    ("strategic_alliance", "Strategic alliance"),
-    ("project_partnership", "Project partnership"),
-    ("resource_sharing", "Resource sharing"),
-    ("advocacy_coalition", "Advocacy coalition"),
-)
+OPEN_CELEBRATE_ACTION = "open_celebrate_modal"  # the celebrations feature listens for it
+REMOVE_ACTION = "partner_remove_confirmed"
+RENAME_ACTION = "partner_rename_confirmed"
+CANCEL_ACTION = "partner_change_cancelled"
 LIST_LIMIT = 40
-
-HELP_TEXT = (
-    "*Partners*\n"
-    "`/partner add Eastside Food Bank resource sharing #eastside-partners` registers a partner "
-    "(types: strategic alliance, project partnership, resource sharing, advocacy coalition)\n"
-    "`/partner list` · `/partner info <name>` · `/partner edit <name>` (services, contacts, capacity, eligibility, "
-    "channels, agreements)\n"
-    "`/partner mou <name> renews 2027-03-31`: the partner's owner is reminded 90 and 30 days before"
-)
 
 
 def day_text(day: date) -> str:
@@ -67,7 +53,10 @@ def partner_card(
     title = safe(details.name)
     subtitle = details.kind_label or "Partner"
     blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": details.name[:150], "emoji": False}},
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": neutralize(details.name)[:150], "emoji": False},
+        },
         {
             "type": "context",
             "elements": [
@@ -133,7 +122,7 @@ def partner_card(
                     },
                     {
                         "type": "button",
-                        "action_id": "open_celebrate_modal",
+                        "action_id": OPEN_CELEBRATE_ACTION,
                         "value": str(details.id),
                         "text": {"type": "plain_text", "text": ":tada: Celebrate a success", "emoji": True},
                     },
@@ -145,7 +134,7 @@ def partner_card(
 
 def partner_list(partners, *, category_label) -> tuple[str, list[dict]]:
     if not partners:
-        text = "No partners yet. Add the first with `/partner add <name> [type] [#channel]`."
+        text = "No partners yet. Add the first with `/partner add NAME [type] [#channel]`."
         return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
     text = f"{len(partners)} partner{'s' if len(partners) != 1 else ''}"
     blocks: list[dict] = [
@@ -182,7 +171,7 @@ def partner_list(partners, *, category_label) -> tuple[str, list[dict]]:
                 "elements": [
                     {
                         "type": "mrkdwn",
-                        "text": f"…and {len(partners) - LIST_LIMIT} more. `/partner info <name>` shows any of them.",
+                        "text": f"…and {len(partners) - LIST_LIMIT} more. `/partner info NAME` shows any of them.",
                     }
                 ],
             }
@@ -190,178 +179,170 @@ def partner_list(partners, *, category_label) -> tuple[str, list[dict]]:
     return text, blocks
 
 
-def added_message(details, *, category_label) -> tuple[str, list[dict]]:
-    text = f"Added *{safe(details.name)}* to the partner registry. Add services, contacts, capacity and agreements with Edit."
-    return text, [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f":white_check_mark: {text}"}},
-        *partner_card(details, category_label=category_label),
+def _note(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def added_message(added, *, category_label) -> tuple[str, list[dict]]:
+    """The reply to `/partner add`: the new card, with what still needs doing (invite the bot, pick a type)."""
+    details = added.partner
+    text = (
+        f"Added *{safe(details.name)}* to the partner registry. "
+        "Add services, contacts, capacity and agreements with Edit."
+    )
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f":white_check_mark: {text}"}}]
+    if added.unrecognized_type:
+        types = ", ".join(label.lower() for label in PARTNER_KINDS.values())
+        blocks.append(
+            _note(
+                f":information_source: “{safe(added.unrecognized_type)}” isn't a partnership type I know, so I kept it "
+                f"out of the name and left the type empty. Types: {types}; pick one with Edit."
+            )
+        )
+    if added.missing_channels:
+        where = ", ".join(f"<#{c}>" for c in added.missing_channels)
+        blocks.append(
+            _note(
+                f":information_source: Invite me to {where} with `/invite @partnerbot` so I can post celebrations and "
+                "monthly recaps there."
+            )
+        )
+    return text, [*blocks, *partner_card(details, category_label=category_label)]
+
+
+def _confirmation(question: str, button: dict) -> tuple[str, list[dict]]:
+    cancel = {"type": "button", "action_id": CANCEL_ACTION, "value": "cancel", "text": _plain("Cancel")}
+    return question, [
+        {"type": "section", "text": {"type": "mrkdwn", "text": question}},
+        {"type": "actions", "block_id": "partner_confirm", "elements": [button, cancel]},
     ]
 
 
-def _plain(text: str) -> dict:
-    return {"type": "plain_text", "text": text}
+def confirm_remove(details) -> tuple[str, list[dict]]:
+    question = (
+        f":warning: Remove *{safe(details.name)}* from the partner registry? Its services, contacts, channel links, "
+        "agreements and renewal reminders go with it. Past celebrations stay, without crediting it."
+    )
+    button = {
+        "type": "button",
+        "action_id": REMOVE_ACTION,
+        "style": "danger",
+        "value": str(details.id),
+        "text": _plain("Remove"),
+    }
+    return _confirmation(question, button)
+
+
+def confirm_rename(rename) -> tuple[str, list[dict]]:
+    question = f"Rename *{safe(rename.old_name)}* to *{safe(rename.new_name)}*?"
+    value = json.dumps({"id": rename.partner_id, "name": rename.new_name}, ensure_ascii=False)
+    button = {
+        "type": "button",
+        "action_id": RENAME_ACTION,
+        "style": "primary",
+        "value": value,
+        "text": _plain("Rename"),
+    }
+    return _confirmation(question, button)
+
+
+def removed(name: str) -> str:
+    return f":wastebasket: Removed *{safe(name)}* from the partner registry."
+
+
+def renamed(rename) -> str:
+    return f":white_check_mark: *{safe(rename.old_name)}* is now *{safe(rename.new_name)}*."
+
+
+def edit_saved(result) -> str:
+    name = safe(result.partner.name)
+    message = (
+        f":white_check_mark: Saved your changes to *{name}*."
+        if result.changed_fields
+        else (f"Nothing changed for *{name}*.")
+    )
+    if result.removed_summary:
+        message += f"\n:lock: {result.removed_summary}. Patient details are never saved."
+    return message
 
 
 def _datepicker(block_id: str, label: str, value: date | None) -> dict:
     element = {"type": "datepicker", "action_id": "date"}
     if value:
         element["initial_date"] = value.isoformat()
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": True,
-        "element": element,
-        "label": _plain(label),
+    return input_block(block_id, label, element)
+
+
+def _text_input(block_id: str, value: str, *, multiline=False, max_length=1000) -> dict:
+    element = {
+        "type": "plain_text_input",
+        "action_id": block_id,
+        "multiline": multiline,
+        "max_length": max_length,
     }
+    if value:
+        element["initial_value"] = value
+    return element
+
+
+def _number_input(block_id: str, value: int | None) -> dict:
+    element = {"type": "number_input", "action_id": block_id, "is_decimal_allowed": False, "min_value": "0"}
+    if value is not None:
+        element["initial_value"] = str(value)
+    return element
+
+
+def _select(kind: str, action_id: str, placeholder: str, **extra) -> dict:
+    return {"type": kind, "action_id": action_id, "placeholder": _plain(placeholder), **extra}
 
 
 def edit_modal(details, *, categories: list[tuple[str, str]]) -> dict:
     """The edit form. `categories` lists (id, display name) of the need categories."""
-    kind_options = [{"text": _plain(label), "value": kind} for kind, label in KIND_OPTIONS]
-    kind = {
-        "type": "static_select",
-        "action_id": "kind",
-        "options": kind_options,
-        "placeholder": _plain("Type of partnership"),
-    }
+    kind_options = [{"text": _plain(label), "value": kind} for kind, label in PARTNER_KINDS.items()]
+    kind = _select("static_select", "kind", "Type of partnership", options=kind_options)
     if details.kind:
         kind["initial_option"] = next(o for o in kind_options if o["value"] == details.kind)
     service_options = [{"text": _plain(name[:75]), "value": cid} for cid, name in categories[:100]]
-    services = {
-        "type": "multi_static_select",
-        "action_id": "services",
-        "options": service_options,
-        "placeholder": _plain("Needs they help with"),
-    }
-    initial_services = [o for o in service_options if o["value"] in details.services]
-    if initial_services:
+    services = _select("multi_static_select", "services", "Needs they help with", options=service_options)
+    if initial_services := [o for o in service_options if o["value"] in details.services]:
         services["initial_options"] = initial_services
-    contacts = {
-        "type": "multi_users_select",
-        "action_id": "contacts",
-        "placeholder": _plain("People to reach"),
-    }
-    slack_contacts = [c.user_id for c in details.contacts if c.user_id]
-    if slack_contacts:
+    contacts = _select("multi_users_select", "contacts", "People to reach")
+    if slack_contacts := [c.user_id for c in details.contacts if c.user_id]:
         contacts["initial_users"] = slack_contacts
     external = "\n".join(
         " · ".join(p for p in (c.name, c.details) if p) for c in details.contacts if not c.user_id
     )
-    channels = {
-        "type": "multi_conversations_select",
-        "action_id": "channels",
-        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-        "placeholder": _plain("Channels you work in together"),
-    }
+    channels = _select(
+        "multi_conversations_select",
+        "channels",
+        "Channels you work in together",
+        filter={"include": ["public", "private"], "exclude_bot_users": True},
+    )
     if details.channels:
         channels["initial_conversations"] = [c.channel_id for c in details.channels]
     owner = {"type": "users_select", "action_id": "owner", "initial_user": details.owner_user_id}
-
-    def text_input(
-        block_id: str, label: str, value: str, *, multiline=False, hint=None, max_length=1000
-    ) -> dict:
-        element = {
-            "type": "plain_text_input",
-            "action_id": block_id,
-            "multiline": multiline,
-            "max_length": max_length,
-        }
-        if value:
-            element["initial_value"] = value
-        block = {
-            "type": "input",
-            "block_id": block_id,
-            "optional": True,
-            "element": element,
-            "label": _plain(label),
-        }
-        if hint:
-            block["hint"] = _plain(hint)
-        return block
-
-    def number_input(block_id: str, label: str, value: int | None, hint: str) -> dict:
-        element = {
-            "type": "number_input",
-            "action_id": block_id,
-            "is_decimal_allowed": False,
-            "min_value": "0",
-        }
-        if value is not None:
-            element["initial_value"] = str(value)
-        return {
-            "type": "input",
-            "block_id": block_id,
-            "optional": True,
-            "element": element,
-            "label": _plain(label),
-            "hint": _plain(hint),
-        }
-
     blocks = [
-        {"type": "input", "block_id": "kind", "optional": True, "element": kind, "label": _plain("Type")},
-        {
-            "type": "input",
-            "block_id": "services",
-            "optional": True,
-            "element": services,
-            "label": _plain("Services"),
-        },
-        number_input(
-            "capacity",
-            "Capacity (clients per month)",
-            details.capacity_per_month,
-            "How many new clients a month they can take.",
-        ),
-        number_input(
-            "load", "Current load (clients this month)", details.current_load, "Leave empty if unknown."
-        ),
-        text_input(
-            "eligibility",
-            "Eligibility notes",
-            details.eligibility_notes,
-            multiline=True,
-            hint="Who they serve. Describe groups, never a particular patient.",
-        ),
-        {
-            "type": "input",
-            "block_id": "contacts",
-            "optional": True,
-            "element": contacts,
-            "label": _plain("Contacts on Slack"),
-            "hint": _plain("Includes people from their organization in shared channels."),
-        },
-        text_input(
-            "external",
-            "Other contacts",
-            external,
-            multiline=True,
-            max_length=2000,
-            hint="Staff at the partner, one per line: Name · phone or email",
-        ),
-        {
-            "type": "input",
-            "block_id": "channels",
-            "optional": True,
-            "element": channels,
-            "label": _plain("Linked channels"),
-        },
-        text_input(
-            "slack_team",
-            "Their Slack team id (Slack Connect)",
-            details.slack_team_id or "",
-            max_length=32,
-            hint="Looks like T0123ABCD. Their people are then credited under this partner.",
-        ),
-        {
-            "type": "input",
-            "block_id": "owner",
-            "element": owner,
-            "label": _plain("Owner"),
-            "hint": _plain("Gets renewal reminders."),
-        },
-    ]
+        input_block("kind", "Type", kind),
+        input_block("services", "Services", services),
+        input_block("capacity", "Capacity (clients per month)", _number_input("capacity", details.capacity_per_month),
+                    hint="How many new clients a month they can take."),
+        input_block("load", "Current load (clients this month)", _number_input("load", details.current_load),
+                    hint="Leave empty if unknown."),
+        input_block("eligibility", "Eligibility notes",
+                    _text_input("eligibility", details.eligibility_notes, multiline=True),
+                    hint="Who they serve. Describe groups, never a particular patient."),
+        input_block("contacts", "Contacts on Slack", contacts,
+                    hint="Includes people from their organization in shared channels."),
+        input_block("external", "Other contacts", _text_input("external", external, multiline=True, max_length=2000),
+                    hint="Staff at the partner, one per line: Name · phone or email"),
+        input_block("channels", "Linked channels", channels),
+        input_block("slack_team", "Their Slack team id (Slack Connect)",
+                    _text_input("slack_team", details.slack_team_id or "", max_length=32),
+                    hint="Looks like T0123ABCD. Their people are then credited under this partner."),
+        input_block("owner", "Owner", owner, optional=False, hint="Gets renewal reminders."),
+    ]  # fmt: skip
     agreements = {a.kind: a for a in details.agreements}
-    for kind_id, label in AGREEMENT_KINDS:
+    for kind_id, label in AGREEMENT_KINDS.items():
         current = agreements.get(kind_id)
         blocks.append({"type": "header", "text": _plain(label)})
         blocks.append(
@@ -432,10 +413,15 @@ def renewal_reminder_blocks(
     return text, blocks
 
 
-def mou_saved(partner_name: str, renewal_date: date, days_left: int) -> str:
-    text = f":memo: Saved: the MOU with *{safe(partner_name)}* renews on {day_text(renewal_date)}."
-    if days_left > 90:
+def mou_saved(saved) -> str:
+    text = f":memo: Saved: the MOU with *{safe(saved.partner_name)}* renews on {day_text(saved.renewal)}."
+    if saved.days_left > 90:
         return text + " I'll remind the partner's owner 90 and 30 days before."
-    if days_left > 30:
+    if saved.days_left > 30:
         return text + " I'll remind the partner's owner 30 days before."
-    return text + f" That's only {days_left} days away, so please start the renewal now."
+    if saved.days_left == 0:
+        return text + " That's today, so please start the renewal now."
+    return (
+        text
+        + f" That's only {saved.days_left} day{'s' if saved.days_left != 1 else ''} away, so please start the renewal now."
+    )

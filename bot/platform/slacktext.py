@@ -21,6 +21,11 @@ def neutralize(text: str) -> str:
     return _BARE_BROADCAST.sub(lambda m: "@\u200b" + m.group(1), text)
 
 
+def unescape(text: str) -> str:
+    """Slack's escaping of `&`, `<` and `>` undone, for text read back from the Web API (conversations.history)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def escape(text: str) -> str:
     """Escapes the three characters Slack's mrkdwn treats as control characters."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

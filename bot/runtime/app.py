@@ -53,6 +53,7 @@ def _services_middleware(settings: Settings, db: Database, people: People):
     def inject_services(body, context, client, next) -> None:
         context["db"] = db
         context["settings"] = settings
+        context["people"] = people  # users.info, cached: for the other people a request names
         context["actor"] = actor_for(body, context, client, settings, people)
         next()
 

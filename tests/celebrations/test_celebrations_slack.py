@@ -7,28 +7,21 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from bot.celebrations import jobs as core_jobs
+from bot.celebrations import service as core_service
 from bot.console import demo
-from bot.partners import service as registry_service
 from bot.platform import clock
 from bot.platform.clock import utcnow
 from bot.runtime import jobs
+from handlers.celebrations import _message_text
 from models.celebrations import CelebrationPrompt, Success, SuccessPartner, SuccessPerson
-from models.partners import Partner
+from models.partners import Partner, PartnerChannel
 from models.platform import OutboxMessage
+from tests.factories import make_partner, make_success
 
 
 def _partner(db, name="Eastside Food Bank", *, channel=None, shared=False, slack_team=None) -> int:
     with db.session() as session:
-        partner = registry_service.add_partner(
-            session,
-            team_id="T1",
-            owner_user_id="UOWNER",
-            name=name,
-            channels=[(channel, shared)] if channel else [],
-        )
-        partner.slack_team_id = slack_team
-        session.add(partner)
-        return partner.id
+        return make_partner(session, name, channel=channel, shared=shared, slack_team=slack_team).id
 
 
 def _successes(db) -> list[tuple[Success, list[tuple[str, str]], list[int]]]:
@@ -131,39 +124,13 @@ def test_the_daily_limit_is_clear_and_resets_the_next_day(slack, fake_slack, db)
     limit = slack.app_settings.celebration_daily_limit
     now = utcnow()
     with db.session() as session:
-        session.add_all(
-            Success(
-                team_id="T1",
-                channel_id="C1",
-                author_user_id="U1",
-                author_team_id="T1",
-                text="x",
-                celebrated_at=now - timedelta(minutes=i),
-            )
-            for i in range(limit - 1)
-        )
+        for i in range(limit - 1):
+            make_success(session, author="U1", people=(), at=now - timedelta(minutes=i))
         # Yesterday's celebrations (in New York) do not count.
-        session.add(
-            Success(
-                team_id="T1",
-                channel_id="C1",
-                author_user_id="U1",
-                author_team_id="T1",
-                text="x",
-                celebrated_at=clock.start_of_local_day(now, "America/New_York") - timedelta(minutes=1),
-            )
-        )
+        yesterday = clock.start_of_local_day(now, "America/New_York") - timedelta(minutes=1)
+        make_success(session, author="U1", people=(), at=yesterday)
         # Nor do other people's.
-        session.add(
-            Success(
-                team_id="T1",
-                channel_id="C1",
-                author_user_id="U9",
-                author_team_id="T1",
-                text="x",
-                celebrated_at=now,
-            )
-        )
+        make_success(session, author="U9", people=(), at=now)
     slack.command("/celebrate", "<@U2> for number ten")
     assert "Posted in" in _answer(fake_slack)
     fake_slack.reset()
@@ -311,8 +278,6 @@ def test_the_form_needs_somewhere_to_post(slack, fake_slack, db):
 
 
 def test_the_reacted_message_prefills_the_form_redacted():
-    from handlers.celebrations import _message_text
-
     class History:
         def conversations_history(self, **kwargs):
             return {
@@ -321,7 +286,11 @@ def test_the_reacted_message_prefills_the_form_redacted():
                 ]
             }
 
-    assert _message_text(History(), "C1", "1.1") == "Got patient [name removed] & kids <@U7> a ride"
+    text = _message_text(History(), "C1", "1.1")
+    assert (
+        text == "Got patient Maria Lopez & kids <@U7> a ride"
+    )  # the Web API's escaping undone, labels dropped
+    assert core_service.redact_what(text) == ("Got patient [name removed] & kids <@U7> a ride", {"name": 1})
 
     class ThreadReply(History):
         def conversations_history(self, **kwargs):
@@ -400,20 +369,9 @@ def test_not_now_removes_the_prompt(slack, fake_slack):
 
 def _record(db, *, text, partners=(), people=("U2",), channel="C0TEAM", at=None) -> None:
     with db.session() as session:
-        success = Success(
-            team_id="T1",
-            channel_id=channel,
-            author_user_id="U1",
-            author_team_id="T1",
-            text=text,
-            celebrated_at=at or utcnow(),
+        make_success(
+            session, text=text, partners=partners, people=people, channel=channel, at=at, author="U1"
         )
-        session.add(success)
-        session.flush()
-        session.add_all(
-            SuccessPerson(success_id=success.id, user_id=u, user_team_id="T1", team_id="T1") for u in people
-        )
-        session.add_all(SuccessPartner(success_id=success.id, partner_id=p, team_id="T1") for p in partners)
 
 
 def test_recap_command_shows_successes_by_partner(slack, fake_slack, db):
@@ -441,6 +399,7 @@ def test_recap_for_someone_from_another_organization_holds_only_this_channel(sla
     harbor = _partner(db, "Harbor Housing")
     _record(db, text="shared win", partners=[east], channel="C0SHARED")
     _record(db, text="internal win", partners=[harbor], channel="C0TEAM")
+    fake_slack.users["W0EAST"] = {"team_id": "T0EAST"}
     slack.command("/celebrate", "recap", channel="C0SHARED", user="W0EAST", user_team="T0EAST")
     text = _answer(fake_slack)
     assert "shared win" in text and "internal win" not in text and "Harbor" not in text
@@ -451,7 +410,7 @@ def test_recap_off_and_on_in_a_partner_channel(slack, fake_slack, db):
     slack.command("/celebrate", "recap off", channel="C0EAST")
     assert "no more monthly recaps" in _answer(fake_slack)
     with db.session() as session:
-        assert all(not p.monthly_recap for p in session.exec(select(registry_service.PartnerChannel)))
+        assert all(not p.monthly_recap for p in session.exec(select(PartnerChannel)))
     fake_slack.reset()
     slack.command("/celebrate", "recap on", channel="C0TEAM")
     assert "isn't linked to a partner" in _answer(fake_slack)

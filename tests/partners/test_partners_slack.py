@@ -3,13 +3,21 @@
 import json
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
+from bot.partners import details as registry_details
 from bot.partners import jobs as registry_jobs
-from bot.partners import service as registry_service
 from bot.runtime import jobs
 from models.partners import Agreement, Partner, PartnerChannel, PartnerContact
 from models.platform import AuditEntry, OutboxMessage
+from tests.factories import make_partner
+
+UNESCAPED_ON_ENTRY = pytest.mark.xfail(
+    strict=True,
+    reason="Slack's &amp; &lt; &gt; are undone once, where a payload enters, by the unescape middleware of the "
+    "Slack-fidelity work (issue 13 item 1); listeners no longer unescape. Drop this mark when it is merged.",
+)
 
 
 def _answer(fake_slack) -> str:
@@ -18,7 +26,7 @@ def _answer(fake_slack) -> str:
 
 def _partner(db, name="Eastside Food Bank") -> Partner:
     with db.session() as session:
-        return registry_service.find_partner(session, "T1", name)
+        return registry_details.find_partner(session, "T1", name)
 
 
 def test_help_lists_every_partner_command(slack, fake_slack):
@@ -52,6 +60,7 @@ def test_add_with_type_and_channels_marks_a_shared_channel_and_learns_the_partne
     assert (audit.entity, audit.action, audit.actor_user_id) == ("partner", "create", "U1")
 
 
+@UNESCAPED_ON_ENTRY
 def test_add_unescapes_what_slack_escaped_and_escapes_it_again_when_shown(slack, fake_slack, db):
     slack.command("/partner", "add Food &amp; Friends &lt;West&gt;")
     assert "*Food &amp; Friends &lt;West&gt;*" in _answer(fake_slack)
@@ -69,6 +78,7 @@ def test_duplicate_add_is_refused_and_changes_nothing(slack, fake_slack, db):
 def test_people_from_other_organizations_cannot_use_the_registry(slack, fake_slack, db):
     slack.command("/partner", "add Eastside Food Bank")
     fake_slack.reset()
+    fake_slack.users["W0GUEST"] = {"team_id": "T0EAST"}  # users.info says which organization they belong to
     slack.command("/partner", "list", user="W0GUEST", user_team="T0EAST")
     text = _answer(fake_slack)
     assert "only available to members of this workspace" in text
@@ -122,12 +132,7 @@ def test_mou_with_a_bad_date_explains_and_saves_nothing(slack, fake_slack, db):
 
 def test_renewal_reminders_are_sent_once_each_to_the_owner(slack, fake_slack, db):
     with db.session() as session:
-        registry_service.add_partner(session, team_id="T1", owner_user_id="UOWNER", name="Eastside Food Bank")
-    planned_at = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
-    with db.session() as session:
-        registry_service.set_mou_renewal(
-            session, "T1", "Eastside Food Bank", date(2027, 6, 30), actor_user_id="U1", now=planned_at
-        )
+        make_partner(session, renews=date(2027, 6, 30), now=datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     ninety_days_before = datetime(2027, 4, 1, 13, 0, tzinfo=UTC)
     # Two replicas ticking at the same moment, and the planner running again: one DM.
     registry_jobs.plan_renewal_reminders(db, ninety_days_before)
@@ -149,12 +154,7 @@ def test_renewal_reminders_are_sent_once_each_to_the_owner(slack, fake_slack, db
 
 def test_a_reminder_for_a_changed_date_is_not_sent(slack, fake_slack, db):
     with db.session() as session:
-        registry_service.add_partner(session, team_id="T1", owner_user_id="UOWNER", name="Eastside Food Bank")
-    now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
-    with db.session() as session:
-        registry_service.set_mou_renewal(
-            session, "T1", "Eastside Food Bank", date(2027, 6, 30), actor_user_id="U1", now=now
-        )
+        make_partner(session, renews=date(2027, 6, 30), now=datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     with db.session() as session:
         # A restored backup or a racing edit: the date changed but the old row was not cancelled.
         agreement = session.exec(select(Agreement)).one()
@@ -215,7 +215,7 @@ def test_submitting_the_form_saves_everything_and_reports_redactions(slack, fake
         and "Removed for privacy: 1 name" in confirmation.args["text"]
     )
     with db.session() as session:
-        details = registry_service.partner_details(session, "T1", partner_id)
+        details = registry_details.partner_details(session, "T1", partner_id)
         contacts = session.exec(select(PartnerContact).where(PartnerContact.user_id.is_not(None))).all()
     assert details.kind == "resource_sharing" and details.services == ("food", "housing")
     assert (details.capacity_per_month, details.current_load, details.owner_user_id) == (40, 31, "U2")
