@@ -1,7 +1,12 @@
 """Shared builders for tests: one way to make an actor, a resource, a partner or a conference, instead of private
 copies in each test file."""
 
+from datetime import time
+
+from bot.digests.commands import Schedule, Subscribe
+from bot.digests.service import get_subscription, subscribe
 from bot.platform.actor import Actor
+from bot.platform.clock import utcnow
 from bot.platform.people import Profile
 
 
@@ -11,3 +16,12 @@ def make_actor(user_id: str = "U1", *, team_id: str = "T1", admin: bool = False,
     profile = Profile(user_id=user_id, team_id=user_team_id or team_id, enterprise_id=None, timezone=timezone)
     return Actor(team_id=team_id, user_id=user_id, is_admin=admin, default_timezone=default_timezone,
                  user_team_id=user_team_id, lookup=lambda: profile)
+
+
+def subscribe_to_digest(session, user_id: str = "UMGR", *, schedule=None, timezone: str = "America/New_York",
+                        team_id: str = "T1", now=None):
+    """A digest subscription made the way /digest makes one (the service, as `user_id` in `timezone`); returns
+    the stored subscription."""
+    actor = make_actor(user_id, team_id=team_id, timezone=timezone)
+    subscribe(session, actor, Subscribe(schedule or Schedule("weekly", 0, time(9, 0))), now=now or utcnow())
+    return get_subscription(session, team_id, user_id)

@@ -1,9 +1,10 @@
-"""Block Kit for the manager digest and the /digest command. Pure functions of `DigestData`."""
+"""Block Kit for the manager digest and the replies to /digest. Pure functions of data."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from bot.conferences.recurrence import format_when
 from bot.digests.contents import (
     DEMAND_WINDOW_DAYS,
     QUIET_PARTNER_DAYS,
@@ -13,7 +14,7 @@ from bot.digests.contents import (
     Change,
     DigestData,
 )
-from bot.platform.clock import to_local
+from bot.platform.clock import as_utc, to_local
 from bot.platform.slacktext import safe
 
 SECTION_TEXT_LIMIT = 2900  # Slack allows 3000 characters in a section; keep room for the "and N more" line.
@@ -40,6 +41,8 @@ def period_noun(data: DigestData) -> str:
         return "day"
     if days == 7:
         return "week"
+    if days == 14:
+        return "two weeks"
     return f"{days} days"
 
 
@@ -69,10 +72,11 @@ def period_text(data: DigestData) -> str:
     return f"{day_text(first)} to {day_text(last)}"
 
 
-def _slack_date(moment: datetime, token: str, fallback: str) -> str:
-    """Slack shows `<!date^…>` in each reader's own time zone."""
-    epoch = int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
-    return f"<!date^{epoch}^{token}|{fallback}>"
+def slack_date(moment: datetime, token: str, timezone: str) -> str:
+    """A `<!date^…>` token, which Slack shows in each reader's own time zone; where it cannot, the fallback is the
+    same moment in `timezone`, in the words the rest of partnerbot uses ("Tue Dec 1, 2026 at 4:05pm")."""
+    fallback = f"{format_when(to_local(moment, timezone))} ({timezone})"
+    return f"<!date^{int(as_utc(moment).timestamp())}^{token}|{fallback}>"
 
 
 def _lines_text(lines: list[str], total: int | None = None) -> str:
@@ -167,9 +171,7 @@ def _conferences_body(data: DigestData) -> str:
         return f"No case conferences are scheduled in the next {UPCOMING_CONFERENCE_DAYS} days."
     lines = []
     for conf in data.upcoming_conferences:
-        when = _slack_date(
-            conf.start_utc, "{date_short_pretty} {time}", f"{conf.start_utc:%Y-%m-%d %H:%M} UTC"
-        )
+        when = slack_date(conf.start_utc, "{date_short_pretty} at {time}", data.timezone)
         agenda = (
             "no agenda items yet"
             if not conf.agenda_items
@@ -182,13 +184,29 @@ def _conferences_body(data: DigestData) -> str:
     return _lines_text(lines)
 
 
+def _never_verified_text(data: DigestData) -> str:
+    checks = data.checks
+    if not checks.never_verified:
+        return f"Every one of the {checks.active:,} active resources has been verified at least once."
+    if checks.never_verified == checks.active:
+        return f"None of the {checks.active:,} active resources has ever been verified."
+    return f"{checks.never_verified:,} of the {checks.active:,} active resources have never been verified."
+
+
 def _stale_body(data: DigestData) -> str:
-    if not data.stale_resources.current:
-        return f"Every active resource was verified in the last {STALE_RESOURCE_DAYS} days."
-    lines = [f"Waiting for a check: {change_text(data.stale_resources)}"]
-    if data.oldest_stale_resources:
+    checks = data.checks
+    if not checks.active:
+        return "The directory has no active resources yet."
+    if not checks.stale.current:
+        lines = [
+            f"None is overdue: each active resource was logged or verified in the last {STALE_RESOURCE_DAYS} "
+            f"days. {_never_verified_text(data)}"
+        ]
+    else:
+        lines = [f"Waiting for a check: {change_text(checks.stale)}. {_never_verified_text(data)}"]
+    if checks.oldest_stale:
         lines.append("Longest unchecked:")
-    for resource in data.oldest_stale_resources:
+    for resource in checks.oldest_stale:
         org = f" ({safe(resource.organization)})" if resource.organization else ""
         if resource.last_verified_at:
             when = f"last verified {local_day_text(resource.last_verified_at, data.timezone)}"
@@ -264,19 +282,7 @@ def digest_fallback_text(data: DigestData) -> str:
     )
 
 
-# --- The /digest command -------------------------------------------------------------------------------------
-
-
-HELP_TEXT = (
-    "*Manager digests*: what happened with your partnerships, what is missing and what is coming up, sent to you "
-    "by DM with a chart of needs asked against needs unmet.\n"
-    "• `/digest subscribe` weekly on Monday at 9:00 AM in your Slack time zone\n"
-    "• `/digest subscribe weekly on friday at 4pm` · `/digest subscribe daily at 8am`\n"
-    "• `/digest preview` sends you the digest for the last week right now\n"
-    "• `/digest unsubscribe` stops it · `/digest` shows your schedule\n"
-    "Each figure is compared with the period before. `partnerbot report --since 2026-07-01` prints the same "
-    "figures for quarterly reviews."
-)
+# --- Replies to /digest -------------------------------------------------------------------------------------
 
 
 def subscribed_text(schedule_text: str, created: bool) -> str:
@@ -289,10 +295,7 @@ def subscribed_text(schedule_text: str, created: bool) -> str:
 
 def status_text(schedule_text: str | None) -> str:
     if schedule_text is None:
-        return (
-            "You don't get a digest yet. "
-            + "Try `/digest subscribe weekly on monday at 9am`, or `/digest help`."
-        )
+        return "You don't get a digest yet. Try `/digest subscribe weekly on monday at 9am`, or `/digest help`."
     return f"You get the partnership digest {schedule_text}. `/digest unsubscribe` stops it."
 
 
@@ -302,6 +305,6 @@ def unsubscribed_text(was_subscribed: bool) -> str:
     return "You weren't subscribed, so nothing changed."
 
 
-def preview_sent_text(channel_id: str, days: int) -> str:
-    span = "day" if days == 1 else "week" if days == 7 else f"{days} days"
-    return f"I sent you a preview of the digest for the last {span} in <#{channel_id}>."
+def preview_sent_text(data: DigestData) -> str:
+    """Where the preview went: a direct message from partnerbot (a DM has no #name to point at)."""
+    return f"I sent you a preview of the digest for the last {period_noun(data)} as a direct message from me."

@@ -4,6 +4,8 @@
 documents itself in one place.
 """
 
+from bot.digests import commands as digests_commands
+
 SECTIONS: dict[str, str] = {
     "resources": (
         "*Log a community resource*\n"
@@ -34,11 +36,7 @@ SECTIONS: dict[str, str] = {
         "`/celebrate @user [@user…] [with <Partner Org>] for <what>` · `/celebrate recap [month]` · "
         "react with :tada: in a partner channel · `/celebrate help`"
     ),
-    "digests": (
-        "*Manager digests*\n"
-        "`/digest subscribe [daily | weekly on <day>] [at <time>]` (your time zone) · `/digest unsubscribe` · "
-        "`/digest preview` sends one now · `/digest help` · the Home tab shows your recent activity"
-    ),
+    "digests": digests_commands.SUMMARY,
 }
 
 PRIVACY_NOTE = (
