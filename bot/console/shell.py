@@ -34,7 +34,8 @@ from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
 
 COMMANDS = ("/partnerbot", "/resource", "/whohelps", "/conference", "/partner", "/celebrate", "/digest")
-DEMO_CHANNEL_NAME = "care-team"
+# The demo workspace's channels by name (the demo partners' channels are CDEMOFOOD and CDEMOHOUSING).
+DEMO_CHANNEL_NAMES = {DEMO_CHANNEL: "care-team", "CDEMOFOOD": "demo-food", "CDEMOHOUSING": "demo-housing"}
 TICK_SECONDS = 1.0
 HISTORY_FILE = Path.home() / ".partnerbot_console_history"
 HISTORY_LENGTH = 1000
@@ -74,7 +75,7 @@ class Console:
         self.slack = SlackSimulator(in_process_transport(self.app), signing_secret=self.settings.slack_signing_secret,
                                     response_url=self.fake.response_url, team=DEMO_TEAM, user=DEMO_USER,
                                     channel=DEMO_CHANNEL, bot_user=self.fake.bot_user_id)
-        self.channel_names = {DEMO_CHANNEL: DEMO_CHANNEL_NAME}
+        self.channel_names = dict(DEMO_CHANNEL_NAMES)
         self.user_names = {DEMO_USER: "care1"}
         self.buttons: dict[int, dict[str, Any]] = {}
         self.form: Form | None = None
@@ -504,8 +505,10 @@ def run(settings: Settings, *, script: TextIO | None = None, out: TextIO = sys.s
                     line = ""
             else:
                 line = source.readline()
-                if line:
+                if line.strip() and not line.lstrip().startswith("#"):
                     out.write(f"{PROMPT}{line.rstrip()}\n")
+                elif line:
+                    out.write(line.rstrip() + "\n")  # a script's notes and blank lines, as written
             if not line:
                 break
             if not console.handle(line):

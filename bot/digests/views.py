@@ -46,6 +46,11 @@ def period_noun(data: DigestData) -> str:
     return f"{days} days"
 
 
+def this_period(noun: str) -> str:
+    """ "this week", "these two weeks"."""
+    return f"this {noun}" if noun in ("day", "week") else f"these {noun}"
+
+
 def change_text(change: Change) -> str:
     """ "12 (up 3 from 9)": the change in words, readable aloud by a screen reader."""
     if change.delta > 0:
@@ -107,7 +112,7 @@ def _titled(key: str, body: str) -> dict:
 
 def _resources_body(data: DigestData, noun: str) -> str:
     if data.resources.is_empty:
-        return f"No resources were added, verified or retired this {noun} or the {noun} before."
+        return f"No resources were added, verified or retired {this_period(noun)} or the {noun} before."
     r = data.resources
     return f"Added: {change_text(r.added)}\nVerified: {change_text(r.verified)}\nRetired: {change_text(r.retired)}"
 
@@ -115,7 +120,7 @@ def _resources_body(data: DigestData, noun: str) -> str:
 def _needs_body(data: DigestData, noun: str) -> str:
     totals = f"Needs asked about: {change_text(data.needs_asked)} · unmet: {change_text(data.needs_unmet)}"
     if not data.top_needs:
-        return f"Nobody asked partnerbot about a need this {noun}.\n{totals}"
+        return f"Nobody asked partnerbot about a need {this_period(noun)}.\n{totals}"
     lines = [f"• {safe(need.label)}: {change_text(need.asked)}" for need in data.top_needs]
     return totals + "\n" + _lines_text(lines)
 
@@ -123,15 +128,15 @@ def _needs_body(data: DigestData, noun: str) -> str:
 def _unmet_body(data: DigestData, noun: str) -> str:
     if not data.unmet_needs:
         if data.needs_asked.current:
-            return f"Every question this {noun} found at least one resource. :tada:"
-        return f"No unanswered questions this {noun}."
+            return f"Every question {this_period(noun)} found at least one resource. :tada:"
+        return f"No unanswered questions {this_period(noun)}."
     lines = []
     for need in data.unmet_needs:
         # A recognized category is its own phrase; name the category only when it adds something.
         same = (need.category_label or "").lower() == need.phrase.lower()
         category = f" ({safe(need.category_label)})" if need.category_label and not same else ""
         lines.append(
-            f"• “{safe(need.phrase)}”{category}: {change_text(need.unanswered)} this {noun}, "
+            f"• “{safe(need.phrase)}”{category}: {change_text(need.unanswered)} {this_period(noun)}, "
             f"{need.total_asks:,} in all, first asked {local_day_text(need.first_asked_at, data.timezone)}"
         )
     return (
@@ -149,7 +154,7 @@ def _successes_body(data: DigestData, noun: str) -> str:
             parts.append(_lines_text(lines))
     else:
         parts.append(
-            f"No successes were celebrated this {noun} or the {noun} before. `/celebrate` recognizes a partner."
+            f"No successes were celebrated {this_period(noun)} or the {noun} before. `/celebrate` recognizes a partner."
         )
     if data.quiet_partners:
         names = []

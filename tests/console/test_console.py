@@ -244,3 +244,33 @@ def test_typed_lines_can_be_edited_and_recalled_with_the_arrow_keys(tmp_path):
         os.waitpid(pid, 0)
     assert b"not sure what that is" not in seen
     assert "/digest help" in (tmp_path / ".partnerbot_console_history").read_text()
+
+
+def test_the_demo_script_walks_the_whole_product(tmp_path):
+    """demo.txt, which the README names and CI runs: every part answers, and nothing fails."""
+    result = run_console(tmp_path, "", "console", "--script", str(ROOT / "demo.txt"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    out = result.stdout
+    expected = {
+        "/resource add Northside Diaper Bank": "Saved to the directory",
+        "/resource add Eastport Tenant Hotline": "Removed for privacy: 1 name, 1 date of birth",
+        "/whohelps food near Eastport": "Who can help with Food",
+        "@partnerbot who can help with rent?": "Riverside Rent Relief",
+        "/whohelps ayuda con la renta": "Who can help with Housing",
+        '/conference #care-team "Monthly case conference"': "Scheduled *Monthly case conference*",
+        "/conference agenda 1 add": "Added to the agenda",
+        "/partner add Eastport Senior Center": "Added *Eastport Senior Center*",
+        "/celebrate @ana @raj": "A shared success!",
+        "react tada": "Want to celebrate this message",
+        "submit": "Saved to the directory",
+        "/digest subscribe every other friday": "every other Friday at 4pm",
+        "/digest preview": "Partnership digest",
+        "home": "[partnerbot's App Home]",
+    }
+    answers = {}
+    for typed, answer in expected.items():
+        line = next(line for line in out.splitlines() if line.startswith(f"you> {typed}"))
+        answers[typed] = after(out, line.removeprefix("you> "))
+        assert answer in answers[typed], typed
+    assert "John Smith" not in answers["/resource add Eastport Tenant Hotline"]

@@ -246,6 +246,7 @@ def test_biweekly_digest_speaks_of_two_weeks():
     data = empty_digest(period_start=END - timedelta(days=14), previous_start=END - timedelta(days=28))
     assert period_text(data) == "2 Nov 2026 to 15 Nov 2026"
     assert "compared with the two weeks before" in all_text(digest_blocks(data))
+    assert "No unanswered questions these two weeks." in all_text(digest_blocks(data))
 
 
 def test_daily_period_text():
