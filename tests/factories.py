@@ -8,6 +8,7 @@ from bot.digests.service import get_subscription, subscribe
 from bot.platform.actor import Actor
 from bot.platform.clock import utcnow
 from bot.platform.people import Profile
+from models.digests import DigestSubscription
 
 
 def make_actor(user_id: str = "U1", *, team_id: str = "T1", admin: bool = False, timezone: str | None = None,
@@ -25,3 +26,13 @@ def subscribe_to_digest(session, user_id: str = "UMGR", *, schedule=None, timezo
     actor = make_actor(user_id, team_id=team_id, timezone=timezone)
     subscribe(session, actor, Subscribe(schedule or Schedule("weekly", 0, time(9, 0))), now=now or utcnow())
     return get_subscription(session, team_id, user_id)
+
+
+def digest_subscription_row(set_at, *, cadence: str = "weekly", weekday: int | None = 0, at: time = time(9, 0),
+                            user_id: str = "UMGR", timezone: str = "America/New_York",
+                            team_id: str = "T1") -> DigestSubscription:
+    """A subscription row as stored, its schedule set at `set_at`, for tests that add it without the service (a
+    process that was down when it fell due, say)."""
+    return DigestSubscription(team_id=team_id, user_id=user_id, cadence=cadence,
+                              weekday=None if cadence == "daily" else weekday, local_time=at, timezone=timezone,
+                              created_at=set_at, updated_at=set_at)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.conferences.recurrence import WEEKDAY_NAMES, format_time
+from bot.conferences.when import ParseError, parse_time
 from bot.platform.errors import FeatureError
 
 _WEEKDAY_WORDS = {
@@ -99,22 +100,11 @@ _BARE = {"unsubscribe": Unsubscribe, "stop": Unsubscribe, "cancel": Unsubscribe,
 
 
 def _parse_time(raw: str) -> time:
-    text = raw.replace(".", "").replace(" ", "")
-    if text == "noon":
-        return time(12, 0)
-    if text == "midnight":
-        return time(0, 0)
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", text)
-    if not match:
-        raise FeatureError(f"I couldn't read the time. Try {EXAMPLE} or `at 16:30`.")
-    hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if meridiem:
-        if not 1 <= hour <= 12:
-            raise FeatureError("With am or pm the hour must be between 1 and 12, for example `at 9am`.")
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise FeatureError("That isn't a time of day. Use something like `at 9am`, `at 9:30` or `at 16:30`.")
-    return time(hour, minute)
+    """The conferences' reading of a time of day (10am, 3:30pm, 16:30, noon), one definition for both features."""
+    try:
+        return parse_time(raw)
+    except ParseError as error:
+        raise FeatureError(f"{error} Try {EXAMPLE} or `at 16:30`.") from None
 
 
 def parse_schedule(text: str) -> Schedule:

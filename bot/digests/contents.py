@@ -415,28 +415,32 @@ def rsvp_count(response: str):
     )
 
 
-def _upcoming_conferences(session: Session, team_id: str, end, limit: int) -> list[UpcomingConference]:
-    agenda_items = agenda_size()
-
-    rows = session.execute(
+def upcoming_meetings(team_id: str, start: datetime, end: datetime, *more_columns):
+    """Meetings of live series in [start, end), soonest first: title, channel, start, agenda size, RSVPs going, then
+    `more_columns`. The digest and the App Home both list meetings from here."""
+    return (
         select(
             ConferenceSeries.title,
             ConferenceSeries.channel_id,
             ConferenceOccurrence.start_utc,
-            agenda_items,
+            agenda_size(),
             rsvp_count("going"),
-            rsvp_count("not_going"),
+            *more_columns,
         )
         .join(ConferenceSeries, ConferenceSeries.id == ConferenceOccurrence.series_id)
         .where(
             ConferenceOccurrence.team_id == team_id,
-            between(ConferenceOccurrence.start_utc, end, end + timedelta(days=UPCOMING_CONFERENCE_DAYS)),
+            between(ConferenceOccurrence.start_utc, start, end),
             ConferenceOccurrence.status.not_in(CANCELLED_OCCURRENCE_STATUSES),
             ConferenceSeries.cancelled_at.is_(None),
         )
         .order_by(ConferenceOccurrence.start_utc, ConferenceOccurrence.id)
-        .limit(limit)
-    ).all()
+    )
+
+
+def _upcoming_conferences(session: Session, team_id: str, end, limit: int) -> list[UpcomingConference]:
+    window = end + timedelta(days=UPCOMING_CONFERENCE_DAYS)
+    rows = session.execute(upcoming_meetings(team_id, end, window, rsvp_count("not_going")).limit(limit)).all()
     return [UpcomingConference(*row[:3], int(row[3]), int(row[4]), int(row[5])) for row in rows]
 
 

@@ -16,13 +16,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from bot.digests import service as digests_service
-from bot.digests.contents import (
-    CANCELLED_OCCURRENCE_STATUSES,
-    UPCOMING_CONFERENCE_DAYS,
-    agenda_size,
-    between,
-    rsvp_count,
-)
+from bot.digests.contents import UPCOMING_CONFERENCE_DAYS, upcoming_meetings
 from bot.platform import vocabulary
 from bot.platform.actor import Actor
 from models.celebrations import Success, SuccessPartner, SuccessPerson
@@ -119,31 +113,17 @@ def _home_conferences(session: Session, request: HomeRequest) -> list[HomeConfer
         .correlate(ConferenceOccurrence)
         .scalar_subquery()
     )
-    agenda_items = agenda_size()
-    going = rsvp_count("going")
+    window = now + timedelta(days=HOME_CONFERENCE_DAYS)
     rows = session.execute(
-        select(
-            ConferenceSeries.title,
-            ConferenceSeries.channel_id,
-            ConferenceOccurrence.start_utc,
-            agenda_items,
-            going,
-            mine,
-        )
-        .join(ConferenceSeries, ConferenceSeries.id == ConferenceOccurrence.series_id)
+        upcoming_meetings(team_id, now, window, mine)
         .where(
-            ConferenceOccurrence.team_id == team_id,
-            between(ConferenceOccurrence.start_utc, now, now + timedelta(days=HOME_CONFERENCE_DAYS)),
-            ConferenceOccurrence.status.not_in(CANCELLED_OCCURRENCE_STATUSES),
-            ConferenceSeries.cancelled_at.is_(None),
             or_(
                 ConferenceSeries.channel_id.in_(channel_ids),
                 ConferenceSeries.owner_user_id == user_id,
                 ConferenceOccurrence.facilitator_user_id == user_id,
                 mine.is_not(None),
-            ),
+            )
         )
-        .order_by(ConferenceOccurrence.start_utc, ConferenceOccurrence.id)
         .limit(HOME_LIST_LIMIT)
     ).all()
     return [HomeConference(t, c, s, int(a), int(g), m) for t, c, s, a, g, m in rows]

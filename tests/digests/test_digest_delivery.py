@@ -26,7 +26,7 @@ from models.directory import Resource
 from models.platform import OutboxMessage
 from models.search import QuestionLog
 from tests.conftest import settings_for
-from tests.factories import make_actor, subscribe_to_digest
+from tests.factories import digest_subscription_row, make_actor, subscribe_to_digest
 
 TZ = "America/New_York"
 # Wednesday 11 Nov 2026, noon in New York. The next Monday 9:00 AM there is 16 Nov 14:00 UTC.
@@ -102,9 +102,9 @@ def test_parse_schedule(text, expected):
         ("monthly", "didn't understand that schedule"),
         ("every other day", "didn't understand that schedule"),
         ("daily on monday", "can't also be on Monday"),
-        ("weekly at 13pm", "between 1 and 12"),
-        ("weekly at 25:00", "isn't a time of day"),
-        ("weekly at 9:75", "isn't a time of day"),
+        ("weekly at 13pm", "with am/pm the hour goes from 1 to 12"),
+        ("weekly at 25:00", "`25:00` is not a time of day"),
+        ("weekly at 9:75", "`9:75` is not a time of day"),
         ("weekly <!channel>", "didn't understand that schedule"),
         ("weekly for John Smith DOB 01/02/1960", "Try `/digest subscribe weekly on monday at 9am`"),
     ],
@@ -135,16 +135,7 @@ def test_schedules_are_described_in_the_words_the_parser_reads():
 
 
 def test_deliveries_around_weekly_and_daily():
-    weekly = DigestSubscription(
-        team_id="T1",
-        user_id="U",
-        cadence="weekly",
-        weekday=0,
-        local_time=time(9, 0),
-        timezone=TZ,
-        created_at=WEDNESDAY,
-        updated_at=WEDNESDAY,
-    )
+    weekly = digest_subscription_row(WEDNESDAY)
     assert [d.isoformat() for d in digests_jobs.deliveries_around(weekly, WEDNESDAY)] == [
         "2026-11-09",
         "2026-11-16",
@@ -158,16 +149,7 @@ def test_deliveries_around_weekly_and_daily():
         "2026-11-09",
         "2026-11-16",
     ]
-    daily = DigestSubscription(
-        team_id="T1",
-        user_id="U",
-        cadence="daily",
-        weekday=None,
-        local_time=time(18, 30),
-        timezone=TZ,
-        created_at=WEDNESDAY,
-        updated_at=WEDNESDAY,
-    )
+    daily = digest_subscription_row(WEDNESDAY, cadence="daily", at=time(18, 30))
     # 17:00 UTC is noon in New York: today's 6:30 PM is still ahead.
     assert [d.isoformat() for d in digests_jobs.deliveries_around(daily, WEDNESDAY)] == [
         "2026-11-10",
@@ -327,18 +309,7 @@ def test_weekly_digest_is_sent_once_at_its_time_with_its_chart(db, client, fake_
 def test_digest_due_while_offline_is_sent_late_once_after_a_restart(db, client, fake_slack):
     with db.session() as session:
         # Subscribed on Wednesday, then nothing ran until Monday 9:40 AM.
-        session.add(
-            DigestSubscription(
-                team_id="T1",
-                user_id="UMGR",
-                cadence="weekly",
-                weekday=0,
-                local_time=time(9, 0),
-                timezone=TZ,
-                created_at=WEDNESDAY,
-                updated_at=WEDNESDAY,
-            )
-        )
+        session.add(digest_subscription_row(WEDNESDAY))
     restart = MONDAY_9AM + timedelta(minutes=40)
     run(db, client, restart)
     [message] = sent_digests(fake_slack)
@@ -349,17 +320,7 @@ def test_digest_due_while_offline_is_sent_late_once_after_a_restart(db, client, 
 
 def test_digest_missed_beyond_the_grace_window_is_skipped_not_sent(db, client, fake_slack):
     with db.session() as session:
-        session.add(
-            DigestSubscription(
-                team_id="T1",
-                user_id="UMGR",
-                cadence="daily",
-                local_time=time(9, 0),
-                timezone=TZ,
-                created_at=WEDNESDAY,
-                updated_at=WEDNESDAY,
-            )
-        )
+        session.add(digest_subscription_row(WEDNESDAY, cadence="daily"))
     run(db, client, MONDAY_9AM + timedelta(hours=3))
     assert sent_digests(fake_slack) == []
     statuses = {row.key.rsplit(":", 2)[-2]: row.status for row in outbox_rows(db, "digest")}
