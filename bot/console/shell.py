@@ -37,7 +37,7 @@ COMMANDS = ("/partnerbot", "/resource", "/whohelps", "/conference", "/partner", 
 # The demo workspace's channels by name (the demo partners' channels are CDEMOFOOD and CDEMOHOUSING).
 DEMO_CHANNEL_NAMES = {DEMO_CHANNEL: "care-team", "CDEMOFOOD": "demo-food", "CDEMOHOUSING": "demo-housing"}
 TICK_SECONDS = 1.0
-HISTORY_FILE = Path.home() / ".partnerbot_console_history"
+HISTORY_FILE = ".partnerbot_console_history"  # in the home folder
 HISTORY_LENGTH = 1000
 MAX_WAIT_SECONDS = 300
 
@@ -458,14 +458,23 @@ class _Quiet(logging.Filter):
         return not str(record.msg).startswith("Unhandled request")
 
 
+def _history_file() -> Path | None:
+    try:
+        return Path.home() / HISTORY_FILE
+    except RuntimeError:  # no home folder to keep it in
+        return None
+
+
 def _readline():
     """The readline module with the console's history loaded, or None where Python has none (Windows)."""
     try:
         import readline
     except ImportError:
         return None
-    with contextlib.suppress(OSError):
-        readline.read_history_file(HISTORY_FILE)
+    history = _history_file()
+    if history is not None:
+        with contextlib.suppress(OSError):
+            readline.read_history_file(history)
     readline.set_history_length(HISTORY_LENGTH)
     return readline
 
@@ -517,8 +526,8 @@ def run(settings: Settings, *, script: TextIO | None = None, out: TextIO = sys.s
         out.write("\n")
     finally:
         console.close()
-        if editing is not None:
+        if editing is not None and (history := _history_file()) is not None:
             with contextlib.suppress(OSError):
-                editing.write_history_file(HISTORY_FILE)
+                editing.write_history_file(history)
     out.write("bye\n")
     return 0
