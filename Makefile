@@ -1,10 +1,10 @@
-# The two commands a newcomer needs: `make run` and `make test`. Both create .venv and install into it first.
+# The commands a newcomer needs: `make run`, `make test` and `make demo`. Each creates .venv and installs into it first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema bench clean
+.PHONY: run demo test lint schema bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)  ## Run the bot: Slack when tokens are in .env, otherwise the offline console
 	@$(BIN)/partnerbot run
+
+demo: $(STAMP)  ## The guided tour (demo.txt) in the offline console, on a fresh database in .venv
+	@rm -f $(VENV)/demo.db
+	@DATABASE_URL=sqlite:///$(VENV)/demo.db $(BIN)/partnerbot console --script demo.txt
 
 test: $(STAMP)  ## Run the tests (PostgreSQL too when TEST_DATABASE_URL is set)
 	@$(BIN)/python -m pytest -n auto

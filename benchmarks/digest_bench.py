@@ -34,6 +34,7 @@ import models  # noqa: E402,F401
 from bot.digests.contents import STALE_RESOURCE_DAYS, build_digest, period_for, week_starts
 from bot.home.service import home_data
 from bot.platform import vocabulary  # noqa: E402
+from bot.platform.actor import Actor
 from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from models.celebrations import Success, SuccessPartner  # noqa: E402
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceSeries, Rsvp  # noqa: E402
@@ -393,7 +394,7 @@ def sql_figures(data) -> dict:
         "added": pair(data.resources.added),
         "verified": pair(data.resources.verified),
         "retired": pair(data.resources.retired),
-        "stale_now": data.stale_resources.current,
+        "stale_now": data.checks.stale.current,
         "needs_asked": pair(data.needs_asked),
         "needs_unmet": pair(data.needs_unmet),
         "top_need": (data.top_needs[0].category or None, data.top_needs[0].asked.current),
@@ -437,7 +438,8 @@ def bench(name: str, db: Database, tables: dict, runs: int) -> bool:
 
     def home():
         with db.session() as session:
-            return home_data(session, TEAM, "U1", [f"C{i}" for i in range(0, 50, 5)], END)
+            actor = Actor(team_id=TEAM, user_id="U1", default_timezone=TZ)
+            return home_data(session, actor, [f"C{i}" for i in range(0, 50, 5)], now=END)
 
     home_first, home_median, _ = timed(home, runs)
     base_first, base_median, baseline = timed(lambda: python_figures(db), max(2, runs // 2))

@@ -1,84 +1,52 @@
-"""Slack adapter for /digest: subscribe, unsubscribe, preview, help."""
+"""Slack adapter for /digest: subscribe, unsubscribe, preview, help and the person's schedule."""
 
 import logging
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.digests import commands as digests_commands
+from bot.digests import commands, views
 from bot.digests import jobs as digests_jobs
 from bot.digests import service as digests_service
-from bot.digests import views
 from bot.platform.clock import utcnow
+from bot.platform.errors import FeatureError
 
 log = logging.getLogger(__name__)
 
-
-def user_timezone(client: WebClient, user_id: str, default: str) -> str:
-    """The person's Slack time zone, or the workspace default when Slack does not say or names an unknown zone."""
-    try:
-        zone = (client.users_info(user=user_id).get("user") or {}).get("tz") or ""
-        ZoneInfo(zone)
-        return zone
-    except SlackApiError as error:
-        log.warning(
-            "digests: users.info failed (%s); using the default time zone", error.response.get("error")
-        )
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    return default
+PREVIEW_NOTE = "Preview: the figures up to now."
 
 
 def register(app: App) -> None:
-    @app.command("/digest")
-    def digest_command(ack, command, respond, client: WebClient, context) -> None:
-        ack()
-        db, settings = context["db"], context["settings"]
-        team_id, user_id = command["team_id"], command["user_id"]
-        try:
-            parsed = digests_commands.parse_command(command.get("text") or "")
-        except digests_commands.DigestCommandError as error:
-            respond(text=str(error), response_type="ephemeral")
-            return
+    app.command("/digest")(digest_command)
 
-        if parsed.action == "help":
-            respond(text=views.HELP_TEXT, response_type="ephemeral")
-        elif parsed.action == "subscribe":
-            timezone = user_timezone(client, user_id, settings.default_timezone)
-            with db.session() as session:
-                subscription, created = digests_service.subscribe(
-                    session,
-                    team_id=team_id,
-                    user_id=user_id,
-                    schedule=parsed.schedule,
-                    timezone=timezone,
-                    now=utcnow(),
-                )
-                schedule = digests_commands.describe_schedule(
-                    subscription.cadence, subscription.weekday, subscription.local_time, subscription.timezone
-                )
-            respond(text=views.subscribed_text(schedule, created), response_type="ephemeral")
-        elif parsed.action == "unsubscribe":
-            with db.session() as session:
-                was_subscribed = digests_service.unsubscribe(session, team_id=team_id, user_id=user_id)
-            respond(text=views.unsubscribed_text(was_subscribed), response_type="ephemeral")
-        elif parsed.action == "preview":
-            timezone = user_timezone(client, user_id, settings.default_timezone)
-            with db.session() as session:
-                subscription = digests_service.get_subscription(session, team_id, user_id)
-            days = (
-                1 if subscription and subscription.cadence == "daily" else 7
-            )  # the span their digest covers
-            channel_id = digests_jobs.send_preview(
-                client, db, team_id=team_id, user_id=user_id, timezone=timezone, days=days, now=utcnow()
-            )
-            respond(text=views.preview_sent_text(channel_id, days), response_type="ephemeral")
-        else:
-            with db.session() as session:
-                subscription = digests_service.get_subscription(session, team_id, user_id)
-                schedule = subscription and digests_commands.describe_schedule(
-                    subscription.cadence, subscription.weekday, subscription.local_time, subscription.timezone
-                )
-            respond(text=views.status_text(schedule), response_type="ephemeral")
+
+def digest_command(ack, command, respond, client: WebClient, context) -> None:
+    ack()
+    actor = context["actor"]
+
+    def reply(text: str) -> None:
+        respond(text=text, response_type="ephemeral")
+
+    try:
+        parsed = commands.parse_command(command.get("text") or "")
+        if isinstance(parsed, commands.ShowHelp):
+            reply(commands.HELP)
+            return
+        with context["db"].session() as session:
+            if isinstance(parsed, commands.Subscribe):
+                done = digests_service.subscribe(session, actor, parsed, now=utcnow())
+                text = views.subscribed_text(done.schedule_text, done.created)
+            elif isinstance(parsed, commands.Unsubscribe):
+                text = views.unsubscribed_text(digests_service.unsubscribe(session, actor).was_subscribed)
+            elif isinstance(parsed, commands.Preview):
+                data = digests_service.preview(session, actor, now=utcnow())
+                text = views.preview_sent_text(data)
+            else:
+                text = views.status_text(digests_service.status(session, actor).schedule_text)
+    except FeatureError as error:
+        reply(error.message)
+        return
+    if isinstance(parsed, commands.Preview):
+        digests_jobs.post_digest_now(client, actor.user_id, data, note=PREVIEW_NOTE)
+        log.info("digests: preview sent")
+    reply(text)

@@ -6,7 +6,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.home import service as digests
+from bot.home import service as home_service
 from bot.home.views import home_view
 from bot.platform.clock import utcnow
 
@@ -39,12 +39,14 @@ def user_channel_ids(client: WebClient, user_id: str) -> list[str]:
 
 
 def register(app: App) -> None:
-    @app.event("app_home_opened")
-    def publish_home(event, client: WebClient, context) -> None:
-        if event.get("tab") != "home":
-            return  # the Messages tab opened
-        user_id = event["user"]
-        channel_ids = user_channel_ids(client, user_id)
-        with context["db"].session() as session:
-            data = digests.home_data(session, context["team_id"], user_id, channel_ids, utcnow())
-        client.views_publish(user_id=user_id, view=home_view(data))
+    app.event("app_home_opened")(publish_home)
+
+
+def publish_home(event, client: WebClient, context) -> None:
+    if event.get("tab") != "home":
+        return  # the Messages tab opened
+    actor = context["actor"]
+    channel_ids = user_channel_ids(client, actor.user_id)
+    with context["db"].session() as session:
+        data = home_service.home_data(session, actor, channel_ids, now=utcnow())
+    client.views_publish(user_id=actor.user_id, view=home_view(data))

@@ -8,6 +8,7 @@ unreachable PostgreSQL fails the run instead of skipping.
 import os
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -33,6 +34,30 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 SIGNING_SECRET = "test-signing-secret-" + uuid.uuid4().hex[:8]
 
 
+NO_POSTGRES = "TEST_DATABASE_URL is not set"
+POSTGRES_EXAMPLE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr or "")
+    return reason.removeprefix("Skipped: ")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line per reason for skipped tests (pyproject's -r leaves out a line per skipped test): a newcomer
+    sees that the PostgreSQL copies did not run and how to run them."""
+    reasons = Counter(_skip_reason(report) for report in terminalreporter.stats.get("skipped", []))
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        if reason == NO_POSTGRES:
+            terminalreporter.write_line(
+                f"{count} PostgreSQL tests skipped ({NO_POSTGRES}); to run them too: "
+                f"TEST_DATABASE_URL={POSTGRES_EXAMPLE} make test"
+            )
+        else:
+            terminalreporter.write_line(f"{count} skipped: {reason}")
+
+
 def _backends() -> list:
     params = [pytest.param("sqlite", id="sqlite")]
     params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql))
@@ -43,7 +68,7 @@ def _backends() -> list:
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, migrated once, dropped at the end."""
     if not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
+        pytest.skip(NO_POSTGRES)
     with ExitStack() as stack:
         try:
             url = stack.enter_context(scratch_postgres_database(TEST_DATABASE_URL, "partnerbot_test"))

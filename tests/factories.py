@@ -1,17 +1,21 @@
 """Shared builders for tests: one way to make an actor, a resource, a partner or a conference, instead of private
 copies in each test file."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.conferences import service as conferences_service
 from bot.conferences.commands import NewSeries, Reminders
 from bot.conferences.recurrence import Schedule
+from bot.digests.commands import Schedule as DigestSchedule
+from bot.digests.commands import Subscribe
+from bot.digests.service import get_subscription, subscribe
 from bot.partners.service import create_partner, set_agreement
 from bot.platform.actor import Actor
 from bot.platform.clock import utcnow
 from bot.platform.dates import WEEKDAY_CODES
 from bot.platform.people import Profile
 from models.celebrations import Success, SuccessPartner, SuccessPerson
+from models.digests import DigestSubscription
 
 
 def make_actor(user_id: str = "U1", *, team_id: str = "T1", admin: bool = False, timezone: str | None = None,
@@ -97,3 +101,25 @@ def make_success(session, *, text: str = "a win", people=("U1",), partners=(), c
     session.add_all(SuccessPartner(success_id=success.id, partner_id=p, team_id=team_id) for p in partners)
     session.flush()
     return success.id
+
+
+# --- digests -----------------------------------------------------------------------------------------------------
+
+
+def subscribe_to_digest(session, user_id: str = "UMGR", *, schedule=None, timezone: str = "America/New_York",
+                        team_id: str = "T1", now=None):
+    """A digest subscription made the way /digest makes one (the service, as `user_id` in `timezone`); returns
+    the stored subscription."""
+    actor = make_actor(user_id, team_id=team_id, timezone=timezone)
+    subscribe(session, actor, Subscribe(schedule or DigestSchedule("weekly", 0, time(9, 0))), now=now or utcnow())
+    return get_subscription(session, team_id, user_id)
+
+
+def digest_subscription_row(set_at, *, cadence: str = "weekly", weekday: int | None = 0, at: time = time(9, 0),
+                            user_id: str = "UMGR", timezone: str = "America/New_York",
+                            team_id: str = "T1") -> DigestSubscription:
+    """A subscription row as stored, its schedule set at `set_at`, for tests that add it without the service (a
+    process that was down when it fell due, say)."""
+    return DigestSubscription(team_id=team_id, user_id=user_id, cadence=cadence,
+                              weekday=None if cadence == "daily" else weekday, local_time=at, timezone=timezone,
+                              created_at=set_at, updated_at=set_at)

@@ -64,8 +64,9 @@ def slack_time(start_utc: datetime, fallback: str) -> str:
 
 
 def meeting_time(start_local: datetime, start_utc: datetime, timezone: str) -> str:
-    local = f"{format_when(start_local)} ({timezone})"
-    return f"{slack_time(start_utc, local)} · {local}"
+    """The meeting's date and time once: Slack shows it in each reader's own zone; clients that cannot read the
+    date token show the meeting's own local time and zone."""
+    return slack_time(start_utc, f"{format_when(start_local)} ({timezone})")
 
 
 def _title(title: str) -> str:

@@ -1,18 +1,19 @@
-"""What people type after /digest, read into a typed command and schedule."""
+"""What people type after /digest, read into one typed command per subcommand, and the feature's help.
+
+`/digest subscribe [daily | weekly on DAY | every other DAY] [at TIME]`, `unsubscribe` (or `stop`), `preview`,
+`help`, and `/digest` alone for the person's schedule. A refusal is a `FeatureError` whose message never echoes
+what was typed (it could hold a patient's details).
+"""
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import time
 
-log = logging.getLogger(__name__)
+from bot.platform.dates import WEEKDAY_NAMES, DateError, format_time, parse_time
+from bot.platform.errors import FeatureError
 
-
-# --- Subscriptions and the /digest command ---------------------------------------------------------------------
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_WORDS = {
     **{name.lower(): i for i, name in enumerate(WEEKDAY_NAMES)},
     **{name.lower()[:3]: i for i, name in enumerate(WEEKDAY_NAMES)},
@@ -21,11 +22,34 @@ _WEEKDAY_WORDS = {
     "thur": 3,
     "thurs": 3,
 }
+CADENCES = ("daily", "weekly", "biweekly")
+CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14}  # the span a digest covers and the step between two
 DEFAULT_WEEKDAY = 0  # Monday
 DEFAULT_LOCAL_TIME = time(9, 0)
-SUBCOMMANDS = ("subscribe", "unsubscribe", "preview", "help", "status")
 EXAMPLE = "`/digest subscribe weekly on monday at 9am`"
 
+HELP = (
+    "*Manager digests*: what happened with your partnerships, what is missing and what is coming up, sent to you "
+    "by DM with a chart of needs asked against needs unmet.\n"
+    "• `/digest subscribe` weekly on Monday at 9am in your Slack time zone\n"
+    "• `/digest subscribe weekly on friday at 4pm` · `/digest subscribe daily at 8am` · "
+    "`/digest subscribe every other friday`\n"
+    "• `/digest preview` sends you the digest for the last week right now\n"
+    "• `/digest unsubscribe` stops it · `/digest` shows your schedule\n"
+    "Each figure is compared with the period before. `partnerbot report --since 2026-07-01` prints the same "
+    "figures for quarterly reviews."
+)
+
+SUMMARY = (
+    "*Manager digests*\n"
+    "`/digest subscribe [daily | weekly on DAY | every other DAY] [at TIME]` (your time zone) · "
+    "`/digest unsubscribe` · `/digest preview` sends one now · `/digest help` · the Home tab shows your recent "
+    "activity"
+)
+
+_BIWEEKLY = re.compile(
+    r"\b(?:every\s+(?:other|second|2nd)(?:\s+week)?|every\s+(?:2|two)\s+weeks|bi-?weekly|fortnightly)\b"
+)
 _CADENCE = re.compile(r"\b(daily|weekly|every\s+day|each\s+day|every\s+week|each\s+week)\b")
 _DAY = re.compile(
     r"\b(?:on\s+|every\s+|each\s+)?(" + "|".join(sorted(_WEEKDAY_WORDS, key=len, reverse=True)) + r")s?\b"
@@ -36,46 +60,55 @@ _TIME = re.compile(
 )
 
 
-class DigestCommandError(Exception):
-    """What someone typed cannot be done; str(error) is the friendly message (already safe to show)."""
-
-
 @dataclass(frozen=True)
 class Schedule:
-    cadence: str  # "daily" | "weekly"
-    weekday: int | None  # 0 = Monday; weekly only
+    cadence: str  # one of CADENCES
+    weekday: int | None  # 0 = Monday; weekly and biweekly only
     local_time: time
 
 
 @dataclass(frozen=True)
-class DigestCommand:
-    action: str  # one of SUBCOMMANDS
-    schedule: Schedule | None = None
+class Subscribe:
+    schedule: Schedule
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    pass
+
+
+@dataclass(frozen=True)
+class Preview:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowStatus:
+    pass
+
+
+DigestCommand = Subscribe | Unsubscribe | Preview | ShowHelp | ShowStatus
+
+_BARE = {"unsubscribe": Unsubscribe, "stop": Unsubscribe, "cancel": Unsubscribe, "preview": Preview,
+         "help": ShowHelp, "?": ShowHelp, "status": ShowStatus}
 
 
 def _parse_time(raw: str) -> time:
-    text = raw.replace(".", "").replace(" ", "")
-    if text == "noon":
-        return time(12, 0)
-    if text == "midnight":
-        return time(0, 0)
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", text)
-    if not match:
-        raise DigestCommandError(f"I couldn't read the time. Try {EXAMPLE} or `at 16:30`.")
-    hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if meridiem:
-        if not 1 <= hour <= 12:
-            raise DigestCommandError("With am or pm the hour must be between 1 and 12, for example `at 9am`.")
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise DigestCommandError(
-            "That isn't a time of day. Use something like `at 9am`, `at 9:30` or `at 16:30`."
-        )
-    return time(hour, minute)
+    """The conferences' reading of a time of day (10am, 3:30pm, 16:30, noon), one definition for both features."""
+    try:
+        return parse_time(raw)
+    except DateError as error:
+        raise FeatureError(f"{error.message} Try {EXAMPLE} or `at 16:30`.") from None
 
 
 def parse_schedule(text: str) -> Schedule:
-    """`[daily|weekly] [on <day>] [at <time>]` in any order; weekly on Monday at 9:00 when left out."""
+    """`[daily | weekly | every other week] [on DAY] [at TIME]` in any order; weekly on Monday at 9am when left
+    out. "every other friday" is a digest every two weeks, on Fridays."""
     rest = " " + " ".join(text.lower().split()) + " "
     cadence = day = moment = None
 
@@ -86,49 +119,46 @@ def parse_schedule(text: str) -> Schedule:
             rest = rest[: match.start()] + " " + rest[match.end() :]
         return match
 
-    if found := take(_CADENCE):
+    if take(_BIWEEKLY):
+        cadence = "biweekly"
+    elif found := take(_CADENCE):
         cadence = "weekly" if "week" in found.group(1) else "daily"
     if found := take(_DAY):
         day = _WEEKDAY_WORDS[found.group(1)]
     if found := take(_TIME):
         moment = _parse_time(found.group(1) or found.group(2))
-    leftover = " ".join(rest.split())
-    if leftover:
+    if " ".join(rest.split()):
         # Not echoed back: what someone types could hold a patient's details.
-        raise DigestCommandError(
-            f"I didn't understand that schedule. Try {EXAMPLE}, `/digest subscribe daily at 8am` or `/digest help`."
+        raise FeatureError(
+            f"I didn't understand that schedule. Try {EXAMPLE}, `/digest subscribe daily at 8am`, "
+            "`/digest subscribe every other friday` or `/digest help`: a digest comes daily, weekly or every other week."
         )
     if cadence == "daily" and day is not None:
-        raise DigestCommandError(
+        raise FeatureError(
             f"A daily digest comes every day, so it can't also be on {WEEKDAY_NAMES[day]}. "
             f"Say `daily` or `weekly on {WEEKDAY_NAMES[day].lower()}`."
         )
     cadence = cadence or "weekly"
-    weekday = (DEFAULT_WEEKDAY if day is None else day) if cadence == "weekly" else None
+    weekday = None if cadence == "daily" else (DEFAULT_WEEKDAY if day is None else day)
     return Schedule(cadence, weekday, moment or DEFAULT_LOCAL_TIME)
 
 
 def parse_command(text: str) -> DigestCommand:
     words = text.strip().split(maxsplit=1)
     if not words:
-        return DigestCommand("status")
+        return ShowStatus()
     action = words[0].lower()
-    if action in ("stop", "cancel"):
-        action = "unsubscribe"
     if action == "subscribe":
-        return DigestCommand("subscribe", parse_schedule(words[1] if len(words) > 1 else ""))
-    if action in SUBCOMMANDS and len(words) == 1:
-        return DigestCommand(action)
-    raise DigestCommandError(
+        return Subscribe(parse_schedule(words[1] if len(words) > 1 else ""))
+    if action in _BARE and len(words) == 1:
+        return _BARE[action]()
+    raise FeatureError(
         "I know `/digest subscribe`, `/digest unsubscribe`, `/digest preview` and `/digest help`."
     )
 
 
-def time_text(moment: time) -> str:
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
-
-
 def describe_schedule(cadence: str, weekday: int | None, local_time: time, timezone: str) -> str:
-    when = "every day" if cadence == "daily" else f"every {WEEKDAY_NAMES[weekday or 0]}"
-    return f"{when} at {time_text(local_time)} ({timezone})"
+    """ "every Friday at 4pm (America/Los_Angeles)", in the words the parser reads."""
+    day = WEEKDAY_NAMES[weekday or 0]
+    when = {"daily": "every day", "weekly": f"every {day}", "biweekly": f"every other {day}"}[cadence]
+    return f"{when} at {format_time(local_time)} ({timezone})"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
+from bot.digests.commands import CADENCE_DAYS
 from bot.partners.commands import AGREEMENT_LABELS
 from bot.platform import vocabulary
 from bot.platform.clock import local_midnight_utc, to_local
@@ -113,6 +114,16 @@ class StaleResource:
 
 
 @dataclass(frozen=True)
+class ResourceChecks:
+    """How current the directory is at the end of the period."""
+
+    active: int  # resources not retired
+    never_verified: int  # active resources nobody has verified since they were logged
+    stale: Change  # active resources unverified for STALE_RESOURCE_DAYS, at the end of each period
+    oldest_stale: list[StaleResource]
+
+
+@dataclass(frozen=True)
 class RenewalDue:
     partner_name: str
     kind: str
@@ -161,8 +172,7 @@ class DigestData:
     quiet_partners: list[QuietPartner]
     quiet_partner_count: int
     upcoming_conferences: list[UpcomingConference]
-    stale_resources: Change  # active resources unverified for STALE_RESOURCE_DAYS, at the end of each period
-    oldest_stale_resources: list[StaleResource]
+    checks: ResourceChecks
     renewals_due: list[RenewalDue]
     capacity: list[PartnerCapacity]
     weeks: list[WeekOfNeeds]
@@ -180,9 +190,9 @@ class DigestData:
 
 
 def period_for(cadence: str, delivery_day: date, timezone: str) -> tuple[datetime, datetime]:
-    """The whole local days a digest delivered on `delivery_day` covers: the day (daily) or the 7 days (weekly)
-    before it, as UTC [start, end)."""
-    days = 1 if cadence == "daily" else 7
+    """The whole local days a digest delivered on `delivery_day` covers: the day (daily), the 7 days (weekly) or
+    the 14 days (biweekly) before it, as UTC [start, end)."""
+    days = CADENCE_DAYS[cadence]
     end = local_midnight_utc(delivery_day, timezone)
     start = local_midnight_utc(delivery_day - timedelta(days=days), timezone)
     return start, end
@@ -191,15 +201,15 @@ def period_for(cadence: str, delivery_day: date, timezone: str) -> tuple[datetim
 # --- Building a digest from the database ----------------------------------------------------------------------
 #
 # Every figure is an aggregate computed by the database (GROUP BY, conditional sums over an indexed time range);
-# Python only shapes the handful of result rows. The indexes these queries lean on are declared in
-# models/digests.py.
+# Python only shapes the handful of result rows. The indexes these queries lean on are declared with their tables
+# (the resource ones at the end of models/directory.py).
 
 SECTION_KEYS = ("resources", "needs", "unmet", "successes", "conferences", "stale", "renewals", "capacity")
 DEFAULT_LIST_LIMIT = 8
 UNCATEGORIZED_LABEL = "Other (no category matched)"
 
 
-def _in(column, start: datetime, end: datetime):
+def between(column, start: datetime, end: datetime):
     return and_(column >= start, column < end)
 
 
@@ -216,26 +226,29 @@ def _resource_activity(session: Session, team_id: str, previous_start, start, en
     for column in (Resource.created_at, Resource.verified_at, Resource.retired_at):
         current, previous = session.execute(
             select(_count_if(column >= start), _count_if(column < start)).where(
-                Resource.team_id == team_id, _in(column, previous_start, end)
+                Resource.team_id == team_id, between(column, previous_start, end)
             )
         ).one()
         figures.append(Change(int(current), int(previous)))
     return ResourceActivity(*figures)
 
 
-def _stale_resources(session: Session, team_id: str, previous_start, start, end, limit: int):
-    """Active resources whose last check (or logging, if never checked) is older than STALE_RESOURCE_DAYS.
+def _resource_checks(session: Session, team_id: str, previous_start, start, end, limit: int) -> ResourceChecks:
+    """Active resources, those never verified, and those whose last check (or logging, if never checked) is older
+    than STALE_RESOURCE_DAYS.
 
     Only the latest verification date is kept, so for the previous period a resource verified since then counts as
     overdue then if it was logged before the cutoff: the usual reason to verify a resource is that it was overdue.
     """
     stale_window = timedelta(days=STALE_RESOURCE_DAYS)
     last_check = func.coalesce(Resource.verified_at, Resource.created_at)
-    current_count = session.execute(
-        select(func.count()).where(
-            Resource.team_id == team_id, Resource.retired_at.is_(None), last_check < end - stale_window
-        )
-    ).scalar_one()
+    active, never_verified, current_count = session.execute(
+        select(
+            func.count(),
+            _count_if(Resource.verified_at.is_(None)),
+            _count_if(last_check < end - stale_window),
+        ).where(Resource.team_id == team_id, Resource.retired_at.is_(None), Resource.created_at < end)
+    ).one()
     previous_cutoff = start - stale_window
     previous_count = session.execute(
         select(func.count()).where(
@@ -255,7 +268,12 @@ def _stale_resources(session: Session, team_id: str, previous_start, start, end,
         .order_by(last_check, Resource.id)
         .limit(limit)
     ).all()
-    return Change(int(current_count), int(previous_count)), [StaleResource(*row) for row in oldest]
+    return ResourceChecks(
+        active=int(active),
+        never_verified=int(never_verified),
+        stale=Change(int(current_count), int(previous_count)),
+        oldest_stale=[StaleResource(*row) for row in oldest],
+    )
 
 
 def _needs(session: Session, team_id: str, previous_start, start, end, limit: int):
@@ -269,7 +287,7 @@ def _needs(session: Session, team_id: str, previous_start, start, end, limit: in
             _count_if(and_(in_period, unmet)),
             _count_if(and_(~in_period, unmet)),
         )
-        .where(QuestionLog.team_id == team_id, _in(QuestionLog.asked_at, previous_start, end))
+        .where(QuestionLog.team_id == team_id, between(QuestionLog.asked_at, previous_start, end))
         .group_by(QuestionLog.category)
     ).all()
     asked = Change(sum(int(r[1]) for r in rows), sum(int(r[2]) for r in rows))
@@ -295,7 +313,7 @@ def _unmet_needs(
         .where(
             QuestionLog.team_id == team_id,
             QuestionLog.result_count == 0,
-            _in(QuestionLog.asked_at, previous_start, end),
+            between(QuestionLog.asked_at, previous_start, end),
         )
         .group_by(QuestionLog.need_key)
         .subquery()
@@ -332,7 +350,7 @@ def _successes(session: Session, team_id: str, previous_start, start, end, limit
     in_period = Success.celebrated_at >= start
     total_current, total_previous = session.execute(
         select(_count_if(in_period), _count_if(~in_period)).where(
-            Success.team_id == team_id, _in(Success.celebrated_at, previous_start, end)
+            Success.team_id == team_id, between(Success.celebrated_at, previous_start, end)
         )
     ).one()
     current = _count_if(in_period)
@@ -340,7 +358,7 @@ def _successes(session: Session, team_id: str, previous_start, start, end, limit
         select(Partner.name, current, _count_if(~in_period))
         .join(SuccessPartner, SuccessPartner.success_id == Success.id)
         .join(Partner, Partner.id == SuccessPartner.partner_id)
-        .where(Success.team_id == team_id, _in(Success.celebrated_at, previous_start, end))
+        .where(Success.team_id == team_id, between(Success.celebrated_at, previous_start, end))
         .group_by(Partner.id, Partner.name)
         .order_by(current.desc(), Partner.name)
         .limit(limit)
@@ -379,7 +397,7 @@ def _quiet_partners(session: Session, team_id: str, end, limit: int):
 
 
 # Counted per listed meeting (correlated, each an indexed lookup by occurrence_id), not over every agenda item.
-def _agenda_size():
+def agenda_size():
     return (
         select(func.count())
         .where(AgendaItem.occurrence_id == ConferenceOccurrence.id)
@@ -388,7 +406,7 @@ def _agenda_size():
     )
 
 
-def _rsvps(response: str):
+def rsvp_count(response: str):
     return (
         select(func.count())
         .where(Rsvp.occurrence_id == ConferenceOccurrence.id, Rsvp.response == response)
@@ -397,28 +415,32 @@ def _rsvps(response: str):
     )
 
 
-def _upcoming_conferences(session: Session, team_id: str, end, limit: int) -> list[UpcomingConference]:
-    agenda_items = _agenda_size()
-
-    rows = session.execute(
+def upcoming_meetings(team_id: str, start: datetime, end: datetime, *more_columns):
+    """Meetings of live series in [start, end), soonest first: title, channel, start, agenda size, RSVPs going, then
+    `more_columns`. The digest and the App Home both list meetings from here."""
+    return (
         select(
             ConferenceSeries.title,
             ConferenceSeries.channel_id,
             ConferenceOccurrence.start_utc,
-            agenda_items,
-            _rsvps("going"),
-            _rsvps("not_going"),
+            agenda_size(),
+            rsvp_count("going"),
+            *more_columns,
         )
         .join(ConferenceSeries, ConferenceSeries.id == ConferenceOccurrence.series_id)
         .where(
             ConferenceOccurrence.team_id == team_id,
-            _in(ConferenceOccurrence.start_utc, end, end + timedelta(days=UPCOMING_CONFERENCE_DAYS)),
+            between(ConferenceOccurrence.start_utc, start, end),
             ConferenceOccurrence.status.not_in(CANCELLED_OCCURRENCE_STATUSES),
             ConferenceSeries.cancelled_at.is_(None),
         )
         .order_by(ConferenceOccurrence.start_utc, ConferenceOccurrence.id)
-        .limit(limit)
-    ).all()
+    )
+
+
+def _upcoming_conferences(session: Session, team_id: str, end, limit: int) -> list[UpcomingConference]:
+    window = end + timedelta(days=UPCOMING_CONFERENCE_DAYS)
+    rows = session.execute(upcoming_meetings(team_id, end, window, rsvp_count("not_going")).limit(limit)).all()
     return [UpcomingConference(*row[:3], int(row[3]), int(row[4]), int(row[5])) for row in rows]
 
 
@@ -445,7 +467,7 @@ def _capacity(session: Session, team_id: str, end, limit: int) -> list[PartnerCa
         select(QuestionLog.category.label("category"), func.count().label("asked"))
         .where(
             QuestionLog.team_id == team_id,
-            _in(QuestionLog.asked_at, end - timedelta(days=DEMAND_WINDOW_DAYS), end),
+            between(QuestionLog.asked_at, end - timedelta(days=DEMAND_WINDOW_DAYS), end),
             QuestionLog.category.is_not(None),
         )
         .group_by(QuestionLog.category)
@@ -491,7 +513,7 @@ def _weeks_of_needs(session: Session, team_id: str, end, timezone: str) -> list[
     ).label("week")
     rows = session.execute(
         select(week, func.count(), _count_if(QuestionLog.result_count == 0))
-        .where(QuestionLog.team_id == team_id, _in(QuestionLog.asked_at, starts[0], end))
+        .where(QuestionLog.team_id == team_id, between(QuestionLog.asked_at, starts[0], end))
         .group_by(week)
     ).all()
     counts = {int(index): (int(asked), int(unmet)) for index, asked, unmet in rows}
@@ -516,7 +538,6 @@ def build_digest(
     previous_start = period_start - (period_end - period_start)
     args = (session, team_id, previous_start, period_start, period_end)
     needs_asked, needs_unmet, top_needs = _needs(*args, list_limit)
-    stale, oldest_stale = _stale_resources(*args, list_limit)
     successes, by_partner = _successes(*args, list_limit)
     quiet, quiet_count = _quiet_partners(session, team_id, period_end, list_limit)
     today = to_local(period_end, timezone).date()
@@ -536,8 +557,7 @@ def build_digest(
         quiet_partners=quiet,
         quiet_partner_count=quiet_count,
         upcoming_conferences=_upcoming_conferences(session, team_id, period_end, list_limit),
-        stale_resources=stale,
-        oldest_stale_resources=oldest_stale,
+        checks=_resource_checks(*args, list_limit),
         renewals_due=_renewals_due(session, team_id, today, list_limit),
         capacity=_capacity(session, team_id, period_end, list_limit),
         weeks=_weeks_of_needs(session, team_id, period_end, timezone),

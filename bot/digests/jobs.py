@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlmodel import Session, select
 
 from bot.digests.chart import CHART_TITLE, chart_alt_text, needs_chart_png
-from bot.digests.commands import time_text
+from bot.digests.commands import CADENCE_DAYS
 from bot.digests.contents import DigestData, WeekOfNeeds, build_digest, period_for
 from bot.digests.views import digest_blocks, digest_fallback_text
 from bot.platform import outbox
-from bot.platform.clock import at_local_time, to_local
+from bot.platform.clock import as_utc, at_local_time, to_local
+from bot.platform.dates import format_time
 from bot.platform.db import Database
 from models.digests import DigestSubscription
 
@@ -27,23 +28,34 @@ DIGEST_KIND = "digest"
 CHART_KIND = "digest_chart"
 
 
-def _key_prefix(subscription_id: int) -> str:
+def key_prefix(subscription_id: int) -> str:
     return f"digest:{subscription_id}:"
 
 
 def delivery_key(subscription_id: int, cadence: str, period_start_day: date) -> str:
     # The cadence is part of the key: a weekly digest and a daily one can start on the same day.
-    return f"{_key_prefix(subscription_id)}{period_start_day.isoformat()}:{cadence}"
+    return f"{key_prefix(subscription_id)}{period_start_day.isoformat()}:{cadence}"
+
+
+def first_delivery_day(subscription: DigestSubscription) -> date:
+    """The local day of the first delivery at or after the moment the schedule was set (`updated_at`): the anchor
+    every later delivery counts from, which is what keeps "every other Friday" on the same Fridays."""
+    tz = subscription.timezone
+    set_at = as_utc(subscription.updated_at)
+    day = to_local(set_at, tz).date()
+    if subscription.cadence != "daily":
+        day += timedelta(days=((subscription.weekday or 0) - day.weekday()) % 7)
+    if at_local_time(day, subscription.local_time, tz) < set_at:
+        day += timedelta(days=1 if subscription.cadence == "daily" else 7)  # the next such day, not a period
+    return day
 
 
 def deliveries_around(subscription: DigestSubscription, now: datetime) -> tuple[date, date]:
     """The local delivery days of the latest delivery at or before `now` and of the next one after it."""
     tz = subscription.timezone
-    local_today = to_local(now, tz).date()
-    step = 1 if subscription.cadence == "daily" else 7
-    candidate = local_today
-    if subscription.cadence == "weekly":
-        candidate -= timedelta(days=(local_today.weekday() - (subscription.weekday or 0)) % 7)
+    step = CADENCE_DAYS[subscription.cadence]
+    anchor = first_delivery_day(subscription)
+    candidate = anchor + timedelta(days=step * ((to_local(now, tz).date() - anchor).days // step))
     if at_local_time(candidate, subscription.local_time, tz) > now:
         return candidate - timedelta(days=step), candidate
     return candidate, candidate + timedelta(days=step)
@@ -55,7 +67,7 @@ def plan_subscription(session: Session, subscription: DigestSubscription, now: d
     planned = 0
     for day in deliveries_around(subscription, now):
         due_at = at_local_time(day, subscription.local_time, subscription.timezone)
-        if due_at < _aware(subscription.updated_at):
+        if due_at < as_utc(subscription.updated_at):
             continue  # due before this schedule existed
         period_start, period_end = period_for(subscription.cadence, day, subscription.timezone)
         planned += outbox.enqueue(
@@ -78,10 +90,6 @@ def plan_subscription(session: Session, subscription: DigestSubscription, now: d
     return planned
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def plan_digests(db: Database, now: datetime) -> None:
     with db.session() as session:
         subscriptions = session.exec(select(DigestSubscription).order_by(DigestSubscription.id)).all()
@@ -97,20 +105,18 @@ def open_dm(client: WebClient, user_id: str) -> str:
 def late_note(due_at: datetime, timezone: str) -> str:
     local = to_local(due_at, timezone)
     return (
-        f"This digest was due at {time_text(local.time())} on {local:%a} {local.day} {local:%b} and is late "
+        f"This digest was due at {format_time(local.time())} on {local:%a} {local.day} {local:%b} and is late "
         "because partnerbot was offline."
     )
 
 
 def post_digest(client: WebClient, channel_id: str, data: DigestData, *, note: str | None = None) -> None:
-
     client.chat_postMessage(
         channel=channel_id, text=digest_fallback_text(data), blocks=digest_blocks(data, late_note=note)
     )
 
 
 def upload_chart(client: WebClient, channel_id: str, weeks: list[WeekOfNeeds], timezone: str) -> None:
-
     client.files_upload_v2(
         channel=channel_id,
         file=needs_chart_png(weeks, timezone),
@@ -164,14 +170,10 @@ def send_digest_chart(delivery: outbox.Delivery) -> None:
     upload_chart(delivery.client, payload["channel_id"], weeks, payload["timezone"])
 
 
-def send_preview(
-    client: WebClient, db: Database, *, team_id: str, user_id: str, timezone: str, days: int, now: datetime
-) -> str:
-    """Builds the digest for the `days` before now and DMs it with its chart at once (not through the outbox:
-    the person is waiting for it). Returns the DM channel id."""
-    with db.session() as session:
-        data = build_digest(session, team_id, now - timedelta(days=days), now, timezone=timezone)
+def post_digest_now(client: WebClient, user_id: str, data: DigestData, *, note: str) -> str:
+    """DMs a digest and its chart at once, not through the outbox: the person asked and is waiting for it (a
+    preview). Returns the DM channel id."""
     channel_id = open_dm(client, user_id)
-    post_digest(client, channel_id, data, note="Preview: the figures up to now.")
-    upload_chart(client, channel_id, data.weeks, timezone)
+    post_digest(client, channel_id, data, note=note)
+    upload_chart(client, channel_id, data.weeks, data.timezone)
     return channel_id

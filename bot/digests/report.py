@@ -11,10 +11,17 @@ import sys
 from datetime import date, datetime
 from typing import TextIO
 
-from bot.digests.contents import DEMAND_WINDOW_DAYS, QUIET_PARTNER_DAYS, DigestData, build_digest
+from bot.digests.contents import (
+    DEMAND_WINDOW_DAYS,
+    QUIET_PARTNER_DAYS,
+    STALE_RESOURCE_DAYS,
+    DigestData,
+    build_digest,
+)
 from bot.digests.views import SECTION_TITLES, change_text, day_text, local_day_text, period_text
 from bot.platform import clock
 from bot.platform.clock import local_midnight_utc, to_local
+from bot.platform.dates import format_when
 from bot.platform.db import Database
 
 REPORT_LIST_LIMIT = 50  # a quarterly review reads longer lists than a DM
@@ -98,7 +105,7 @@ def render_markdown(data: DigestData) -> str:
     if data.upcoming_conferences:
         conferences = ["| When | Conference | Agenda items | Going | Not going |", "|---|---|---:|---:|---:|"]
         conferences += [
-            f"| {to_local(c.start_utc, tz):%Y-%m-%d %H:%M} | {_md(c.title)} | {c.agenda_items} | {c.going} "
+            f"| {format_when(to_local(c.start_utc, tz))} | {_md(c.title)} | {c.agenda_items} | {c.going} "
             f"| {c.not_going} |"
             for c in data.upcoming_conferences
         ]
@@ -106,8 +113,12 @@ def render_markdown(data: DigestData) -> str:
         conferences = ["None scheduled."]
     section("conferences", conferences)
 
-    stale = [f"- Waiting for a check: {change_text(data.stale_resources)}"]
-    for resource in data.oldest_stale_resources:
+    checks = data.checks
+    stale = [
+        f"- Waiting for a check: {change_text(checks.stale)}",
+        f"- Never verified: {checks.never_verified} of {checks.active} active resources",
+    ]
+    for resource in checks.oldest_stale:
         org = f" ({_md(resource.organization)})" if resource.organization else ""
         when = (
             f"last verified {local_day_text(resource.last_verified_at, tz)}"
@@ -214,8 +225,10 @@ def csv_rows(data: DigestData) -> list[tuple]:
             moment=conf.start_utc,
             note=f"{conf.going} going, {conf.not_going} not going; channel {conf.channel_id}",
         )
-    change("stale_resources", "not verified in 180 days", data.stale_resources)
-    for resource in data.oldest_stale_resources:
+    fact("resources", "active", data.checks.active)
+    fact("resources", "never verified", data.checks.never_verified)
+    change("stale_resources", f"not verified in {STALE_RESOURCE_DAYS} days", data.checks.stale)
+    for resource in data.checks.oldest_stale:
         fact(
             "stale_resources",
             resource.name,

@@ -1,8 +1,8 @@
-"""Block Kit for the manager digest and the /digest command. Pure functions of `DigestData`."""
+"""Block Kit for the manager digest and the replies to /digest. Pure functions of data."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.digests.contents import (
     DEMAND_WINDOW_DAYS,
@@ -13,7 +13,8 @@ from bot.digests.contents import (
     Change,
     DigestData,
 )
-from bot.platform.clock import to_local
+from bot.platform.clock import as_utc, to_local
+from bot.platform.dates import format_when
 from bot.platform.slacktext import safe
 
 SECTION_TEXT_LIMIT = 2900  # Slack allows 3000 characters in a section; keep room for the "and N more" line.
@@ -40,7 +41,14 @@ def period_noun(data: DigestData) -> str:
         return "day"
     if days == 7:
         return "week"
+    if days == 14:
+        return "two weeks"
     return f"{days} days"
+
+
+def this_period(noun: str) -> str:
+    """ "this week", "these two weeks"."""
+    return f"this {noun}" if noun in ("day", "week") else f"these {noun}"
 
 
 def change_text(change: Change) -> str:
@@ -69,10 +77,11 @@ def period_text(data: DigestData) -> str:
     return f"{day_text(first)} to {day_text(last)}"
 
 
-def _slack_date(moment: datetime, token: str, fallback: str) -> str:
-    """Slack shows `<!date^…>` in each reader's own time zone."""
-    epoch = int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
-    return f"<!date^{epoch}^{token}|{fallback}>"
+def slack_date(moment: datetime, token: str, timezone: str) -> str:
+    """A `<!date^…>` token, which Slack shows in each reader's own time zone; where it cannot, the fallback is the
+    same moment in `timezone`, in the words the rest of partnerbot uses ("Tue Dec 1, 2026 at 4:05pm")."""
+    fallback = f"{format_when(to_local(moment, timezone))} ({timezone})"
+    return f"<!date^{int(as_utc(moment).timestamp())}^{token}|{fallback}>"
 
 
 def _lines_text(lines: list[str], total: int | None = None) -> str:
@@ -103,7 +112,7 @@ def _titled(key: str, body: str) -> dict:
 
 def _resources_body(data: DigestData, noun: str) -> str:
     if data.resources.is_empty:
-        return f"No resources were added, verified or retired this {noun} or the {noun} before."
+        return f"No resources were added, verified or retired {this_period(noun)} or the {noun} before."
     r = data.resources
     return f"Added: {change_text(r.added)}\nVerified: {change_text(r.verified)}\nRetired: {change_text(r.retired)}"
 
@@ -111,7 +120,7 @@ def _resources_body(data: DigestData, noun: str) -> str:
 def _needs_body(data: DigestData, noun: str) -> str:
     totals = f"Needs asked about: {change_text(data.needs_asked)} · unmet: {change_text(data.needs_unmet)}"
     if not data.top_needs:
-        return f"Nobody asked partnerbot about a need this {noun}.\n{totals}"
+        return f"Nobody asked partnerbot about a need {this_period(noun)}.\n{totals}"
     lines = [f"• {safe(need.label)}: {change_text(need.asked)}" for need in data.top_needs]
     return totals + "\n" + _lines_text(lines)
 
@@ -119,15 +128,15 @@ def _needs_body(data: DigestData, noun: str) -> str:
 def _unmet_body(data: DigestData, noun: str) -> str:
     if not data.unmet_needs:
         if data.needs_asked.current:
-            return f"Every question this {noun} found at least one resource. :tada:"
-        return f"No unanswered questions this {noun}."
+            return f"Every question {this_period(noun)} found at least one resource. :tada:"
+        return f"No unanswered questions {this_period(noun)}."
     lines = []
     for need in data.unmet_needs:
         # A recognized category is its own phrase; name the category only when it adds something.
         same = (need.category_label or "").lower() == need.phrase.lower()
         category = f" ({safe(need.category_label)})" if need.category_label and not same else ""
         lines.append(
-            f"• “{safe(need.phrase)}”{category}: {change_text(need.unanswered)} this {noun}, "
+            f"• “{safe(need.phrase)}”{category}: {change_text(need.unanswered)} {this_period(noun)}, "
             f"{need.total_asks:,} in all, first asked {local_day_text(need.first_asked_at, data.timezone)}"
         )
     return (
@@ -145,7 +154,7 @@ def _successes_body(data: DigestData, noun: str) -> str:
             parts.append(_lines_text(lines))
     else:
         parts.append(
-            f"No successes were celebrated this {noun} or the {noun} before. `/celebrate` recognizes a partner."
+            f"No successes were celebrated {this_period(noun)} or the {noun} before. `/celebrate` recognizes a partner."
         )
     if data.quiet_partners:
         names = []
@@ -167,9 +176,7 @@ def _conferences_body(data: DigestData) -> str:
         return f"No case conferences are scheduled in the next {UPCOMING_CONFERENCE_DAYS} days."
     lines = []
     for conf in data.upcoming_conferences:
-        when = _slack_date(
-            conf.start_utc, "{date_short_pretty} {time}", f"{conf.start_utc:%Y-%m-%d %H:%M} UTC"
-        )
+        when = slack_date(conf.start_utc, "{date_short_pretty} at {time}", data.timezone)
         agenda = (
             "no agenda items yet"
             if not conf.agenda_items
@@ -182,13 +189,29 @@ def _conferences_body(data: DigestData) -> str:
     return _lines_text(lines)
 
 
+def _never_verified_text(data: DigestData) -> str:
+    checks = data.checks
+    if not checks.never_verified:
+        return f"Every one of the {checks.active:,} active resources has been verified at least once."
+    if checks.never_verified == checks.active:
+        return f"None of the {checks.active:,} active resources has ever been verified."
+    return f"{checks.never_verified:,} of the {checks.active:,} active resources have never been verified."
+
+
 def _stale_body(data: DigestData) -> str:
-    if not data.stale_resources.current:
-        return f"Every active resource was verified in the last {STALE_RESOURCE_DAYS} days."
-    lines = [f"Waiting for a check: {change_text(data.stale_resources)}"]
-    if data.oldest_stale_resources:
+    checks = data.checks
+    if not checks.active:
+        return "The directory has no active resources yet."
+    if not checks.stale.current:
+        lines = [
+            f"None is overdue: each active resource was logged or verified in the last {STALE_RESOURCE_DAYS} "
+            f"days. {_never_verified_text(data)}"
+        ]
+    else:
+        lines = [f"Waiting for a check: {change_text(checks.stale)}. {_never_verified_text(data)}"]
+    if checks.oldest_stale:
         lines.append("Longest unchecked:")
-    for resource in data.oldest_stale_resources:
+    for resource in checks.oldest_stale:
         org = f" ({safe(resource.organization)})" if resource.organization else ""
         if resource.last_verified_at:
             when = f"last verified {local_day_text(resource.last_verified_at, data.timezone)}"
@@ -264,19 +287,7 @@ def digest_fallback_text(data: DigestData) -> str:
     )
 
 
-# --- The /digest command -------------------------------------------------------------------------------------
-
-
-HELP_TEXT = (
-    "*Manager digests*: what happened with your partnerships, what is missing and what is coming up, sent to you "
-    "by DM with a chart of needs asked against needs unmet.\n"
-    "• `/digest subscribe` weekly on Monday at 9:00 AM in your Slack time zone\n"
-    "• `/digest subscribe weekly on friday at 4pm` · `/digest subscribe daily at 8am`\n"
-    "• `/digest preview` sends you the digest for the last week right now\n"
-    "• `/digest unsubscribe` stops it · `/digest` shows your schedule\n"
-    "Each figure is compared with the period before. `partnerbot report --since 2026-07-01` prints the same "
-    "figures for quarterly reviews."
-)
+# --- Replies to /digest -------------------------------------------------------------------------------------
 
 
 def subscribed_text(schedule_text: str, created: bool) -> str:
@@ -289,10 +300,7 @@ def subscribed_text(schedule_text: str, created: bool) -> str:
 
 def status_text(schedule_text: str | None) -> str:
     if schedule_text is None:
-        return (
-            "You don't get a digest yet. "
-            + "Try `/digest subscribe weekly on monday at 9am`, or `/digest help`."
-        )
+        return "You don't get a digest yet. Try `/digest subscribe weekly on monday at 9am`, or `/digest help`."
     return f"You get the partnership digest {schedule_text}. `/digest unsubscribe` stops it."
 
 
@@ -302,6 +310,6 @@ def unsubscribed_text(was_subscribed: bool) -> str:
     return "You weren't subscribed, so nothing changed."
 
 
-def preview_sent_text(channel_id: str, days: int) -> str:
-    span = "day" if days == 1 else "week" if days == 7 else f"{days} days"
-    return f"I sent you a preview of the digest for the last {span} in <#{channel_id}>."
+def preview_sent_text(data: DigestData) -> str:
+    """Where the preview went: a direct message from partnerbot (a DM has no #name to point at)."""
+    return f"I sent you a preview of the digest for the last {period_noun(data)} as a direct message from me."

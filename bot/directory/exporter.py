@@ -75,6 +75,8 @@ def run_cli(fmt: str, out: str | None, team_id: str, settings) -> int:
                 write_csv(resources, handle)
             else:
                 write_hsds(resources, team_id, handle)
+    except BrokenPipeError:
+        raise  # the reader of standard output left early; the command line ends quietly
     except OSError as error:
         print(f"partnerbot export: cannot write {out}: {error.strerror or error}", file=sys.stderr)
         return 2

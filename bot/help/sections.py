@@ -6,6 +6,7 @@ documents itself in one place.
 
 from bot.celebrations.commands import SUMMARY as CELEBRATIONS_SUMMARY
 from bot.conferences import commands as conferences_commands
+from bot.digests import commands as digests_commands
 from bot.partners.commands import SUMMARY as PARTNERS_SUMMARY
 
 SECTIONS: dict[str, str] = {
@@ -24,11 +25,7 @@ SECTIONS: dict[str, str] = {
     "conferences": conferences_commands.SUMMARY,
     "partners": PARTNERS_SUMMARY,
     "celebrations": CELEBRATIONS_SUMMARY,
-    "digests": (
-        "*Manager digests*\n"
-        "`/digest subscribe [daily | weekly on <day>] [at <time>]` (your time zone) · `/digest unsubscribe` · "
-        "`/digest preview` sends one now · `/digest help` · the Home tab shows your recent activity"
-    ),
+    "digests": digests_commands.SUMMARY,
 }
 
 PRIVACY_NOTE = (

@@ -1,24 +1,24 @@
-"""The App Home's figures for one person: their recent resources, upcoming conferences and successes."""
+"""The App Home's data for one person: their recent resources, upcoming conferences, successes and digest.
+
+Each part of the Home is one loader, `(session, HomeRequest) -> its rows`, listed once in `LOADERS` under the
+name of its `HomeData` field. A new part (open referrals, say) is a dataclass for its rows, a loader, a field on
+`HomeData`, an entry in `LOADERS`, and a section in `bot/home/views.py`'s `SECTIONS`.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from bot.digests.commands import describe_schedule
-from bot.digests.contents import (
-    CANCELLED_OCCURRENCE_STATUSES,
-    UPCOMING_CONFERENCE_DAYS,
-    _agenda_size,
-    _category_label,
-    _in,
-    _rsvps,
-)
-from bot.digests.service import get_subscription
+from bot.digests import service as digests_service
+from bot.digests.contents import UPCOMING_CONFERENCE_DAYS, upcoming_meetings
+from bot.platform import vocabulary
+from bot.platform.actor import Actor
 from models.celebrations import Success, SuccessPartner, SuccessPerson
 from models.conferences import ConferenceOccurrence, ConferenceSeries, Rsvp
 from models.directory import Resource
@@ -63,15 +63,27 @@ class HomeSuccess:
 
 
 @dataclass(frozen=True)
+class HomeRequest:
+    """What every loader may use: whose Home, in which workspace, the channels they are in, and now."""
+
+    team_id: str
+    user_id: str
+    channel_ids: tuple[str, ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
 class HomeData:
     user_id: str
+    timezone: str  # the person's, for the few dates Slack cannot show in each reader's zone
     resources: list[HomeResource]
     conferences: list[HomeConference]
     successes: list[HomeSuccess]
-    digest_schedule: str | None  # describe_schedule() of their subscription, if any
+    digest_schedule: str | None  # "every Monday at 9am (America/New_York)", or None without a digest
 
 
-def _home_resources(session: Session, team_id: str, user_id: str) -> list[HomeResource]:
+def _home_resources(session: Session, request: HomeRequest) -> list[HomeResource]:
+    team_id, user_id = request.team_id, request.user_id
     rows = session.execute(
         select(
             Resource.name,
@@ -86,52 +98,40 @@ def _home_resources(session: Session, team_id: str, user_id: str) -> list[HomeRe
     ).all()
     return [
         HomeResource(
-            name, organization, [_category_label(c) for c in categories.split(";") if c], created, verified
+            name, organization, [vocabulary.label(c) for c in categories.split(";") if c], created, verified
         )
         for name, organization, categories, created, verified in rows
     ]
 
 
-def _home_conferences(session: Session, team_id: str, user_id: str, channel_ids: list[str], now: datetime):
+def _home_conferences(session: Session, request: HomeRequest) -> list[HomeConference]:
     """Meetings in the person's channels, or ones they run, facilitate or answered."""
+    team_id, user_id, channel_ids, now = request.team_id, request.user_id, request.channel_ids, request.now
     mine = (
         select(Rsvp.response)
         .where(Rsvp.occurrence_id == ConferenceOccurrence.id, Rsvp.user_id == user_id)
         .correlate(ConferenceOccurrence)
         .scalar_subquery()
     )
-    agenda_items = _agenda_size()
-    going = _rsvps("going")
+    window = now + timedelta(days=HOME_CONFERENCE_DAYS)
     rows = session.execute(
-        select(
-            ConferenceSeries.title,
-            ConferenceSeries.channel_id,
-            ConferenceOccurrence.start_utc,
-            agenda_items,
-            going,
-            mine,
-        )
-        .join(ConferenceSeries, ConferenceSeries.id == ConferenceOccurrence.series_id)
+        upcoming_meetings(team_id, now, window, mine)
         .where(
-            ConferenceOccurrence.team_id == team_id,
-            _in(ConferenceOccurrence.start_utc, now, now + timedelta(days=HOME_CONFERENCE_DAYS)),
-            ConferenceOccurrence.status.not_in(CANCELLED_OCCURRENCE_STATUSES),
-            ConferenceSeries.cancelled_at.is_(None),
             or_(
                 ConferenceSeries.channel_id.in_(channel_ids),
                 ConferenceSeries.owner_user_id == user_id,
                 ConferenceOccurrence.facilitator_user_id == user_id,
                 mine.is_not(None),
-            ),
+            )
         )
-        .order_by(ConferenceOccurrence.start_utc, ConferenceOccurrence.id)
         .limit(HOME_LIST_LIMIT)
     ).all()
     return [HomeConference(t, c, s, int(a), int(g), m) for t, c, s, a, g, m in rows]
 
 
-def _home_successes(session: Session, team_id: str, user_id: str, channel_ids: list[str], now: datetime):
+def _home_successes(session: Session, request: HomeRequest) -> list[HomeSuccess]:
     """Recent successes the person can already see: in their channels, written by them or crediting them."""
+    team_id, user_id, channel_ids, now = request.team_id, request.user_id, request.channel_ids, request.now
     credited = (
         select(SuccessPerson.success_id)
         .where(SuccessPerson.team_id == team_id, SuccessPerson.user_id == user_id)
@@ -162,21 +162,26 @@ def _home_successes(session: Session, team_id: str, user_id: str, channel_ids: l
     return [HomeSuccess(r.text, r.channel_id, r.author_user_id, r.celebrated_at, names[r.id]) for r in rows]
 
 
-def home_data(
-    session: Session, team_id: str, user_id: str, channel_ids: list[str], now: datetime
-) -> HomeData:
-    subscription = get_subscription(session, team_id, user_id)
-    schedule = (
-        describe_schedule(
-            subscription.cadence, subscription.weekday, subscription.local_time, subscription.timezone
-        )
-        if subscription
-        else None
+def _digest_schedule(session: Session, request: HomeRequest) -> str | None:
+    return digests_service.schedule_text(
+        digests_service.get_subscription(session, request.team_id, request.user_id)
     )
+
+
+# HomeData's fields, each with the loader that fills it, in the order they are read.
+LOADERS: dict[str, Callable[[Session, HomeRequest], object]] = {
+    "resources": _home_resources,
+    "conferences": _home_conferences,
+    "successes": _home_successes,
+    "digest_schedule": _digest_schedule,
+}
+
+
+def home_data(session: Session, actor: Actor, channel_ids: Iterable[str], *, now: datetime) -> HomeData:
+    """Everything the person's Home shows. `channel_ids`: the channels they are in, as Slack said."""
+    request = HomeRequest(actor.team_id, actor.user_id, tuple(channel_ids), now)
     return HomeData(
-        user_id=user_id,
-        resources=_home_resources(session, team_id, user_id),
-        conferences=_home_conferences(session, team_id, user_id, channel_ids, now),
-        successes=_home_successes(session, team_id, user_id, channel_ids, now),
-        digest_schedule=schedule,
+        user_id=actor.user_id,
+        timezone=actor.timezone,
+        **{name: load(session, request) for name, load in LOADERS.items()},
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 from bot.celebrations.views import safe_text
+from bot.digests.views import slack_date
 from bot.home.service import HOME_CONFERENCE_DAYS, HomeData
 from bot.platform.slacktext import safe
 
@@ -18,13 +19,12 @@ ACTIONS = (
 )
 
 
-def _slack_date(moment: datetime, token: str) -> str:
-    epoch = int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
-    return f"<!date^{epoch}^{token}|{moment:%Y-%m-%d %H:%M} UTC>"
-
-
 def _section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _buttons() -> dict:
@@ -54,9 +54,9 @@ def _resources(data: HomeData) -> list[dict]:
             else ""
         )
         checked = (
-            f"verified {_slack_date(resource.verified_at, '{date_short}')}"
+            f"verified {slack_date(resource.verified_at, '{date_short}', data.timezone)}"
             if resource.verified_at
-            else f"logged {_slack_date(resource.created_at, '{date_short}')}"
+            else f"logged {slack_date(resource.created_at, '{date_short}', data.timezone)}"
         )
         lines.append(f"• *{safe(resource.name)}*{org}{categories} · {checked}")
     return [_section("\n".join(lines))]
@@ -72,7 +72,7 @@ def _conferences(data: HomeData) -> list[dict]:
         )
         items = f"{conf.agenda_items} agenda item" + ("" if conf.agenda_items == 1 else "s")
         lines.append(
-            f"• {_slack_date(conf.start_utc, '{date_short_pretty} {time}')} *{safe(conf.title)}* in "
+            f"• {slack_date(conf.start_utc, '{date_short_pretty} at {time}', data.timezone)} *{safe(conf.title)}* in "
             f"<#{conf.channel_id}> · {items} · {conf.going} going{answer}"
         )
     return [_section("\n".join(lines))]
@@ -94,41 +94,37 @@ def _successes(data: HomeData) -> list[dict]:
             else ""
         )
         lines.append(
-            f"• {_slack_date(success.celebrated_at, '{date_short}')} <@{success.author_user_id}>{partners} in "
+            f"• {slack_date(success.celebrated_at, '{date_short}', data.timezone)} <@{success.author_user_id}>{partners} in "
             f"<#{success.channel_id}>: {safe_text(text)}"
         )
     return [_section("\n".join(lines))]
 
 
+def _digest(data: HomeData) -> str:
+    if data.digest_schedule:
+        return f"You get the partnership digest {data.digest_schedule}. `/digest preview` shows one now."
+    return "Managers: `/digest subscribe` sends you a weekly partnership digest."
+
+
+# The Home's sections, top to bottom: a title and the blocks under it.
+SECTIONS: tuple[tuple[str, Callable[[HomeData], list[dict]]], ...] = (
+    ("Your recently logged resources", _resources),
+    ("Upcoming case conferences in your channels", _conferences),
+    ("Recent successes", _successes),
+)
+
+
 def home_view(data: HomeData) -> dict:
-    digest = (
-        f"You get the partnership digest {data.digest_schedule}. `/digest preview` shows one now."
-        if data.digest_schedule
-        else "Managers: `/digest subscribe` sends you a weekly partnership digest."
-    )
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "partnerbot"}},
         _section(f"Hi <@{data.user_id}>! Find who can help, keep resources current and celebrate partners."),
         _buttons(),
+    ]
+    for title, render in SECTIONS:
+        blocks += [{"type": "divider"}, _section(f"*{title}*"), *render(data)]
+    blocks += [
         {"type": "divider"},
-        _section("*Your recently logged resources*"),
-        *_resources(data),
-        {"type": "divider"},
-        _section("*Upcoming case conferences in your channels*"),
-        *_conferences(data),
-        {"type": "divider"},
-        _section("*Recent successes*"),
-        *_successes(data),
-        {"type": "divider"},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": digest}]},
-        {
-            "type": "context",
-            "elements": [
-                {
-                    "type": "mrkdwn",
-                    "text": "partnerbot never stores patient identifiers. `/partnerbot help` lists everything.",
-                }
-            ],
-        },
+        _context(_digest(data)),
+        _context("partnerbot never stores patient identifiers. `/partnerbot help` lists everything."),
     ]
     return {"type": "home", "blocks": blocks}

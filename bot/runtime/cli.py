@@ -1,7 +1,9 @@
 """The `partnerbot` command: run the bot, the offline console, migrations, import, export and reports."""
 
 import argparse
+import csv
 import logging
+import os
 import signal
 import sys
 import threading
@@ -12,6 +14,7 @@ from bot.console import shell
 from bot.console.demo import DEMO_TEAM
 from bot.digests import report as digest_report
 from bot.directory import exporter as resource_exporter
+from bot.directory import hsds
 from bot.directory import importer as resource_importer
 from bot.platform.db import Database
 from bot.runtime import jobs as scheduled
@@ -41,10 +44,44 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--out", help="file to write (default: standard output)")
     exporter.add_argument("--team")
     report = commands.add_parser("report", help="partnership figures since a date, for quarterly reviews")
-    report.add_argument("--since", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    report.add_argument("--since", required=True, type=_day, metavar="YYYY-MM-DD",
+                        help="the first day the report covers, in DEFAULT_TIMEZONE")
     report.add_argument("--format", choices=["md", "csv"], default="md")
     report.add_argument("--team")
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write the day as YYYY-MM-DD, for example --since 2026-07-01"
+        ) from None
+
+
+def warn_about_missing_categories(path: str) -> None:
+    """A CSV whose rows name no need categories imports, but /whohelps finds resources by category first: say so
+    before importing, and how to fix it."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            if handle.read(1) in ("[", "{", ""):
+                return  # HSDS JSON (it carries its own taxonomy) or an empty file (the importer explains)
+            handle.seek(0)
+            reader = csv.DictReader(handle)
+            column = next((h for h in reader.fieldnames or [] if hsds.header_key(h) == "categories"), None)
+            rows = [bool((row.get(column) or "").strip()) if column else False for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return  # the importer reports an unreadable file
+    missing = rows.count(False)
+    if missing:
+        where = "the file has no 'categories' column" if column is None else "their 'categories' cell is empty"
+        print(
+            f"partnerbot import: warning: {missing} of {len(rows)} rows have no need categories ({where}). "
+            "/whohelps finds resources by category first, so these will rarely come up; add a 'categories' "
+            "column with values such as food;housing (see README, 'Importing a directory').",
+            file=sys.stderr,
+        )
 
 
 def resolve_team(settings: Settings, team: str | None) -> str:
@@ -67,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as problem:
         print(f"partnerbot: {problem}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader left early (`partnerbot export | head`): stop quietly, as other command-line tools do. Standard
+        # output now points at /dev/null so the flush at exit cannot fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -84,13 +126,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print("database at revision " + (", ".join(sorted(db.current_revisions())) or "(none)"))
         return 0
     if command == "import":
-
+        warn_about_missing_categories(args.file)
         return resource_importer.run_cli(args.file, resolve_team(settings, args.team), settings)
     if command == "export":
-
         return resource_exporter.run_cli(args.format, args.out, resolve_team(settings, args.team), settings)
     if command == "report":
-
         return digest_report.run_cli(args.since, args.format, resolve_team(settings, args.team), settings)
     raise AssertionError(command)
 

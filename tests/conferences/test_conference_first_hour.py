@@ -4,7 +4,8 @@ title, public holidays with one-click answers, the dates people type, and help t
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from icalendar import Calendar
 from sqlmodel import select
@@ -142,3 +143,16 @@ def test_what_slack_reads_carries_no_placeholders_and_no_mass_mentions(slack, fa
     assert commands.SUMMARY in reply(fake_slack)["text"] and not SLACK_SEQUENCE.findall(commands.SUMMARY)
     slack.command("/conference", "skip 1 <!channel>")
     assert "<!channel>" not in json.dumps(reply(fake_slack))
+
+
+def test_a_reminder_names_the_meeting_time_once():
+    start_local = datetime(2027, 1, 5, 10, 0)
+    details = SimpleNamespace(
+        series=SimpleNamespace(title="Case conference", timezone="America/Chicago", video_link=""),
+        occurrence=SimpleNamespace(id=7, start_local=start_local, start_utc=datetime(2027, 1, 5, 16, 0, tzinfo=UTC),
+                                   facilitator_user_id=None),
+        agenda=[], next_facilitator=None, going=[], not_going=[])
+    for render in (views.agenda_call_message, views.day_before_message):
+        _, blocks = render(details)
+        first = blocks[0]["text"]["text"]
+        assert first.count("Jan") == 1 and first.count("<!date^") == 1

@@ -249,10 +249,12 @@ def test_resource_activity_and_stale_resources(history):
     assert figures(data.resources.verified) == (2, 1)
     assert figures(data.resources.retired) == (1, 0)
     # Overdue now: R5 and R7 (its 180 days ran out this week). Then: R5, R6 (since retired) and R8 (checked since).
-    assert figures(data.stale_resources) == (2, 3)
-    assert [r.name for r in data.oldest_stale_resources] == ["R5 never verified", "R7 became overdue"]
-    assert data.oldest_stale_resources[0].last_verified_at is None
-    assert data.oldest_stale_resources[0].organization == "County"
+    assert figures(data.checks.stale) == (2, 3)
+    assert [r.name for r in data.checks.oldest_stale] == ["R5 never verified", "R7 became overdue"]
+    assert data.checks.oldest_stale[0].last_verified_at is None
+    assert data.checks.oldest_stale[0].organization == "County"
+    # Active at the end of the week: all but R6 (retired); never verified: R2, R3 and R5.
+    assert (data.checks.active, data.checks.never_verified) == (7, 3)
 
 
 def test_needs_unmet_needs_and_weekly_chart_figures(history):
@@ -326,7 +328,7 @@ def test_empty_workspace_has_zero_figures_and_empty_lists(history):
         data.needs_asked,
         data.needs_unmet,
         data.successes,
-        data.stale_resources,
+        data.checks.stale,
     ):
         assert figures(change) == (0, 0)
     assert not any(
@@ -336,7 +338,7 @@ def test_empty_workspace_has_zero_figures_and_empty_lists(history):
             data.successes_by_partner,
             data.quiet_partners,
             data.upcoming_conferences,
-            data.oldest_stale_resources,
+            data.checks.oldest_stale,
             data.renewals_due,
             data.capacity,
         ]

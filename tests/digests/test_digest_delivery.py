@@ -7,14 +7,26 @@ from sqlmodel import select
 
 from bot.digests import jobs as digests_jobs
 from bot.digests import service as digests_service
-from bot.digests.commands import DigestCommandError, Schedule, parse_command, parse_schedule
+from bot.digests.commands import (
+    Preview,
+    Schedule,
+    ShowStatus,
+    Subscribe,
+    Unsubscribe,
+    describe_schedule,
+    parse_command,
+    parse_schedule,
+)
 from bot.platform import clock
+from bot.platform.errors import FeatureError
 from bot.runtime import jobs
 from bot.runtime.slack_client import build_client
 from models.digests import DigestSubscription
+from models.directory import Resource
 from models.platform import OutboxMessage
 from models.search import QuestionLog
 from tests.conftest import settings_for
+from tests.factories import digest_subscription_row, make_actor, subscribe_to_digest
 
 TZ = "America/New_York"
 # Wednesday 11 Nov 2026, noon in New York. The next Monday 9:00 AM there is 16 Nov 14:00 UTC.
@@ -29,10 +41,7 @@ def client(fake_slack, db):
 
 def subscribe(db, schedule=Schedule("weekly", 0, time(9, 0)), *, user="UMGR", now=WEDNESDAY, timezone=TZ):
     with db.session() as session:
-        subscription, _ = digests_service.subscribe(
-            session, team_id="T1", user_id=user, schedule=schedule, timezone=timezone, now=now
-        )
-        return subscription.id
+        return subscribe_to_digest(session, user, schedule=schedule, timezone=timezone, now=now).id
 
 
 def outbox_rows(db, kind=None) -> list[OutboxMessage]:
@@ -75,6 +84,12 @@ def sent_digests(fake_slack):
         ("every day at 12am", Schedule("daily", None, time(0, 0))),
         ("weekly 16:45", Schedule("weekly", 0, time(16, 45))),
         ("Weekly On Thursday At 9 A.M.", Schedule("weekly", 3, time(9, 0))),
+        ("every other friday", Schedule("biweekly", 4, time(9, 0))),
+        ("every other Friday at 4pm", Schedule("biweekly", 4, time(16, 0))),
+        ("biweekly on tue", Schedule("biweekly", 1, time(9, 0))),
+        ("every two weeks at 8am", Schedule("biweekly", 0, time(8, 0))),
+        ("fortnightly on thursdays", Schedule("biweekly", 3, time(9, 0))),
+        ("every second wednesday", Schedule("biweekly", 2, time(9, 0))),
     ],
 )
 def test_parse_schedule(text, expected):
@@ -84,43 +99,43 @@ def test_parse_schedule(text, expected):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("fortnightly", "didn't understand that schedule"),
+        ("monthly", "didn't understand that schedule"),
+        ("every other day", "didn't understand that schedule"),
         ("daily on monday", "can't also be on Monday"),
-        ("weekly at 13pm", "between 1 and 12"),
-        ("weekly at 25:00", "isn't a time of day"),
-        ("weekly at 9:75", "isn't a time of day"),
+        ("weekly at 13pm", "with am/pm the hour goes from 1 to 12"),
+        ("weekly at 25:00", "`25:00` is not a time of day"),
+        ("weekly at 9:75", "`9:75` is not a time of day"),
         ("weekly <!channel>", "didn't understand that schedule"),
         ("weekly for John Smith DOB 01/02/1960", "Try `/digest subscribe weekly on monday at 9am`"),
     ],
 )
 def test_parse_schedule_rejects_with_a_friendly_message(text, message):
-    with pytest.raises(DigestCommandError) as error:
+    with pytest.raises(FeatureError) as error:
         parse_schedule(text)
-    assert message in str(error.value)
+    assert message in error.value.message
 
 
 def test_parse_command():
-    assert parse_command("  ").action == "status"
-    assert parse_command("PREVIEW").action == "preview"
-    assert parse_command("stop").action == "unsubscribe"
-    assert parse_command("subscribe daily").schedule == Schedule("daily", None, time(9, 0))
-    with pytest.raises(DigestCommandError):
+    assert parse_command("  ") == ShowStatus()
+    assert parse_command("PREVIEW") == Preview()
+    assert parse_command("stop") == Unsubscribe()
+    assert parse_command("subscribe daily") == Subscribe(Schedule("daily", None, time(9, 0)))
+    with pytest.raises(FeatureError):
         parse_command("preview tomorrow")
-    with pytest.raises(DigestCommandError):
+    with pytest.raises(FeatureError):
         parse_command("subscribed")
 
 
+def test_schedules_are_described_in_the_words_the_parser_reads():
+    for text in ("every other friday at 4pm", "daily at 7:15am", "weekly on sunday at noon"):
+        schedule = parse_schedule(text)
+        words = describe_schedule(schedule.cadence, schedule.weekday, schedule.local_time, TZ)
+        assert parse_schedule(words.removesuffix(f" ({TZ})")) == schedule
+    assert describe_schedule("biweekly", 4, time(16, 5), TZ) == f"every other Friday at 4:05pm ({TZ})"
+
+
 def test_deliveries_around_weekly_and_daily():
-    weekly = DigestSubscription(
-        team_id="T1",
-        user_id="U",
-        cadence="weekly",
-        weekday=0,
-        local_time=time(9, 0),
-        timezone=TZ,
-        created_at=WEDNESDAY,
-        updated_at=WEDNESDAY,
-    )
+    weekly = digest_subscription_row(WEDNESDAY)
     assert [d.isoformat() for d in digests_jobs.deliveries_around(weekly, WEDNESDAY)] == [
         "2026-11-09",
         "2026-11-16",
@@ -134,16 +149,7 @@ def test_deliveries_around_weekly_and_daily():
         "2026-11-09",
         "2026-11-16",
     ]
-    daily = DigestSubscription(
-        team_id="T1",
-        user_id="U",
-        cadence="daily",
-        weekday=None,
-        local_time=time(18, 30),
-        timezone=TZ,
-        created_at=WEDNESDAY,
-        updated_at=WEDNESDAY,
-    )
+    daily = digest_subscription_row(WEDNESDAY, cadence="daily", at=time(18, 30))
     # 17:00 UTC is noon in New York: today's 6:30 PM is still ahead.
     assert [d.isoformat() for d in digests_jobs.deliveries_around(daily, WEDNESDAY)] == [
         "2026-11-10",
@@ -162,7 +168,7 @@ def test_subscribe_uses_the_slack_time_zone_and_plans_the_next_digest(slack, fak
     fake_slack.users["UMGR"] = {"tz": "America/Los_Angeles"}
     response = slack.command("/digest", "subscribe weekly on friday at 4pm", user="UMGR")
     assert response.status == 200
-    assert "every Friday at 4:00 PM (America/Los_Angeles)" in reply_texts(fake_slack)[-1]
+    assert "every Friday at 4pm (America/Los_Angeles)" in reply_texts(fake_slack)[-1]
     assert fake_slack.calls("response_url")[-1].args.get("response_type") == "ephemeral"
     with db.session() as session:
         subscription = session.exec(select(DigestSubscription)).one()
@@ -182,7 +188,7 @@ def test_subscribe_uses_the_slack_time_zone_and_plans_the_next_digest(slack, fak
     # Changing the schedule keeps one subscription and re-plans the delivery at the new time.
     slack.command("/digest", "subscribe daily at 7am", user="UMGR")
     assert (
-        "Your digest schedule is updated: I'll DM you the partnership digest every day at 7:00 AM"
+        "Your digest schedule is updated: I'll DM you the partnership digest every day at 7am"
         in (reply_texts(fake_slack)[-1])
     )
     planned = [row for row in outbox_rows(db, "digest") if row.status == "pending"]
@@ -191,13 +197,13 @@ def test_subscribe_uses_the_slack_time_zone_and_plans_the_next_digest(slack, fak
     )
 
     slack.command("/digest", "", user="UMGR")
-    assert "You get the partnership digest every day at 7:00 AM" in reply_texts(fake_slack)[-1]
+    assert "You get the partnership digest every day at 7am" in reply_texts(fake_slack)[-1]
 
 
 def test_unknown_zone_falls_back_to_the_workspace_default(slack, fake_slack, db):
     fake_slack.users["UMGR"] = {"tz": "Mars/Olympus_Mons"}
     slack.command("/digest", "subscribe", user="UMGR")
-    assert "every Monday at 9:00 AM (America/New_York)" in reply_texts(fake_slack)[-1]
+    assert "every Monday at 9am (America/New_York)" in reply_texts(fake_slack)[-1]
 
 
 def test_bad_subscribe_changes_nothing(slack, fake_slack, db):
@@ -248,7 +254,7 @@ def test_preview_dms_the_digest_and_its_chart_now(slack, fake_slack, db):
     assert "In all 3 asked and 3 unmet" in url_call.args["alt_txt"]
     assert url_call.args["filename"] == "needs-per-week.png"
     assert len(fake_slack.calls("upload")) == 1
-    assert "I sent you a preview of the digest for the last week in <#DMGR>" in reply_texts(fake_slack)[-1]
+    assert reply_texts(fake_slack)[-1] == "I sent you a preview of the digest for the last week as a direct message from me."
     assert outbox_rows(db) == []  # a preview is not a scheduled delivery
 
     # Someone with a daily digest previews a day.
@@ -303,39 +309,18 @@ def test_weekly_digest_is_sent_once_at_its_time_with_its_chart(db, client, fake_
 def test_digest_due_while_offline_is_sent_late_once_after_a_restart(db, client, fake_slack):
     with db.session() as session:
         # Subscribed on Wednesday, then nothing ran until Monday 9:40 AM.
-        session.add(
-            DigestSubscription(
-                team_id="T1",
-                user_id="UMGR",
-                cadence="weekly",
-                weekday=0,
-                local_time=time(9, 0),
-                timezone=TZ,
-                created_at=WEDNESDAY,
-                updated_at=WEDNESDAY,
-            )
-        )
+        session.add(digest_subscription_row(WEDNESDAY))
     restart = MONDAY_9AM + timedelta(minutes=40)
     run(db, client, restart)
     [message] = sent_digests(fake_slack)
-    assert "This digest was due at 9:00 AM on Mon 16 Nov and is late" in message.text_content()
+    assert "This digest was due at 9am on Mon 16 Nov and is late" in message.text_content()
     run(db, client, restart + timedelta(minutes=5))
     assert len(sent_digests(fake_slack)) == 1
 
 
 def test_digest_missed_beyond_the_grace_window_is_skipped_not_sent(db, client, fake_slack):
     with db.session() as session:
-        session.add(
-            DigestSubscription(
-                team_id="T1",
-                user_id="UMGR",
-                cadence="daily",
-                local_time=time(9, 0),
-                timezone=TZ,
-                created_at=WEDNESDAY,
-                updated_at=WEDNESDAY,
-            )
-        )
+        session.add(digest_subscription_row(WEDNESDAY, cadence="daily"))
     run(db, client, MONDAY_9AM + timedelta(hours=3))
     assert sent_digests(fake_slack) == []
     statuses = {row.key.rsplit(":", 2)[-2]: row.status for row in outbox_rows(db, "digest")}
@@ -384,15 +369,13 @@ def test_a_failed_chart_upload_is_retried_without_resending_the_digest(db, clien
 def test_subscribing_twice_keeps_one_subscription(db):
     first = subscribe(db)
     with db.session() as session:
-        subscription, created = digests_service.subscribe(
-            session,
-            team_id="T1",
-            user_id="UMGR",
-            schedule=Schedule("weekly", 0, time(9, 0)),
-            timezone=TZ,
-            now=WEDNESDAY + timedelta(minutes=1),
+        actor = make_actor("UMGR", timezone=TZ)
+        done = digests_service.subscribe(
+            session, actor, Subscribe(Schedule("weekly", 0, time(9, 0))), now=WEDNESDAY + timedelta(minutes=1)
         )
-        assert (subscription.id, created) == (first, False)
+        assert done.created is False
+        subscription = digests_service.get_subscription(session, "T1", "UMGR")
+        assert subscription.id == first
         assert subscription.updated_at == WEDNESDAY  # nothing changed, so nothing was re-planned
         assert len(session.exec(select(DigestSubscription)).all()) == 1
     assert len(outbox_rows(db, "digest")) == 1
@@ -402,7 +385,7 @@ def test_unsubscribed_before_delivery_sends_nothing(db, client, fake_slack):
     subscribe(db)
     run(db, client, WEDNESDAY)
     with db.session() as session:
-        assert digests_service.unsubscribe(session, team_id="T1", user_id="UMGR")
+        assert digests_service.unsubscribe(session, make_actor("UMGR")).was_subscribed
     run(db, client, MONDAY_9AM)
     assert sent_digests(fake_slack) == []
 
@@ -416,3 +399,82 @@ def test_subscribing_in_slack_leads_to_one_digest_at_the_planned_time(slack, fak
     [message] = sent_digests(fake_slack)
     assert message.args["channel"] == "DMGR"
     assert len(fake_slack.calls("files.completeUploadExternal")) == 1
+
+
+# --- Every other week --------------------------------------------------------------------------------------------
+
+FRIDAY_13_9AM = datetime(2026, 11, 13, 14, tzinfo=UTC)  # 9am in New York
+
+
+def test_every_other_friday_over_slack(slack, fake_slack, db):
+    slack.command("/digest", "subscribe every other friday at 4pm", user="UMGR")
+    assert "every other Friday at 4pm (America/New_York)" in reply_texts(fake_slack)[-1]
+    with db.session() as session:
+        subscription = session.exec(select(DigestSubscription)).one()
+    assert (subscription.cadence, subscription.weekday, subscription.local_time) == ("biweekly", 4, time(16))
+    [planned] = outbox_rows(db, "digest")
+    local_due = clock.to_local(planned.due_at, TZ)
+    assert (local_due.weekday(), local_due.time()) == (4, time(16, 0))
+    assert planned.key.endswith(":biweekly")
+    slack.command("/digest", "", user="UMGR")
+    assert "You get the partnership digest every other Friday at 4pm" in reply_texts(fake_slack)[-1]
+
+
+def test_every_other_friday_covers_two_weeks_and_skips_the_friday_between(db, client, fake_slack):
+    subscription_id = subscribe(db, Schedule("biweekly", 4, time(9, 0)))  # on Wednesday 11 Nov
+    run(db, client, WEDNESDAY)
+    run(db, client, FRIDAY_13_9AM)
+    [message] = sent_digests(fake_slack)
+    assert "30 Oct 2026 to 12 Nov 2026 (America/New_York), compared with the two weeks before" in (
+        message.text_content()
+    )
+    # The Friday in between gets nothing; the one after it does.
+    run(db, client, FRIDAY_13_9AM + timedelta(days=7))
+    assert len(sent_digests(fake_slack)) == 1
+    run(db, client, FRIDAY_13_9AM + timedelta(days=14))
+    assert len(sent_digests(fake_slack)) == 2
+    keys = {row.key for row in outbox_rows(db, "digest")}
+    assert keys == {
+        f"digest:{subscription_id}:2026-10-30:biweekly",
+        f"digest:{subscription_id}:2026-11-13:biweekly",
+        f"digest:{subscription_id}:2026-11-27:biweekly",
+    }
+
+
+def test_subscribing_again_keeps_the_fortnight_rhythm(db):
+    subscribe(db, Schedule("biweekly", 4, time(9, 0)))
+    subscribe(db, Schedule("biweekly", 4, time(9, 0)), now=FRIDAY_13_9AM + timedelta(days=3))
+    with db.session() as session:
+        subscription = session.exec(select(DigestSubscription)).one()
+    later = FRIDAY_13_9AM + timedelta(days=3)
+    assert [d.isoformat() for d in digests_jobs.deliveries_around(subscription, later)] == [
+        "2026-11-13",
+        "2026-11-27",
+    ]
+
+
+# --- Who may get a digest, and what it says ------------------------------------------------------------------------
+
+
+def test_a_guest_from_another_organization_gets_no_digest(slack, fake_slack, db):
+    fake_slack.users["UGUEST"] = {"team_id": "TPARTNER"}
+    for text in ("subscribe", "preview"):
+        slack.command("/digest", text, user="UGUEST")
+        assert "for its members" in reply_texts(fake_slack)[-1]
+    with db.session() as session:
+        assert session.exec(select(DigestSubscription)).all() == []
+    assert fake_slack.calls("chat.postMessage") == [] and outbox_rows(db) == []
+
+
+def test_preview_does_not_claim_unverified_resources_were_verified(slack, fake_slack, db):
+    """16 resources logged this month, one verified: nothing is overdue, yet 15 were never verified."""
+    logged = datetime.now(UTC) - timedelta(days=20)
+    with db.session() as session:
+        for i in range(16):
+            session.add(Resource(team_id="T1", name=f"Pantry {i}", normalized_name=f"pantry {i}", created_at=logged,
+                                 updated_at=logged, verified_at=logged if i == 0 else None))
+    slack.command("/digest", "preview", user="UMGR")
+    digest = fake_slack.calls("chat.postMessage")[-1].text_content()
+    assert "Every active resource was verified" not in digest
+    assert "15 of the 16 active resources have never been verified" in digest
+    assert "<#D" not in reply_texts(fake_slack)[-1]  # a DM has no #name

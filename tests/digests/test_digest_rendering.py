@@ -17,6 +17,7 @@ from bot.digests.contents import (
     QuietPartner,
     RenewalDue,
     ResourceActivity,
+    ResourceChecks,
     StaleResource,
     UnmetNeedLine,
     UpcomingConference,
@@ -50,8 +51,7 @@ def empty_digest(**changes) -> DigestData:
         quiet_partners=[],
         quiet_partner_count=0,
         upcoming_conferences=[],
-        stale_resources=zero,
-        oldest_stale_resources=[],
+        checks=ResourceChecks(active=0, never_verified=0, stale=zero, oldest_stale=[]),
         renewals_due=[],
         capacity=[],
         weeks=[WeekOfNeeds(END - timedelta(weeks=8 - i), 0, 0) for i in range(8)],
@@ -96,13 +96,17 @@ def full_digest() -> DigestData:
                 "Monthly case conference", "C123", datetime(2026, 11, 17, 15, tzinfo=UTC), 4, 6, 1
             )
         ],
-        stale_resources=Change(23, 20),
-        oldest_stale_resources=[
-            StaleResource(
-                "Rent Help", "County", datetime(2026, 1, 3, 15, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
-            ),
-            StaleResource("Bus passes", "", None, datetime(2025, 2, 1, 15, tzinfo=UTC)),
-        ],
+        checks=ResourceChecks(
+            active=40,
+            never_verified=15,
+            stale=Change(23, 20),
+            oldest_stale=[
+                StaleResource(
+                    "Rent Help", "County", datetime(2026, 1, 3, 15, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
+                ),
+                StaleResource("Bus passes", "", None, datetime(2025, 2, 1, 15, tzinfo=UTC)),
+            ],
+        ),
         renewals_due=[RenewalDue("Eastside Pantry", "MOU", date(2026, 12, 31))],
         capacity=[
             PartnerCapacity("Eastside Pantry", 30, 12, 25),
@@ -148,6 +152,8 @@ def test_period_for_weekly_and_daily_uses_whole_local_days():
     # Across the end of daylight saving time (1 Nov 2026) the local week is 169 hours long.
     start, end = period_for("weekly", date(2026, 11, 2), TZ)
     assert (start, end) == (datetime(2026, 10, 26, 4, tzinfo=UTC), datetime(2026, 11, 2, 5, tzinfo=UTC))
+    # Every other week: the two weeks before.
+    assert period_for("biweekly", date(2026, 11, 16), TZ) == (START - timedelta(days=7), END)
 
 
 def test_full_digest_blocks_show_every_section_with_changes():
@@ -172,8 +178,11 @@ def test_full_digest_blocks_show_every_section_with_changes():
     conferences = section_text(blocks, "Case conferences")
     assert "<#C123>" in conferences and "4 agenda items, 6 going, 1 not going" in conferences
     assert "<!date^" in conferences  # shown in each reader's own time zone
+    # Where Slack cannot, the same moment in the digest's zone, in the words the rest of partnerbot uses.
+    assert "|Tue Nov 17, 2026 at 10am (America/New_York)>" in conferences
     stale = section_text(blocks, "Resources not verified")
     assert "23 (up 3 from 20)" in stale and "Bus passes: never verified, logged 1 Feb 2025" in stale
+    assert "15 of the 40 active resources have never been verified" in stale
     renewals = section_text(blocks, "Agreements due")
     assert "Eastside Pantry: MOU renews 31 Dec 2026 (in 45 days)" in renewals
     capacity = section_text(blocks, "Capacity against demand")
@@ -188,9 +197,27 @@ def test_empty_digest_says_so_in_every_section():
     assert "No unanswered questions this week" in section_text(blocks, "Unmet needs")
     assert "No successes were celebrated" in section_text(blocks, "Successes")
     assert "No case conferences are scheduled" in section_text(blocks, "Case conferences")
-    assert "Every active resource was verified" in section_text(blocks, "Resources not verified")
+    assert "The directory has no active resources yet" in section_text(blocks, "Resources not verified")
     assert "No agreements are due" in section_text(blocks, "Agreements due")
     assert "No partner has a monthly capacity" in section_text(blocks, "Capacity against demand")
+
+
+def test_nothing_overdue_is_not_read_as_everything_verified():
+    """16 resources logged lately, 15 never verified: none is overdue, but they were not all verified."""
+    checks = ResourceChecks(active=16, never_verified=15, stale=Change(0, 0), oldest_stale=[])
+    stale = section_text(digest_blocks(empty_digest(checks=checks)), "Resources not verified")
+    assert "Every active resource was verified" not in stale
+    assert "None is overdue: each active resource was logged or verified in the last 180 days." in stale
+    assert "15 of the 16 active resources have never been verified." in stale
+    everyone = replace(checks, never_verified=0)
+    assert "Every one of the 16 active resources has been verified at least once." in section_text(
+        digest_blocks(empty_digest(checks=everyone)), "Resources not verified"
+    )
+    nobody = replace(checks, never_verified=16)
+    assert "None of the 16 active resources has ever been verified." in section_text(
+        digest_blocks(empty_digest(checks=nobody)), "Resources not verified"
+    )
+    assert "- Never verified: 15 of 16 active resources" in render_markdown(empty_digest(checks=checks))
 
 
 def test_all_questions_answered_is_celebrated_not_reported_as_empty():
@@ -213,6 +240,13 @@ def test_long_lists_are_cut_to_fit_a_section_and_say_how_many_more():
     text = section_text(blocks, "Needs asked about most")
     assert len(text) <= 3000
     assert "more_" in text
+
+
+def test_biweekly_digest_speaks_of_two_weeks():
+    data = empty_digest(period_start=END - timedelta(days=14), previous_start=END - timedelta(days=28))
+    assert period_text(data) == "2 Nov 2026 to 15 Nov 2026"
+    assert "compared with the two weeks before" in all_text(digest_blocks(data))
+    assert "No unanswered questions these two weeks." in all_text(digest_blocks(data))
 
 
 def test_daily_period_text():
@@ -238,7 +272,7 @@ def test_markdown_report_has_every_section_and_escapes_names():
     assert "- Added: 12 (up 3 from 9)" in text
     assert "| dental care for adults | Health care | 5 | 2 | 31 | 3 Oct 2026 |" in text
     assert "| Eastside Pantry | 25 | 30 | 12 | yes |" in text
-    assert "| 2026-11-17 10:00 | Monthly case conference | 4 | 6 | 1 |" in text  # local time
+    assert "| Tue Nov 17, 2026 at 10am | Monthly case conference | 4 | 6 | 1 |" in text  # local time
     assert "\\<!channel\\> diapers" in text
 
 

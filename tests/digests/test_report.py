@@ -5,6 +5,8 @@ import io
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+import pytest
+
 from bot.digests import report
 from bot.runtime import cli
 from bot.runtime.settings import Settings
@@ -127,3 +129,13 @@ def test_cli_parses_report_arguments(db, monkeypatch, capsys):
     monkeypatch.setattr(cli, "load_settings", lambda _path: settings(db))
     assert cli.main(["report", "--since", "2026-07-01", "--format", "csv", "--team", "T1"]) == 0
     assert capsys.readouterr().out.startswith("section,item,value,previous_value,change,date,note")
+
+
+@pytest.mark.parametrize("since", ["blursday", "2026-13-01", "last quarter"])
+def test_cli_says_how_to_write_the_day_when_it_cannot_read_it(since, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["report", "--since", since])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{since!r} is not a date; write the day as YYYY-MM-DD, for example --since 2026-07-01" in err
+    assert "fromisoformat" not in err

@@ -6,11 +6,13 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.digests import commands as digests_commands
-from bot.digests import service as digests_service
+from bot.home.service import HomeData, HomeSuccess
+from bot.home.views import home_view
 from models.celebrations import Success, SuccessPartner, SuccessPerson
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceSeries, Rsvp
 from models.directory import Resource
 from models.partners import Partner
+from tests.factories import subscribe_to_digest
 
 
 @pytest.fixture
@@ -154,14 +156,7 @@ def test_home_shows_my_resources_conferences_and_successes(slack, fake_slack, db
     memberships["U1"] = ["CA", "CB", "CMINE"]
     seed(db)
     with db.session() as session:
-        digests_service.subscribe(
-            session,
-            team_id="T1",
-            user_id="U1",
-            schedule=digests_commands.Schedule("weekly", 0, time(9)),
-            timezone="America/New_York",
-            now=now(),
-        )
+        subscribe_to_digest(session, "U1", schedule=digests_commands.Schedule("weekly", 0, time(9)), now=now())
     response = slack.home_opened("U1")
     assert response.status == 200
     assert len(fake_slack.calls("users.conversations")) == 2  # followed the cursor to the second page
@@ -198,7 +193,7 @@ def test_home_shows_my_resources_conferences_and_successes(slack, fake_slack, db
     assert "Private channel news" not in successes and "Ancient history" not in successes
 
     footer = json.dumps(view["blocks"][-2])
-    assert "every Monday at 9:00 AM (America/New_York)" in footer
+    assert "every Monday at 9am (America/New_York)" in footer
 
 
 def test_home_for_a_newcomer_shows_empty_states(slack, fake_slack, db, memberships):
@@ -230,11 +225,8 @@ def test_messages_tab_does_not_publish(slack, fake_slack, db):
 
 
 def test_home_keeps_people_mentions_in_success_text_but_defuses_broadcasts():
-    from bot.home.service import HomeData, HomeSuccess
-    from bot.home.views import home_view
-
     success = HomeSuccess(text="Thanks <@U2> for the rides <!channel>", channel_id="C1", author_user_id="U1",
                           celebrated_at=datetime(2026, 11, 2, 15, 0, tzinfo=UTC), partner_names=[])
-    rendered = json.dumps(home_view(HomeData("U1", [], [], [success], None)))
+    rendered = json.dumps(home_view(HomeData("U1", "America/New_York", [], [], [success], None)))
     assert "<@U2>" in rendered
     assert "<!channel>" not in rendered
