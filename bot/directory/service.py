@@ -22,7 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.directory import hsds
-from bot.directory.duplicates import _differs, _identity_taken, find_duplicate
+from bot.directory.duplicates import differs as _differs
+from bot.directory.duplicates import find_duplicate
+from bot.directory.duplicates import identity_taken as _identity_taken
 from bot.directory.extract import extract_fields
 from bot.directory.fields import (
     LIST_FIELDS,
