@@ -6,7 +6,7 @@ Runs on SQLite (a temporary file) and, when TEST_DATABASE_URL (or --postgres, de
 reaches a server, in a throwaway PostgreSQL database. For each database, in the same run:
 - bulk: `bot.importer.import_file` on the whole file (validation, privacy filter, upsert, categories, audit);
 - re-import: the same file again (everything must come back "unchanged");
-- baseline: the obvious way, the directory's own `log_resource` once per row in one transaction (duplicate lookup
+- baseline: the obvious way, the directory's own service once per row in one transaction (duplicate lookup
   and ORM inserts row by row), on a sample of --baseline-rows rows, extrapolated to the full file.
 """
 
@@ -32,6 +32,7 @@ from bot.directory import (
     importer,  # noqa: E402
 )
 from bot.directory import service as directory_service  # noqa: E402
+from bot.platform.actor import Actor  # noqa: E402
 from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from models.directory import Resource  # noqa: E402
 
@@ -100,19 +101,18 @@ def write_csv(path: Path, rows: int) -> None:
 
 
 def baseline(db: Database, path: Path, sample: int) -> float:
-    """Seconds per row for log_resource once per row (one transaction), over the first `sample` rows."""
+    """Seconds per row for the service once per row (`save_form`, one transaction), over the first `sample` rows."""
     records = []
     for _where, parsed in importer.read_records(path):
         if parsed.fields is not None:
             records.append(parsed.fields)
         if len(records) == sample:
             break
+    actor = Actor(team_id=TEAM + "BASE", user_id="UBENCH", user_team_id=TEAM + "BASE")
     started = time.perf_counter()
     with db.session() as session:
         for fields in records:
-            directory_service.log_resource(
-                session, team_id=TEAM + "BASE", user_id="import", fields=fields, source="import"
-            )
+            directory_service.save_form(session, actor, directory_service.FormSubmission(fields))
     return (time.perf_counter() - started) / len(records)
 
 
@@ -137,7 +137,7 @@ def measure(label: str, db: Database, path: Path, rows: int, sample: int) -> dic
     )
     print(f"{'':<11} re-import (all unchanged): {reimport:6.1f} s")
     print(
-        f"{'':<11} baseline, log_resource per row ({sample:,}-row sample): {per_row * 1000:.2f} ms/row "
+        f"{'':<11} baseline, the service per row ({sample:,}-row sample): {per_row * 1000:.2f} ms/row "
         f"-> {extrapolated:,.0f} s for {rows:,} rows; bulk is {extrapolated / bulk:.1f}x faster"
     )
     return {"bulk": bulk, "baseline": extrapolated}

@@ -150,11 +150,16 @@ from dataclasses import replace  # noqa: E402
 
 from sqlmodel import select  # noqa: E402
 
-from bot.directory import exporter, importer  # noqa: E402
-from bot.directory import service as directory_service  # noqa: E402
+from bot.directory import (  # noqa: E402
+    exporter,
+    importer,
+    stewards,  # noqa: E402
+)
+from bot.directory.commands import ManageResource  # noqa: E402
 from bot.runtime.settings import Settings  # noqa: E402
 from models.directory import Resource, ResourceCategory  # noqa: E402
 from models.platform import AuditEntry  # noqa: E402
+from tests.factories import make_actor  # noqa: E402
 
 HEADER = ",".join(hsds.CSV_HEADERS)
 GOOD_AND_BAD = "\n".join(
@@ -233,14 +238,7 @@ def test_import_updates_changed_rows_but_keeps_verified_values(db, tmp_path, cap
     )
     importer.run_cli(str(_write(tmp_path, "a.csv", first)), "T1", _settings(db))
     with db.session() as session:
-        hope = session.exec(select(Resource).where(Resource.name == "Hope Shelter")).one()
-        directory_service.verify_resource(
-            session,
-            team_id="T1",
-            user_id="UADMIN",
-            resource=hope,
-            settings=replace(Settings(), admin_user_ids=frozenset({"UADMIN"})),
-        )
+        stewards.manage_resource(session, make_actor("UADMIN", admin=True), ManageResource("verify", "Hope Shelter"))
     second = (
         HEADER + "\nHope Shelter,,Beds,shelter;housing,555-0199,,,,Westbrook,OR,,,,24/7"
         "\nSafe Rides,,Free rides,transportation,555-0177,,,,,,,,,Mon-Fri 8am-4pm"
@@ -287,14 +285,7 @@ def test_the_specification_examples_import(db, tmp_path, capsys):
 def test_export_csv_round_trips_and_skips_retired(db, tmp_path, capsys):
     importer.run_cli(str(_write(tmp_path, "in.csv", GOOD_AND_BAD)), "T1", _settings(db))
     with db.session() as session:
-        kitchen = session.exec(select(Resource).where(Resource.name == "Martha's Kitchen")).one()
-        directory_service.retire_resource(
-            session,
-            team_id="T1",
-            user_id="UADMIN",
-            resource=kitchen,
-            settings=replace(Settings(), admin_user_ids=frozenset({"UADMIN"})),
-        )
+        stewards.manage_resource(session, make_actor("UADMIN", admin=True), ManageResource("retire", "Martha's Kitchen"))
     out = tmp_path / "out.csv"
     assert exporter.run_cli("csv", str(out), "T1", _settings(db)) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
