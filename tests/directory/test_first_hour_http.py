@@ -142,7 +142,24 @@ def test_a_merged_card_offers_edit_and_it_works(slack, fake_slack, db):
     assert stored_resources(db)[0].phone == "555-0199"
 
 
-# --- outdated flags ----------------------------------------------------------------------------------------
+# --- imported rows, outdated flags ----------------------------------------------------------------------------
+
+
+def test_imported_rows_are_logged_by_nobody(slack, fake_slack, db, tmp_path):
+    from dataclasses import replace
+
+    from bot.directory import importer
+    from bot.runtime.settings import Settings
+
+    path = tmp_path / "in.csv"
+    path.write_text("name,categories,phone,city\nNorthgate Food Shelf,food,555-0111,Northgate\n", encoding="utf-8")
+    assert importer.run_cli(str(path), "T1", replace(Settings(), database_url=db.url)) == 0
+    assert stored_resources(db)[0].created_by == ""
+    slack.command("/whohelps", "food")
+    answer = json.dumps(last_call(fake_slack, "response_url"))
+    assert "Northgate Food Shelf" in answer and "<@import>" not in answer
+    slack.command("/resource", "show Northgate Food Shelf")
+    assert "imported" in json.dumps(last_call(fake_slack, "response_url"))
 
 
 def test_verifying_clears_the_outdated_flag(slack, fake_slack, db):
