@@ -110,6 +110,17 @@ def normalize(text: str) -> str:
     return " ".join(_NON_ALNUM.sub(" ", folded).split())
 
 
+def comparison_keys(fields: ResourceFields) -> dict[str, str]:
+    """The stored comparison columns of a resource's details: what duplicate detection and lookups compare."""
+    return {
+        "normalized_name": normalize(fields.name)[:200],
+        "normalized_organization": normalize(fields.organization)[:200],
+        "normalized_city": normalize(fields.city)[:100],
+        "phone_key": phone_digits(fields.phone),
+        "website_key": website_key(fields.website)[:300],
+    }
+
+
 def phone_digits(phone: str) -> str:
     """The last ten digits of a phone number (country code dropped), for duplicate detection."""
     digits = re.sub(r"\D", "", phone or "")

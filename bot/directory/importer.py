@@ -33,6 +33,7 @@ from bot.directory.fields import (
     LIST_FIELDS,
     TEXT_FIELDS,
     ResourceFields,
+    comparison_keys,
     normalize,
     phone_digits,
     website_key,
@@ -154,16 +155,7 @@ def _stored(fields: ResourceFields, name: str) -> str:
 
 
 def _columns(fields: ResourceFields) -> dict:
-    values = {name: _stored(fields, name) for name in _COMPARED}
-    name_key, org_key, city_key = _identity(fields)
-    values.update(
-        normalized_name=name_key,
-        normalized_organization=org_key,
-        normalized_city=city_key,
-        phone_key=phone_digits(fields.phone),
-        website_key=website_key(fields.website)[:300],
-    )
-    return values
+    return {name: _stored(fields, name) for name in _COMPARED} | comparison_keys(fields)
 
 
 def _redact(fields: ResourceFields) -> dict[str, int]:

@@ -97,8 +97,10 @@ def judge_name(name: str, *, person_check: PersonCheck | None = None) -> NameChe
         return NameCheck(text, "empty")
     lowered = [w.lower().strip(".'’") for w in words]
     typed_lower = [low for low, raw in zip(lowered, words, strict=True) if raw[:1].islower()]
-    about_someone = lowered[0] in _LEADING_PERSON and not _title_case(words)  # "her son's clinic", not "My Sister's House"
-    if about_someone or {"pt", "pts", "pt's"} & set(lowered) or _PATIENT_WORDS & set(typed_lower):
+    # "her son's clinic", not "My Sister's House"; "pt" or "Pt", not "PT" (physical therapy, as in "Eastside PT").
+    about_someone = lowered[0] in _LEADING_PERSON and not _title_case(words)
+    patient_cue = any(low in ("pt", "pts", "pt's") and not raw.isupper() for low, raw in zip(lowered, words, strict=True))
+    if about_someone or patient_cue or _PATIENT_WORDS & set(typed_lower):
         return NameCheck(text, "patient")
     if _SENTENCE_VERBS & set(typed_lower) and not _title_case(words):
         # "Lorena Castellanos needs food this week": a capitalized subject doing something, with no organization

@@ -35,14 +35,7 @@ from bot.directory.commands import (
 )
 from bot.directory.duplicates import find_duplicate, identity_taken, merge_details
 from bot.directory.extract import extract_fields
-from bot.directory.fields import (
-    LIST_FIELDS,
-    TEXT_FIELDS,
-    ResourceFields,
-    normalize,
-    phone_digits,
-    website_key,
-)
+from bot.directory.fields import LIST_FIELDS, TEXT_FIELDS, ResourceFields, comparison_keys, normalize
 from bot.directory.names import judge_name
 from bot.platform import audit, vocabulary
 from bot.platform.actor import Actor
@@ -146,11 +139,8 @@ def apply_fields(resource: Resource, fields: ResourceFields) -> None:
         setattr(resource, name, getattr(fields, name))
     for name in LIST_FIELDS:
         setattr(resource, name, ";".join(getattr(fields, name)))
-    resource.normalized_name = normalize(resource.name)[:200]
-    resource.normalized_organization = normalize(resource.organization)[:200]
-    resource.normalized_city = normalize(resource.city)[:100]
-    resource.phone_key = phone_digits(resource.phone)
-    resource.website_key = website_key(resource.website)[:300]
+    for column, value in comparison_keys(fields).items():
+        setattr(resource, column, value)
 
 
 def sync_categories(session: Session, resource: Resource) -> None:

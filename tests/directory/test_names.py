@@ -19,7 +19,7 @@ from bot.directory.names import judge_name
         ("families with kids", "audience"),
         ("pt needs housing", "patient"),
         ("her daughter's clinic", "patient"),
-        ("PT went to the ER", "patient"),
+        ("Pt went to the ER", "patient"),
         ("Lorena Castellanos needs food this week", "person"),
         ("needs a ride to dialysis", "phrase"),
         ("food for seniors", "need"),
@@ -35,7 +35,7 @@ def test_what_is_not_a_resource_name_and_why(name, reason):
 
 @pytest.mark.parametrize(
     "name",
-    ["Eastside Food Pantry", "Rides4Health", "Meals on Wheels", "Hope Is Here Pantry", "988 Suicide & Crisis Lifeline",
+    ["Eastside Food Pantry", "Rides4Health", "Eastside PT & Rehab Clinic", "Meals on Wheels", "Hope Is Here Pantry", "988 Suicide & Crisis Lifeline",
      "eastside food pantry", "YWCA", "Martha's Kitchen", "Patient Advocacy Center", "Clínica Hispana"],
 )
 def test_resource_names_pass(name):
