@@ -42,12 +42,6 @@ def is_steward(session: Session, actor: Actor) -> bool:
     ).first() is not None  # fmt: skip
 
 
-def require_steward(session: Session, actor: Actor) -> None:
-    require_member(actor)
-    if not is_steward(session, actor):
-        raise FeatureError(STEWARDS_ONLY)
-
-
 def logged_it(session: Session, resource: Resource, user_id: str) -> bool:
     """Whether the person added the resource or has a standing (not undone) log of it."""
     if resource.created_by == user_id:

@@ -169,11 +169,6 @@ _FIELD_WORDS = sorted(
 )
 
 
-def is_read_only(command: Command) -> bool:
-    """Commands a guest from another organization may use: they change nothing."""
-    return isinstance(command, ShowHelp | ListResources | ShowResource | ListStewards)
-
-
 def parse(text: str) -> Command:
     """What someone typed after /resource (already unescaped), as a command; FeatureError when it isn't one."""
     text = (text or "").strip()
