@@ -1,13 +1,22 @@
-"""Importing 50,000 CSV rows into the resource directory, on SQLite and PostgreSQL (target: under 30 s each).
+"""Importing 50,000 CSV rows into the resource directory, on SQLite and PostgreSQL (target: under 30 s each), and
+how well the import merges near-duplicates.
 
     python benchmarks/directory_import.py [--rows 50000] [--baseline-rows 1000] [--postgres URL]
 
 Runs on SQLite (a temporary file) and, when TEST_DATABASE_URL (or --postgres, default 127.0.0.1:5432/test)
 reaches a server, in a throwaway PostgreSQL database. For each database, in the same run:
-- bulk: `bot.importer.import_file` on the whole file (validation, privacy filter, upsert, categories, audit);
+- bulk: `bot.directory.importer.import_file` on the whole file (validation, privacy filter, near-duplicate
+  merging, upsert, categories, audit);
 - re-import: the same file again (everything must come back "unchanged");
-- baseline: the obvious way, the directory's own `log_resource` once per row in one transaction (duplicate lookup
-  and ORM inserts row by row), on a sample of --baseline-rows rows, extrapolated to the full file.
+- baseline: the obvious way, the directory's own service once per row in one transaction (duplicate lookup and ORM
+  inserts row by row), on a sample of --baseline-rows rows, extrapolated to the full file.
+The synthetic names carry a number each, so every name is its own block for the near-duplicate search; a second
+file of the same size whose names carry no number (thousands of similar names per town) shows the worst case.
+
+Near-duplicates, when ../shared/eval/ is present (skipped otherwise): its directory.csv (165 rows, 5 planted
+near-duplicate pairs listed in duplicates.csv, written apart from the code) is imported, and the figures are the
+pairs merged into one entry, the distinct resources merged by mistake, and, for comparison, the same with the
+previous rule (one entry per exact name, organization and city).
 """
 
 from __future__ import annotations
@@ -27,13 +36,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select  # noqa: E402
 
 import models  # noqa: E402,F401
-from bot.directory import (
-    hsds,  # noqa: E402
-    importer,  # noqa: E402
-)
+from bot.directory import hsds, importer  # noqa: E402
 from bot.directory import service as directory_service  # noqa: E402
+from bot.directory.fields import normalize  # noqa: E402
+from bot.platform.actor import Actor  # noqa: E402
 from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from models.directory import Resource  # noqa: E402
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 TEAM = "TBENCH"
 TARGET_SECONDS = 30.0
@@ -69,7 +79,18 @@ PLACES = ["Eastport", "Westbrook", "Riverside", "Northfield", "Lakeview", "Hillc
 STREETS = ["Main St", "Oak Ave", "Elm Street", "River Rd", "Harbor Blvd", "Market St", "Cedar Ave", "Park Pl"]
 
 
-def write_csv(path: Path, rows: int) -> None:
+WORDS = ["Hope", "Unity", "Bright", "Harbor", "Cedar", "Maple", "River", "Summit", "Grace", "Open Door", "Lighthouse",
+         "Good Neighbor", "New Day", "Oak", "Pine", "Willow", "Sunrise", "Beacon", "Haven", "Bridge", "Crossroads"]
+
+
+def _name(rng: random.Random, kind: str, i: int, numbered: bool) -> str:
+    if numbered:
+        return f"{rng.choice(['Eastside', 'Westside', 'Hope', 'Unity', 'Bright', 'Neighbors'])} {kind} {i}"
+    # No number: a word pair per name, so a town holds thousands of similar names (and a few real repeats).
+    return f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(['', 'Community ', 'Family '])}{kind}"
+
+
+def write_csv(path: Path, rows: int, *, numbered: bool = True) -> None:
     rng = random.Random(7)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -79,7 +100,7 @@ def write_csv(path: Path, rows: int) -> None:
             city = rng.choice(PLACES)
             writer.writerow(
                 [
-                    f"{rng.choice(['Eastside', 'Westside', 'Hope', 'Unity', 'Bright', 'Neighbors'])} {kind} {i}",
+                    _name(rng, kind, i, numbered),
                     f"Community Services {i % 700}",
                     f"{kind} open to the community; walk-ins welcome. Serves about {rng.randint(20, 400)} people a week.",
                     CATEGORIES[kind],
@@ -100,19 +121,18 @@ def write_csv(path: Path, rows: int) -> None:
 
 
 def baseline(db: Database, path: Path, sample: int) -> float:
-    """Seconds per row for log_resource once per row (one transaction), over the first `sample` rows."""
+    """Seconds per row for the service once per row (`save_form`, one transaction), over the first `sample` rows."""
     records = []
     for _where, parsed in importer.read_records(path):
         if parsed.fields is not None:
             records.append(parsed.fields)
         if len(records) == sample:
             break
+    actor = Actor(team_id=TEAM + "BASE", user_id="UBENCH", user_team_id=TEAM + "BASE")
     started = time.perf_counter()
     with db.session() as session:
         for fields in records:
-            directory_service.log_resource(
-                session, team_id=TEAM + "BASE", user_id="import", fields=fields, source="import"
-            )
+            directory_service.save_form(session, actor, directory_service.FormSubmission(fields))
     return (time.perf_counter() - started) / len(records)
 
 
@@ -137,10 +157,53 @@ def measure(label: str, db: Database, path: Path, rows: int, sample: int) -> dic
     )
     print(f"{'':<11} re-import (all unchanged): {reimport:6.1f} s")
     print(
-        f"{'':<11} baseline, log_resource per row ({sample:,}-row sample): {per_row * 1000:.2f} ms/row "
+        f"{'':<11} baseline, the service per row ({sample:,}-row sample): {per_row * 1000:.2f} ms/row "
         f"-> {extrapolated:,.0f} s for {rows:,} rows; bulk is {extrapolated / bulk:.1f}x faster"
     )
     return {"bulk": bulk, "baseline": extrapolated}
+
+
+def measure_unnumbered(label: str, db: Database, path: Path, rows: int) -> None:
+    """The worst case for the near-duplicate search: names without numbers, thousands per town."""
+    started = time.perf_counter()
+    report = importer.import_file(db, path, TEAM + "WORDS", show_progress=False)
+    elapsed = time.perf_counter() - started
+    print(
+        f"{'':<11} names without numbers ({rows:,} rows): {elapsed:6.1f} s ({rows / elapsed:,.0f} rows/s), "
+        f"{report.created:,} entries, {report.merged:,} rows merged (repeats of a word pair and kind in a town)  "
+        f"{'OK' if elapsed < TARGET_SECONDS else 'OVER'} target {TARGET_SECONDS:.0f} s"
+    )
+
+
+def measure_duplicates(folder: Path) -> None:
+    """The planted near-duplicates of ../shared/eval/directory.csv: merged, and nothing else merged."""
+    directory, pairs_file = EVAL / "directory.csv", EVAL / "duplicates.csv"
+    if not (directory.exists() and pairs_file.exists()):
+        print(f"near-duplicates: skipped ({EVAL} is absent)")
+        return
+    rows = list(csv.DictReader(directory.open(encoding="utf-8")))
+    pairs = [(row["name_a"], row["name_b"]) for row in csv.DictReader(pairs_file.open(encoding="utf-8"))]
+    db = Database(f"sqlite:///{folder / 'duplicates.db'}")
+    db.upgrade()
+    report = importer.import_file(db, directory, "TEVAL", show_progress=False)
+    with db.session() as session:
+        entries = session.execute(select(Resource.name).where(Resource.team_id == "TEVAL")).scalars().all()
+    db.engine.dispose()
+    kept = set(entries)
+    merged = sum(1 for a, b in pairs if (a in kept) != (b in kept))
+    planted = {name for pair in pairs for name in pair}
+    distinct = len({row["name"] for row in rows} - planted) + len(pairs)
+    wrongly = distinct + (len(pairs) - merged) - len(entries)  # entries missing beyond the merged pairs
+    identity = {(normalize(r["name"]), normalize(r["organization"]), normalize(r["city"])) for r in rows}
+    print(
+        f"near-duplicates ({len(rows)} rows of ../shared/eval/directory.csv, {len(pairs)} planted pairs): "
+        f"{merged}/{len(pairs)} pairs merged, {wrongly} distinct resources merged by mistake; "
+        f"{len(entries)} entries ({report.merged} rows merged, {len(report.problems)} skipped)"
+    )
+    print(
+        f"{'':<11} baseline, one entry per exact name/organization/city (the previous import): "
+        f"0/{len(pairs)} pairs merged, {len(identity)} entries"
+    )
 
 
 def main() -> int:
@@ -156,11 +219,16 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
+        measure_duplicates(Path(folder))
         path = Path(folder) / "directory.csv"
         write_csv(path, args.rows)
-        print(f"{args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB of CSV; {os.cpu_count()} CPUs")
+        words = Path(folder) / "words.csv"
+        write_csv(words, args.rows, numbered=False)
+        print(f"{args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB of CSV; {os.cpu_count()} CPUs; "
+              f"load average {os.getloadavg()[0]:.2f}")
         sqlite = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
         measure("SQLite", sqlite, path, args.rows, args.baseline_rows)
+        measure_unnumbered("SQLite", sqlite, words, args.rows)
         sqlite.engine.dispose()
 
         with ExitStack() as stack:
@@ -171,6 +239,7 @@ def main() -> int:
                 return 0
             postgres = Database(url)
             measure("PostgreSQL", postgres, path, args.rows, args.baseline_rows)
+            measure_unnumbered("PostgreSQL", postgres, words, args.rows)
             postgres.engine.dispose()
     return 0
 

@@ -10,8 +10,8 @@ extraction, duplicate lookup, the database transaction and the reply.
 Baseline, measured in the same run and interleaved request by request: `/partnerbot help`, a command that touches
 no database, through the same server, signature check, bolt and response_url path.
 
-A third line shows the core alone (bot.directory.log_resource in-process on the same database), to tell the
-feature's own cost from the transport's.
+A third line shows the core alone (bot.directory.service.add_resource in-process on the same database), to tell
+the feature's own cost from the transport's.
 
 Runs on SQLite (a temporary file) and, when TEST_DATABASE_URL (or --postgres) reaches a server, on a throwaway
 PostgreSQL database.
@@ -96,11 +96,15 @@ def _timed(simulator: SlackSimulator, fake: FakeSlack, seen: set[int], command: 
 
 
 def _core_only(database_url: str, requests: int) -> list[float]:
-    """bot.directory.log_resource alone, in this process, on the same database the server just filled."""
+    """The directory's service alone (`add_resource`), in this process, on the same database the server just
+    filled."""
     from bot.directory import service as directory
+    from bot.directory.commands import AddResource
+    from bot.platform.actor import Actor
     from bot.platform.db import Database
 
     db = Database(database_url)
+    actor = Actor(team_id="TBENCH", user_id="UBENCH", user_team_id="TBENCH")
     samples = []
     try:
         for i in range(requests):
@@ -110,7 +114,7 @@ def _core_only(database_url: str, requests: int) -> list[float]:
             )
             started = time.perf_counter()
             with db.session() as session:
-                directory.log_resource(session, team_id="TBENCH", user_id="UBENCH", text=text_)
+                directory.add_resource(session, actor, AddResource(text_))
             samples.append((time.perf_counter() - started) * 1000)
     finally:
         db.engine.dispose()
@@ -169,7 +173,7 @@ def measure(label: str, database_url: str, requests: int, warmup: int) -> None:
     core_p50, core_p95 = _percentiles(core)
     print(
         f"{'':<11} of which the core (redact, extract, merge, commit): p50 {core_p50:5.1f} ms  p95 {core_p95:5.1f} ms "
-        "(log_resource in-process, same database)"
+        "(add_resource in-process, same database)"
     )
 
 

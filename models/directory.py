@@ -1,9 +1,12 @@
-"""Tables for the resource directory: community resources care teams log, and who can change them."""
+"""Tables for the resource directory: community resources care teams log, and who can change them. The public
+details' lengths come from the one field spec, bot/directory/fields.py."""
 
 from datetime import datetime
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from bot.directory.fields import MAX_LENGTHS
 
 __all__ = [
     "Resource",
@@ -36,29 +39,27 @@ class Resource(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(index=True, max_length=32)
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=MAX_LENGTHS["name"])
     normalized_name: str = Field(max_length=200)
-    organization: str = Field(default="", max_length=200)
+    organization: str = Field(default="", max_length=MAX_LENGTHS["organization"])
     normalized_organization: str = Field(default="", max_length=200)
-    description: str = Field(default="", max_length=2000)
+    description: str = Field(default="", max_length=MAX_LENGTHS["description"])
     # Need category ids from bot/data/needs.json, ";"-joined in display order; ResourceCategory is the queryable copy.
-    categories: str = Field(default="", max_length=500)
-    phone: str = Field(default="", max_length=40)
+    categories: str = Field(default="", max_length=MAX_LENGTHS["categories"])
+    phone: str = Field(default="", max_length=MAX_LENGTHS["phone"])
     phone_key: str = Field(default="", max_length=10)  # last ten digits of phone, for duplicate detection
-    email: str = Field(default="", max_length=200)
-    website: str = Field(default="", max_length=300)
+    email: str = Field(default="", max_length=MAX_LENGTHS["email"])
+    website: str = Field(default="", max_length=MAX_LENGTHS["website"])
     website_key: str = Field(default="", max_length=300)  # website without scheme, www. and trailing slash
-    address: str = Field(default="", max_length=300)
-    city: str = Field(default="", max_length=100)
+    address: str = Field(default="", max_length=MAX_LENGTHS["address"])
+    city: str = Field(default="", max_length=MAX_LENGTHS["city"])
     normalized_city: str = Field(default="", max_length=100)
-    state: str = Field(default="", max_length=50)
-    postal_code: str = Field(default="", max_length=20)
-    hours: str = Field(default="", max_length=300)
-    languages: str = Field(default="", max_length=300)  # ";"-joined language names
-    eligibility: str = Field(default="", max_length=1000)
-    populations: str = Field(
-        default="", max_length=300
-    )  # ";"-joined: seniors, veterans, youth, families, ...
+    state: str = Field(default="", max_length=MAX_LENGTHS["state"])
+    postal_code: str = Field(default="", max_length=MAX_LENGTHS["postal_code"])
+    hours: str = Field(default="", max_length=MAX_LENGTHS["hours"])
+    languages: str = Field(default="", max_length=MAX_LENGTHS["languages"])  # ";"-joined language names
+    eligibility: str = Field(default="", max_length=MAX_LENGTHS["eligibility"])
+    populations: str = Field(default="", max_length=MAX_LENGTHS["populations"])  # ";"-joined: seniors, veterans, …
     mention_count: int = Field(default=1)
     helped_count: int = Field(default=0)
     outdated_count: int = Field(default=0)

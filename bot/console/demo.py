@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.directory import hsds
-from bot.directory.service import ENTITY, _apply, _sync_categories
+from bot.directory.service import ENTITY, apply_fields, sync_categories
 from bot.partners.service import create_partner, set_agreement
 from bot.platform import audit, vocabulary
 from bot.platform.clock import local_today, utcnow
@@ -59,10 +59,10 @@ def seed_demo_directory(session: Session, team_id: str) -> int:
                 created_at=now,
                 updated_at=now,
             )
-            _apply(resource, parsed.fields)
+            apply_fields(resource, parsed.fields)
             session.add(resource)
             session.flush()
-            _sync_categories(session, resource)
+            sync_categories(session, resource)
             added += 1
     audit.record(
         session,

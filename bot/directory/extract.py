@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from bot.directory.fields import MAX_LENGTHS, TEXT_FIELDS, ResourceFields
+from bot.directory.names import ORGANIZATION_WORD, ORGANIZATION_WORDS, judge_name
 from bot.platform import vocabulary
 
 # --- recognizers --------------------------------------------------------------------------------------------
@@ -220,23 +221,13 @@ _ELIGIBILITY_CUE = re.compile(
     re.IGNORECASE,
 )
 
-# Words that end the name of an organization or program ("Eastside Food Pantry", "Martha's Kitchen").
-_ORG_WORDS = (
-    "pantry|pantries|kitchen|clinic|clinics|center|centre|centers|shelter|shelters|house|services|service|program|"
-    "programs|project|network|alliance|coalition|ministries|ministry|church|foundation|bank|society|association|"
-    "collective|coop|co-op|cooperative|mission|housing|authority|agency|office|department|library|ymca|ywca|"
-    "fund|council|partnership|initiative|outreach|hotline|line|helpline|table|closet|cupboard|market|garden|"
-    "school|academy|institute|hospital|health|care|legal aid|aid|trust|league|club|hub|place|home|homes|"
-    "exchange|pharmacy|connection|connections|works|resources|cafe|café|army|villa|lodge|ranch|farm|bus|transit|"
-    "ride|rides|meals|food|relief|rescue|recovery|support|group|groups|circle|friends|neighbors|corps|union"
-)
 # Capitalized words (case-sensitive) ending in an organization word (any case), e.g. "Dr. Patel's Free Clinic".
 _ORG_NAME = re.compile(
     r"((?:[A-Z0-9][\w'’&.-]*)(?:\s+(?:(?:of|the|for|and|&|de|la|del|los|las|on|at|in)\s+)?"
     r"(?:[A-Z0-9][\w'’&.-]*))*\s+(?i:"
-    + _ORG_WORDS
+    + ORGANIZATION_WORDS
     + r")\b(?:\s+(?i:"
-    + _ORG_WORDS
+    + ORGANIZATION_WORDS
     + r")\b)*(?:\s+(?:of|for)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?)"
 )
 # A run of two or more capitalized words at the start ("Meals on Wheels delivers ...").
@@ -248,6 +239,16 @@ _LEADING_FILLER = re.compile(
     r"(?:fyi|note|resource|tip)\s*:\s*)",
     re.IGNORECASE,
 )
+# Mass mentions and user groups people type (<!here>, <!subteam^S1|@nurses>, a bare @channel) belong to no field.
+_MASS_MENTION = re.compile(
+    r"<!(?:channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>|(?<![\w`])@(?:channel|here|everyone)\b",
+    re.IGNORECASE,
+)
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:from|at|with|through|via|called|named|try|contact|call|to)\s+"
+    r"([A-Z][\w'’&-]*(?:\s+(?:(?:of|on|the|for|and|&|de|la|del)\s+)?[A-Z0-9][\w'’&-]*){0,4})"
+)
+_BRAND_WORD = re.compile(r"^(?:[A-Za-z]+\d[\w-]*|[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,})$")  # Rides4Health, FoodCorps, YMCA
 # Sentence ends split segments too, but not after "Dr." or "St." inside a name.
 _SEGMENT_SPLIT = re.compile(
     r"\s*(?:[,;\n|]|\s[–—-]\s|\s·\s|(?<!\bDr)(?<!\bSt)(?<!\bMt)(?<!\bFt)(?<!\bMr)(?<!\bMs)(?<!\bMrs)\.\s+(?=[A-Z]))\s*"
@@ -384,45 +385,72 @@ def _extract_populations(text: str) -> list[str]:
     return [key for key, pattern in _POPULATION_PATTERNS.items() if pattern.search(text)]
 
 
+def _leading_names(candidate: str) -> list[tuple[str, str]]:
+    """(name, what is left of the segment) read from the first segment, most likely first; none for a long
+    sentence without an organization's name."""
+    found = []
+    head, colon, tail = candidate.partition(": ")
+    if colon and len(head.split()) <= 6 and head[:1].isupper():
+        found.append((_clean(head), tail))  # "Riverside Rent Relief: one-time rent help"
+    # A short segment is the name as typed ("Eastside Food Pantry"); in a sentence, find the organization.
+    short = len(candidate.split()) <= 6
+    if short and (candidate[:1].isupper() or candidate[:1].isdigit()):
+        found.append((candidate, ""))
+    match = _ORG_NAME.search(candidate)
+    if match and match.group(1)[:1].isupper():
+        # Leading the segment, the name is cut off; inside a sentence, the sentence stays whole (reads better).
+        found.append((_clean(match.group(1)), candidate[match.end() :].strip() if match.start() == 0 else candidate))
+    match = _LEADING_PROPER.match(candidate)
+    if match:
+        found.append((_clean(match.group(1)), candidate[match.end() :].strip()))
+    if short:
+        found.append((candidate, ""))
+    return found
+
+
+def _brand(text: str) -> str:
+    """ "from Rides4Health", "with Catholic Charities": a proper name after a preposition, when it reads as an
+    organization (an organization word, or a word like "Rides4Health", "FoodCorps", "YMCA"); never a plain
+    "Maria Lopez" or a town."""
+    for match in _AFTER_PREPOSITION.finditer(text):
+        name = match.group(1)
+        words = name.split()
+        if ORGANIZATION_WORD.search(name) or any(_BRAND_WORD.search(w) for w in words):
+            return _clean(name)
+    return ""
+
+
 def _extract_name(segments: list[_Segment]) -> str:
+    """The resource's name: leading the first segment, else an organization's name anywhere, else a brand after
+    a preposition. Every candidate must pass `judge_name`; a segment about a person is dropped altogether."""
     for segment in segments:
         candidate = _clean(segment.text)
         if not candidate:
             continue
-        head, colon, tail = candidate.partition(": ")
-        if colon and len(head.split()) <= 6 and head[:1].isupper():
-            # "Riverside Rent Relief: one-time rent help"
-            segment.text = tail
-            return _clean(head)
-        # A short segment is the name as typed ("Eastside Food Pantry"); in a sentence, find the organization.
-        if len(candidate.split()) <= 6 and (candidate[:1].isupper() or candidate[:1].isdigit()):
-            segment.text = ""
-            return candidate
-        match = _ORG_NAME.search(candidate)
-        if match and match.group(1)[:1].isupper():
-            # Leading the segment, the name is cut off; inside a sentence, the sentence stays whole (reads better).
-            if match.start() == 0:
-                segment.text = candidate[match.end() :].strip()
-            return _clean(match.group(1))
-        match = _LEADING_PROPER.match(candidate)
-        if match:
-            segment.text = candidate[match.end() :].strip()
-            return _clean(match.group(1))
-        if len(candidate.split()) <= 6:
-            segment.text = ""
-            return candidate
+        for name, rest in _leading_names(candidate):
+            verdict = judge_name(name)
+            if verdict.plausible:
+                segment.text = rest
+                return verdict.name
+            if verdict.about_a_person:
+                segment.text = ""  # "Lorena Castellanos needs food this week" is kept nowhere
+                break
         break
-    # Nothing short: look for an organization name anywhere.
     for segment in segments:
-        match = _ORG_NAME.search(segment.text)
-        if match and match.group(1)[:1].isupper():
-            return _clean(match.group(1))
+        for match in _ORG_NAME.finditer(segment.text):
+            name = _clean(match.group(1))
+            if name[:1].isupper() and judge_name(name).plausible:
+                return name
+    for segment in segments:
+        name = _brand(segment.text)
+        if name and judge_name(name).plausible:
+            return name
     return ""
 
 
 def extract_fields(text: str) -> ResourceFields:
     """The resource details found in `text` (already redacted). Fields not found are left empty."""
-    text = _LEADING_FILLER.sub("", (text or "").strip())
+    text = _LEADING_FILLER.sub("", _MASS_MENTION.sub(" ", text or "").strip())
     segments = []
     for index, part in enumerate(p for p in _SEGMENT_SPLIT.split(text) if p.strip()):
         if _PLACEHOLDER.search(part):
@@ -450,6 +478,9 @@ def extract_fields(text: str) -> ResourceFields:
         result.state = result.state or state
 
     result.name = _extract_name(segments)
+    for segment in segments:
+        if segment.text and judge_name(segment.text).reason == "patient":
+            segment.text = ""  # "she got a free ride …": about the patient, not the resource
     eligibility_parts = []
     for segment in segments:
         if segment.text and _ELIGIBILITY_CUE.search(segment.text) and not _ORG_NAME.fullmatch(segment.text):

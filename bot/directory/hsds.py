@@ -17,25 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.directory.extract import LANGUAGES
-from bot.directory.fields import MAX_LENGTHS, TEXT_FIELDS, ResourceFields
+from bot.directory.fields import CSV_HEADERS, LIST_FIELDS, MAX_LENGTHS, TEXT_FIELDS, ResourceFields
 from bot.platform import vocabulary
 
-CSV_HEADERS = (
-    "name",
-    "organization",
-    "description",
-    "categories",
-    "phone",
-    "email",
-    "website",
-    "address",
-    "city",
-    "state",
-    "postal_code",
-    "languages",
-    "eligibility",
-    "hours",
-)
 TAXONOMY_NAME = "partnerbot-needs"
 # Fixed namespace so the same resource always exports with the same ids (stable for downstream diffing).
 _ID_NAMESPACE = uuid.UUID("6f1c2a52-4d3e-4b8e-9a57-6c1f3f0b9d21")
@@ -137,7 +121,7 @@ def validate_fields(fields: ResourceFields) -> list[str]:
         value = getattr(fields, name)
         if len(value) > MAX_LENGTHS[name]:
             errors.append(f"{name} is longer than {MAX_LENGTHS[name]} characters")
-    for name in ("categories", "languages", "populations"):
+    for name in LIST_FIELDS:
         if len(";".join(getattr(fields, name))) > MAX_LENGTHS[name]:
             errors.append(f"{name} is longer than {MAX_LENGTHS[name]} characters")
     if fields.email and not _EMAIL.match(fields.email):
@@ -191,18 +175,7 @@ def parse_csv_row(row: dict[str, str | None]) -> ParsedRecord:
         return ParsedRecord(None, ["the row has more cells than the header"])
     categories, unknown = resolve_categories(split_list(values.get("categories", "")))
     fields = ResourceFields(
-        name=values.get("name", ""),
-        organization=values.get("organization", ""),
-        description=values.get("description", ""),
-        phone=values.get("phone", ""),
-        email=values.get("email", ""),
-        website=values.get("website", ""),
-        address=values.get("address", ""),
-        city=values.get("city", ""),
-        state=values.get("state", ""),
-        postal_code=values.get("postal_code", ""),
-        hours=values.get("hours", ""),
-        eligibility=values.get("eligibility", ""),
+        **{name: values.get(name, "") for name in TEXT_FIELDS},
         categories=categories,
         languages=_unique(normalize_language(v) for v in split_list(values.get("languages", ""))),
     )

@@ -3,7 +3,10 @@
 Every row is validated on its own: bad rows are reported with their line (CSV) or position (HSDS) and the reason,
 and the rest are imported. Rows are upserted on (name, organization, city), compared in normalized form, so
 importing the same file again changes nothing. Non-empty values in the file replace saved ones, except on verified
-resources, whose differing values are kept and reported. The free-text fields (description, eligibility) go
+resources, whose differing values are kept and reported. A row that is a near-duplicate of a saved resource or of
+an earlier row (bot.directory.duplicates: the same rule as a Slack log) is merged into it as a Slack log merges:
+empty fields are filled, saved values kept, and the merge is reported. Imported rows belong to no person
+(`created_by` is empty; the audit trail names "import"). The free-text fields (description, eligibility) go
 through the privacy filter like anything typed in Slack.
 
 The whole import is one transaction (all valid rows or nothing, should the process die half-way) and uses bulk
@@ -25,10 +28,12 @@ from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from bot.directory import hsds
+from bot.directory.duplicates import DuplicateIndex, Keys, merge_details
 from bot.directory.fields import (
     LIST_FIELDS,
     TEXT_FIELDS,
     ResourceFields,
+    comparison_keys,
     normalize,
     phone_digits,
     website_key,
@@ -59,6 +64,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0  # rows merged into another entry: a near-duplicate, or the same resource again
     problems: list[Problem] = field(default_factory=list)  # rows not imported
     notes: list[Problem] = field(
         default_factory=list
@@ -67,7 +73,7 @@ class ImportReport:
 
     @property
     def imported(self) -> int:
-        return self.created + self.updated + self.unchanged
+        return self.created + self.updated + self.unchanged + self.merged
 
 
 class ImportFileError(Exception):
@@ -143,18 +149,13 @@ def _identity(fields: ResourceFields) -> tuple[str, str, str]:
     return normalize(fields.name)[:200], normalize(fields.organization)[:200], normalize(fields.city)[:100]
 
 
-def _columns(fields: ResourceFields, identity: tuple[str, str, str] | None = None) -> dict:
-    values = {name: getattr(fields, name) for name in TEXT_FIELDS}
-    values.update({name: ";".join(getattr(fields, name)) for name in LIST_FIELDS})
-    name_key, org_key, city_key = identity or _identity(fields)
-    values.update(
-        normalized_name=name_key,
-        normalized_organization=org_key,
-        normalized_city=city_key,
-        phone_key=phone_digits(fields.phone),
-        website_key=website_key(fields.website)[:300],
-    )
-    return values
+def _stored(fields: ResourceFields, name: str) -> str:
+    value = getattr(fields, name)
+    return ";".join(value) if name in LIST_FIELDS else value
+
+
+def _columns(fields: ResourceFields) -> dict:
+    return {name: _stored(fields, name) for name in _COMPARED} | comparison_keys(fields)
 
 
 def _redact(fields: ResourceFields) -> dict[str, int]:
@@ -170,14 +171,81 @@ def _redact(fields: ResourceFields) -> dict[str, int]:
     return removed
 
 
-_EXISTING_COLUMNS = (
-    Resource.id,
-    Resource.normalized_name,
-    Resource.normalized_organization,
-    Resource.normalized_city,
-    Resource.verified_at,
-    *(getattr(Resource, name) for name in _COMPARED),
-)
+_EXISTING_COLUMNS = (Resource.id, Resource.verified_at, Resource.retired_at,
+                     *(getattr(Resource, name) for name in _COMPARED))  # fmt: skip
+
+
+@dataclass
+class _Entry:
+    """One resource as the import sees it: saved (`id`) or new from the file, with its current details."""
+
+    fields: ResourceFields
+    id: int | None = None
+    verified: bool = False
+    retired: bool = False
+    claimed_by: str = ""  # the row of this file that created or first updated it
+    changed: set[str] = field(default_factory=set)
+    position: int = -1
+    identity: tuple[str, str, str] = ("", "", "")
+    keys: Keys | None = None
+
+
+def _lookup(fields: ResourceFields) -> tuple[tuple[str, str, str], Keys]:
+    """A row's identity and near-duplicate keys, each normalized once."""
+    identity = _identity(fields)
+    keys = Keys(identity[0], identity[2], phone_digits(fields.phone), website_key(fields.website)[:300],
+                typed_name=fields.name)  # fmt: skip
+    return identity, keys
+
+
+class _Directory:
+    """The workspace's directory in memory while a file is read: saved entries, then the file's new ones. Rows
+    find their entry by identity (name, organization, city) or as a near-duplicate (bot.directory.duplicates)."""
+
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self._by_identity: dict[tuple[str, str, str], int] = {}
+        self._near = DuplicateIndex()
+
+    def add(self, entry: _Entry) -> None:
+        entry.position = len(self.entries)
+        self.entries.append(entry)
+        self._file(entry)
+
+    def _file(self, entry: _Entry) -> None:
+        if entry.keys is None:
+            entry.identity, entry.keys = _lookup(entry.fields)
+        self._by_identity[entry.identity] = entry.position
+        self._near.add(entry.position, entry.keys, active=not entry.retired)
+
+    def change(self, entry: _Entry, fields: ResourceFields, names: list[str]) -> None:
+        """Takes `names` from `fields` into the entry, re-filed under its new identity and keys."""
+        if not names:
+            return
+        self._by_identity.pop(entry.identity, None)
+        for name in names:
+            setattr(entry.fields, name, getattr(fields, name))
+        entry.changed.update(names)
+        entry.keys = None
+        self._file(entry)
+
+    def find(self, identity: tuple[str, str, str], keys: Keys) -> tuple[_Entry | None, bool]:
+        """(the entry a row is, whether by identity); (None, False) for a new resource."""
+        position = self._by_identity.get(identity)
+        if position is not None:
+            return self.entries[position], True
+        position = self._near.find(keys)
+        return (self.entries[position] if position is not None else None), False
+
+    def fill(self, entry: _Entry, fields: ResourceFields) -> tuple[list[str], list[str]]:
+        """Merges a near-duplicate row as a Slack log merges: empty fields are filled, saved values kept.
+        Returns (filled, kept)."""
+        merged, filled, kept = merge_details(entry.fields, fields)
+        if "city" in filled and _identity(merged) in self._by_identity:
+            filled.remove("city")  # another entry already is "this name in that city"
+            merged.city = ""
+        self.change(entry, merged, filled)
+        return filled, kept
 
 
 def import_records(
@@ -192,83 +260,79 @@ def import_records(
     report = ImportReport()
     now = utcnow()
     with db.session() as session:
-        existing: dict[tuple[str, str, str], dict] = {}
+        directory = _Directory()
         for row in session.execute(select(*_EXISTING_COLUMNS).where(Resource.team_id == team_id)).mappings():
-            key = (row["normalized_name"], row["normalized_organization"], row["normalized_city"])
-            existing[key] = dict(row)
-
-        seen: dict[tuple[str, str, str], str] = {}
-        to_insert: list[dict] = []
-        to_update: list[dict] = []
-        changed_fields: dict[int, list[str]] = {}
+            saved = ResourceFields(
+                **{n: row[n] or "" for n in TEXT_FIELDS}, **{n: hsds.split_list(row[n]) for n in LIST_FIELDS}
+            )
+            directory.add(_Entry(saved, id=row["id"], verified=row["verified_at"] is not None,
+                                 retired=row["retired_at"] is not None))  # fmt: skip
         for where, parsed in records:
             if progress is not None:
                 progress.update(1)
+            report.notes.extend(Problem(where, w) for w in parsed.warnings)
             if parsed.fields is None:
                 if parsed.errors:
                     report.problems.append(Problem(where, "; ".join(parsed.errors)))
-                report.notes.extend(Problem(where, w) for w in parsed.warnings)
                 continue
             fields = parsed.fields
-            report.notes.extend(Problem(where, w) for w in parsed.warnings)
             removed = _redact(fields)
             if removed:
                 report.notes.append(Problem(where, Redaction("", removed).summary().lower()))
-            key = _identity(fields)
-            if key in seen:
-                report.problems.append(
-                    Problem(where, f"the same resource as {seen[key]} (name, organization, city)")
-                )
-                continue
-            seen[key] = where
-            saved = existing.get(key)
-            if saved is None:
-                to_insert.append(
-                    _columns(fields, key)
-                    | {
-                        "team_id": team_id,
-                        "source": source,
-                        "created_by": ACTOR,
-                        "created_at": now,
-                        "updated_at": now,
-                        "mention_count": 1,
-                        "helped_count": 0,
-                        "outdated_count": 0,
-                    }
-                )
-                continue
-            changes, kept = _changes(saved, fields)
-            if kept:
-                report.notes.append(Problem(where, "kept the verified " + ", ".join(kept)))
-            if not changes:
-                report.unchanged += 1
-                continue
-            merged = ResourceFields(
-                **{n: changes.get(n, saved[n]) for n in TEXT_FIELDS},
-                **{n: hsds.split_list(changes.get(n, saved[n])) for n in LIST_FIELDS},
-            )
-            to_update.append(_columns(merged) | {"id": saved["id"], "updated_at": now})
-            changed_fields[saved["id"]] = sorted(changes)
-
-        _insert(session, to_insert, team_id)
-        _update(session, to_update, changed_fields, team_id)
-        report.created, report.updated = len(to_insert), len(to_update)
+            _import_row(directory, where, fields, report)
+        new = [entry for entry in directory.entries if entry.id is None]
+        updated = [entry for entry in directory.entries if entry.id is not None and entry.changed]
+        _insert(session, [_columns(entry.fields) | {"team_id": team_id, "source": source, "created_by": "",
+                                                    "created_at": now, "updated_at": now, "mention_count": 1,
+                                                    "helped_count": 0, "outdated_count": 0} for entry in new],
+                team_id)  # fmt: skip
+        _update(session, [_columns(entry.fields) | {"id": entry.id, "updated_at": now} for entry in updated],
+                {entry.id: sorted(entry.changed) for entry in updated}, team_id)  # fmt: skip
+        report.created = len(new)
     return report
 
 
-def _changes(saved: dict, fields: ResourceFields) -> tuple[dict, list[str]]:
-    """(column -> new stored value for what the file changes, fields kept because the resource is verified)."""
-    changes: dict = {}
+def _import_row(directory: _Directory, where: str, fields: ResourceFields, report: ImportReport) -> None:
+    identity, keys = _lookup(fields)
+    entry, by_identity = directory.find(identity, keys)
+    if entry is None:
+        directory.add(_Entry(fields, claimed_by=where, identity=identity, keys=keys))
+        return
+    if entry.claimed_by or not by_identity:
+        # A near-duplicate, or a second row for the same resource: merged as a Slack log merges.
+        filled, kept = directory.fill(entry, fields)
+        report.merged += 1
+        into = f"{entry.claimed_by} ({entry.fields.name})" if entry.claimed_by else f"the saved {entry.fields.name}"
+        detail = "; added " + ", ".join(filled) if filled else ""
+        detail += "; kept its " + ", ".join(kept) if kept else ""
+        report.notes.append(Problem(where, f"merged into {into}, the same resource{detail}"))
+        entry.claimed_by = entry.claimed_by or where
+        return
+    entry.claimed_by = where
+    changes, kept = _changes(entry, fields)
+    if kept:
+        report.notes.append(Problem(where, "kept the verified " + ", ".join(kept)))
+    if not changes:
+        report.unchanged += 1
+        return
+    directory.change(entry, fields, changes)
+    report.updated += 1
+
+
+def _changes(entry: _Entry, fields: ResourceFields) -> tuple[list[str], list[str]]:
+    """(fields the file changes, fields kept because the resource is verified). Non-empty values in the file
+    replace saved ones, except a verified resource's."""
+    changes: list[str] = []
     kept: list[str] = []
     for name in _COMPARED:
-        value = getattr(fields, name)
-        stored = ";".join(value) if name in LIST_FIELDS else value
-        if not stored or stored == (saved[name] or ""):
+        stored = _stored(fields, name)
+        saved = _stored(entry.fields, name)
+        if not stored or stored == saved:
             continue
-        if saved["verified_at"] is not None and saved[name]:
+        if entry.verified and saved:
             kept.append(name)
             continue
-        changes[name] = stored
+        changes.append(name)
     return changes, kept
 
 
@@ -396,9 +460,10 @@ def run_cli(path: str, team_id: str, settings) -> int:
         print(f"note: {note}", file=sys.stderr)
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
+    rows = report.imported
     print(
-        f"Imported {report.imported} resource{'s' if report.imported != 1 else ''} into {team_id}: "
-        f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged; "
+        f"Imported {rows} row{'s' if rows != 1 else ''} into {team_id}: {report.created} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.merged} merged into a near-duplicate; "
         f"{len(report.problems)} row{'s' if len(report.problems) != 1 else ''} skipped."
     )
     return 1 if report.problems else 0

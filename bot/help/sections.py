@@ -7,15 +7,11 @@ documents itself in one place.
 from bot.celebrations.commands import SUMMARY as CELEBRATIONS_SUMMARY
 from bot.conferences import commands as conferences_commands
 from bot.digests import commands as digests_commands
+from bot.directory import commands as directory_commands
 from bot.partners.commands import SUMMARY as PARTNERS_SUMMARY
 
 SECTIONS: dict[str, str] = {
-    "resources": (
-        "*Log a community resource*\n"
-        "`/resource add Eastside Food Pantry, groceries Tue/Thu 2-6pm, 555-0142` saves it (patient details are removed)\n"
-        "`/resource` opens a form · `/resource list [category]` · `/resource show <name>` · "
-        "`/resource watch on|off` · `/resource help`"
-    ),
+    "resources": directory_commands.SUMMARY,
     "search": (
         "*Find who can help*\n"
         "`/whohelps food near 97201 in Spanish` · `/whohelps rides to dialysis for seniors` · "

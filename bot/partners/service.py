@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from bot.directory import stewards
+from bot.directory import access
 from bot.partners.commands import (
     MEMBERS_ONLY,
     AddPartner,
@@ -63,7 +63,7 @@ def can_manage(session: Session, actor: Actor, partner: Partner) -> bool:
     return (
         partner.owner_user_id == actor.user_id
         or actor.is_admin
-        or stewards.is_steward(session, actor.team_id, actor.user_id, None)
+        or access.is_steward(session, actor)
     )
 
 

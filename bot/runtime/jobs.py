@@ -11,6 +11,7 @@ from bot.celebrations import jobs as celebration_jobs
 from bot.conferences import jobs as conference_jobs
 from bot.conferences import planning as conference_planning
 from bot.digests import jobs as digest_jobs
+from bot.directory import jobs as directory_jobs
 from bot.partners import jobs as partner_jobs
 from bot.platform import maintenance, outbox
 from bot.platform.db import Database
@@ -25,6 +26,7 @@ SENDERS: dict[str, outbox.Sender] = {
     celebration_jobs.RECAP_KIND: celebration_jobs.send_monthly_recap,
     digest_jobs.DIGEST_KIND: digest_jobs.send_digest,
     digest_jobs.CHART_KIND: digest_jobs.send_digest_chart,
+    directory_jobs.OUTDATED_NOTICE_KIND: directory_jobs.send_outdated_notice,
 }
 
 PLANNERS: tuple[PeriodicJob, ...] = (

@@ -150,11 +150,16 @@ from dataclasses import replace  # noqa: E402
 
 from sqlmodel import select  # noqa: E402
 
-from bot.directory import exporter, importer  # noqa: E402
-from bot.directory import service as directory_service  # noqa: E402
+from bot.directory import (  # noqa: E402
+    exporter,
+    importer,
+    stewards,  # noqa: E402
+)
+from bot.directory.commands import ManageResource  # noqa: E402
 from bot.runtime.settings import Settings  # noqa: E402
 from models.directory import Resource, ResourceCategory  # noqa: E402
 from models.platform import AuditEntry  # noqa: E402
+from tests.factories import make_actor  # noqa: E402
 
 HEADER = ",".join(hsds.CSV_HEADERS)
 GOOD_AND_BAD = "\n".join(
@@ -193,11 +198,14 @@ def test_csv_import_reports_bad_rows_with_lines_and_imports_the_rest(db, tmp_pat
     path = _write(tmp_path, "directory.csv", GOOD_AND_BAD)
     assert importer.run_cli(str(path), "T1", _settings(db)) == 1
     captured = capsys.readouterr()
-    assert "Imported 3 resources into T1: 3 new, 0 updated, 0 unchanged; 4 rows skipped." in captured.out
+    assert "Imported 4 rows into T1: 3 new, 0 updated, 0 unchanged, 1 merged into a near-duplicate; 3 rows skipped." in (
+        captured.out
+    )
     assert "skipped line 3: name is required" in captured.err
     assert "skipped line 4: unknown category 'foodz'" in captured.err
     assert "skipped line 5: email is not an email address" in captured.err
-    assert "skipped line 9: the same resource as line 2" in captured.err
+    # The same resource twice in one file: the second row merges into the first (its other description is kept).
+    assert "line 9: merged into line 2 (Eastside Food Pantry), the same resource; kept its description" in captured.err
     assert "line 8: removed for privacy: 1 name, 1 record number" in captured.err
     assert "Jane" not in captured.err + captured.out
 
@@ -221,7 +229,7 @@ def test_reimporting_the_same_file_changes_nothing(db, tmp_path, capsys):
     audits_before = len(_all(db, AuditEntry))
     capsys.readouterr()
     assert importer.run_cli(str(path), "T1", _settings(db)) == 1
-    assert "0 new, 0 updated, 3 unchanged" in capsys.readouterr().out
+    assert "0 new, 0 updated, 3 unchanged, 1 merged" in capsys.readouterr().out
     assert {r.id: r.model_dump() for r in _all(db, Resource)} == before
     assert len(_all(db, AuditEntry)) == audits_before
 
@@ -233,14 +241,7 @@ def test_import_updates_changed_rows_but_keeps_verified_values(db, tmp_path, cap
     )
     importer.run_cli(str(_write(tmp_path, "a.csv", first)), "T1", _settings(db))
     with db.session() as session:
-        hope = session.exec(select(Resource).where(Resource.name == "Hope Shelter")).one()
-        directory_service.verify_resource(
-            session,
-            team_id="T1",
-            user_id="UADMIN",
-            resource=hope,
-            settings=replace(Settings(), admin_user_ids=frozenset({"UADMIN"})),
-        )
+        stewards.manage_resource(session, make_actor("UADMIN", admin=True), ManageResource("verify", "Hope Shelter"))
     second = (
         HEADER + "\nHope Shelter,,Beds,shelter;housing,555-0199,,,,Westbrook,OR,,,,24/7"
         "\nSafe Rides,,Free rides,transportation,555-0177,,,,,,,,,Mon-Fri 8am-4pm"
@@ -274,27 +275,19 @@ def test_the_specification_examples_import(db, tmp_path, capsys):
     assert "unknown category 'name' ignored" in capsys.readouterr().err
     path = _write(tmp_path, "page.json", json.dumps(listed))
     assert importer.run_cli(str(path), "T1", _settings(db)) == 0
-    # The list example has no location, so (name, organization, city) differs: two entries.
+    # The list example is the same service without a location: the same name with nothing contradicting it
+    # merges into the first (as a Slack log would), so one entry.
+    assert "merged into the saved Community Counselling" in capsys.readouterr().err
     saved = sorted((r.name, r.organization, r.city, r.phone) for r in _all(db, Resource))
-    assert saved == [
-        ("Community Counselling", "Example Organization Inc.", "", ""),
-        ("Community Counselling", "Example Organization Inc.", "MyCity", "+44 1234 234567 x100"),
-    ]
+    assert saved == [("Community Counselling", "Example Organization Inc.", "MyCity", "+44 1234 234567 x100")]
     assert importer.run_cli(str(path), "T1", _settings(db)) == 0  # again: nothing new
-    assert len(_all(db, Resource)) == 2
+    assert len(_all(db, Resource)) == 1
 
 
 def test_export_csv_round_trips_and_skips_retired(db, tmp_path, capsys):
     importer.run_cli(str(_write(tmp_path, "in.csv", GOOD_AND_BAD)), "T1", _settings(db))
     with db.session() as session:
-        kitchen = session.exec(select(Resource).where(Resource.name == "Martha's Kitchen")).one()
-        directory_service.retire_resource(
-            session,
-            team_id="T1",
-            user_id="UADMIN",
-            resource=kitchen,
-            settings=replace(Settings(), admin_user_ids=frozenset({"UADMIN"})),
-        )
+        stewards.manage_resource(session, make_actor("UADMIN", admin=True), ManageResource("retire", "Martha's Kitchen"))
     out = tmp_path / "out.csv"
     assert exporter.run_cli("csv", str(out), "T1", _settings(db)) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
@@ -364,3 +357,46 @@ def test_hsds_import_reports_bad_services_by_position(db, tmp_path, capsys):
     assert "skipped service 4: not an HSDS service object" in err
     [saved] = _all(db, Resource)
     assert (saved.name, saved.categories, saved.city) == ("Eastside Food Pantry", "food;goods", "Eastport")
+
+
+def test_import_merges_near_duplicates_like_a_slack_log(db, tmp_path, capsys):
+    """Two files naming the same pantry (same phone, other spelling) make one entry, as `/resource add` would;
+    similar names that are different places stay apart."""
+    first = HEADER + "\nNorthgate Food Shelf,,Groceries,food,555-0111,,,12 Main St,Northgate,OR,,,,"
+    second = "\n".join([
+        HEADER,
+        "North Gate Food Shelf,,Food shelf,food,(503) 555-0111,shelf@northgate.example.org,,,Northgate,OR,,,,Tue 2-6pm",
+        "Northgate Pet Food Shelf,,Pet food,food,555-0112,,,,Northgate,OR,,,,",  # another word: another place
+        "Northgate Food Shelf 2,,Second site,food,555-0111,,,,Northgate,OR,,,,",  # another number: another site
+        "Northgate Food Shelff,,,food,,,,,Northgate,OR,97301,,,",  # a typo, confirmed by the city
+    ])  # fmt: skip
+    assert importer.run_cli(str(_write(tmp_path, "a.csv", first)), "T1", _settings(db)) == 0
+    capsys.readouterr()
+    assert importer.run_cli(str(_write(tmp_path, "b.csv", second)), "T1", _settings(db)) == 0
+    out = capsys.readouterr()
+    assert "2 new, 0 updated, 0 unchanged, 2 merged into a near-duplicate" in out.out
+    assert "line 2: merged into the saved Northgate Food Shelf, the same resource; added email, hours" in out.err
+    assert "kept its description" in out.err
+    saved = {r.name: r for r in _all(db, Resource)}
+    assert set(saved) == {"Northgate Food Shelf", "Northgate Pet Food Shelf", "Northgate Food Shelf 2"}
+    shelf = saved["Northgate Food Shelf"]
+    assert (shelf.description, shelf.email, shelf.hours, shelf.postal_code, shelf.created_by) == (
+        "Groceries", "shelf@northgate.example.org", "Tue 2-6pm", "97301", "")
+    capsys.readouterr()
+    assert importer.run_cli(str(_write(tmp_path, "b.csv", second)), "T1", _settings(db)) == 0  # again
+    assert "0 new, 0 updated, 2 unchanged, 2 merged" in capsys.readouterr().out
+    assert len(_all(db, Resource)) == 3
+
+
+def test_near_duplicates_within_one_file_merge_into_the_first(db, tmp_path, capsys):
+    rows = "\n".join([
+        HEADER,
+        "Riverside Rent Relief,,One-time rent help,housing,555-0120,,,,Riverside,OR,,,,",
+        "Riverside Rent Releif,,,housing,,rent@riverside.example.org,,,Riverside,OR,,,,",
+    ])  # fmt: skip
+    assert importer.run_cli(str(_write(tmp_path, "a.csv", rows)), "T1", _settings(db)) == 0
+    assert "line 3: merged into line 2 (Riverside Rent Relief), the same resource; added email" in (
+        capsys.readouterr().err
+    )
+    [saved] = _all(db, Resource)
+    assert (saved.name, saved.email, saved.phone) == ("Riverside Rent Relief", "rent@riverside.example.org", "555-0120")
