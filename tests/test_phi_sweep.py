@@ -30,7 +30,7 @@ from bot.runtime.logs import CHATTY_LIBRARIES
 from models.directory import Resource
 from tests.registrations import registered
 
-CORPUS = json.loads((Path(__file__).parent / "data" / "phi_corpus.json").read_text(encoding="utf-8"))["cases"]
+CORPUS = json.loads((Path(__file__).parent / "data" / "phi_corpus.json").read_text(encoding="utf-8"))["tune"]
 PHI_CASES = [case for case in CORPUS if case["forbidden"]]
 MAX_MESSAGE = 3_500  # below the bot's 4,000-character limit, so long messages are processed, not refused
 

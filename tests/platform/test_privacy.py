@@ -8,7 +8,7 @@ import pytest
 
 from bot.platform.privacy import KINDS, Redaction, redact
 
-CORPUS = json.loads((Path(__file__).parents[1] / "data" / "phi_corpus.json").read_text(encoding="utf-8"))["cases"]
+CORPUS = json.loads((Path(__file__).parents[1] / "data" / "phi_corpus.json").read_text(encoding="utf-8"))["tune"]
 SLACK_LINK = re.compile(r"<(?:mailto|tel):([^|<>]+)\|[^<>]*>")
 PHI_FREE = [case for case in CORPUS if not case["forbidden"]]
 

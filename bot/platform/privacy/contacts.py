@@ -51,6 +51,8 @@ _ORG_MARKER = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_REACH = 90
+_PATIENT_WORD_REACH = 5  # words between "she"/"pt" and the detail: "She can be reached at 555-…"
+_NAME_REACH = 2  # words between a patient's name and the detail: "Luis Paredes, 612-555-…"
 _SENTENCE_REACH = 120
 
 
@@ -93,6 +95,7 @@ _POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(?:her|his|their|su|sus)\s{1,3}(?:\w+\
 # "her", "him", "them" as objects count only when the detail follows as where to reach them: "reach her at".
 _OBJECT_PRONOUN = re.compile(r"(?<!\w)(?:her|him|them)\s{0,3}(?:directly\s{1,3})?(?:at|on|via|@|:)\s{0,3}$",
                              re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _PRONOUNS = frozenset({"her", "his", "their", "him", "them", "su", "sus"})
 
 
@@ -112,11 +115,17 @@ def _org_at(clause: str) -> int:
     return max(last, marker)
 
 
+def _words_between(clause: str, position: int) -> int:
+    return len(_WORD.findall(clause, position))
+
+
 def _patient_at(clause: str) -> int:
-    """Position just after the last word in `clause` that makes what follows the patient's, or -1."""
+    """Position just after the last word in `clause` that makes what follows the patient's, or -1: a patient
+    word at most a few words before the detail ("She can be reached at", "pt wants info emailed to"), or a
+    possessive with a contact word ("her cell", "su teléfono") anywhere in the clause."""
     last = -1
     for match in PATIENT_WORDS.finditer(clause):
-        if match.group().lower() in _PRONOUNS:
+        if match.group().lower() in _PRONOUNS or _words_between(clause, match.end()) > _PATIENT_WORD_REACH:
             continue
         last = match.end()
     for match in _POSSESSIVE_PRONOUN.finditer(clause):
@@ -135,7 +144,11 @@ def owner_of(text: str, start: int, end: int, kind: str, patient_marks: Sequence
     # The last name that ends inside the clause, if any.
     last_mark = bisect.bisect_right(patient_marks, start) - 1
     org_at = _org_at(clause)
-    if last_mark >= 0 and patient_marks[last_mark] >= clause_start:
+    if (
+        last_mark >= 0
+        and patient_marks[last_mark] >= clause_start
+        and _words_between(clause, patient_marks[last_mark] - clause_start) <= _NAME_REACH
+    ):
         # A name found earlier reads as capitalised words too: at the same place, the name wins.
         patient_at = max(patient_at, patient_marks[last_mark] - clause_start + 1)
     if patient_at >= 0 and patient_at > org_at:
