@@ -483,6 +483,11 @@ def truncate(result: ResourceFields) -> ResourceFields:
     return result
 
 
+def organisation_names_in(text: str) -> list[str]:
+    """Every capitalised run ending in an organisation word in `text` (already redacted), in order."""
+    return [_clean(match.group(1)) for match in _ORG_NAME.finditer(text) if match.group(1)[:1].isupper()]
+
+
 def looks_like_resource(found: ResourceFields) -> bool:
     """Heuristic for watched channels: a name plus a way to reach it (phone, website, email or address) and a
     need category. Chat about a resource without contact details does not qualify."""

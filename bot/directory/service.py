@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from bot.directory import hsds
 from bot.directory.duplicates import _differs, _identity_taken, find_duplicate
-from bot.directory.extract import extract_fields
+from bot.directory.extract import extract_fields, organisation_names_in
 from bot.directory.fields import (
     LIST_FIELDS,
     TEXT_FIELDS,
@@ -34,7 +34,7 @@ from bot.directory.fields import (
 )
 from bot.platform import audit
 from bot.platform.clock import utcnow
-from bot.platform.privacy import Redaction, redact
+from bot.platform.privacy import Redaction, check_resource_name, redact
 from models.directory import (
     Resource,
     ResourceCategory,
@@ -221,6 +221,13 @@ def log_resource(
     privacy_note = _combine_summary(removed)
     if not found.name:
         return LogResult("no_name", privacy_note=privacy_note)
+    if fields is None and not check_resource_name(found.name).ok and find_duplicate(session, team_id, found) is None:
+        # The first candidate reads as a person, a sentence about a patient or a description ("seniors 60+"):
+        # take an organisation's name from elsewhere in the text, or save nothing.
+        others = [name for name in organisation_names_in(redaction.text) if check_resource_name(name).ok]
+        if not others:
+            return LogResult("no_name", privacy_note=privacy_note)
+        found.name = others[0]
     errors = hsds.validate_fields(found)
     if errors:
         return LogResult("invalid", privacy_note=privacy_note, errors=errors)

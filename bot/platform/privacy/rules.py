@@ -237,7 +237,7 @@ AGE_OVER_89 = _compile(
     r"(?:y\.?\s{0,2}/?\s{0,2}o\b\.?|yrs?\b\.?|years?(?:[\s%(dash)s]{1,2}old)?\b|a[ñn]os\b(?:\s{1,3}de\s{1,3}edad)?"
     r"|(?-i:[MF])\b|(?-i:yo)(?-i:[MF])?\b))"
     r"|(?<!\w)(?:age[ds]?|edad(?:\s{1,3}de)?|turned|turning|cumpli[oó]|cumple)\s{0,3}[:=]?\s{0,3}"
-    r"(?P<value2>(?:9\d|1[01]\d))(?!\d|/|-\d|\.\d)"
+    r"(?P<value2>(?:9\d|1[01]\d))(?!\d|/|-\d|\.\d|\+|\s{0,2}(?:[%(dash)s]|to\b|and\b|or\b|\+))"
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
