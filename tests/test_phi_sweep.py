@@ -24,7 +24,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers every table in SQLModel.metadata)
 from bot.directory.hsds import CSV_HEADERS
 from bot.platform.clock import utcnow
-from bot.platform.privacy import redact
+from bot.platform.privacy import KINDS, redact
 from bot.runtime import jobs
 from bot.runtime.logs import CHATTY_LIBRARIES
 from models.directory import Resource
@@ -99,6 +99,16 @@ def _distinctive_tokens(items: list[str], sent: list[str]) -> set[str]:
             if len(token) >= 5 and token not in survivors:
                 tokens.add(token)
     return tokens
+
+
+def test_the_sweep_covers_every_kind():
+    """The messages sent to every surface below hold every kind the privacy engine knows, the ones added for text
+    as care teams type it included (names without cue words, ages over 89, rooms and beds, bare ids, spelled-out
+    emails, mentions of patients)."""
+    removed = set()
+    for message in BUNDLES:
+        removed |= set(redact(message).removed)
+    assert removed == set(KINDS), f"no case in the sweep holds: {set(KINDS) - removed}"
 
 
 # -- what is stored, logged and sent -------------------------------------------------------------------------------

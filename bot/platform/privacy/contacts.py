@@ -135,9 +135,15 @@ def _patient_at(clause: str) -> int:
     return last
 
 
-def owner_of(text: str, start: int, end: int, kind: str, patient_marks: Sequence[int] = ()) -> tuple[str, str]:
-    """(owner, reason) for the detail at text[start:end]. `patient_marks`: where names already found end
-    (sorted)."""
+def owner_of(
+    text: str, start: int, end: int, kind: str, patient_marks: Sequence[int] = (), adjacent_marks: Sequence[int] = ()
+) -> tuple[str, str]:
+    """(owner, reason) for the detail at text[start:end]. `patient_marks`: where names already found end;
+    `adjacent_marks`: where other identifiers end (a detail right after one, "…, 4/5/1966, 612-…", is the
+    patient's). Both sorted."""
+    previous = bisect.bisect_right(adjacent_marks, start) - 1
+    if previous >= 0 and not _WORD.search(text, adjacent_marks[previous], start):
+        return PATIENT, "it follows another identifier of the patient"
     clause = _clause_before(text, start)
     clause_start = start - len(clause)
     patient_at = _patient_at(clause)
@@ -189,27 +195,29 @@ def _address_normalized(value: str) -> str | None:
     return " ".join(parts[key] for key in order if key in parts).strip(" ,")
 
 
-def find_contacts(text: str, patient_marks: Sequence[int] = ()) -> list[Contact]:
+def find_contacts(
+    text: str, patient_marks: Sequence[int] = (), adjacent_marks: Sequence[int] = ()
+) -> list[Contact]:
     """Every phone, email and street address in `text`, each with its owner. `patient_marks`: offsets where a
     patient's name (already found) ends; they count as patient words."""
-    patient_marks = sorted(patient_marks)
+    patient_marks, adjacent_marks = sorted(patient_marks), sorted(adjacent_marks)
     found: list[Contact] = []
     emails = list(_EMAIL.finditer(text))
     taken = [(m.start(), m.end()) for m in emails]
     for match in emails:
-        owner, reason = owner_of(text, match.start(), match.end(), EMAIL_KIND, patient_marks)
+        owner, reason = owner_of(text, match.start(), match.end(), EMAIL_KIND, patient_marks, adjacent_marks)
         found.append(Contact(EMAIL_KIND, match.group(), match.start(), match.end(), owner, reason,
                              match.group().lower()))
     for start, end, normalized in _phones(text):
         if any(s <= start < e for s, e in taken):
             continue
-        owner, reason = owner_of(text, start, end, PHONE_KIND, patient_marks)
+        owner, reason = owner_of(text, start, end, PHONE_KIND, patient_marks, adjacent_marks)
         found.append(Contact(PHONE_KIND, text[start:end], start, end, owner, reason, normalized))
     for match in _STREET_ADDRESS.finditer(text):
         normalized = _address_normalized(match.group())
         if normalized is None:
             continue
-        owner, reason = owner_of(text, match.start(), match.end(), ADDRESS_KIND, patient_marks)
+        owner, reason = owner_of(text, match.start(), match.end(), ADDRESS_KIND, patient_marks, adjacent_marks)
         found.append(Contact(ADDRESS_KIND, match.group(), match.start(), match.end(), owner, reason, normalized))
     return sorted(found, key=lambda contact: contact.start)
 

@@ -198,10 +198,12 @@ def _details_in_same_clause(text: str, after: int) -> list[Span]:
 _KIND_OF_CONTACT = {contacts.PHONE_KIND: PHONE, contacts.EMAIL_KIND: EMAIL, contacts.ADDRESS_KIND: ADDRESS}
 
 
-def _patients_contacts(text: str, name_ends: list[int]) -> list[Span]:
+def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
+    name_ends = [end for _start, end, kind in spans if kind == NAME]
+    other_ends = [end for _start, end, kind in spans if kind in (DATE_OF_BIRTH, SSN, RECORD_NUMBER, INSURANCE_ID, AGE)]
     return [
         (contact.start, contact.end, _KIND_OF_CONTACT[contact.kind])
-        for contact in contacts.find_contacts(text, patient_marks=name_ends)
+        for contact in contacts.find_contacts(text, patient_marks=name_ends, adjacent_marks=other_ends)
         if contact.owner == contacts.PATIENT
     ]
 
@@ -244,7 +246,7 @@ def collect_spans(text: str) -> list[Span]:
     spans += [(start, end, NAME) for start, end in uncued]
     spans += _initials_and_ages(text, spans)
     spans += _after_names(text, spans)
-    spans += _patients_contacts(text, [end for _start, end, kind in spans if kind == NAME])
+    spans += _patients_contacts(text, spans)
     return spans
 
 
