@@ -380,7 +380,27 @@ def main(argv: list[str] | None = None) -> int:
                                     run_http(cases, template, workdir, capture), args.verbose)
                     print(f"  {'':<34} ({time.perf_counter() - started:.1f} s)")
     root.removeHandler(capture)
+    _speed([case["text"] for cases in sets.values() for case in cases])
     return 0
+
+
+def _speed(texts: list[str]) -> None:
+    """Time per message and on 100,000 characters of dense identifiers, engine beside baseline (no target: the
+    bot refuses messages over 4,000 characters; this shows the cost and that it grows linearly)."""
+    unit = "pt Rosalind Whitfield DOB 3/4/1944 SSN 412-55-9021 her cell 555-0194 97 yo bed 4 MRN4410293. "
+    print("== speed")
+    for name, redact in ENGINES.items():
+        started = time.perf_counter()
+        for text in texts:
+            redact(text)
+        per_message = (time.perf_counter() - started) / max(1, len(texts)) * 1000
+        timings = []
+        for size in (10_000, 100_000):
+            long_text = (unit * (size // len(unit) + 1))[:size]
+            started = time.perf_counter()
+            redact(long_text)
+            timings.append(f"{size:,} chars {time.perf_counter() - started:.2f} s")
+        print(f"  {name:<10} {per_message:.1f} ms per message; " + "; ".join(timings))
 
 
 if __name__ == "__main__":

@@ -99,12 +99,14 @@ _WORD = re.compile(r"\w+")
 _PRONOUNS = frozenset({"her", "his", "their", "him", "them", "su", "sus"})
 
 
-def _org_at(clause: str) -> int:
+def _org_at(clause: str, name_ends: frozenset[int] = frozenset()) -> int:
     """Position just after the last organisation in `clause` (an organisation word, or two or more capitalised
     words in a row), or -1."""
     last = -1
     for match in _CAPITAL_RUN.finditer(clause):
         words = match.group().split()
+        if match.end() in name_ends:
+            continue  # a patient's name found earlier, not an organisation
         if len(words) >= 2 and not any(w.strip(".,").lower() in _PRONOUNS for w in words):
             last = max(last, match.end())
     for match in _ANY_WORD.finditer(clause):
@@ -141,15 +143,17 @@ def owner_of(
     """(owner, reason) for the detail at text[start:end]. `patient_marks`: where names already found end;
     `adjacent_marks`: where other identifiers end (a detail right after one, "…, 4/5/1966, 612-…", is the
     patient's). Both sorted."""
-    previous = bisect.bisect_right(adjacent_marks, start) - 1
-    if previous >= 0 and not _WORD.search(text, adjacent_marks[previous], start):
-        return PATIENT, "it follows another identifier of the patient"
     clause = _clause_before(text, start)
     clause_start = start - len(clause)
+    first_mark = bisect.bisect_left(patient_marks, clause_start)
+    name_ends = frozenset(mark - clause_start for mark in patient_marks[first_mark : first_mark + 8] if mark <= start)
+    org_at = _org_at(clause, name_ends)
+    previous = bisect.bisect_right(adjacent_marks, start) - 1
+    if previous >= 0 and org_at < 0 and not _WORD.search(text, adjacent_marks[previous], start):
+        return PATIENT, "it follows another identifier of the patient, with no organisation before"
     patient_at = _patient_at(clause)
     # The last name that ends inside the clause, if any.
     last_mark = bisect.bisect_right(patient_marks, start) - 1
-    org_at = _org_at(clause)
     if (
         last_mark >= 0
         and patient_marks[last_mark] >= clause_start

@@ -238,12 +238,13 @@ def _repeats(text: str, spans: list[Span]) -> list[Span]:
     return found
 
 
-def collect_spans(text: str) -> list[Span]:
+def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     """Every identifier found in normalised `text`, possibly overlapping."""
     spans = _labelled(text) + _unlabelled(text)
     spans += [(start, end, NAME) for start, end in names.cued_names(text)]
-    uncued, _doubtful = names.uncued_names(text)
-    spans += [(start, end, NAME) for start, end in uncued]
+    if not staff_contact:
+        uncued, _doubtful = names.uncued_names(text)
+        spans += [(start, end, NAME) for start, end in uncued]
     spans += _initials_and_ages(text, spans)
     spans += _after_names(text, spans)
     spans += _patients_contacts(text, spans)
@@ -272,21 +273,24 @@ def _merge(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
 def doubts(text: str) -> tuple[Doubt, ...]:
     """What still looks like a person or an identifier in already-redacted `text`."""
     found = []
-    _names, single = names.uncued_names(text)
-    found += [Doubt(start, end, "looks like a name") for start, end in single]
+    full, single = names.uncued_names(text)
+    found += [Doubt(start, end, "looks like a name") for start, end in full + single]
     for pattern in (rules.LONG_NUMBER, rules.MIXED_ID):
         for match in pattern.finditer(text):
             found.append(Doubt(match.start(), match.end(), "long number"))
     return tuple(sorted(found, key=lambda d: d.start))
 
 
-def redact(text: str) -> Redaction:
+def redact(text: str, *, staff_contact: bool = False) -> Redaction:
     """Return `text` with patient identifiers replaced by "[kind removed]", a count of each kind removed, and the
-    stretches that still look doubtful."""
+    stretches that still look doubtful.
+
+    `staff_contact=True` is for a field that names an organisation's own staff (a partner's contact list): full
+    names without a cue word are kept there and listed as doubtful; every other rule applies as usual."""
     if not text:
         return Redaction(text or "", {})
     text = normalize(text)
-    spans = collect_spans(text)
+    spans = collect_spans(text, staff_contact=staff_contact)
     spans += _repeats(text, spans)
     clean, removed = _merge(text, spans)
     return Redaction(clean, removed, doubts(clean))
