@@ -34,7 +34,7 @@ from bot.directory.fields import (
 )
 from bot.platform import audit
 from bot.platform.clock import utcnow
-from bot.platform.privacy import Redaction, check_resource_name, redact
+from bot.platform.privacy import Redaction, check_resource_name, organisation_names, redact
 from models.directory import (
     Resource,
     ResourceCategory,
@@ -225,6 +225,7 @@ def log_resource(
         # The first candidate reads as a person, a sentence about a patient or a description ("seniors 60+"):
         # take an organisation's name from elsewhere in the text, or save nothing.
         others = [name for name in organisation_names_in(redaction.text) if check_resource_name(name).ok]
+        others += organisation_names(redaction.text)
         if not others:
             return LogResult("no_name", privacy_note=privacy_note)
         found.name = others[0]

@@ -14,6 +14,7 @@ The APIs (all pure, offline, no imports from features):
 - `check_resource_name(name, known_names=()) -> NameCheck(ok, reason)`: whether a string reads as an
   organisation's or program's name rather than a person ("Lorena Castellanos"), a sentence about a patient ("pt
   needs housing") or a description ("seniors 60+"). Pass the workspace's resource and partner names.
+  `organisation_names(redacted_text)` lists the capitalised runs of a text that pass it (where else to look).
 - `classify_contacts(redacted_text) -> (resource's, patient's)`: the phones (parsed with `phonenumbers`), emails
   and street addresses (parsed with `usaddress`) of a text, each a `Contact` with its owner and a normalised
   value; store only the first list. `find_contacts(text)` gives them all in text order.
@@ -48,7 +49,7 @@ from bot.platform.privacy.allowlist import keep_known_words
 from bot.platform.privacy.contacts import Contact, classify_contacts, find_contacts
 from bot.platform.privacy.engine import redact
 from bot.platform.privacy.lexicon import warm
-from bot.platform.privacy.resource_names import NameCheck, check_resource_name
+from bot.platform.privacy.resource_names import NameCheck, check_resource_name, organisation_names
 from bot.platform.privacy.result import KINDS, Doubt, Redaction
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "classify_contacts",
     "find_contacts",
     "keep_known_words",
+    "organisation_names",
     "redact",
     "warm",
 ]

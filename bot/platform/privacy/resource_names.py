@@ -30,6 +30,13 @@ _SENTENCE_VERBS = frozenset(
 )
 
 
+# Two to seven capitalised words (joined by of/the/de/la/...), the shape of an organisation's or program's name.
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'\u2019])(?:St\.[ \t]|Dr\.[ \t])?(?-i:[A-Z0-9])[\w'\u2019&\-]{1,30}"
+    r"(?:[ \t]{1,2}(?:(?:of|the|for|and|on|de|del|la|las|los|y)[ \t]{1,2})?(?-i:[A-Z0-9])[\w'\u2019&\-]{0,30}){1,6}"
+)
+
+
 @dataclass(frozen=True)
 class NameCheck:
     ok: bool
@@ -85,3 +92,16 @@ def check_resource_name(name: str, known_names: Iterable[str] = ()) -> NameCheck
     if not any(word[0].isupper() for word in words):
         return NameCheck(False, "a description, not a name")
     return NameCheck(True, "reads as a program's name")
+
+
+def organisation_names(text: str, known_names: Iterable[str] = ()) -> list[str]:
+    """Runs of capitalised words in `text` (already redacted) that pass `check_resource_name`, in order: where to
+    look for a resource's name when the first candidate was a person or a sentence."""
+    found = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        candidate = match.group().strip()
+        if check_resource_name(candidate, known_names).ok and candidate not in found:
+            found.append(candidate)
+        if len(found) >= 10:
+            break
+    return found
