@@ -255,6 +255,7 @@ _SEGMENT_SPLIT = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
 _DANGLING = re.compile(r"(?:\s+(?:at|on|in|to|from|through|by|with|and|or|the|a|an))+$", re.IGNORECASE)
 
 
@@ -456,7 +457,13 @@ def extract_fields(text: str) -> ResourceFields:
         if _PLACEHOLDER.search(part):
             # A segment the redactor took something out of is about the patient ("pt [name removed] DOB ..."):
             # keep only the first segment (it usually starts with the resource's name), without the cue words.
+            # Later segments keep only their sentences that held nothing removed ("… 555-0139. pt's home: [...]").
             if index > 0:
+                segments.extend(
+                    _Segment(sentence)
+                    for sentence in _SENTENCE_END.split(part)
+                    if sentence.strip() and not _PLACEHOLDER.search(sentence)
+                )
                 continue
             part = _PLACEHOLDER_WITH_CUE.sub(" ", part)
         segments.append(_Segment(part))

@@ -6,8 +6,8 @@ this week" (a person). Saved, such a "resource" shows up in every answer for its
 must pass `judge_name`; when none does, the form opens prefilled and the person names the resource themselves.
 A name typed into the form's Name field is the person's explicit choice and is not judged here.
 
-The rules read the shape of the words only; they know no person names. Telling a person's name from an
-organization's is the privacy engine's job: its check plugs in at `PERSON_CHECK` (see there).
+The rules here read the shape of the words; telling a person's name from an organization's is the privacy engine's
+job, asked through `PERSON_CHECK`.
 """
 
 from __future__ import annotations
@@ -17,18 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.platform import vocabulary
+from bot.platform.privacy import check_resource_name
 
 PersonCheck = Callable[[str], bool]  # True when the text reads as a person's name rather than an organization's
 
 
-def _shape_only(_name: str) -> bool:
-    return False
+def reads_as_person(name: str) -> bool:
+    """The privacy engine's person-versus-organization check: census name lists, everyday words and organization
+    words ("Marcus Hill" is a person, "Mary's Place" and "Casa Esperanza" are not)."""
+    return check_resource_name(name).reason == "a person's name"
 
 
-# THE SEAM for bot.platform.privacy's person-versus-organization check (issue 11): point this at its function,
-# e.g. `PERSON_CHECK = privacy.reads_as_person`, and every name read from free text is judged by it too. Until
-# then a name is judged by its shape alone.
-PERSON_CHECK: PersonCheck = _shape_only
+# The person check every name read from free text goes through (tests may swap it for a stub).
+PERSON_CHECK: PersonCheck = reads_as_person
 
 # Words that make a text about a patient, not a resource ("pt needs housing", "her son's clinic").
 _PATIENT_WORDS = {"pt", "pts", "pt's", "patient", "patients", "patient's", "client", "client's", "clients"}

@@ -261,8 +261,8 @@ def update_partner(
     changed: list[str] = []
     removed: dict[str, int] = defaultdict(int)
 
-    def clean(text: str) -> str:
-        result = redact(text.strip())
+    def clean(text: str, *, staff_contact: bool = False) -> str:
+        result = redact(text.strip(), staff_contact=staff_contact)
         for kind, count in result.removed.items():
             removed[kind] += count
         return result.text
@@ -294,7 +294,7 @@ def update_partner(
         (user_id, contact_teams.get(user_id) or partner.team_id, "", "") for user_id in changes.contacts
     ]
     for line in changes.external_contacts:
-        name, _, details = (part.strip() for part in clean(line).partition("·"))
+        name, _, details = (part.strip() for part in clean(line, staff_contact=True).partition("·"))
         if name or details:
             new_contacts.append((None, None, name[:200], details[:300]))
     old_contacts = [

@@ -8,12 +8,13 @@ import pytest
 from sqlmodel import select
 
 from bot.directory import stewards
+from bot.directory.commands import ChangeSteward
 from bot.partners import details as registry_details
 from bot.platform.clock import local_today, utcnow
 from models.celebrations import SuccessPartner
 from models.partners import Agreement, Partner, PartnerChannel
 from models.platform import AuditEntry, OutboxMessage
-from tests.factories import make_partner, make_success
+from tests.factories import make_actor, make_partner, make_success
 
 
 def _answer(fake_slack) -> str:
@@ -89,9 +90,7 @@ def test_the_edit_button_and_the_form_refuse_a_member_who_does_not_own_it(slack,
 def test_the_owner_a_steward_and_an_admin_can_edit(slack, fake_slack, db, who):
     partner_id = _owned_partner(db)
     with db.session() as session:
-        stewards.add_steward(
-            session, team_id="T1", actor_user_id="UADMIN", user_id="USTEWARD", settings=slack.app_settings
-        )
+        stewards.change_steward(session, make_actor("UADMIN", admin=True), ChangeSteward("USTEWARD", add=True))
     reply = slack.submit(
         "partner_edit_modal",
         _edit_values(),

@@ -1,4 +1,7 @@
-"""Removes patient identifiers from text people type, before it is stored, logged or echoed anywhere.
+"""BASELINE, frozen copy of bot/platform/privacy.py before issue 11 (the cue-word redactor); used only by
+benchmarks/privacy_eval.py to print its figures beside the current engine's. Do not edit.
+
+Removes patient identifiers from text people type, before it is stored, logged or echoed anywhere.
 
 partnerbot's promise is that it never keeps protected health information. Every surface that takes free text
 calls `redact()` first and keeps only `Redaction.text`; `Redaction.summary()` tells the person what was removed.

@@ -1,0 +1,296 @@
+"""`redact()`: every rule run over normalised text, the spans found merged, placeholders put in, doubts listed."""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+
+import bot.platform.privacy.contacts as contacts
+import bot.platform.privacy.names as names
+import bot.platform.privacy.rules as rules
+from bot.platform.privacy.normalize import normalize
+from bot.platform.privacy.result import (
+    ADDRESS,
+    AGE,
+    DATE_OF_BIRTH,
+    EMAIL,
+    INSURANCE_ID,
+    KINDS,
+    NAME,
+    PHONE,
+    RECORD_NUMBER,
+    ROOM,
+    SSN,
+    Doubt,
+    Redaction,
+    placeholder,
+)
+
+Span = tuple[int, int, str]
+
+# A date this many years old or more is a birth date (events, deadlines and renewals are recent or coming).
+_BIRTH_DATE_AGE_YEARS = 12
+_KIND_OF_GROUP = ((EMAIL, "email"), (PHONE, "phone"), (ADDRESS, "address"))
+_MONTHS = {name: index for index, names_ in enumerate(
+    ("jan enero ene", "feb febrero", "mar marzo", "apr abril abr", "may mayo", "jun junio", "jul julio",
+     "aug agosto ago", "sep sept septiembre setiembre", "oct octubre", "nov noviembre", "dec diciembre dic"),
+    start=1) for name in names_.split()}
+_SLACK_MENTION = re.compile(r"<@[UW][A-Z0-9]{1,20}>")
+_MENTION_IS_PATIENT = re.compile(
+    r"\s{0,3}(?:is|was|,|:|-)?\s{0,3}(?:now\s{1,3})?(?:(?:our|a|the|my|your|new)\s{1,3}){0,2}(?:pt|patient|client|paciente)"
+    r"(?!\w)|(?:'s|\u2019s)\s{1,3}(?:dob|mrn|chart|ssn|address|phone|cell|email)",
+    re.IGNORECASE,
+)
+_HAS_WORD = re.compile(r"[^\W\d_]{2}")
+_PATIENT_BEFORE_MENTION = re.compile(r"(?:pt\.?|patient|client|paciente)\s{0,3}:?\s{0,3}$", re.IGNORECASE)
+
+
+def _contact_span(match: re.Match[str]) -> Span:
+    for kind, group in _KIND_OF_GROUP:
+        if group in match.re.groupindex and match.group(group) is not None:
+            return (*match.span(group), kind)
+    raise AssertionError("contact pattern matched without a value")  # pragma: no cover
+
+
+def _labelled(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for match in rules._BARE_SSN.finditer(text):
+        spans.append((match.start(), match.end(), SSN))
+    for match in rules.BARE_SSN_LOOSE.finditer(text):
+        spans.append((match.start(), match.end(), SSN))
+    for match in rules._BARE_MBI.finditer(text):
+        spans.append((match.start(), match.end(), INSURANCE_ID))
+    for match in rules._SSN_LABELLED.finditer(text):
+        spans.append((*match.span("value"), SSN))
+    for match in rules._RECORD_LABELLED.finditer(text):
+        spans.append((*match.span("value"), RECORD_NUMBER))
+    for match in rules._INSURANCE_LABELLED.finditer(text):
+        value = match.group("value")
+        has_marker = bool(match.group("marker"))
+        label = match.group("label").lower()
+        if not has_marker and (
+            label in rules._INSURANCE_NEEDS_MARKER or len(value) < 5 or rules._PHONE_SHAPED.fullmatch(value)
+        ):
+            continue
+        spans.append((*match.span("value"), INSURANCE_ID))
+    for match in rules._DOB_LABELLED.finditer(text):
+        spans.append((*match.span("value"), DATE_OF_BIRTH))
+    return spans
+
+
+def _public_label_before(text: str, start: int) -> bool:
+    return bool(rules.PUBLIC_NUMBER_LABEL.search(text[max(0, start - 30) : start]))
+
+
+def _patient_in_clause(text: str, start: int) -> bool:
+    clause = contacts._clause_before(text, start)
+    return bool(rules.PATIENT_WORDS.search(clause))
+
+
+def _year(match: re.Match[str]) -> int | None:
+    raw = next(match.group(g) for g in ("y2", "y3", "y4") if match.group(g))
+    month, day = match.group("m2"), match.group("d2")
+    if month and not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    year = int(raw)
+    if len(raw) == 2:
+        this_year = datetime.date.today().year
+        year += 2000 if year <= this_year % 100 else 1900
+    return year if 1880 <= year <= 2100 else None
+
+
+def _unlabelled(text: str) -> list[Span]:
+    """The kinds that need no label: ages over 89, beds and patients' rooms, ids, long numbers, spelled-out
+    emails, old dates (birth dates), initials next to a birth date, mentions of patients."""
+    spans: list[Span] = []
+    for match in rules.AGE_OVER_89.finditer(text):
+        group = "value" if match.group("value") else "value2"
+        spans.append((*match.span(group), AGE))
+    for match in rules.BED.finditer(text):
+        spans.append((*match.span("value"), ROOM))
+    for match in rules.ROOM.finditer(text):
+        if _patient_in_clause(text, match.start()):
+            spans.append((*match.span("value"), ROOM))
+    # Only in running text: a value that is just a number came from a field whose meaning its caller knows.
+    if _HAS_WORD.search(text):
+        for match in rules.MIXED_ID.finditer(text):
+            if not _public_label_before(text, match.start()):
+                spans.append((match.start(), match.end(), RECORD_NUMBER))
+        for match in rules.LONG_NUMBER.finditer(text):
+            if not _public_label_before(text, match.start()):
+                spans.append((*match.span("value"), RECORD_NUMBER))
+    for match in rules.SPELLED_EMAIL.finditer(text):
+        spans.append((match.start(), match.end(), EMAIL))
+    this_year = datetime.date.today().year
+    for match in rules.FULL_DATE.finditer(text):
+        year = _year(match)
+        if year is None or this_year - year < _BIRTH_DATE_AGE_YEARS:
+            continue
+        if rules.FOUNDING_CUE.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
+        spans.append((match.start(), match.end(), DATE_OF_BIRTH))
+    for match in _SLACK_MENTION.finditer(text):
+        if _MENTION_IS_PATIENT.match(text, match.end()) or _PATIENT_BEFORE_MENTION.search(
+            text[max(0, match.start() - 15) : match.start()]
+        ):
+            spans.append((match.start(), match.end(), NAME))
+    return spans
+
+
+def _initials_and_ages(text: str, spans: list[Span]) -> list[Span]:
+    """Initials right before a birth date or an age over 89 are the patient's: "K.T., 2/9/1957"."""
+    found = []
+    for start, _end, kind in spans:
+        if kind in (DATE_OF_BIRTH, AGE):
+            window_start = max(0, start - 12)
+            initials = rules.INITIALS_BEFORE.search(text[window_start:start])
+            if initials:
+                found.append((window_start + initials.start("initials"), window_start + initials.end("initials"), NAME))
+    return found
+
+
+def _after_names(text: str, spans: list[Span]) -> list[Span]:
+    found: list[Span] = []
+    for _start, end, kind in list(spans):
+        found.extend(_details_in_same_clause(text, end))
+        if kind == NAME and (date := rules._DATE_AFTER_NAME.match(text, end)):
+            found.append((*date.span("value"), DATE_OF_BIRTH))
+        elif kind == NAME and (contact := rules._CONTACT_AFTER_NAME.match(text, end)):
+            found.append(_contact_span(contact))
+    if _in_intake_form(text, spans + found):
+        found.extend(_contact_span(match) for match in rules._FORM_CONTACT_FIELD.finditer(text))
+    for pattern in (rules._PATIENT_CONTACT, rules._PATIENT_LOCATION):
+        for match in pattern.finditer(text):
+            found.append(_contact_span(match))
+            end = match.end()
+            for _ in range(3):
+                more = rules._CONTINUATION.match(text, end)
+                if not more:
+                    break
+                found.append(_contact_span(more))
+                end = more.end()
+    return found
+
+
+def _in_intake_form(text: str, spans: list[Span]) -> bool:
+    """Whether any identifier found so far sits on a "Label: value" line."""
+    line_starts = [0] + [match.end() for match in rules._NEWLINE.finditer(text)]
+    for start in sorted({start for start, _end, _kind in spans}):
+        if rules._FORM_LABEL.match(text, line_starts[bisect.bisect_right(line_starts, start) - 1]):
+            return True
+    return False
+
+
+def _details_in_same_clause(text: str, after: int) -> list[Span]:
+    """Contact details labelled "cell", "home", ... shortly after a patient identifier, before the sentence ends."""
+    sentence_end = rules._SENTENCE_END.search(text, after, after + rules._CLAUSE_REACH)
+    limit = sentence_end.start() if sentence_end else after + rules._CLAUSE_REACH
+    found = []
+    pos = after
+    # Search a little past the limit so a value that starts inside the clause is matched whole.
+    while (match := rules._CLAUSE_DETAIL.search(text, pos, limit + 200)) and match.start() < limit:
+        found.append(_contact_span(match))
+        pos = match.end()
+    return found
+
+
+_KIND_OF_CONTACT = {contacts.PHONE_KIND: PHONE, contacts.EMAIL_KIND: EMAIL, contacts.ADDRESS_KIND: ADDRESS}
+
+
+def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
+    name_ends = [end for _start, end, kind in spans if kind == NAME]
+    other_ends = [end for _start, end, kind in spans if kind in (DATE_OF_BIRTH, SSN, RECORD_NUMBER, INSURANCE_ID, AGE)]
+    return [
+        (contact.start, contact.end, _KIND_OF_CONTACT[contact.kind])
+        for contact in contacts.find_contacts(text, patient_marks=name_ends, adjacent_marks=other_ends)
+        if contact.owner == contacts.PATIENT
+    ]
+
+
+_WORD = re.compile(r"\w+")
+_REPEAT_MIN_LENGTH = 6  # shorter values ("Ann", "1950") are too likely to be part of something else
+_REPEAT_CANDIDATES = 20  # per first word; bounds the work on hostile input
+
+
+def _repeats(text: str, spans: list[Span]) -> list[Span]:
+    """Other copies of an identifier already found: "Maria Lopez ... Maria Lopez said". Found by first word, in
+    one pass."""
+    by_first_word: dict[str, dict[str, str]] = {}
+    for start, end, kind in spans:
+        value = text[start:end]
+        first = _WORD.search(value)
+        if first is None:
+            continue
+        value = value[first.start() :].rstrip(".,;:!?)\"' ")
+        if len(value) >= _REPEAT_MIN_LENGTH:
+            candidates = by_first_word.setdefault(first.group().lower(), {})
+            if len(candidates) < _REPEAT_CANDIDATES:
+                candidates[value.lower()] = kind
+    if not by_first_word:
+        return []
+    found = []
+    for word in _WORD.finditer(text):
+        for value, kind in by_first_word.get(word.group().lower(), {}).items():
+            end = word.start() + len(value)
+            if text[word.start() : end].lower() == value and not (end < len(text) and text[end].isalnum()):
+                found.append((word.start(), end, kind))
+    return found
+
+
+def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
+    """Every identifier found in normalised `text`, possibly overlapping."""
+    spans = _labelled(text) + _unlabelled(text)
+    spans += [(start, end, NAME) for start, end in names.cued_names(text)]
+    if not staff_contact:
+        uncued, _doubtful = names.uncued_names(text)
+        spans += [(start, end, NAME) for start, end in uncued]
+    spans += _initials_and_ages(text, spans)
+    spans += _after_names(text, spans)
+    spans += _patients_contacts(text, spans)
+    return spans
+
+
+def _merge(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
+    spans = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0])))
+    pieces: list[str] = []
+    removed: dict[str, int] = {}
+    cursor = 0
+    for start, end, kind in spans:
+        if start < cursor:
+            # Overlaps a span already removed (an SSN that also sits after "her number"): remove the union, so no
+            # tail of either identifier survives.
+            cursor = max(cursor, end)
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append(placeholder(kind))
+        removed[kind] = removed.get(kind, 0) + 1
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), {kind: removed[kind] for kind in KINDS if kind in removed}
+
+
+def doubts(text: str) -> tuple[Doubt, ...]:
+    """What still looks like a person or an identifier in already-redacted `text`."""
+    found = []
+    full, single = names.uncued_names(text)
+    found += [Doubt(start, end, "looks like a name") for start, end in full + single]
+    for pattern in (rules.LONG_NUMBER, rules.MIXED_ID):
+        for match in pattern.finditer(text):
+            found.append(Doubt(match.start(), match.end(), "long number"))
+    return tuple(sorted(found, key=lambda d: d.start))
+
+
+def redact(text: str, *, staff_contact: bool = False) -> Redaction:
+    """Return `text` with patient identifiers replaced by "[kind removed]", a count of each kind removed, and the
+    stretches that still look doubtful.
+
+    `staff_contact=True` is for a field that names an organisation's own staff (a partner's contact list): full
+    names without a cue word are kept there and listed as doubtful; every other rule applies as usual."""
+    if not text:
+        return Redaction(text or "", {})
+    text = normalize(text)
+    spans = collect_spans(text, staff_contact=staff_contact)
+    spans += _repeats(text, spans)
+    clean, removed = _merge(text, spans)
+    return Redaction(clean, removed, doubts(clean))

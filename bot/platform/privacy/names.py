@@ -1,0 +1,253 @@
+"""People's names, with a cue word before them and without one.
+
+With a cue (any case): patient, pt, client, paciente; titles (Mr., mrs, Ms., Mx., Miss, Sr., Sra., Srta.) and
+Spanish honorifics (don, doña, señor, señora, señorita); relatives of the patient ("her son", "pt's daughter",
+"su hija"); "name is", "named", "se llama", "Last name:". Lower-case name words count after a cue when the census
+lists know them and they are not everyday words ("pt latoya jenkins", "mrs villanueva's gas"). Program words
+("Patient Navigator program") are not names; all-caps "PT" is physical therapy, not "patient".
+
+Without a cue: two or three capitalised words that read as given name and surname in the census lists (plus
+the shipped supplements), at least one of them not an everyday word ("Lorena Castellanos needs food", "Marcus
+Hill"). Never when the run of capitalised words holds an organisation or place word ("Mary's Place", "Casa
+Esperanza", "Martin Luther King Jr. Center", "Marion County"), follows a saint's or doctor's title ("St. Vincent de
+Paul", "Dr. Patel"), or is a single word after a place preposition ("a town called Marion", "in Marion").
+
+A possessive name that heads an organisation is kept: "Mrs. Smith's Soup Kitchen", "Martha's Kitchen".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import bot.platform.privacy.lexicon as lexicon
+from bot.platform.privacy.rules import _compile, _part
+
+_part(
+    "relative_word",
+    r"(?:daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma|grandmother"
+    r"|grandpa|grandfather|aunt|uncle|niece|nephew|guardian|spouse|boyfriend|girlfriend|cousin|grandson"
+    r"|granddaughter|hija|hijo|madre|padre|mam[aá]|pap[aá]|esposo|esposa|marido|hermana|hermano|abuela|abuelo"
+    r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia)",
+)
+NAME_CUE = _compile(
+    r"(?<!\w)(?:"
+    r"(?P<strong>(?:patient|pt\.?|client)(?:%(apos)ss)?\s{1,3}name\b(?:\s{1,3}is|\s{0,2}:)?"
+    r"|(?:first|last|full|sur)\s{0,2}name\s{0,2}:|apellidos?\s{0,2}:|nombre\s{1,3}completo\s{0,2}:?"
+    r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|nombre\s{1,3}es|nombre\s{0,2}:"
+    r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
+    # "her son Jayden", "pt's daughter Keiko", "su hija María": tried before "pt" so the relative is seen.
+    r"|(?P<relative>(?:her|his|their|su|sus|la|el|the|%(patients)s)\s{1,3}%(relative_word)s)"
+    r"|(?P<patient>patient|pt\.?|client|paciente)"
+    r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS))"
+    r")(?=(?P<window>(?s:.{0,120})))"
+)
+_NAME_START = re.compile(r"[\s:,(\-\u2013\u2014]{1,4}")
+# "the pt, 67M, Juan Perez": an age and sex between the cue and the name.
+_DEMOGRAPHIC = re.compile(
+    r"\d{1,3}\s{0,2}(?:(?:y/?o|yo|yrs?|years?\s{1,3}old)\b[\s,]{0,3}(?:[MFmf]\b)?|[MFmf]\b)\.?[\s,;:()\-]{1,4}"
+)
+_NAME_TOKEN = _compile(r"(?P<initial>(?-i:(?:[A-Z]\.\s?){1,3}))(?!\w)|[^\W\d_]{1,40}(?:[%(q)s\-][^\W\d_]{1,40}){0,3}")
+_NAME_GAP = re.compile(r"[ \t]{1,3}")
+_COMMA_GIVEN_NAME = re.compile(r",[ \t]{1,3}((?-i:[A-Z])[^\W\d_]{1,30})(?!\w)")
+_POSSESSIVE_S = _compile(r"%(apos)ss$")
+_PARTICLES = frozenset(
+    {"de", "del", "la", "las", "los", "van", "von", "der", "den", "da", "di", "du", "dos", "le", "y", "bin", "al"}
+)
+_MAX_NAME_WORDS = 3
+# Spanish honorifics are ordinary words in English too ("don a mask"): a capitalised or known name must follow.
+_WEAK_TITLES = frozenset({"don", "dona", "doña", "sr", "ms", "miss"})
+
+
+def fold(word: str) -> str:
+    """Lower case without accents, as the census lists spell names."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) <= 3 and word.isupper()
+
+
+def _stop(lower: str) -> bool:
+    return lower in lexicon.words("stop") or lexicon.is_org_word(lower)
+
+
+def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> tuple[int, int] | None:
+    """Where the name after a cue is, or None when what follows is not a person's name."""
+    if cue_kind == "patient" and cue_text == "PT":
+        return None  # all-caps PT is physical therapy, not "patient"
+    lower_cue = fold(cue_text.rstrip("."))
+    lead = _NAME_START.match(window)
+    if not lead:
+        return None
+    pos = lead.end()
+    if demographic := _DEMOGRAPHIC.match(window, pos):
+        pos = demographic.end()
+    words: list[tuple[int, int, str]] = []  # (start, end, word) relative to window
+    pending_particles: list[tuple[int, int, str]] = []
+    while len(words) < _MAX_NAME_WORDS:
+        if words or pending_particles:
+            gap = _NAME_GAP.match(window, pos)
+            if not gap:
+                break
+            pos = gap.end()
+        token = _NAME_TOKEN.match(window, pos)
+        if not token:
+            break
+        text = token.group()
+        possessive = bool(_POSSESSIVE_S.search(text))
+        bare = text[:-2] if possessive else text
+        lower = fold(bare)
+        if token.group("initial"):
+            is_name = True
+        elif words and lower in _PARTICLES and not possessive:
+            pending_particles.append((token.start(), token.end(), text))
+            pos = token.end()
+            continue
+        elif _stop(lower) or _is_acronym(bare):
+            is_name = False
+        elif bare[0].isupper():
+            # "pt Maria Lopez Eastside Food Pantry": a capitalised word that starts an organisation's name ends
+            # the person's name.
+            is_name = possessive or not _next_word_is_organisation(window, token.end())
+            if is_name and not words and lower_cue in _WEAK_TITLES and cue_text[0].islower():
+                is_name = lexicon.name_strength(lower) > 0
+        elif not words:
+            # Lower case right after the cue: a name the census lists know and that is not an everyday word;
+            # after a title ("mrs villanueva"), any word that is neither a known word nor a stop word.
+            is_name = cue_kind == "strong" or lexicon.name_strength(lower) == 2 or (
+                cue_kind == "title" and lower_cue not in _WEAK_TITLES and not lexicon.is_known_word(lower)
+            )
+        else:
+            # A lower-case surname may follow a lower-case given name ("pt maria lopez").
+            is_name = not words[-1][2][0].isupper() and (
+                lexicon.name_strength(lower) > 0 or not lexicon.is_known_word(lower)
+            )
+        if not is_name:
+            break
+        words.extend(pending_particles)
+        pending_particles = []
+        words.append((token.start(), token.end() - (2 if possessive else 0), bare))
+        pos = token.end()
+        if possessive:
+            break
+    if not any(w[2] not in _PARTICLES for w in words):
+        return None
+    end = words[-1][1]
+    # "García, Juan": a given name after a comma completes a surname-first name.
+    given = _COMMA_GIVEN_NAME.match(window, end)
+    if given and lexicon.is_given_name(fold(given.group(1))) and lexicon.name_strength(given.group(1)) == 2:
+        return window_start + words[0][0], window_start + given.end()
+    if cue_kind != "patient" and heads_organisation(window[pos : pos + 60]):
+        return None
+    return window_start + words[0][0], window_start + end
+
+
+def _next_word_is_organisation(window: str, pos: int) -> bool:
+    following = window[pos : pos + 40].split()[:1]
+    return bool(following) and following[0][0].isupper() and lexicon.is_org_word(following[0])
+
+
+def heads_organisation(following: str) -> bool:
+    """Whether the capitalised words right after a name make it an organisation: "Hope House", "Mrs. Smith's Soup
+    Kitchen". Only titles and "named"-style cues get this benefit of the doubt; after "patient" a name is a name."""
+    for word in following.split()[:3]:
+        clean = word.strip(".,;:!?()\"'")
+        if not clean or not word[0].isupper():
+            return False
+        if lexicon.is_org_word(clean):
+            return True
+    return False
+
+
+def cued_names(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in NAME_CUE.finditer(text):
+        cue_kind = next(k for k in ("strong", "relative", "patient", "title") if match.group(k))
+        span = cued_name(cue_kind, match.group(cue_kind), match.group("window"), match.end())
+        if span:
+            spans.append(span)
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Without a cue
+
+# A capitalised word (or an all-caps one), possibly possessive or hyphenated; "Jr."/"Sr." may sit inside a run.
+_CAP_WORD = re.compile(r"(?<![\w@.#/])(?-i:[A-Z])[^\W\d_]{0,30}(?:[\-'\u2019][^\W\d_]{1,30}){0,2}(?![\w@])")
+_RUN_GAP = re.compile(r"(?:[ \t]{1,2}(?:(?:de|del|la|van|von|da|dos|y)[ \t]{1,2})?|\.[ \t]{1,2}(?=(?-i:[A-Z])))")
+_SAINT_OR_DOCTOR = re.compile(r"(?:\b(?:st|ste|saint|san|santa|santo|dr|doctor|mt|mount|fort|ft)\.?[ \t]{1,2})$",
+                              re.IGNORECASE)
+_PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|to|at|of|en|cerca\s+de|called|named|town|city)[ \t]{1,2})$",
+                                re.IGNORECASE)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _runs(text: str) -> list[list[tuple[int, int, str]]]:
+    """Runs of capitalised words separated by single spaces (or name particles)."""
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    last_end = -1
+    for match in _CAP_WORD.finditer(text):
+        if current:
+            gap = _RUN_GAP.fullmatch(text, last_end, match.start())
+            if gap is None:
+                runs.append(current)
+                current = []
+        current.append((match.start(), match.end(), match.group()))
+        last_end = match.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['\u2019]s$", "", word)
+
+
+def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(names, doubtful): full names found without a cue, and single capitalised words that read as names but
+    are kept (shown as doubtful where a person is asked)."""
+    found: list[tuple[int, int]] = []
+    doubtful: list[tuple[int, int]] = []
+    for run in _runs(text):
+        bare = [_bare(word) for _s, _e, word in run]
+        folded = [fold(word.rstrip(".")) for word in bare]
+        if any(lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in folded):
+            continue
+        before = text[max(0, run[0][0] - 12) : run[0][0]]
+        if _SAINT_OR_DOCTOR.search(before):
+            continue
+        # The longest stretch of name words inside the run.
+        strengths = [0 if word in _SUFFIXES else lexicon.name_strength(word) for word in folded]
+        best: tuple[int, int] | None = None
+        index = 0
+        while index < len(run):
+            if strengths[index] == 0:
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(run) and strengths[end + 1] > 0:
+                end += 1
+            if best is None or end - index > best[1] - best[0]:
+                best = (index, end)
+            index = end + 1
+        if best is None:
+            continue
+        first, last = best
+        stretch = strengths[first : last + 1]
+        possessive_end = bare[last] != run[last][2]
+        if last > first and 2 in stretch and (lexicon.is_given_name(folded[first]) or stretch.count(2) >= 2):
+            end = run[last][1] - (2 if possessive_end else 0)
+            found.append((run[first][0], end))
+        elif (
+            last == first
+            and stretch[0] == 2
+            and len(run) == 1
+            and not _PLACE_PREPOSITION.search(before)
+            and lexicon.is_given_name(folded[first])
+            and run[0][0] > 0
+        ):
+            doubtful.append((run[first][0], run[first][1] - (2 if possessive_end else 0)))
+    return found, doubtful

@@ -1,0 +1,292 @@
+"""The pattern rules: identifiers recognisable on their own, identifiers after a label, and contact details made
+the patient's by the words around them. Each rule is documented where it lives.
+
+Patterns are written as %-templates over named parts so each reads as one piece; every repetition is bounded
+({0,3}, {1,64}, ...), which keeps matching linear even on hostile input.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "apos" is an apostrophe (straight or curly); "q" and "dash" are the same characters for use inside [...].
+_PARTS: dict[str, str] = {"apos": "['\u2019]", "q": "'\u2019", "dash": "\\-\u2013\u2014"}
+
+
+def _part(name: str, template: str) -> str:
+    _PARTS[name] = template % _PARTS
+    return _PARTS[name]
+
+
+def _compile(template: str, *, ignore_case: bool = True) -> re.Pattern[str]:
+    return re.compile(template % _PARTS, re.IGNORECASE if ignore_case else 0)
+
+
+_part("digits9", r"\d(?:[\s.%(dash)s]{0,3}\d){8}(?!\d)")
+_part(
+    "phone",
+    r"\+?(?:\(\s{0,2})?\d(?:[\s.%(dash)s()]{0,3}\d){6,14}(?!\d)(?:\s{0,2}(?:x|ext\.?)\s{0,2}\d{1,5})?",
+)
+_part(
+    "email",
+    # maria.lopez@gmail.com, or spelled out to dodge filters: "dana . k @ gmail . com", "ana (at) mail (dot) org".
+    r"(?:[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,4}"
+    r"|[\w+\-]{1,64}(?:\s{0,2}\.\s{0,2}[\w+\-]{1,30}){0,2}\s{0,2}(?:@|\(at\)|\[at\])\s{0,2}[\w\-]{1,63}"
+    r"(?:\s{0,2}(?:\.|\(dot\)|\[dot\])\s{0,2}(?-i:[a-z]{2,24})(?!\w)){1,3})",
+)
+_part(
+    "street_suffix",
+    r"(?:st|street|ave|avenue|av|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pl|place|ter|terrace"
+    r"|pkwy|parkway|hwy|highway|cir|circle|sq|square|trl|trail|loop|row|pike|route|rte)",
+)
+_part(
+    "unit",
+    r"(?:,?\s{0,2}(?:apt|apartment|unit|suite|ste|rm|room|lot|trlr|depto|dpto|#)\.?\s{0,2}#?\s{0,2}[\w\-]{1,6})?",
+)
+_part(
+    "address",
+    r"(?:\d{1,6}(?:[a-z]|-\d{1,4})?\s{1,3}(?:[nsew]\.?\s{1,3})?(?:[^\W_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?"
+    r"%(street_suffix)s\b\.?%(unit)s(?:,?\s{0,2}\d{5}(?:-\d{4})?)?"
+    # Spanish order: Calle Luna 123
+    r"|(?:calle|c/|avenida|av\.|avda\.?|camino|carrera|paseo|callej[oó]n)\s{1,3}"
+    r"(?:[^\W\d_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?(?:n[uú]m\.?\s{0,2}|#\s{0,2})?\d{1,6}%(unit)s"
+    # A house number and one or two words; only ever tried after a cue such as "lives at".
+    r"|\d{1,6}[a-z]?\s{1,3}[^\W\d_][\w%(q)s\-]{0,25}(?:\s{1,3}[^\W\d_][\w%(q)s\-]{0,25})?%(unit)s)",
+)
+_part(
+    "month",
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre"
+    r"|octubre|noviembre|diciembre|ene|abr|ago|dic)\b\.?",
+)
+_part("year", r"(?:1[89]\d\d|20\d\d)(?!\d)")
+_part(
+    "date",
+    r"(?:\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)"  # 1950-03-04
+    r"|\d{1,2}\s{0,2}[/.%(dash)s]\s{0,2}\d{1,2}(?:\s{0,2}[/.%(dash)s]\s{0,2}\d{2,4})?(?!\d)"  # 3/4/1950, 03-04-50
+    r"|\d{1,2}(?:st|nd|rd|th|o|º)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?%(month)s(?:,?\s{0,3}(?:del?\s{1,3})?%(year)s)?"
+    r"|%(month)s\s{0,3}\d{1,2}(?!\d)(?:st|nd|rd|th)?(?:,?\s{0,3}%(year)s)?"  # March 4th, 1950
+    r"|%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s"  # March 1950, marzo de 1950
+    r"|%(year)s"  # 1950: only ever after a birth label
+    r"|\d(?:[\s/.%(dash)s]{0,3}\d){3,9}(?!\d))",  # 0 3 / 0 4 / 1 9 5 0
+)
+# Words that may sit between a label and its value: "DOB is", "MRN: #", "her cell number is now".
+_part(
+    "filler",
+    r"(?:[\s:=#%(dash)s,]{0,3}(?:(?:%(apos)ss|is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
+    r"|ending\s{1,3}in|ends\s{1,3}in|last\s{1,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}[\s:=#%(dash)s]{0,3}",
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Identifiers recognisable on their own
+
+_BARE_SSN = _compile(r"(?<![\w\-])\d{3}\s{0,2}[%(dash)s]\s{0,2}\d{2}\s{0,2}[%(dash)s]\s{0,2}\d{4}(?![\w\-])")
+# Medicare Beneficiary Identifier: 11 characters; its letters never include S, L, O, I, B or Z.
+_part("mbi_letter", "[AC-HJKMNP-RT-Y]")
+_BARE_MBI = _compile(
+    r"(?<![\w\-])[1-9]%(mbi_letter)s(?:%(mbi_letter)s|\d)\d[\-\s]?%(mbi_letter)s(?:%(mbi_letter)s|\d)\d[\-\s]?"
+    r"%(mbi_letter)s{2}\d{2}(?![\w\-])",
+    ignore_case=False,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Labelled identifiers
+
+_SSN_LABELLED = _compile(
+    r"(?<!\w)(?:s[\s.]{0,3}s[\s.]{0,3}n\b\.?|ss\s{0,2}#"
+    r"|soc(?:ial)?\.?\s{0,2}sec(?:urity)?\.?(?:\s{0,3}(?:card|number|num|no\.?|#))?"
+    r"|(?:n[uú]mero\s{1,3}del?\s{1,3})?seguro\s{1,3}social)%(filler)s"
+    r"(?P<value>%(digits9)s|(?:x{3}|\*{3})[\s.\-]{0,2}(?:x{2}|\*{2})[\s.\-]{0,2}\d{4}(?!\d)|\d{4}(?!\d))"
+)
+_RECORD_LABELLED = _compile(
+    r"(?<!\w)(?:m[\s.]{0,3}r[\s.]{0,3}n\b\.?|mr\s{0,2}#"
+    r"|medical\s{1,3}rec(?:ord)?s?(?:\s{1,3}(?:number|num|no\.?|#|id))?"
+    r"|rec(?:ord)?\s{0,3}(?:#|number|num|no\.?)|chart\s{0,3}(?:#|number|num|no\.?|id)"
+    r"|acct\.?(?:\s{0,3}(?:#|number|num|no\.?))?|account\s{0,3}(?:#|number|num|no\.?)"
+    r"|(?:encounter|case|visit|claim)\s{0,3}(?:#|number|num|no\.?|id)|fin\s{0,3}#|csn\b|fin\b|id\s{0,2}#"
+    r"|(?:patient|pt\.?|client|paciente)\s{0,3}(?:id|#|number|no\.?|identifier)\b"
+    r"|(?:her|his|their|pt%(apos)s?s|patient%(apos)s?s)\s{1,3}id\b"
+    r"|(?:n[uú]mero\s{1,3}de\s{1,3})?(?:expediente|historia\s{1,3}cl[ií]nica)|nhc\b)%(filler)s"
+    r"(?P<value>\d(?:[ \-]{0,2}\d){3,15}(?!\d)|(?=[a-z\-]{0,6}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
+)
+_INSURANCE_LABELLED = _compile(
+    r"(?<!\w)(?P<label>medicaid|medicare|medi-?cal|mbi|hicn|chip|insurance|ins\.|member|subscriber|policy|group"
+    r"|plan|seguro|p[oó]liza|afiliado|beneficiary|benefits?|ebt|snap|aetna|cigna|humana|molina|anthem|uhc"
+    r"|unitedhealthcare|bcbs|blue\s{1,3}cross|kaiser|ambetter|wellcare|caresource|tricare)"
+    r"(?P<marker>(?:[\s,:]{0,3}(?:(?:id|no|number|num|card|n[uú]mero|identification|ident)\b\.?#?|#)){1,2})?"
+    r"%(filler)s(?P<value>\d(?:[ \-]{0,2}\d){5,19}(?!\d)|(?=[a-z\-]{0,8}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
+)
+# Generic words only count as an insurance label when a marker follows ("group #", "plan ID").
+_INSURANCE_NEEDS_MARKER = frozenset({"group", "plan", "benefit", "benefits", "snap", "chip", "member"})
+# A label then a phone number without a marker is a helpline ("Medicaid 555-0100"), not a member id.
+_PHONE_SHAPED = _compile(r"(?:\+?1[\s.\-])?(?:\(?\d{3}\)?[\s.\-])?\d{3}[\s.\-]\d{4}")
+
+_DOB_LABELLED = _compile(
+    r"(?<!\w)(?:d[\s.]{0,3}o[\s.]{0,3}b\b\.?|date\s{1,3}of\s{1,3}birth|birth\s{0,2}date|birth\s{0,2}day"
+    r"|born(?:\s{1,3}(?:on|in))?|b\.|fecha\s{1,3}de\s{1,3}nacimiento|f\.?\s{0,2}de\s{0,2}n\.|fdn\b|cumplea[nñ]os"
+    r"|naci(?:ó|o|da|do)(?:\s{1,3}(?:el|en))?)%(filler)s(?P<value>%(date)s)"
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Contact details that are the patient's
+
+_part(
+    "relative",
+    r"(?:daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma"
+    r"|grandmother|grandpa|grandfather|aunt|uncle|niece|nephew|guardian|spouse|boyfriend|girlfriend|family)",
+)
+_part(
+    "patients",
+    r"(?:the\s{1,3}patient%(apos)s?s|patient%(apos)s?s|pt\.?%(apos)s?s|client%(apos)s?s|member%(apos)s?s)",
+)
+_part(
+    "possessor",
+    r"(?:(?:(?:her|his|their|%(patients)s)\s{1,3})?%(relative)s%(apos)s?s|her|his|their|%(patients)s|su|sus"
+    # "pt cell", "patient phone": the patient's, said without the possessive
+    r"|pt\.?|patient|client|paciente)",
+)
+_part(
+    "contact_noun",
+    r"(?:(?:home|cell|mobile|personal|work|primary|new|best|contact|phone|email|mailing|current|old)\s{1,3}){0,2}"
+    r"(?:cell(?:\s{0,2}phone)?|phone(?:\s{1,3}number|\s{0,2}#)?|mobile(?:\s{1,3}number)?|number|num|#|tel|own"
+    r"|tel[eé]fono|celular|cel|n[uú]mero(?:\s{1,3}de\s{1,3}(?:tel[eé]fono|celular))?|contact(?:\s{1,3}(?:number|info))?"
+    r"|info|landline|e-?mail(?:\s{1,3}address)?|correo(?:\s{1,3}electr[oó]nico)?|address|addr|direcci[oó]n"
+    r"|domicilio|apartment|apt|place|casa)",
+)
+# A named person, then a detail only a person has: "Mr. Thompson's cell", "Maria's mobile", "Ana's home address".
+_part(
+    "named_persons_detail",
+    r"(?:(?-i:Mrs|Mr|Ms|Mx|Miss|Sra|Sr)\.?\s{1,3})?(?-i:[A-Z])[^\W\d_]{1,30}(?:-[^\W\d_]{1,30})?%(apos)s"
+    r"s\s{1,3}(?:cell(?:\s{0,2}phone)?|mobile|home\s{1,3}(?:phone|address|number)"
+    r"|personal\s{1,3}(?:phone|email|cell)|private\s{1,3}(?:phone|email))",
+)
+_part(
+    "contact_verb",
+    r"(?:call|calling|text|texting|txt|reach|reached|contact|ring|e-?mail|message|phone)\s{1,3}"
+    r"(?:her|him|the\s{1,3}patient|the\s{1,3}pt|patient|pt|mom|dad|the\s{1,3}family|the\s{1,3}client|client)"
+    r"(?:\s{1,3}(?:back|directly|anytime|later|today|tomorrow))?\s{0,3}(?:at|on|via|@|:)?"
+    # A caller's own number: "Mrs. Alvarez called from 555-778-1212".
+    r"|(?:called|calling|texted|texting)\s{1,3}(?:us\s{1,3}|me\s{1,3})?from"
+    r"|(?:ll[aá]mal[aoe]s?|llamarl[aoe]s?|marcarle|escr[ií]bele|escribirle|contactarl[aoe]|textearle)"
+    r"\s{0,3}(?:al|a|en)?",
+)
+# Slack sends typed emails (and, from some clients, phone numbers) as links: <mailto:a@b.org|a@b.org>, <tel:…|…>.
+_part("slack_email", r"<mailto:%(email)s(?:\|[^<>|\n]{0,120})?>")
+_part("slack_tel", r"<tel:[^|<>\s]{1,40}(?:\|[^<>|\n]{0,60})?>")
+_part(
+    "contact_value",
+    r"(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s)|(?P<address>%(address)s))",
+)
+_PATIENT_CONTACT = _compile(
+    r"(?<!\w)(?:%(possessor)s\s{1,3}%(contact_noun)s|%(named_persons_detail)s|%(contact_verb)s"
+    # "phone number of the patient", "email for the client", "teléfono del paciente"
+    r"|%(contact_noun)s\s{1,3}(?:(?:of|for)\s{1,3}(?:the\s{1,3})?(?:patient|pt|client)|de(?:l|\s{1,3}la)\s{1,3}paciente)\b)"
+    r"%(filler)s%(contact_value)s"
+)
+_PATIENT_LOCATION = _compile(
+    r"(?<!\w)(?:(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)\s{1,3}(?:at|on|in|@)"
+    # "moved to" only with a person as subject: "Dr. Patel's Free Clinic moved to 300 Elm Ave" stays.
+    r"|(?:she|he|they|pt|patient|client|family)\s{1,3}(?:just\s{1,3}|has\s{1,3}|is\s{1,3})?mov(?:ed|ing)\s{1,3}to"
+    r"|home\s{1,3}address|mailing\s{1,3}address|vive\s{1,3}en|reside\s{1,3}en"
+    r"|se\s{1,3}queda\s{1,3}en|se\s{1,3}est[aá]\s{1,3}quedando\s{1,3}en|est[aá]\s{1,3}viviendo\s{1,3}en"
+    r"|direcci[oó]n\s{1,3}de\s{1,3}(?:casa|su\s{1,3}casa))%(filler)s(?P<address>%(address)s)"
+)
+# "…at 555-0199 or 555-0100": further values joined to a patient's contact detail are the patient's too.
+_CONTINUATION = _compile(r"\s{0,3}(?:,|/|;|or|and|o|y)\s{0,3}%(contact_value)s")
+# Right after a patient identifier, in the same sentence, a bare "cell 555-0116" is the patient's cell.
+_CLAUSE_DETAIL = _compile(
+    r"(?<!\w)(?:cell(?:\s{0,2}phone)?|mobile|cel|celular|home\s{1,3}(?:phone|address|number)|home"
+    r"|personal\s{1,3}(?:phone|email|cell))%(filler)s%(contact_value)s"
+)
+# A pasted intake form ("Name: …\nDOB: …\nPhone: …"): once a line of it holds a patient identifier, its contact
+# fields are the patient's too.
+_FORM_LABEL = re.compile(
+    r"[ \t>*\u2022\-]{0,4}[^\W\d_][^\W\d_ .'#/\-]{0,20}(?:[ .'#/\-]{1,2}[^\W\d_]{1,20}){0,2}[ \t]{0,3}:"
+)
+_FORM_CONTACT_FIELD = _compile(
+    r"(?m)^[ \t>*\u2022\-]{0,4}(?:(?:home|cell|mobile|personal|contact)\s{1,3})?(?:phone|cell|tel[eé]fono|tel|mobile"
+    r"|address|direcci[oó]n|domicilio|e-?mail|correo)(?:\s{1,3}(?:#|number|no\.?))?\s{0,3}:%(filler)s%(contact_value)s"
+)
+# "Pt John Smith (3/4/1950)": a full date right after a patient's name is theirs (a birth or visit date).
+_DATE_AFTER_NAME = _compile(
+    r"\s{0,2}[,(%(dash)s]?\s{0,2}(?P<value>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)"
+    r"|\d{1,2}[/.%(dash)s]\d{1,2}[/.%(dash)s](?:\d{4}|\d{2})(?!\d)"
+    r"|%(month)s\s{0,3}\d{1,2}(?!\d)(?:st|nd|rd|th)?,?\s{0,3}%(year)s"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s)"
+)
+# "Pt John Smith, 555-0199" / "(jsmith@mail.com)": a phone or email right after a patient's name is theirs.
+_CONTACT_AFTER_NAME = _compile(
+    r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s))"
+)
+_NEWLINE = re.compile(r"\n")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+_CLAUSE_REACH = 100
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kinds added for text as care teams type it (issue 11): no label needed.
+
+# SSNs typed with spaces or dots ("531 22 0194", "531.22.0194") or as nine bare digits ("531220193"). A nine-digit
+# run is never a US phone (ten digits) nor a ZIP (five, or five and four with a dash).
+BARE_SSN_LOOSE = _compile(
+    r"(?<![\w\-./])(?:\d{3}(?P<sep>[ .])\d{2}(?P=sep)\d{4}|\d{9})(?![\w\-]|\.\d|/\d)"
+)
+# Ages over 89 (a HIPAA Safe Harbor identifier): "92 yo", "91 años", "age 93", "a 95-year-old", "(96F)".
+AGE_OVER_89 = _compile(
+    r"(?<![\w.\-/])(?P<value>(?:9\d|1[01]\d)(?!\d)\s{0,2}(?:[%(dash)s]\s{0,2})?"
+    r"(?:y\.?\s{0,2}/?\s{0,2}o\b\.?|yrs?\b\.?|years?(?:[\s%(dash)s]{1,2}old)?\b|a[ñn]os\b(?:\s{1,3}de\s{1,3}edad)?"
+    r"|(?-i:[MF])\b|(?-i:yo)(?-i:[MF])?\b))"
+    r"|(?<!\w)(?:age[ds]?|edad(?:\s{1,3}de)?|turned|turning|cumpli[oó]|cumple)\s{0,3}[:=]?\s{0,3}"
+    r"(?P<value2>(?:9\d|1[01]\d))(?!\d|/|-\d|\.\d|\+|\s{0,2}(?:[%(dash)s]|to\b|and\b|or\b|\+))"
+)
+# A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
+# "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
+BED = _compile(r"(?<!\w)(?P<value>(?:bed|cama)\s{0,2}#?\s{0,2}\d{1,4}[a-z]?)(?![\w\-])")
+ROOM = _compile(
+    r"(?<!\w)(?P<value>(?:room|rm\.?|habitaci[oó]n|cuarto)\s{0,2}#?\s{0,2}\d{1,5}[a-z]?(?:\s{0,2}[%(dash)s]?\s{0,2}"
+    r"(?:bed\s{0,2})?[a-d])?)(?![\w\-])"
+)
+# An id made of letters and digits with five digits or more ("RB88123441", "AB12345C", "91234567A",
+# "MRN4471066", "A-99812-0043"), whatever label (if any) stands before it.
+MIXED_ID = _compile(
+    r"(?<![\w\-@#|/:<])(?!\d{4}-\d\d-\d\dt)(?=[a-z0-9\-]{0,30}[a-z])(?=(?:[a-z\-]{0,8}\d){5})[a-z0-9][a-z0-9\-]{4,28}[a-z0-9](?![\w\-])"
+)
+# Digits alone, seven or eight, or eleven to sixteen (nine is an SSN; ten is a phone number and is judged as one).
+LONG_NUMBER = _compile(r"(?<![\w\-./,$#])#?\s{0,1}(?P<value>\d{7,8}|\d{11,16})(?![\w\-]|[.,/]\d)")
+# A number that is a resource's own public record, kept: "state license #1084432", "EIN 12-3456789".
+PUBLIC_NUMBER_LABEL = _compile(
+    r"(?:licen[cs]e|lic\.?|permit|ein|npi|tax\s{1,3}id|registration|reg\.?|cert(?:ificate)?|provider|vendor"
+    r"|contract|grant|ticket|invoice|order|po|room|suite|ste|route|bus|extension|ext|zip|cp|c\.p\.)\s{0,3}"
+    r"(?:number|num|no\.?|#)?\s{0,3}[:#]?\s{0,3}$"
+)
+# Email addresses spelled out to get past filters ("chantel dot w at webmail dot example"): nobody spells out an
+# organisation's public address, so these always go.
+SPELLED_EMAIL = _compile(
+    r"(?<!\w)[\w+\-]{1,64}(?:\s{1,3}(?:dot|punto)\s{1,3}[\w+\-]{1,30}){0,3}\s{1,3}(?:at|arroba)\s{1,3}"
+    r"[\w\-]{1,63}(?:\s{1,3}(?:dot|punto)\s{1,3}(?-i:[a-z]{2,24})(?!\w)){1,3}"
+)
+# A full date as people type it: 3/14/57, 03-14-1957, March 14, 1957, 14 de marzo de 1957. Old ones are birth dates.
+FULL_DATE = _compile(
+    r"(?<![\w/.\-])(?:(?P<m2>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<d2>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y2>\d{4}|\d{2})"
+    r"|(?P<mn3>%(month)s)\s{0,3}\d{1,2}(?:st|nd|rd|th)?,?\s{0,3}(?P<y3>\d{4})"
+    r"|\d{1,2}(?:st|nd|rd|th|o|º)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?(?P<mn4>%(month)s),?\s{0,3}(?:del?\s{1,3})?(?P<y4>\d{4}))"
+    r"(?![\w/]|[.\-]\d)"
+)
+# (ISO dates, 1957-03-14, are what machines write: they count as birth dates only after a label.)
+# Words that make an old date a resource's history, not a birth date: "founded 3/1/1998", "since 6/1/2001".
+FOUNDING_CUE = _compile(
+    r"(?:founded|established|est\.?|since|opened|serving|incorporated|anniversary|fundad[oa]|desde|abri[oó])"
+    r"(?:\s{1,3}(?:on|in|el|en))?\s{0,3}$"
+)
+# Initials: "K.T.", "J. R.", "KT" (only next to a date, an age or a patient word, checked by the engine).
+INITIALS_BEFORE = _compile(
+    r"(?<![\w.])(?P<initials>(?-i:(?:[A-Z]\.\s?){1,2}[A-Z]\.|(?!ID|NO|DT|BD|FN|DN)[A-Z]{2}))\s{0,2}[,(:\-]?\s{0,3}$"
+)
+# Who a clause is about: the words that make a detail in it the patient's.
+PATIENT_WORDS = _compile(
+    r"(?<!\w)(?:pt\.?|pts|patient|client|paciente|she|he|her|his|him|they|them|their|mom|mother|dad"
+    r"|father|son|daughter|husband|wife|caregiver|family(?!\s{1,3}(?:child|shelter|service|support|resource|center|program"
+    r"|medicine|practice|planning|care|housing|court|law|friendly|members?|literacy|day|night|meal|fun|event|style))|grandma|grandpa|sister|brother|ella|[eé]l|su|sus"
+    r"|hija|hijo|madre|padre|esposa|esposo|admitted|inpatient|discharged|resident|\[name removed\])(?!\w)"
+)
+CLAUSE_BREAK = re.compile(r"[.;!?\n|]\s|[\u2013\u2014]|\s-\s|\s\u2022\s|$")

@@ -1,0 +1,102 @@
+"""The kinds issue 11 added, names without cue words, and what must stay: one example per rule, in words and
+numbers of our own (the benchmark's sets are never quoted here)."""
+
+import pytest
+
+from bot.platform.privacy import redact
+
+
+@pytest.mark.parametrize(
+    ("text", "forbidden", "kind"),
+    [
+        # names without a cue word: given name and surname from the census lists
+        ("Rosalind Whitfield needs a food box before Friday", "Rosalind Whitfield", "name"),
+        ("dropping off forms for Gustavo Benavides at the pantry", "Gustavo Benavides", "name"),
+        # relatives, titles in any case, Spanish honorifics
+        ("Pt's nephew Anselm Kowalczyk will bring the papers", "Anselm Kowalczyk", "name"),
+        ("su hijo Marcelino Trujillo llamó", "Marcelino Trujillo", "name"),
+        ("mrs pettigrew's heat was shut off", "pettigrew", "name"),
+        ("la señora Eulalia Cisneros necesita comida", "Eulalia Cisneros", "name"),
+        ("pt darnell whitaker missed the ride", "darnell whitaker", "name"),
+        # initials next to a birth date; dates of birth in any format and label
+        ("B.H., 11/23/1944, needs a walker", "B.H.", "name"),
+        ("bday 9/30/1947", "9/30/1947", "date of birth"),
+        ("fecha de nacimiento 2 de enero de 1950", "2 de enero de 1950", "date of birth"),
+        ("referral for 6/7/58 intake", "6/7/58", "date of birth"),
+        # ages over 89
+        ("97 yo F, lives alone", "97 yo", "age over 89"),
+        ("tiene 94 años", "94 años", "age over 89"),
+        ("a 99-year-old veteran needs rides", "99-year-old", "age over 89"),
+        ("age: 102", "102", "age over 89"),
+        # SSNs with spaces, dots or none
+        ("SSN 412 55 9021 on the form", "412 55 9021", "SSN"),
+        ("412.55.9021 was faxed", "412.55.9021", "SSN"),
+        ("his number (412559021) is on file", "412559021", None),
+        # record, member, Medicaid, CIN and subscriber ids with or without a label or a space
+        ("Subscriber # 66120938", "66120938", "insurance ID"),
+        ("chart MRN8831207 flagged", "MRN8831207", "record number"),
+        ("CIN ZT40318K renewed", "ZT40318K", "record number"),
+        ("Meditech: 5519023", "5519023", "record number"),
+        # rooms and beds of a patient, spelled-out emails, Slack mentions of a patient
+        ("the patient in room 227 wants a chaplain", "227", "room or bed"),
+        ("bed 12B needs a ride home", "12B", "room or bed"),
+        ("email is mbell dot 7 at mailbox dot example", "mbell dot 7 at mailbox dot example", "email"),
+        ("<@U0Z9Y8X7W|hazel.m> is our new patient", "U0Z9Y8X7W", "name"),
+        ("<@U0Z9Y8X7W|hazel.m> said thanks", "hazel.m", None),
+    ],
+)
+def test_new_kinds_are_removed(text, forbidden, kind):
+    result = redact(text)
+    assert forbidden.lower() not in result.text.lower(), result.text
+    if kind:
+        assert result.removed.get(kind), result.removed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mary's Place has showers on Tuesdays",
+        "Casa Esperanza runs a Spanish-language support group",
+        "St. Vincent de Paul has furniture vouchers",
+        "Dr. Martin Luther King Jr. Center opens the gym at 6pm",
+        "the food shelf in Marion is open Saturdays",
+        "Grace Hill Community Center, 555-0155",
+        "St. Anne's Clinic flu shots on 10/14/2025 from 9am-3pm",
+        "in business since 4/1/1999, call 555-0156",
+        "serves ZIPs 55104-55105, Room 104 on the 2nd floor",
+        "state license #2209931, ages 6 wk-5 yrs",
+        "ages 90+ welcome at the senior lunch",
+        "Westside Pantry contact: westsidepantry@gmail.com, 555-0157",
+        "Meals on Wheels delivers M/W/F, 555-0158",
+    ],
+)
+def test_organisations_places_and_public_details_stay(text):
+    result = redact(text)
+    assert result.text == text, result.text
+    assert not result.changed
+
+
+def test_a_patients_contact_goes_and_the_resources_stays():
+    result = redact(
+        "He can be reached at 555-0191 or g.p@gmail.com. Northgate Shelter intake line is 555-0159, "
+        "info@northgate.example"
+    )
+    assert "555-0191" not in result.text and "g.p@gmail.com" not in result.text
+    assert "555-0159" in result.text and "info@northgate.example" in result.text
+
+
+def test_a_patients_home_address_goes_and_the_resources_stays():
+    result = redact("Eastgate Pantry at 40 Oak Street. pt's home: 12 Birchwood Lane, Unit 3C")
+    assert "40 Oak Street" in result.text
+    assert "Birchwood" not in result.text and "3C" not in result.text
+
+
+def test_doubtful_words_are_marked_and_can_be_removed():
+    result = redact("Got a call: Rosalind wants the ride, license 4402211 on file")
+    assert result.doubtful
+    marked = result.marked()
+    assert "\u2039Rosalind\u203a" in marked
+    assert "Rosalind" not in result.without_doubtful()
+    # Nothing removed is ever offered back: doubts index the redacted text.
+    for doubt in result.doubtful:
+        assert "removed]" not in result.text[doubt.start : doubt.end]
