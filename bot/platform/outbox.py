@@ -1,20 +1,50 @@
 """Exactly-once delivery of scheduled messages (conference reminders, renewals, recaps, digests).
 
-Planners enqueue rows under a unique key; a short tick claims the rows that are due and hands each to the sender
-registered for its kind. Claiming is atomic (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: compare-and-set on the
-status), so any number of processes can tick against one database and a row is sent at most once.
+Planners enqueue rows under a unique key; a short tick claims a few due rows and hands each to the sender listed
+for its kind. A row moves pending -> claimed -> sending -> sent, or ends failed | skipped | cancelled.
+
+The guarantee: every row that falls due (and is not cancelled, or older than the grace window) is posted to Slack
+exactly once, whichever process dies at whichever moment, in one process on SQLite or in any number of replicas on
+PostgreSQL. It rests on two assumptions: a Slack call either takes effect or fails within its timeout (10 s, far
+shorter than the 30 s lease), and the clocks of the replicas agree within a few seconds.
+
+Proof sketch.
+1. One holder. A claim is one atomic compare-and-set (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a single UPDATE
+   under BEGIN IMMEDIATE) from "due" to `claimed` with a fresh token and `lease_until`. A row is due when it is
+   pending and its time has come, or when it is claimed or sending and its lease ran out. A live holder renews its
+   leases from a heartbeat thread, so only a dead (or frozen) holder's lease runs out.
+2. One Slack call at a time. The sender's post goes through `OutboxClient`, which first moves the row claimed ->
+   sending, only if it is still claimed under this holder's token, stamping `sending_at` and the channel. If the
+   claim was lost, nothing is sent. So a Slack call for a row is made only by its current holder, once per claim.
+3. Nothing doubled. `sending_at` stays set unless Slack answered that it posted nothing (ok=false, a 429), so a row
+   that may have been posted always carries it. Whoever holds such a row next reconciles before sending: it reads
+   the channel's history since `sending_at` (`conversations.history` with message metadata) and looks for the
+   row's key, which every outbox post carries in its metadata (event type `partnerbot_outbox`), or for a file whose
+   name carries the row's token (uploads get a unique name). It can hold the row only after the previous lease ran
+   out, by which time the previous call has ended (assumption 1): found means posted, so the row is marked sent
+   without posting; not found means not posted, so it is sent.
+4. Nothing lost. Every non-final row is either held under a live lease or due: claimed and sending rows whose
+   holder died fall due when the lease runs out, errors reschedule the row (a 429 at Retry-After, other passing
+   errors with backoff), and a row only ends `failed` after MAX_ATTEMPTS or on an error retrying cannot fix, which
+   is logged and told to the row's owner by DM: never silently.
+Retry-After is honoured by rescheduling the row and pausing the workspace, never by sleeping while holding claims;
+the dispatcher's Web API client has no retry handlers (a blind retry of a post could double it).
 
 After downtime, a row that fell due within the grace window is still sent, marked late; an older one is skipped
-and logged. A row left "claimed" by a process that died mid-send is never re-sent (we cannot know whether Slack got
-it): after the lease it is marked failed and logged, so nothing is lost silently and nothing is sent twice.
+and logged. A row may name another row's key in its payload as `after_key`: it is sent only once that row is sent
+(the digest's chart waits for the digest) and skipped if that row ends without being sent.
 """
 
+import hashlib
 import logging
 import os
 import socket
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import count
 from typing import Any
 
 from slack_sdk import WebClient
@@ -31,14 +61,21 @@ from models.platform import OutboxMessage
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=2)
-CLAIM_LEASE = timedelta(minutes=10)
+LEASE = timedelta(seconds=30)
+SLACK_TIMEOUT_SECONDS = 10
+MAX_BATCH = 10
 MAX_ATTEMPTS = 5
+WAIT_FOR_PREDECESSOR = timedelta(seconds=5)
+METADATA_EVENT_TYPE = "partnerbot_outbox"
+HISTORY_PAGES = 10
 # Slack errors that retrying cannot fix: the message is marked failed and the owner is told once.
 PERMANENT_SLACK_ERRORS = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "user_not_found", "cannot_dm_bot",
     "restricted_action", "channel_is_archived", "invalid_blocks", "msg_too_long", "user_disabled",
+    "missing_scope", "not_authed", "invalid_auth", "account_inactive", "token_revoked",
 })
 FAILURE_NOTICE_KIND = "failure_notice"
+FINAL_STATUSES = ("sent", "failed", "skipped", "cancelled")
 
 _table = OutboxMessage.__table__
 
@@ -53,9 +90,68 @@ class PermanentFailure(Exception):
         self.notice = notice
 
 
+class ClaimLost(Exception):
+    """The row is no longer claimed by this process (its lease ran out and another process took it)."""
+
+
+class OneSendPerRow(Exception):
+    """A sender tried a second post for one row; each row is one Slack message or one file."""
+
+
+def row_token(team_id: str, key: str) -> str:
+    """A short name for a row, unique in practice, put into uploaded file names so a file can be found again."""
+    return hashlib.sha256(f"{team_id}:{key}".encode()).hexdigest()[:10]
+
+
+def unique_filename(filename: str, token: str) -> str:
+    stem, dot, extension = filename.rpartition(".")
+    return f"{stem}-{token}.{extension}" if dot and stem else f"{filename}-{token}"
+
+
+class OutboxClient:
+    """The Web API as a sender sees it: reads pass through; the row's one post (`chat_postMessage`) or upload
+    (`files_upload_v2`) is fenced by the claim and made findable (message metadata, a unique file name)."""
+
+    READS = frozenset({"conversations_open", "conversations_info", "users_info", "chat_getPermalink", "auth_test"})
+
+    def __init__(self, client: WebClient, begin_send: Callable[[str], None], team_id: str, key: str) -> None:
+        self._client = client
+        self._begin_send = begin_send
+        self._team_id = team_id
+        self._key = key
+        self.posted: dict[str, Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.READS:
+            return getattr(self._client, name)
+        raise AttributeError(f"an outbox sender may read ({', '.join(sorted(self.READS))}) and make one post; "
+                             f"{name} is neither")
+
+    def _start(self, channel: str) -> None:
+        if self.posted is not None:
+            raise OneSendPerRow(self._key)
+        self._begin_send(channel)
+        self.posted = {}
+
+    def chat_postMessage(self, **kwargs: Any) -> Any:  # noqa: N802 (Slack's method name)
+        self._start(str(kwargs.get("channel") or ""))
+        kwargs["metadata"] = {"event_type": METADATA_EVENT_TYPE,
+                              "event_payload": {"key": self._key, "team_id": self._team_id}}
+        response = self._client.chat_postMessage(**kwargs)
+        self.posted = {"ts": response.get("ts"), "channel": response.get("channel")}
+        return response
+
+    def files_upload_v2(self, **kwargs: Any) -> Any:
+        self._start(str(kwargs.get("channel") or ""))
+        kwargs["filename"] = unique_filename(str(kwargs.get("filename") or "file"), row_token(self._team_id, self._key))
+        response = self._client.files_upload_v2(**kwargs)
+        self.posted = {"ts": None, "channel": kwargs.get("channel")}
+        return response
+
+
 @dataclass(frozen=True)
 class Delivery:
-    client: WebClient
+    client: OutboxClient
     db: Database
     team_id: str
     key: str
@@ -118,6 +214,7 @@ class TickResult:
     failed: int = 0
     skipped: int = 0
     retried: int = 0
+    reconciled: int = 0
     keys_sent: list[str] = field(default_factory=list)
 
 
@@ -125,129 +222,245 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def dispatch_client(client: WebClient) -> WebClient:
+    """The same Slack connection without retry handlers: the dispatcher must never sleep for Retry-After while it
+    holds claims, nor retry a post blindly after a dropped connection (it may have been posted)."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=SLACK_TIMEOUT_SECONDS,
+                     headers=dict(client.headers or {}), retry_handlers=[])
+
+
 class Dispatcher:
     """Claims due rows and sends them. Safe to run in several processes against one database."""
 
     def __init__(
         self, db: Database, client: WebClient, senders: Senders, *, worker_id: str | None = None,
-        grace: timedelta = timedelta(hours=1), batch_size: int = 100,
+        grace: timedelta = timedelta(hours=1), lease: timedelta = LEASE, max_batch: int = MAX_BATCH,
     ) -> None:
         self.db = db
-        self.client = client
+        self.client = dispatch_client(client)
         self.senders = {FAILURE_NOTICE_KIND: _send_failure_notice, **senders}
         self.worker_id = worker_id or default_worker_id()
         self.grace = grace
-        self.batch_size = batch_size
+        self.lease = lease
+        self.max_batch = max_batch
+        self._seconds_per_row = 0.5  # a running estimate, so a batch is sent well within its lease
+        self._claims = count(1)
+        self._paused_until: dict[str, datetime] = {}
 
+    # -- the tick ------------------------------------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> TickResult:
-        now = now or utcnow()
+        """Sends everything due at `now` (default: the clock), a few rows per claim, renewing leases meanwhile."""
+        clock = _TickClock(now or utcnow())
         result = TickResult()
-        self._expire(now, result)
-        while True:
-            claimed = self._claim(now)
-            for row in claimed:
-                self._send(row, now, result)
-            if len(claimed) < self.batch_size:
-                return result
+        self._skip_missed(clock.now(), result)
+        token = f"{self.worker_id}#{next(self._claims)}"[:100]
+        with _Heartbeat(self, token, clock):
+            while True:
+                claimed = self._claim(token, clock.now())
+                for row in claimed:
+                    started = time.monotonic()
+                    self._process(row, token, clock, result)
+                    self._seconds_per_row = 0.8 * self._seconds_per_row + 0.2 * (time.monotonic() - started)
+                if not claimed:
+                    return result
 
-    def _expire(self, now: datetime, result: TickResult) -> None:
-        """Skips rows older than the grace window and fails rows whose sender died mid-send."""
+    def batch_size(self) -> int:
+        """As many rows as can be sent within half a lease at the recent pace, at most `max_batch`."""
+        fits = int(self.lease.total_seconds() / 2 / max(self._seconds_per_row, 0.01))
+        return max(1, min(self.max_batch, fits))
+
+    def _skip_missed(self, now: datetime, result: TickResult) -> None:
+        """Skips rows older than the grace window that were surely never posted (no send had started)."""
+        missed = or_(_table.c.status == "pending", and_(_table.c.status == "claimed", _table.c.lease_until < now))
         with self.db.session() as session:
-            missed = session.execute(
+            skipped = session.execute(
                 update(_table)
-                .where(_table.c.status == "pending", _table.c.due_at < now - self.grace)
-                .values(status="skipped", last_error="missed: due more than the grace window ago")
+                .where(missed, _table.c.sending_at.is_(None), _table.c.due_at < now - self.grace)
+                .values(status="skipped", claimed_by=None, last_error="missed: due more than the grace window ago")
                 .returning(_table.c.key, _table.c.due_at)
             ).all()
-            interrupted = session.execute(
-                update(_table)
-                .where(_table.c.status == "claimed", _table.c.claimed_at < now - CLAIM_LEASE)
-                .values(status="failed", last_error="interrupted while sending; not re-sent to avoid a duplicate")
-                .returning(_table.c.key)
-            ).all()
-        for key, due_at in missed:
+        for key, due_at in skipped:
             log.warning("outbox: skipped %s, due %s, older than the %s grace window", key, due_at, self.grace)
-        for (key,) in interrupted:
-            log.error("outbox: %s was interrupted while sending and will not be re-sent", key)
-        result.skipped += len(missed)
-        result.failed += len(interrupted)
+        result.skipped += len(skipped)
 
-    def _claim(self, now: datetime) -> list[Any]:
-        due = and_(
-            _table.c.status == "pending",
-            _table.c.due_at <= now,
-            or_(_table.c.next_attempt_at.is_(None), _table.c.next_attempt_at <= now),
+    def _claim(self, token: str, now: datetime) -> list[Any]:
+        due = or_(
+            and_(_table.c.status == "pending", _table.c.due_at <= now,
+                 or_(_table.c.next_attempt_at.is_(None), _table.c.next_attempt_at <= now)),
+            and_(_table.c.status.in_(("claimed", "sending")), _table.c.lease_until < now),
         )
-        claim_values = {"status": "claimed", "claimed_by": self.worker_id, "claimed_at": now,
-                        "attempts": _table.c.attempts + 1}
+        paused = [team for team, until in self._paused_until.items() if until > now]
+        if paused:
+            due = and_(due, _table.c.team_id.not_in(paused))
+        candidates = select(_table.c.id).where(due).order_by(_table.c.due_at, _table.c.id).limit(self.batch_size())
+        claim = {"status": "claimed", "claimed_by": token, "claimed_at": now, "lease_until": now + self.lease}
         with self.db.session() as session:
             if self.db.dialect == "postgresql":
-                ids = session.execute(
-                    select(_table.c.id).where(due).order_by(_table.c.due_at).limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                ).scalars().all()
+                ids = session.execute(candidates.with_for_update(skip_locked=True)).scalars().all()
                 if not ids:
                     return []
-                return session.execute(
-                    update(_table).where(_table.c.id.in_(ids)).values(**claim_values).returning(*_table.c)
-                ).all()
-            # SQLite has no row locks: claim each candidate only if it is still pending (compare-and-set).
-            candidates = session.execute(
-                select(_table.c.id).where(due).order_by(_table.c.due_at).limit(self.batch_size)
-            ).scalars().all()
-            claimed = []
-            for row_id in candidates:
-                row = session.execute(
-                    update(_table).where(_table.c.id == row_id, _table.c.status == "pending")
-                    .values(**claim_values).returning(*_table.c)
-                ).first()
-                if row is not None:
-                    claimed.append(row)
-            return claimed
+                rows = session.execute(
+                    update(_table).where(_table.c.id.in_(ids)).values(**claim).returning(*_table.c)).all()
+            else:  # one statement under BEGIN IMMEDIATE: no other writer runs between the choice and the claim
+                rows = session.execute(
+                    update(_table).where(_table.c.id.in_(candidates.scalar_subquery()), due)
+                    .values(**claim).returning(*_table.c)).all()
+        return sorted(rows, key=lambda row: (row.due_at, row.id))
 
-    def _send(self, row: Any, now: datetime, result: TickResult) -> None:
+    # -- one row ---------------------------------------------------------------------------------------------------
+    def _process(self, row: Any, token: str, clock: "_TickClock", result: TickResult) -> None:
+        now = clock.now()
+        paused_until = self._paused_until.get(row.team_id)
+        if paused_until is not None and paused_until > now:
+            self._reschedule(row, token, paused_until, clear_sending=False)
+            result.retried += 1
+            return
+        if row.sending_at is not None and not self._reconcile(row, token, now, result):
+            return
+        if row.due_at < now - self.grace:  # its earlier send was not posted, and it is now too old to go out
+            self._finish(row, token, status="skipped", last_error="missed: due more than the grace window ago")
+            result.skipped += 1
+            return
+        if not self._predecessor_sent(row, token, now, result):
+            return
+        self._send(row, token, clock, result)
+
+    def _reconcile(self, row: Any, token: str, now: datetime, result: TickResult) -> bool:
+        """A row whose send may have gone out: marks it sent if Slack has it, or returns True to send it."""
+        try:
+            ts = find_posted(self.client, row)
+        except SlackApiError as error:
+            self._after_slack_error(row, token, now, result, error, phase="reconcile")
+            return False
+        except (OSError, SlackClientError) as error:
+            self._retry_later(row, token, now, result, type(error).__name__, None, clear_sending=False)
+            return False
+        if ts is not None:
+            self._finish(row, token, status="sent", sent_at=row.sending_at, slack_ts=ts, last_error=None)
+            log.info("outbox: %s was already posted by a process that stopped; marked sent, not re-sent", row.key)
+            result.reconciled += 1
+            return False
+        log.info("outbox: %s was not posted by a process that stopped; sending it now", row.key)
+        return True
+
+    def _predecessor_sent(self, row: Any, token: str, now: datetime, result: TickResult) -> bool:
+        after_key = (row.payload or {}).get("after_key")
+        if not after_key:
+            return True
+        with self.db.session() as session:
+            status = session.execute(select(_table.c.status).where(
+                _table.c.team_id == row.team_id, _table.c.key == after_key)).scalar()
+        if status is None or status == "sent":
+            return True
+        if status in FINAL_STATUSES:
+            self._finish(row, token, status="skipped", last_error=f"not sent: {after_key} ended {status}")
+            result.skipped += 1
+        else:
+            self._reschedule(row, token, now + WAIT_FOR_PREDECESSOR, clear_sending=False)
+        return False
+
+    def _send(self, row: Any, token: str, clock: "_TickClock", result: TickResult) -> None:
+        now = clock.now()
         late = now - row.due_at > LATE_AFTER
+        client = OutboxClient(self.client, lambda channel: self._begin_send(row, token, channel, clock.now()),
+                              row.team_id, row.key)
         send = self.senders.get(row.kind)
         try:
             if send is None:
                 raise PermanentFailure(f"no sender for kind {row.kind!r}")
-            send(Delivery(self.client, self.db, row.team_id, row.key, row.kind, dict(row.payload), row.due_at, late))
+            send(Delivery(client, self.db, row.team_id, row.key, row.kind, dict(row.payload), row.due_at, late))
+        except ClaimLost:
+            log.warning("outbox: %s was taken over by another process before it was sent", row.key)
+            return
         except SlackApiError as error:
-            code = str(error.response.get("error") or error.response.status_code)
-            if code in PERMANENT_SLACK_ERRORS:
-                self._fail(row, code, now, result, PermanentFailure(code))
+            if client.posted:  # the post went out; what failed came after it
+                self._sent(row, token, clock.now(), late, client.posted, result)
             else:
-                self._retry_later(row, code, now, result, error)
+                self._after_slack_error(row, token, clock.now(), result, error, phase="send")
+            return
         except PermanentFailure as failure:
-            self._fail(row, failure.reason, now, result, failure)
-        except (OSError, SlackClientError) as error:  # the network or an upload broke: try again later
-            self._retry_later(row, type(error).__name__, now, result, None)
+            self._fail(row, token, failure.reason, clock.now(), result, failure)
+            return
+        except (OSError, SlackClientError) as error:  # the network or an upload broke: it may or may not be posted
+            self._retry_later(row, token, clock.now(), result, type(error).__name__, None,
+                              clear_sending=client.posted is None)
+            return
         except Exception as error:  # a bug in a sender: record it, never crash the tick
             log.exception("outbox: sender for %s raised %s", row.kind, type(error).__name__)
-            self._fail(row, f"error: {type(error).__name__}", now, result, PermanentFailure(type(error).__name__))
-        else:
-            self._set(row.id, status="sent", sent_at=now, sent_late=late, last_error=None)
-            result.sent += 1
-            result.sent_late += int(late)
-            result.keys_sent.append(row.key)
-            if late:
-                log.info("outbox: sent %s late (due %s)", row.key, row.due_at)
-
-    def _retry_later(self, row: Any, code: str, now: datetime, result: TickResult,
-                     error: SlackApiError | None) -> None:
-        if row.attempts >= MAX_ATTEMPTS:
-            self._fail(row, code, now, result, PermanentFailure(code))
+            if client.posted:
+                self._sent(row, token, clock.now(), late, client.posted, result)
+            else:
+                self._fail(row, token, f"error: {type(error).__name__}", clock.now(), result,
+                           PermanentFailure(type(error).__name__))
             return
-        headers = error.response.headers if error is not None else {}
-        retry_after = headers.get("Retry-After") or headers.get("retry-after")
-        wait = timedelta(seconds=int(retry_after)) if str(retry_after or "").isdigit() else timedelta(
-            seconds=30 * 2 ** (row.attempts - 1))
-        self._set(row.id, status="pending", next_attempt_at=now + wait, last_error=code[:200])
+        self._sent(row, token, clock.now(), late, client.posted, result)
+
+    def _begin_send(self, row: Any, token: str, channel: str, now: datetime) -> None:
+        """claimed -> sending, only while this process still holds the claim."""
+        with self.db.session() as session:
+            moved = session.execute(
+                update(_table).where(_table.c.id == row.id, _table.c.status == "claimed",
+                                     _table.c.claimed_by == token)
+                .values(status="sending", sending_at=now, target=channel[:100] or None,
+                        lease_until=now + self.lease)
+                .returning(_table.c.id)
+            ).first()
+        if moved is None:
+            raise ClaimLost(row.key)
+
+    def _sent(self, row: Any, token: str, now: datetime, late: bool, posted: dict[str, Any] | None,
+              result: TickResult) -> None:
+        done = self._finish(row, token, status="sent", sent_at=now, sent_late=late, last_error=None,
+                            slack_ts=(posted or {}).get("ts"))
+        if not done:
+            if posted is None:  # the sender swallowed ClaimLost: another process has the row
+                log.warning("outbox: %s was taken over by another process before it was sent", row.key)
+                return
+            log.warning("outbox: %s was sent, but another process had taken it over meanwhile", row.key)
+        result.sent += 1
+        result.sent_late += int(late)
+        result.keys_sent.append(row.key)
+        if late:
+            log.info("outbox: sent %s late (due %s)", row.key, row.due_at)
+
+    def _after_slack_error(self, row: Any, token: str, now: datetime, result: TickResult, error: SlackApiError,
+                           *, phase: str) -> None:
+        status = error.response.status_code
+        code = str(error.response.get("error") or status)
+        if status == 429:  # Slack refused the call: nothing was posted. Wait as told, without holding anything.
+            wait = _retry_after(error) or timedelta(seconds=1)
+            self._paused_until[row.team_id] = now + wait
+            self._reschedule(row, token, now + wait, clear_sending=phase == "send", last_error="ratelimited")
+            result.retried += 1
+            log.warning("outbox: %s rate limited; retrying in %ss", row.key, int(wait.total_seconds()))
+        elif status >= 500:  # Slack may or may not have posted it: reconcile before trying again
+            self._retry_later(row, token, now, result, code, error, clear_sending=False)
+        elif code in PERMANENT_SLACK_ERRORS:
+            self._fail(row, token, code, now, result, PermanentFailure(code))
+        else:  # Slack answered ok=false: nothing was posted
+            self._retry_later(row, token, now, result, code, error, clear_sending=phase == "send")
+
+    def _retry_later(self, row: Any, token: str, now: datetime, result: TickResult, code: str,
+                     error: SlackApiError | None, *, clear_sending: bool) -> None:
+        attempts = row.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            reason = code if clear_sending or row.sending_at is None else f"{code}; it may have been posted"
+            self._fail(row, token, reason, now, result, PermanentFailure(code))
+            return
+        wait = (_retry_after(error) if error is not None else None) or timedelta(seconds=5 * 2 ** (attempts - 1))
+        self._reschedule(row, token, now + wait, clear_sending=clear_sending, last_error=code[:200],
+                         attempts=attempts)
         result.retried += 1
         log.warning("outbox: %s got %s from Slack; retrying in %ss", row.key, code, int(wait.total_seconds()))
 
-    def _fail(self, row: Any, reason: str, now: datetime, result: TickResult, failure: PermanentFailure) -> None:
-        self._set(row.id, status="failed", last_error=reason[:200])
+    def _reschedule(self, row: Any, token: str, at: datetime, *, clear_sending: bool, **values: Any) -> None:
+        extra = {"sending_at": None, "target": None} if clear_sending else {}
+        self._finish(row, token, status="pending", next_attempt_at=at, claimed_by=None, lease_until=None,
+                     **extra, **values)
+
+    def _fail(self, row: Any, token: str, reason: str, now: datetime, result: TickResult,
+              failure: PermanentFailure) -> None:
+        self._finish(row, token, status="failed", last_error=reason[:200])
         result.failed += 1
         log.error("outbox: %s failed: %s", row.key, reason)
         owner = failure.notify_user or row.payload.get("owner_user_id")
@@ -258,9 +471,93 @@ class Dispatcher:
                 enqueue(session, team_id=row.team_id, key=f"notice:{group}", kind=FAILURE_NOTICE_KIND,
                         due_at=now, payload={"user_id": owner, "text": notice})
 
-    def _set(self, row_id: int, **values: Any) -> None:
+    def _finish(self, row: Any, token: str, **values: Any) -> bool:
+        """Records an outcome, only while this process still holds the row; False if it no longer does."""
         with self.db.session() as session:
-            session.execute(update(_table).where(_table.c.id == row_id).values(**values))
+            return session.execute(
+                update(_table).where(_table.c.id == row.id, _table.c.claimed_by == token,
+                                     _table.c.status.in_(("claimed", "sending")))
+                .values(**values).returning(_table.c.id)
+            ).first() is not None
+
+    def renew(self, token: str, now: datetime) -> None:
+        """Extends the leases this process holds (the heartbeat calls it every third of a lease)."""
+        with self.db.session() as session:
+            session.execute(update(_table).where(_table.c.claimed_by == token,
+                                                 _table.c.status.in_(("claimed", "sending")))
+                            .values(lease_until=now + self.lease))
+
+
+class _TickClock:
+    """The tick's `now`, moving on with real time (tests pass a `now` far from the wall clock)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._started)
+
+
+class _Heartbeat:
+    """Renews this tick's leases every third of a lease while the tick runs, so a slow process is never taken for
+    a dead one."""
+
+    def __init__(self, dispatcher: Dispatcher, token: str, clock: _TickClock) -> None:
+        self._dispatcher, self._token, self._clock = dispatcher, token, clock
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        every = self._dispatcher.lease.total_seconds() / 3
+        while not self._stop.wait(every):
+            try:
+                self._dispatcher.renew(self._token, self._clock.now())
+            except Exception as error:  # the next beat tries again; the lease has room for a missed one
+                log.warning("outbox: could not renew leases: %s", type(error).__name__)
+
+    def __enter__(self) -> "_Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def find_posted(client: WebClient, row: Any) -> str | None:
+    """The ts of the row's message (or file share) in its channel since its send started, or None if absent."""
+    channel = row.target
+    if not channel:
+        return None
+    if channel[:1] in ("U", "W"):  # posted to a person: Slack put it in the bot's DM with them
+        channel = client.conversations_open(users=channel)["channel"]["id"]
+    token = row_token(row.team_id, row.key)
+    oldest = f"{row.sending_at.timestamp() - 5:.6f}"
+    cursor = None
+    for _page in range(HISTORY_PAGES):
+        page = client.conversations_history(channel=channel, oldest=oldest, limit=200, include_all_metadata=True,
+                                            cursor=cursor)
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            carried = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT_TYPE and carried.get("key") == row.key \
+                    and carried.get("team_id", row.team_id) == row.team_id:
+                return str(message.get("ts") or "")
+            if any(token in str(item.get("name") or "") for item in message.get("files") or []):
+                return str(message.get("ts") or "")
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    return None
+
+
+def _retry_after(error: SlackApiError | None) -> timedelta | None:
+    if error is None:
+        return None
+    headers = error.response.headers or {}
+    value = str(headers.get("Retry-After") or headers.get("retry-after") or "")
+    return timedelta(seconds=int(value)) if value.isdigit() else None
 
 
 def _default_notice(payload: dict[str, Any], reason: str) -> str:
