@@ -94,6 +94,14 @@ class ClaimLost(Exception):
     """The row is no longer claimed by this process (its lease ran out and another process took it)."""
 
 
+class ChannelPaused(Exception):
+    """Slack rate-limited posts to this channel; the row waits until `until` without a call."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
 class OneSendPerRow(Exception):
     """A sender tried a second post for one row; each row is one Slack message or one file."""
 
@@ -120,6 +128,7 @@ class OutboxClient:
         self._team_id = team_id
         self._key = key
         self.posted: dict[str, Any] | None = None
+        self.channel: str | None = None
 
     def __getattr__(self, name: str) -> Any:
         if name in self.READS:
@@ -131,6 +140,7 @@ class OutboxClient:
         if self.posted is not None:
             raise OneSendPerRow(self._key)
         self._begin_send(channel)
+        self.channel = channel
         self.posted = {}
 
     def chat_postMessage(self, **kwargs: Any) -> Any:  # noqa: N802 (Slack's method name)
@@ -245,7 +255,8 @@ class Dispatcher:
         self.max_batch = max_batch
         self._seconds_per_row = 0.5  # a running estimate, so a batch is sent well within its lease
         self._claims = count(1)
-        self._paused_until: dict[str, datetime] = {}
+        # Slack rate-limits posting per channel: after a 429, rows for that channel wait out Retry-After unsent.
+        self._paused_until: dict[tuple[str, str], datetime] = {}
 
     # -- the tick ------------------------------------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> TickResult:
@@ -289,9 +300,6 @@ class Dispatcher:
                  or_(_table.c.next_attempt_at.is_(None), _table.c.next_attempt_at <= now)),
             and_(_table.c.status.in_(("claimed", "sending")), _table.c.lease_until < now),
         )
-        paused = [team for team, until in self._paused_until.items() if until > now]
-        if paused:
-            due = and_(due, _table.c.team_id.not_in(paused))
         candidates = select(_table.c.id).where(due).order_by(_table.c.due_at, _table.c.id).limit(self.batch_size())
         claim = {"status": "claimed", "claimed_by": token, "claimed_at": now, "lease_until": now + self.lease}
         with self.db.session() as session:
@@ -310,11 +318,6 @@ class Dispatcher:
     # -- one row ---------------------------------------------------------------------------------------------------
     def _process(self, row: Any, token: str, clock: "_TickClock", result: TickResult) -> None:
         now = clock.now()
-        paused_until = self._paused_until.get(row.team_id)
-        if paused_until is not None and paused_until > now:
-            self._reschedule(row, token, paused_until, clear_sending=False)
-            result.retried += 1
-            return
         if row.sending_at is not None and not self._reconcile(row, token, now, result):
             return
         if row.due_at < now - self.grace:  # its earlier send was not posted, and it is now too old to go out
@@ -330,7 +333,7 @@ class Dispatcher:
         try:
             ts = find_posted(self.client, row)
         except SlackApiError as error:
-            self._after_slack_error(row, token, now, result, error, phase="reconcile")
+            self._after_slack_error(row, token, now, result, error, channel=None)
             return False
         except (OSError, SlackClientError) as error:
             self._retry_later(row, token, now, result, type(error).__name__, None, clear_sending=False)
@@ -372,11 +375,15 @@ class Dispatcher:
         except ClaimLost:
             log.warning("outbox: %s was taken over by another process before it was sent", row.key)
             return
+        except ChannelPaused as paused:
+            self._reschedule(row, token, paused.until, clear_sending=False)
+            result.retried += 1
+            return
         except SlackApiError as error:
             if client.posted:  # the post went out; what failed came after it
                 self._sent(row, token, clock.now(), late, client.posted, result)
             else:
-                self._after_slack_error(row, token, clock.now(), result, error, phase="send")
+                self._after_slack_error(row, token, clock.now(), result, error, channel=client.channel or "")
             return
         except PermanentFailure as failure:
             self._fail(row, token, failure.reason, clock.now(), result, failure)
@@ -396,7 +403,10 @@ class Dispatcher:
         self._sent(row, token, clock.now(), late, client.posted, result)
 
     def _begin_send(self, row: Any, token: str, channel: str, now: datetime) -> None:
-        """claimed -> sending, only while this process still holds the claim."""
+        """claimed -> sending, only while this process still holds the claim and the channel is not rate-limited."""
+        paused_until = self._paused_until.get((row.team_id, channel))
+        if paused_until is not None and paused_until > now:
+            raise ChannelPaused(paused_until)
         with self.db.session() as session:
             moved = session.execute(
                 update(_table).where(_table.c.id == row.id, _table.c.status == "claimed",
@@ -424,13 +434,15 @@ class Dispatcher:
             log.info("outbox: sent %s late (due %s)", row.key, row.due_at)
 
     def _after_slack_error(self, row: Any, token: str, now: datetime, result: TickResult, error: SlackApiError,
-                           *, phase: str) -> None:
+                           *, channel: str | None) -> None:
+        """`channel`: where the failed post went, or None when the failed call was reconciliation's look-up."""
         status = error.response.status_code
         code = str(error.response.get("error") or status)
         if status == 429:  # Slack refused the call: nothing was posted. Wait as told, without holding anything.
             wait = _retry_after(error) or timedelta(seconds=1)
-            self._paused_until[row.team_id] = now + wait
-            self._reschedule(row, token, now + wait, clear_sending=phase == "send", last_error="ratelimited")
+            if channel:
+                self._paused_until[(row.team_id, channel)] = now + wait
+            self._reschedule(row, token, now + wait, clear_sending=channel is not None, last_error="ratelimited")
             result.retried += 1
             log.warning("outbox: %s rate limited; retrying in %ss", row.key, int(wait.total_seconds()))
         elif status >= 500:  # Slack may or may not have posted it: reconcile before trying again
@@ -438,7 +450,7 @@ class Dispatcher:
         elif code in PERMANENT_SLACK_ERRORS:
             self._fail(row, token, code, now, result, PermanentFailure(code))
         else:  # Slack answered ok=false: nothing was posted
-            self._retry_later(row, token, now, result, code, error, clear_sending=phase == "send")
+            self._retry_later(row, token, now, result, code, error, clear_sending=channel is not None)
 
     def _retry_later(self, row: Any, token: str, now: datetime, result: TickResult, code: str,
                      error: SlackApiError | None, *, clear_sending: bool) -> None:

@@ -99,7 +99,7 @@ def test_rate_limit_reschedules_the_row_without_sleeping_on_its_claim(db, client
     result = outbox.tick(db, client, SENDERS, now=now)
     assert time.monotonic() - started < 1.5  # no Retry-After sleep inside the tick
     assert (result.sent, result.retried) == (0, 2)
-    assert len(fake_slack.calls("chat.postMessage")) == 1  # the workspace is paused: the second row waits unsent
+    assert len(fake_slack.calls("chat.postMessage")) == 1  # the channel is paused: the second row waits unsent
     for row in rows(db).values():
         assert row.status == "pending" and row.claimed_by is None and row.sending_at is None
         assert row.next_attempt_at >= now + timedelta(seconds=2)
@@ -329,3 +329,14 @@ def test_the_status_check_knows_sending_and_refuses_anything_else(db):
         session.exec(select(OutboxMessage)).one().status = "sending"
     with pytest.raises(IntegrityError), db.session() as session:
         session.exec(select(OutboxMessage)).one().status = "limbo"
+
+
+def test_a_rate_limit_on_one_channel_does_not_hold_back_another(db, client, fake_slack):
+    now = utcnow()
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=30)
+    plan(db, "a-busy", now, channel="CBUSY")
+    plan(db, "b-busy", now, channel="CBUSY")
+    plan(db, "c-quiet", now, channel="CQUIET")
+    result = outbox.tick(db, client, SENDERS, now=now)
+    assert (result.sent, result.retried) == (1, 2)
+    assert [call.args["channel"] for call in fake_slack.calls("chat.postMessage")] == ["CBUSY", "CQUIET"]
