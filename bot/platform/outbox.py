@@ -5,28 +5,28 @@ for its kind. A row moves pending -> claimed -> sending -> sent, or ends failed 
 
 The guarantee: every row that falls due (and is not cancelled, or older than the grace window) is posted to Slack
 exactly once, whichever process dies at whichever moment, in one process on SQLite or in any number of replicas on
-PostgreSQL. It rests on two assumptions: a Slack call either takes effect or fails within its timeout (10 s, far
-shorter than the 30 s lease), and the clocks of the replicas agree within a few seconds.
+PostgreSQL. It rests on two assumptions: a send (one post, or an upload's three calls) ends, one way or the other,
+within SEND_BOUND after it started (each call times out after 10 s), and the replicas' clocks agree within seconds.
 
 Proof sketch.
 1. One holder. A claim is one atomic compare-and-set (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a single UPDATE
-   under BEGIN IMMEDIATE) from "due" to `claimed` with a fresh token and `lease_until`. A row is due when it is
-   pending and its time has come, or when it is claimed or sending and its lease ran out. A live holder renews its
-   leases from a heartbeat thread, so only a dead (or frozen) holder's lease runs out.
+   under BEGIN IMMEDIATE) from "due" to `claimed` with a fresh token and a 30 s `lease_until`. A row is due when it
+   is pending and its time has come, when it is claimed and its lease ran out, or when it is sending, its lease ran
+   out and its send started more than SEND_BOUND ago. A live holder renews its leases from a heartbeat thread, so
+   only a dead holder's lease runs out (a process that finds a dead process of its own host cuts that lease short).
 2. One Slack call at a time. The sender's post goes through `OutboxClient`, which first moves the row claimed ->
    sending, only if it is still claimed under this holder's token, stamping `sending_at` and the channel. If the
-   claim was lost, nothing is sent. So a Slack call for a row is made only by its current holder, once per claim.
+   claim was lost, nothing is sent. So a send for a row is made only by its current holder, once per claim.
 3. Nothing doubled. `sending_at` stays set unless Slack answered that it posted nothing (ok=false, a 429), so a row
    that may have been posted always carries it. Whoever holds such a row next reconciles before sending: it reads
    the channel's history since `sending_at` (`conversations.history` with message metadata) and looks for the
    row's key, which every outbox post carries in its metadata (event type `partnerbot_outbox`), or for a file whose
-   name carries the row's token (uploads get a unique name). It can hold the row only after the previous lease ran
-   out, by which time the previous call has ended (assumption 1): found means posted, so the row is marked sent
-   without posting; not found means not posted, so it is sent.
-4. Nothing lost. Every non-final row is either held under a live lease or due: claimed and sending rows whose
-   holder died fall due when the lease runs out, errors reschedule the row (a 429 at Retry-After, other passing
-   errors with backoff), and a row only ends `failed` after MAX_ATTEMPTS or on an error retrying cannot fix, which
-   is logged and told to the row's owner by DM: never silently.
+   name carries the row's token (uploads get a unique name). By then the earlier send has ended (assumption 1):
+   found means posted, so the row is marked sent without posting; not found means not posted, so it is sent.
+4. Nothing lost. Every non-final row is either held under a live lease or becomes due: a dead holder's rows fall due
+   when the lease runs out, errors reschedule the row (a 429 at Retry-After, other passing errors with backoff),
+   and a row only ends `failed` after MAX_ATTEMPTS or on an error retrying cannot fix, which is logged and told to
+   the row's owner by DM: never silently.
 Retry-After is honoured by rescheduling the row and pausing the workspace, never by sleeping while holding claims;
 the dispatcher's Web API client has no retry handlers (a blind retry of a post could double it).
 
@@ -63,6 +63,9 @@ log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=2)
 LEASE = timedelta(seconds=30)
 SLACK_TIMEOUT_SECONDS = 10
+# The longest a send can still be in flight: an upload is three calls of at most SLACK_TIMEOUT_SECONDS each, plus
+# a margin. A row left `sending` is only looked for in Slack once its send started longer ago than this.
+SEND_BOUND = timedelta(seconds=3 * SLACK_TIMEOUT_SECONDS + 5)
 MAX_BATCH = 10
 MAX_ATTEMPTS = 5
 WAIT_FOR_PREDECESSOR = timedelta(seconds=5)
@@ -245,6 +248,7 @@ class Dispatcher:
     def __init__(
         self, db: Database, client: WebClient, senders: Senders, *, worker_id: str | None = None,
         grace: timedelta = timedelta(hours=1), lease: timedelta = LEASE, max_batch: int = MAX_BATCH,
+        send_bound: timedelta = SEND_BOUND,
     ) -> None:
         self.db = db
         self.client = dispatch_client(client)
@@ -253,6 +257,7 @@ class Dispatcher:
         self.grace = grace
         self.lease = lease
         self.max_batch = max_batch
+        self.send_bound = send_bound
         self._seconds_per_row = 0.5  # a running estimate, so a batch is sent well within its lease
         self._claims = count(1)
         # Slack rate-limits posting per channel: after a 429, rows for that channel wait out Retry-After unsent.
@@ -265,6 +270,7 @@ class Dispatcher:
         result = TickResult()
         self._skip_missed(clock.now(), result)
         token = f"{self.worker_id}#{next(self._claims)}"[:100]
+        self._release_dead_neighbours(clock.now())
         with _Heartbeat(self, token, clock):
             while True:
                 claimed = self._claim(token, clock.now())
@@ -274,6 +280,21 @@ class Dispatcher:
                     self._seconds_per_row = 0.8 * self._seconds_per_row + 0.2 * (time.monotonic() - started)
                 if not claimed:
                     return result
+
+    def _release_dead_neighbours(self, now: datetime) -> None:
+        """Rows held by a process of this host that no longer exists (a restart after a kill) need not wait out
+        their lease: it is cut short. A reused process id only looks alive, which errs on the safe side."""
+        host = socket.gethostname()
+        held = and_(_table.c.status.in_(("claimed", "sending")), _table.c.lease_until >= now,
+                    _table.c.claimed_by.like(f"{host}:%"))
+        with self.db.session() as session:
+            owners = session.execute(select(_table.c.claimed_by).where(held).distinct()).scalars().all()
+            dead = [owner for owner in owners if _is_dead(owner, host)]
+            if dead:
+                session.execute(update(_table).where(held, _table.c.claimed_by.in_(dead))
+                                .values(lease_until=now - timedelta(seconds=1)))
+        for owner in dead:
+            log.warning("outbox: %s has stopped; its rows are due again", owner.split("#", 1)[0])
 
     def batch_size(self) -> int:
         """As many rows as can be sent within half a lease at the recent pace, at most `max_batch`."""
@@ -298,7 +319,8 @@ class Dispatcher:
         due = or_(
             and_(_table.c.status == "pending", _table.c.due_at <= now,
                  or_(_table.c.next_attempt_at.is_(None), _table.c.next_attempt_at <= now)),
-            and_(_table.c.status.in_(("claimed", "sending")), _table.c.lease_until < now),
+            and_(_table.c.status == "claimed", _table.c.lease_until < now),
+            and_(_table.c.status == "sending", _table.c.lease_until < now, _table.c.sending_at < now - self.send_bound),
         )
         candidates = select(_table.c.id).where(due).order_by(_table.c.due_at, _table.c.id).limit(self.batch_size())
         claim = {"status": "claimed", "claimed_by": token, "claimed_at": now, "lease_until": now + self.lease}
@@ -535,6 +557,19 @@ class _Heartbeat:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _is_dead(owner: str, host: str) -> bool:
+    pid = owner[len(host) + 1:].split("#", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, under another user
+        return False
+    return False
 
 
 def find_posted(client: WebClient, row: Any) -> str | None:

@@ -1,6 +1,9 @@
 """The outbox sends each planned message exactly once: across ticks, restarts, rate limits and processes."""
 
 import logging
+import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -238,7 +241,7 @@ def test_a_send_that_never_reached_slack_is_sent_once(db, client, fake_slack):
 def test_a_dm_to_a_person_is_looked_for_in_the_bots_dm_with_them(db, client, fake_slack):
     plan(db, "dm", utcnow() - timedelta(seconds=40), channel="UOWNER")
     outbox.tick(db, client, SENDERS)
-    _left_by_a_dead_process(db, "dm", "sending", sending_at=utcnow() - timedelta(seconds=3), target="UOWNER")
+    _left_by_a_dead_process(db, "dm", "sending", sending_at=utcnow() - timedelta(seconds=40), target="UOWNER")
     assert outbox.tick(db, client, SENDERS).reconciled == 1
     assert fake_slack.calls("conversations.history")[0].args["channel"] == "DOWNER"
     assert len(fake_slack.calls("chat.postMessage")) == 1
@@ -294,7 +297,7 @@ def test_an_upload_gets_a_unique_name_and_is_found_by_it(db, client, fake_slack)
     [named] = fake_slack.calls("files.getUploadURLExternal")
     token = outbox.row_token("T1", "ics:1")
     assert named.args["filename"] == f"meeting-{token}.ics"
-    _left_by_a_dead_process(db, "ics:1", "sending", sending_at=utcnow() - timedelta(seconds=3))
+    _left_by_a_dead_process(db, "ics:1", "sending", sending_at=utcnow() - timedelta(seconds=40))
     assert outbox.tick(db, client, {KIND: _upload_note}).reconciled == 1
     assert len(fake_slack.calls("files.completeUploadExternal")) == 1
 
@@ -340,3 +343,21 @@ def test_a_rate_limit_on_one_channel_does_not_hold_back_another(db, client, fake
     result = outbox.tick(db, client, SENDERS, now=now)
     assert (result.sent, result.retried) == (1, 2)
     assert [call.args["channel"] for call in fake_slack.calls("chat.postMessage")] == ["CBUSY", "CQUIET"]
+
+
+def test_a_send_that_may_still_be_in_flight_is_not_looked_for_yet(db, client, fake_slack):
+    plan(db, "in-flight", utcnow() - timedelta(seconds=20))
+    _left_by_a_dead_process(db, "in-flight", "sending", sending_at=utcnow() - timedelta(seconds=5))
+    assert outbox.tick(db, client, SENDERS).reconciled == 0  # within SEND_BOUND its call may still land
+    assert fake_slack.calls("conversations.history") == [] and fake_slack.calls("chat.postMessage") == []
+
+
+def test_rows_held_by_a_dead_process_of_this_host_are_due_at_once(db, client, fake_slack):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    plan(db, "orphan", utcnow() - timedelta(seconds=5))
+    with db.session() as session:
+        row = session.exec(select(OutboxMessage)).one()
+        row.status, row.claimed_by = "claimed", f"{socket.gethostname()}:{dead.pid}#1"
+        row.claimed_at, row.lease_until = utcnow(), utcnow() + timedelta(seconds=30)
+    assert outbox.tick(db, client, SENDERS).sent == 1
