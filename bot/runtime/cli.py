@@ -10,6 +10,7 @@ from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -133,7 +134,11 @@ def startup_problem(settings: Settings) -> str | None:
     except (SQLAlchemyError, OSError) as error:
         return database_problem(settings.database_url, error)
     try:
-        build_client(settings, timeout=10).auth_test()
+        # No retries and no library log lines: one attempt, and one line of ours if it fails.
+        quiet = logging.getLogger("partnerbot.startup.slack")
+        quiet.disabled = True
+        WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[],
+                  logger=quiet).auth_test()
     except SlackApiError as error:
         code = error.response.get("error") or error.response.status_code
         return (f"Slack refused SLACK_BOT_TOKEN ({code}): copy the Bot User OAuth Token again from your app's "

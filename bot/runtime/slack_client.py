@@ -6,8 +6,8 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from bot.runtime.settings import Settings
 
 
-def build_client(settings: Settings, *, timeout: int = 15) -> WebClient:
-    client = WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=timeout)
+def build_client(settings: Settings) -> WebClient:
+    client = WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=15)
     # 429s wait for Retry-After and try again; dropped connections are retried too.
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
     client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
