@@ -110,6 +110,7 @@ class Outcome:
     lost: int
     doubled: int
     lateness: list[float]
+    slowest: list[str]
     kills: int
     rate_limits: int
     errors: int
@@ -200,11 +201,14 @@ def soak(shape: str, database_url: str, *, reminders: int, replicas: int, kills:
     with db.session() as session:
         rows = session.query(OutboxMessage).filter(OutboxMessage.kind == KIND).all()
         lateness = [(row.sent_at - row.due_at).total_seconds() for row in rows if row.sent_at is not None]
+        rows.sort(key=lambda row: (row.sent_at - row.due_at) if row.sent_at else timedelta(days=1), reverse=True)
+        slowest = [f"{row.key} {((row.sent_at - row.due_at).total_seconds() if row.sent_at else -1):.1f} s, "
+                   f"{row.attempts} failed attempts, last error {row.last_error}" for row in rows[:3]]
     db.dispose()
     return Outcome(
         shape=shape, scheduled=len(keys), sent_once=sum(1 for key in keys if posts[key] == 1),
         lost=sum(1 for key in keys if posts[key] == 0), doubled=sum(1 for key in keys if posts[key] > 1),
-        lateness=lateness, kills=fleet.kills, rate_limits=counts["rate_limits"], errors=counts["errors"],
+        lateness=lateness, slowest=slowest, kills=fleet.kills, rate_limits=counts["rate_limits"], errors=counts["errors"],
         seconds=time.monotonic() - started,
     )
 
@@ -216,6 +220,9 @@ def report(outcome: Outcome, label: str) -> bool:
     print(f"{label:<34} scheduled {outcome.scheduled:>5}  sent once {outcome.sent_once:>5}  lost {outcome.lost:>3}  "
           f"doubled {outcome.doubled:>3}  lateness p50 {p50:5.1f} s max {worst:5.1f} s  | SIGKILLs {outcome.kills}, "
           f"429s {outcome.rate_limits}, 500s {outcome.errors}, {outcome.seconds:.0f} s")
+    if worst >= TARGET_LATENESS_SECONDS or "-v" in sys.argv:
+        for line in outcome.slowest:
+            print(f"    slowest: {line}")
     return ok
 
 
@@ -230,6 +237,7 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("-v", action="store_true", help="show the slowest rows")
     args = parser.parse_args()
 
     shapes = []
