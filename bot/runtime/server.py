@@ -10,6 +10,7 @@ HOST:PORT with WEB_PROCESSES worker processes of WEB_THREADS request threads eac
 import io
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
+SWITCH_INTERVAL_SECONDS = 0.001
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; anything bigger is not from Slack
 
 
@@ -135,6 +137,9 @@ def serve(build: Callable[[], tuple[Callable[..., Iterable[bytes]], Callable[[],
                 self.cfg.set(key, value)
 
         def load(self) -> Callable[..., Iterable[bytes]]:
+            # Request threads wait for the GIL behind busy work threads; a shorter switch interval (default 5 ms)
+            # hands it over sooner, so acks stay fast while the work pool is busy.
+            sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
             application, stop = build()
             stops.append(stop)
             return application
