@@ -133,13 +133,19 @@ def plan(db: Database, reminders: int, window: float) -> dict[str, str]:
 
 def inject_faults(fake: FakeSlack, stop: threading.Event, rng: random.Random, counts: Counter,
                   budget: dict[str, int], window: float) -> None:
-    """Spreads the 429s and 500s over the window, at random moments."""
+    """Spreads the 429s and 500s over the traffic: a new fault is armed only once calls have gone through since
+    the last one, so faults never pile up while nothing is being sent."""
     total = budget["rate_limits"] + budget["errors"]
     kinds = ["rate_limits"] * budget["rate_limits"] + ["errors"] * budget["errors"]
     rng.shuffle(kinds)
+    seen = 0
     for kind in kinds:
         if stop.wait(rng.uniform(0, 2 * window / max(total, 1))):
             return
+        while len(fake.calls()) <= seen + 2:
+            if stop.wait(0.05):
+                return
+        seen = len(fake.calls())
         method = "conversations.history" if rng.random() < 0.1 else "chat.postMessage"
         if kind == "rate_limits":
             fake.fail_next(method, status=429, retry_after=rng.randint(1, 3))

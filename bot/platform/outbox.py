@@ -481,7 +481,7 @@ class Dispatcher:
             reason = code if clear_sending or row.sending_at is None else f"{code}; it may have been posted"
             self._fail(row, token, reason, now, result, PermanentFailure(code))
             return
-        wait = (_retry_after(error) if error is not None else None) or timedelta(seconds=5 * 2 ** (attempts - 1))
+        wait = (_retry_after(error) if error is not None else None) or timedelta(seconds=3 * 2 ** (attempts - 1))
         self._reschedule(row, token, now + wait, clear_sending=clear_sending, last_error=code[:200],
                          attempts=attempts)
         result.retried += 1
