@@ -142,7 +142,7 @@ def inject_faults(fake: FakeSlack, stop: threading.Event, rng: random.Random, co
     for kind in kinds:
         if stop.wait(rng.uniform(0, 2 * window / max(total, 1))):
             return
-        while len(fake.calls()) <= seen + 2:
+        while len(fake.calls()) <= seen:
             if stop.wait(0.05):
                 return
         seen = len(fake.calls())

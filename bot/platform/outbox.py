@@ -425,11 +425,14 @@ class Dispatcher:
     def _retry_later(self, row: Any, token: str, now: datetime, result: TickResult, code: str,
                      error: SlackApiError | None, *, clear_sending: bool) -> None:
         attempts = row.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
+        # A passing failure (5xx, the network) is retried until the grace window runs out; only an unknown
+        # refusal from Slack gives up after MAX_ATTEMPTS.
+        transient = error is None or error.response.status_code >= 500
+        if attempts >= MAX_ATTEMPTS and not transient:
             reason = code if clear_sending or row.sending_at is None else f"{code}; it may have been posted"
             self._fail(row, token, reason, now, result, PermanentFailure(code))
             return
-        wait = (_retry_after(error) if error is not None else None) or timedelta(seconds=3 * 2 ** (attempts - 1))
+        wait = (_retry_after(error) if error is not None else None) or timedelta(seconds=min(60, 3 * 2 ** (attempts - 1)))
         self._reschedule(row, token, now + wait, clear_sending=clear_sending, last_error=code[:200],
                          attempts=attempts)
         result.retried += 1
