@@ -139,7 +139,10 @@ def inject_faults(fake: FakeSlack, stop: threading.Event, rng: random.Random, co
     kinds = ["rate_limits"] * budget["rate_limits"] + ["errors"] * budget["errors"]
     rng.shuffle(kinds)
     seen = 0
+    window_ends = time.monotonic() + 5 + window  # faults land while reminders fall due, never on the tail alone
     for kind in kinds:
+        if time.monotonic() > window_ends:
+            return
         if stop.wait(rng.uniform(0, 2 * window / max(total, 1))):
             return
         while len(fake.calls()) <= seen:
