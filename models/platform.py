@@ -10,8 +10,10 @@ __all__ = ["AuditEntry", "OutboxMessage", "ProcessedEvent"]
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """An Events API delivery already handled. Slack retries a delivery it thinks failed; the unique
-    event_id makes the second attempt a no-op across restarts and replicas."""
+    """An Events API delivery being handled (`handled_at` empty) or handled. Slack retries a delivery it thinks
+    failed; the unique event_id makes a retry of a handled event a no-op across restarts and replicas. A failed
+    attempt removes its row, so Slack's retry is handled; a row left empty by a process that died is taken over
+    once it is older than the handling lease."""
 
     __table_args__ = (UniqueConstraint("team_id", "event_id", name="uq_processed_event"),)
 
@@ -19,24 +21,25 @@ class ProcessedEvent(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     event_id: str = Field(max_length=64)
     received_at: datetime = Field(index=True)
+    handled_at: datetime | None = None
 
 
-OUTBOX_STATUSES = ("pending", "claimed", "sent", "failed", "skipped", "cancelled")
+OUTBOX_STATUSES = ("pending", "claimed", "sending", "sent", "failed", "skipped", "cancelled")
+OUTBOX_STATUS_CHECK = "status IN (" + ", ".join(f"'{status}'" for status in OUTBOX_STATUSES) + ")"
 
 
 class OutboxMessage(SQLModel, table=True):
     """One message the bot must send at a given time, exactly once.
 
     `key` names what the message is for (e.g. "conf:42:day_before"); UNIQUE (team_id, key) is what makes planning
-    idempotent. Status moves pending -> claimed -> sent | failed | skipped, or pending -> cancelled.
+    idempotent. Status moves pending -> claimed -> sending -> sent, or ends failed | skipped | cancelled; a claim
+    or a send whose process died goes back to being due when its lease runs out (see bot.platform.outbox).
     """
 
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("team_id", "key", name="uq_outbox_key"),
-        CheckConstraint(
-            "status IN ('pending', 'claimed', 'sent', 'failed', 'skipped', 'cancelled')", name="ck_outbox_status"
-        ),
+        CheckConstraint(OUTBOX_STATUS_CHECK, name="ck_outbox_status"),
         Index("ix_outbox_status_due", "status", "due_at"),
     )
 
@@ -52,6 +55,13 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime | None = None
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_at: datetime | None = None
+    # The claim holds until then; a live process renews it, so only a dead process's claim runs out.
+    lease_until: datetime | None = None
+    # When the Slack call started and where it went. Set means "may have been posted": whoever sends the row next
+    # first looks for it in that channel. Cleared only when Slack said it posted nothing.
+    sending_at: datetime | None = None
+    target: str | None = Field(default=None, max_length=100)
+    slack_ts: str | None = Field(default=None, max_length=32)
     sent_at: datetime | None = None
     sent_late: bool = Field(default=False)
     last_error: str | None = Field(default=None, max_length=200)

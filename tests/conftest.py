@@ -10,7 +10,6 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from bot.runtime.app import build_app
 from bot.runtime.server import EVENTS_PATH, wsgi_app
 from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
+from bot.runtime.work import WorkPool
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -118,30 +118,15 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-class TrackingExecutor(ThreadPoolExecutor):
-    """The listener pool, plus a way to wait until every background listener has finished."""
+class TrackingExecutor(WorkPool):
+    """The app's work pool, plus a way to wait until every background listener has finished."""
 
     def __init__(self) -> None:
-        super().__init__(max_workers=8, thread_name_prefix="listener")
-        self._pending = 0
-        self._idle = threading.Condition()
-
-    def submit(self, fn, /, *args, **kwargs):
-        with self._idle:
-            self._pending += 1
-        future = super().submit(fn, *args, **kwargs)
-        future.add_done_callback(self._done)
-        return future
-
-    def _done(self, _future) -> None:
-        with self._idle:
-            self._pending -= 1
-            self._idle.notify_all()
+        super().__init__(threads=8, queue=256, name="listener")
 
     def wait_idle(self, timeout: float = 15) -> None:
-        with self._idle:
-            if not self._idle.wait_for(lambda: self._pending == 0, timeout):
-                raise AssertionError("background listeners did not finish in time")
+        if not super().wait_idle(timeout):
+            raise AssertionError("background listeners did not finish in time")
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

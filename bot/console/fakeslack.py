@@ -47,6 +47,9 @@ class FakeSlack:
         self.channels: dict[str, dict[str, Any]] = {}
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
+        # What the bot posted, per channel, for conversations.history (a DM sent to a user id lands in its D channel).
+        self._history: dict[str, list[dict[str, Any]]] = {}
+        self._file_names: dict[str, str] = {}
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -89,6 +92,8 @@ class FakeSlack:
         with self._changed:
             self._calls.clear()
             self._failures.clear()
+            self._history.clear()
+            self._file_names.clear()
 
     def wait_for(self, method: str, where: Callable[[Call], bool] | None = None, timeout: float = 5.0) -> Call:
         deadline = time.monotonic() + timeout
@@ -137,8 +142,12 @@ class FakeSlack:
         if method == "auth.test":
             return {"ok": True, "url": "https://partnerbot-demo.slack.com/", "team": "Demo", "user": "partnerbot",
                     "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "BPARTNERBOT"}
+        if method == "conversations.history":
+            return self._conversation_history(args)
         if method in ("chat.postMessage", "chat.update", "chat.meMessage"):
             message = {key: args[key] for key in ("text", "blocks") if key in args}
+            if method == "chat.postMessage":
+                self._remember(str(args.get("channel") or ""), {**message, "ts": ts, "metadata": args.get("metadata")})
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts") or ts,
                     "message": {**message, "ts": ts, "user": self.bot_user_id}}
         if method == "chat.postEphemeral":
@@ -168,13 +177,42 @@ class FakeSlack:
             return {"ok": True, "channel": channel}
         if method == "files.getUploadURLExternal":
             file_id = f"F{serial:08d}"
+            with self._changed:
+                self._file_names[file_id] = str(args.get("filename") or "")
             return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = args.get("files") or []
             if isinstance(files, str):
                 files = json.loads(files)
+            if args.get("channel_id"):
+                shared = [{"id": item.get("id"), "title": item.get("title"),
+                           "name": self._file_names.get(str(item.get("id")), "")} for item in files]
+                self._remember(str(args["channel_id"]), {"ts": ts, "subtype": "file_share", "files": shared})
             return {"ok": True, "files": [{"id": item.get("id"), "title": item.get("title")} for item in files]}
         return {"ok": True}
+
+    def _remember(self, channel: str, message: dict[str, Any]) -> None:
+        if channel[:1] in ("U", "W"):  # like conversations.open: a post to a person goes to the bot's DM
+            channel = "D" + channel.lstrip("UW")
+        message = {key: value for key, value in message.items() if value is not None}
+        with self._changed:
+            self._history.setdefault(channel, []).append({**message, "user": self.bot_user_id})
+
+    def _conversation_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, between `oldest` and `latest`, paged by `cursor`; metadata only with include_all_metadata."""
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._changed:
+            found = [dict(m) for m in reversed(self._history.get(str(args.get("channel") or ""), []))
+                     if oldest <= float(m["ts"]) <= latest]
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        page = found[start:start + limit]
+        for message in page:
+            if not with_metadata:
+                message.pop("metadata", None)
+        more = start + limit < len(found)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _handler_class(self):
         fake = self

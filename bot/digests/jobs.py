@@ -127,8 +127,8 @@ def upload_chart(client: WebClient, channel_id: str, weeks: list[WeekOfNeeds], t
 
 
 def send_digest(delivery: outbox.Delivery) -> None:
-    """DMs one scheduled digest, then plans its chart as its own outbox row: a failed upload is retried alone and
-    can never send the digest twice."""
+    """DMs one scheduled digest and plans its chart as its own outbox row, sent after the digest: a failed upload
+    is retried alone and can never send the digest twice."""
     payload = delivery.payload
     with delivery.db.session() as session:
         subscription = session.get(DigestSubscription, payload["subscription_id"])
@@ -143,8 +143,7 @@ def send_digest(delivery: outbox.Delivery) -> None:
             timezone=payload["timezone"],
         )
     channel_id = open_dm(delivery.client, payload["user_id"])
-    note = late_note(delivery.due_at, payload["timezone"]) if delivery.late else None
-    post_digest(delivery.client, channel_id, data, note=note)
+    # Planned before the post (a crash after the post loses nothing) and sent only once the digest is sent.
     with delivery.db.session() as session:
         outbox.enqueue(
             session,
@@ -158,8 +157,11 @@ def send_digest(delivery: outbox.Delivery) -> None:
                 "timezone": payload["timezone"],
                 "weeks": [[w.week_start.isoformat(), w.asked, w.unmet] for w in data.weeks],
                 "description": "the chart for your partnership digest",
+                "after_key": delivery.key,
             },
         )
+    note = late_note(delivery.due_at, payload["timezone"]) if delivery.late else None
+    post_digest(delivery.client, channel_id, data, note=note)
 
 
 def send_digest_chart(delivery: outbox.Delivery) -> None:

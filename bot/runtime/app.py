@@ -1,28 +1,28 @@
-"""The app factory: one function builds the bolt App from settings, for every run mode and for tests."""
+"""The app factory: one function builds the bolt App from settings, for every run mode and for tests.
+
+Listeners are acknowledged first and run in a bounded work pool, guarded so that nothing raises after the ack
+(bot.runtime.listeners); the pool is sized by WORK_THREADS and WORK_QUEUE (bot.runtime.settings).
+"""
 
 import logging
-import traceback
-from concurrent.futures import Executor
 from functools import partial
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import handlers
 from bot.platform.actor import Actor
-from bot.platform.clock import utcnow
 from bot.platform.db import Database
 from bot.platform.people import People
+from bot.runtime.listeners import FRIENDLY_ERROR, PartnerbotApp, log_failure
 from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
-from models.platform import ProcessedEvent
+from bot.runtime.work import NoticeLane, WorkPool
 
 log = logging.getLogger(__name__)
 
-FRIENDLY_ERROR = ":warning: Sorry, something went wrong on my side. Nothing was saved. Please try again in a minute."
+__all__ = ["FRIENDLY_ERROR", "build_app", "owning_team", "actor_for"]
 
 
 def build_app(
@@ -31,19 +31,21 @@ def build_app(
     *,
     client: WebClient | None = None,
     process_before_response: bool = False,
-    listener_executor: Executor | None = None,
+    listener_executor: WorkPool | None = None,
 ) -> App:
-    app = App(
+    """`listener_executor`: the work pool (default: WORK_THREADS threads with room for WORK_QUEUE waiting)."""
+    app = PartnerbotApp(
+        db=db,
+        pool=listener_executor or WorkPool(settings.work_threads, settings.work_queue),
+        notices=NoticeLane(),
         client=client or build_client(settings),
         signing_secret=settings.slack_signing_secret or None,
         process_before_response=process_before_response,
-        listener_executor=listener_executor,
         logger=logging.getLogger("partnerbot.bolt"),
         # In Socket Mode there is no signing secret; Slack authenticates the socket itself.
         request_verification_enabled=not settings.socket_mode,
     )
     app.use(_services_middleware(settings, db, People()))
-    app.use(_skip_redelivered_events(db))
     app.error(_handle_listener_error)
     handlers.register_all(app)
     return app
@@ -88,38 +90,9 @@ def actor_for(body: dict[str, Any], context, client: WebClient, settings: Settin
     )
 
 
-def _skip_redelivered_events(db: Database):
-    """Slack re-sends an event it thinks failed; the event_id, recorded in the database, makes that a no-op."""
-
-    def skip_redelivered_events(body: dict[str, Any], next) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not event_id:
-            return next()
-        if _first_delivery(db, team_id=str(body.get("team_id") or ""), event_id=str(event_id)):
-            return next()
-        log.info("skipping redelivered event %s", event_id)
-        return BoltResponse(status=200, body="")
-
-    return skip_redelivered_events
-
-
-def _first_delivery(db: Database, *, team_id: str, event_id: str) -> bool:
-    table = ProcessedEvent.__table__
-    insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(team_id=team_id, event_id=event_id, received_at=utcnow())
-    with db.session() as session:
-        inserted = statement.on_conflict_do_nothing(index_elements=["team_id", "event_id"]).returning(table.c.id)
-        return session.execute(inserted).first() is not None
-
-
 def _handle_listener_error(error: Exception, body: dict[str, Any], respond=None) -> None:
-    # Log what failed, never the payload: it holds what people typed.
-    kind = body.get("command") or body.get("type") or "request"
-    if body.get("type") == "event_callback":
-        kind = f"event {body.get('event', {}).get('type')}"
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
-    log.error("listener for %s failed with %s at %s", kind, type(error).__name__, where)
+    """Bolt's own error path (the listener guard catches listener failures before bolt sees them)."""
+    log_failure(error, body)
     if respond is not None and body.get("response_url"):
         try:
             respond(text=FRIENDLY_ERROR, response_type="ephemeral", replace_original=False)

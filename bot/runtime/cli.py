@@ -9,6 +9,13 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.console import shell
 from bot.console.demo import DEMO_TEAM
@@ -21,7 +28,7 @@ from bot.runtime import jobs as scheduled
 from bot.runtime import logs
 from bot.runtime.app import build_app
 from bot.runtime.scheduler import Scheduler
-from bot.runtime.server import serve, wsgi_app
+from bot.runtime.server import bind_address, health_app, serve, wsgi_app
 from bot.runtime.settings import Settings, SettingsError, load_settings
 from bot.runtime.slack_client import build_client
 
@@ -121,9 +128,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "db":
 
         db = Database(settings.database_url)
-        if args.action == "upgrade":
-            db.upgrade()
-        print("database at revision " + (", ".join(sorted(db.current_revisions())) or "(none)"))
+        try:
+            if args.action == "upgrade":
+                db.upgrade()
+            revisions = db.current_revisions() if db.ping() else None
+        except (SQLAlchemyError, OSError) as error:
+            print(f"partnerbot: {database_problem(settings.database_url, error)}", file=sys.stderr)
+            return 2
+        if revisions is None:
+            print(f"partnerbot: {database_problem(settings.database_url, ConnectionError('no answer'))}",
+                  file=sys.stderr)
+            return 2
+        print("database at revision " + (", ".join(sorted(revisions)) or "(none)"))
         return 0
     if command == "import":
         warn_about_missing_categories(args.file)
@@ -137,21 +153,56 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run(settings: Settings) -> int:
     if not (settings.slack_bot_token or settings.slack_app_token or settings.slack_signing_secret):
-
         print("No Slack tokens in .env: starting the offline console (see README, 'Connect to Slack').",
               file=sys.stderr)
         return shell.run(settings)
     settings.require_slack()
-
-
-    Database(settings.database_url).upgrade()  # once, before any worker starts
+    problem = startup_problem(settings)
+    if problem:
+        print(f"partnerbot: {problem}", file=sys.stderr)
+        return 2
     if settings.socket_mode:
         return _run_socket_mode(settings)
     return _run_http(settings)
 
 
-def _start_services(settings: Settings):
+def startup_problem(settings: Settings) -> str | None:
+    """Migrates the database (once, before any worker starts) and checks the bot token with Slack; one line that
+    says what to fix when either cannot be reached, instead of a traceback."""
+    try:
+        Database(settings.database_url).upgrade()
+    except (SQLAlchemyError, OSError) as error:
+        return database_problem(settings.database_url, error)
+    try:
+        # No retries and no library log lines: one attempt, and one line of ours if it fails.
+        quiet = logging.getLogger("partnerbot.startup.slack")
+        quiet.disabled = True
+        WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[],
+                  logger=quiet).auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error") or error.response.status_code
+        return (f"Slack refused SLACK_BOT_TOKEN ({code}): copy the Bot User OAuth Token again from your app's "
+                "OAuth & Permissions page.")
+    except (SlackClientError, OSError) as error:
+        return (f"cannot reach Slack at {settings.slack_api_url} ({_reason(error)}): check the network or proxy, "
+                "and SLACK_API_URL.")
+    return None
 
+
+def database_problem(url: str, error: BaseException) -> str:
+    where = make_url(url)
+    place = where.database if where.get_backend_name() == "sqlite" else f"{where.host}:{where.port or 5432}"
+    return (f"cannot reach the database in DATABASE_URL ({where.get_backend_name()} at {place}: {_reason(error)}): "
+            "start it or fix DATABASE_URL, then run again.")
+
+
+def _reason(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or getattr(error, "reason", None) or error
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return text[:160]
+
+
+def _start_services(settings: Settings):
     db = Database(settings.database_url)
     client = build_client(settings)
     app = build_app(settings, db, client=client)
@@ -161,37 +212,68 @@ def _start_services(settings: Settings):
 
     def stop() -> None:
         jobs.shutdown()
+        app.work_pool.shutdown(wait=True)
+        app.notices.shutdown()
         db.dispose()
 
     return app, db, stop
 
 
 def _run_http(settings: Settings) -> int:
-
     def build():
         app, db, stop = _start_services(settings)
-        log.info("partnerbot listening for Slack on port %d (POST /slack/events, GET /healthz)", settings.port)
+        log.info("partnerbot listening for Slack on %s (POST /slack/events, GET /healthz)",
+                 bind_address(settings.host, settings.port))
         return wsgi_app(app, db, settings.slack_signing_secret), stop
 
-    serve(build, port=settings.port)
+    serve(build, port=settings.port, host=settings.host, workers=settings.web_processes,
+          threads=settings.web_threads)
     return 0
 
 
-def _run_socket_mode(settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    app, _db, stop = _start_services(settings)
-    handler = SocketModeHandler(app, settings.slack_app_token)
+def _stop_on_signals() -> threading.Event:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    handler.connect()
-    log.info("partnerbot connected to Slack over Socket Mode")
+    return stopping
+
+
+def _run_socket_mode(settings: Settings, *, handler_class=None, stopping: threading.Event | None = None) -> int:
+    """Socket Mode: no inbound port for Slack; GET /healthz on HOST:PORT says whether the socket is connected."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app, db, stop = _start_services(settings)
+    handler = (handler_class or SocketModeHandler)(app, settings.slack_app_token)
+    stopping = stopping or _stop_on_signals()
+    health = make_server(settings.host, settings.port, health_app(db, handler.client.is_connected),
+                         server_class=_HealthServer, handler_class=_QuietHandler)
+    threading.Thread(target=health.serve_forever, name="healthz", daemon=True).start()
+    try:
+        handler.connect()
+    except (SlackApiError, SlackClientError, OSError) as error:
+        print(f"partnerbot: cannot open the Socket Mode connection ({_reason(error)}): check SLACK_APP_TOKEN "
+              "(an xapp- token with connections:write) and the network.", file=sys.stderr)
+        health.shutdown()
+        stop()
+        return 2
+    log.info("partnerbot connected to Slack over Socket Mode (GET /healthz on %s)",
+             bind_address(settings.host, settings.port))
     stopping.wait()
     log.info("partnerbot stopping")
     handler.close()
+    health.shutdown()
+    health.server_close()
     stop()
     return 0
+
+
+class _HealthServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
 
 
 if __name__ == "__main__":

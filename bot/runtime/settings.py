@@ -3,7 +3,9 @@
 A missing or invalid setting stops start-up with one line that names the variable and says how to fix it.
 """
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.platform.public_holidays import check_country
+from bot.runtime.work import default_work_threads, machine_cores
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./partnerbot.db"
@@ -30,6 +33,15 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = 3000
+    # Where HTTP mode (and Socket Mode's health check) listens; 0.0.0.0 is every interface.
+    host: str = "0.0.0.0"
+    # Server processes (PostgreSQL only: the embedded SQLite shape is always one process) and the threads in each
+    # that accept Slack's requests; they only verify, acknowledge and hand over.
+    web_processes: int = 1
+    web_threads: int = 8
+    # The pool that does the work after the ack, per process, and how many jobs may wait for it.
+    work_threads: int = field(default_factory=default_work_threads)
+    work_queue: int = 0  # 0: eight per work thread
     default_timezone: str = "America/New_York"
     log_level: str = "INFO"
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
@@ -38,6 +50,14 @@ class Settings:
     celebration_emoji: str = "tada"
     celebration_daily_limit: int = 10
     holiday_country: str | None = "US"  # public holidays flagged on conference dates; None: no checks
+
+    def __post_init__(self) -> None:
+        if not self.work_queue:
+            object.__setattr__(self, "work_queue", 8 * self.work_threads)
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
 
     @property
     def has_slack_credentials(self) -> bool:
@@ -91,6 +111,18 @@ def _user_ids(env: Mapping[str, str], name: str) -> frozenset[str]:
     return frozenset(ids)
 
 
+def _host(env: Mapping[str, str], name: str) -> str:
+    raw = env.get(name, "").strip() or Settings.host
+    bare = raw[1:-1] if raw.startswith("[") and raw.endswith("]") else raw
+    try:
+        return str(ipaddress.ip_address(bare))
+    except ValueError:
+        pass
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}", bare):
+        return bare
+    raise SettingsError(f"{name} must be an address to listen on such as 0.0.0.0, 127.0.0.1 or :: (got {raw!r}).")
+
+
 def settings_from(env: Mapping[str, str]) -> Settings:
     """Builds Settings from a mapping of variables; raises SettingsError with a fix-it message."""
     api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
@@ -129,6 +161,12 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         holiday_country = check_country(env.get("HOLIDAY_COUNTRY", "").strip() or "US")
     except ValueError as error:
         raise SettingsError(str(error)) from None
+    sqlite = database_url.startswith("sqlite")
+    processes = _int(env, "WEB_PROCESSES", 1 if sqlite else machine_cores(), 1, 64)
+    if sqlite and processes != 1:
+        raise SettingsError("WEB_PROCESSES must be 1 with SQLite (one process owns the file); use PostgreSQL "
+                            "in DATABASE_URL for more.")
+    work_threads = _int(env, "WORK_THREADS", default_work_threads(), 1, 256)
 
     return Settings(
         slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
@@ -137,6 +175,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         slack_api_url=api_url,
         database_url=database_url,
         port=_int(env, "PORT", 3000, 1, 65535),
+        host=_host(env, "HOST"),
+        web_processes=processes,
+        web_threads=_int(env, "WEB_THREADS", Settings.web_threads, 1, 256),
+        work_threads=work_threads,
+        work_queue=_int(env, "WORK_QUEUE", 8 * work_threads, 1, 100_000),
         default_timezone=timezone,
         log_level=log_level,
         admin_user_ids=_user_ids(env, "ADMIN_USER_IDS"),

@@ -135,7 +135,7 @@ client = build_client(replace(Settings(), slack_bot_token="xoxb-test", slack_api
 while not os.path.exists(go_file):
     time.sleep(0.01)
 conferences_planning.materialize_due(db, datetime.fromisoformat(plan_at))
-dispatcher = outbox.Dispatcher(db, client, jobs.SENDERS, worker_id=worker, batch_size=20)
+dispatcher = outbox.Dispatcher(db, client, jobs.SENDERS, worker_id=worker, max_batch=20)
 sent, idle = 0, 0
 while idle < 5:
     result = dispatcher.tick(datetime.fromisoformat(send_at))
@@ -182,7 +182,7 @@ def test_two_scheduler_processes_on_postgresql_send_each_conference_reminder_onc
     assert max(posts.values()) == 1  # zero duplicates
     statuses = Counter(row.status for row in rows(db, OutboxMessage))
     assert statuses == {"sent": 2 * series_count}
-    workers = Counter(row.claimed_by for row in rows(db, OutboxMessage))
+    workers = Counter(row.claimed_by.split("#")[0] for row in rows(db, OutboxMessage))  # worker#claim
     assert set(workers) <= {"scheduler-0", "scheduler-1"}
 
 

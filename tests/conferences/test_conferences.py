@@ -174,9 +174,10 @@ def test_rate_limited_post_is_retried_and_sent_once(slack, fake_slack):
     starting = next(r for r in outbox_rows(slack.db).values() if r.kind == "conference.starting")
     fake_slack.reset()
     fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
-    result = tick(slack, starting.due_at + timedelta(seconds=1))
+    assert tick(slack, starting.due_at + timedelta(seconds=1)).retried == 1
+    # The outbox rescheduled the row at Retry-After instead of sleeping: one 429, then one success.
+    result = tick(slack, starting.due_at + timedelta(seconds=3))
     calls = fake_slack.calls("chat.postMessage")
-    # slack_sdk waited Retry-After and tried again: one 429, one success, one row sent.
     assert len(calls) == 2 and calls[0].args == calls[1].args
     assert result.sent == 1 and outbox_rows(slack.db)[starting.key].status == "sent"
     assert tick(slack, starting.due_at + timedelta(seconds=5)).sent == 0

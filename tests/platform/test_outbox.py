@@ -1,7 +1,11 @@
 """The outbox sends each planned message exactly once: across ticks, restarts, rate limits and processes."""
 
 import logging
+import socket
+import subprocess
+import sys
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -27,6 +31,11 @@ SENDERS = {KIND: _post_note}
 @pytest.fixture
 def client(fake_slack, db):
     return build_client(settings_for(fake_slack, db))
+
+
+def build_client_like(client):
+    """A plain client to the same fake Slack (what a process that has since died had used)."""
+    return outbox.dispatch_client(client)
 
 
 def plan(db, key: str, due_at, channel: str = "C1", **payload) -> bool:
@@ -84,13 +93,28 @@ def test_cancelled_messages_are_not_sent(db, client, fake_slack):
     assert [call.args["text"] for call in fake_slack.calls("chat.postMessage")] == ["note conf:10:day_before"]
 
 
-def test_rate_limit_is_retried_after_retry_after_and_lands(db, client, fake_slack):
-    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
-    plan(db, "busy", utcnow())
-    result = outbox.tick(db, client, SENDERS)
-    assert result.sent == 1
-    attempts = fake_slack.calls("chat.postMessage")
-    assert len(attempts) == 2 and attempts[1].at - attempts[0].at >= 0.9
+def test_rate_limit_reschedules_the_row_without_sleeping_on_its_claim(db, client, fake_slack):
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=2)
+    now = utcnow()
+    plan(db, "busy", now)
+    plan(db, "also-busy", now)
+    started = time.monotonic()
+    result = outbox.tick(db, client, SENDERS, now=now)
+    assert time.monotonic() - started < 1.5  # no Retry-After sleep inside the tick
+    assert (result.sent, result.retried) == (0, 2)
+    assert len(fake_slack.calls("chat.postMessage")) == 1  # the channel is paused: the second row waits unsent
+    for row in rows(db).values():
+        assert row.status == "pending" and row.claimed_by is None and row.sending_at is None
+        assert row.next_attempt_at >= now + timedelta(seconds=2)
+        assert row.attempts == 0  # a rate limit is not a failed attempt
+    assert outbox.tick(db, client, SENDERS, now=now + timedelta(seconds=1)).sent == 0
+    assert outbox.tick(db, client, SENDERS, now=now + timedelta(seconds=3)).sent == 2
+    assert len(fake_slack.calls("chat.postMessage")) == 3
+
+
+def test_the_dispatcher_never_lets_slack_sdk_retry_or_sleep(client):
+    assert client.retry_handlers  # the request-side client retries...
+    assert outbox.dispatch_client(client).retry_handlers == []  # ...the dispatcher's never does
 
 
 def test_channel_errors_fail_the_message_and_tell_the_owner_once(db, client, fake_slack):
@@ -115,19 +139,6 @@ def test_passing_errors_are_retried_later_not_lost(db, client, fake_slack):
     assert outbox.tick(db, client, SENDERS, now=now + timedelta(minutes=5)).sent == 1
 
 
-def test_a_message_interrupted_mid_send_is_never_sent_twice(db, client, fake_slack, caplog):
-    now = utcnow()
-    plan(db, "interrupted", now - timedelta(minutes=30))
-    with db.session() as session:  # a process claimed it and died before recording the result
-        row = session.exec(select(OutboxMessage)).one()
-        row.status, row.claimed_at, row.claimed_by = "claimed", now - timedelta(minutes=29), "dead-worker"
-    with caplog.at_level(logging.ERROR, logger="bot.platform.outbox"):
-        outbox.tick(db, client, SENDERS, now=now)
-    assert rows(db)["interrupted"].status == "failed"
-    assert fake_slack.calls("chat.postMessage") == []
-    assert any("interrupted" in message for message in caplog.messages)
-
-
 def test_two_dispatchers_racing_send_each_message_exactly_once(db, client, fake_slack):
     now = utcnow()
     with db.session() as session:
@@ -139,7 +150,7 @@ def test_two_dispatchers_racing_send_each_message_exactly_once(db, client, fake_
 
     def run(worker: str) -> None:
         start.wait()
-        results.append(outbox.Dispatcher(db, client, SENDERS, worker_id=worker, batch_size=25).tick(now))
+        results.append(outbox.Dispatcher(db, client, SENDERS, worker_id=worker, max_batch=25).tick(now))
 
     threads = [threading.Thread(target=run, args=(f"worker-{n}",)) for n in range(3)]
     for thread in threads:
@@ -161,3 +172,192 @@ def test_a_broken_connection_is_retried_later(db, client, fake_slack):
     assert rows(db)["offline"].status == "pending"
     client.base_url = fake_slack.api_url
     assert outbox.tick(db, client, SENDERS, now=now + timedelta(minutes=5)).sent == 1
+
+
+def test_every_post_carries_the_rows_key_in_its_metadata(db, client, fake_slack):
+    now = utcnow()
+    plan(db, "conf:5:day_before", now)
+    outbox.tick(db, client, SENDERS, now=now)
+    [post] = fake_slack.calls("chat.postMessage")
+    assert post.args["metadata"] == {"event_type": "partnerbot_outbox",
+                                     "event_payload": {"key": "conf:5:day_before", "team_id": "T1"}}
+    row = rows(db)["conf:5:day_before"]
+    assert (row.status, row.target) == ("sent", "C1") and row.slack_ts
+
+
+def _left_by_a_dead_process(db, key: str, status: str, *, sending_at=None, target="C1") -> None:
+    with db.session() as session:
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+        row.status, row.claimed_by, row.claimed_at = status, "dead-host:1#1", utcnow() - timedelta(minutes=1)
+        row.lease_until = utcnow() - timedelta(seconds=1)
+        row.sending_at, row.target = sending_at, target if sending_at else None
+
+
+def test_a_claim_that_ran_out_before_sending_is_simply_due_again(db, client, fake_slack):
+    plan(db, "claimed-then-died", utcnow() - timedelta(seconds=40))
+    _left_by_a_dead_process(db, "claimed-then-died", "claimed")
+    result = outbox.tick(db, client, SENDERS)
+    assert (result.sent, result.reconciled) == (1, 0)
+    assert fake_slack.calls("conversations.history") == []  # nothing could have been posted: no need to look
+    assert rows(db)["claimed-then-died"].status == "sent"
+
+
+def test_a_live_claim_is_left_alone(db, client, fake_slack):
+    plan(db, "held", utcnow() - timedelta(seconds=5))
+    _left_by_a_dead_process(db, "held", "claimed")
+    with db.session() as session:
+        session.exec(select(OutboxMessage)).one().lease_until = utcnow() + timedelta(seconds=20)
+    assert outbox.tick(db, client, SENDERS).sent == 0
+    assert fake_slack.calls("chat.postMessage") == []
+
+
+def test_a_send_that_reached_slack_before_its_process_died_is_marked_sent_not_posted_again(db, client, fake_slack):
+    plan(db, "posted-then-died", utcnow() - timedelta(seconds=40))
+    sending_at = utcnow() - timedelta(seconds=35)
+    # The dead process's post reached Slack (with its metadata) before it could record it.
+    build_client_like(client).chat_postMessage(channel="C1", text="note posted-then-died", metadata={
+        "event_type": "partnerbot_outbox", "event_payload": {"key": "posted-then-died", "team_id": "T1"}})
+    _left_by_a_dead_process(db, "posted-then-died", "sending", sending_at=sending_at)
+    result = outbox.tick(db, client, SENDERS)
+    assert (result.sent, result.reconciled) == (0, 1)
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+    history = fake_slack.calls("conversations.history")[0].args
+    assert history["channel"] == "C1" and str(history["include_all_metadata"]).lower() in ("1", "true")
+    row = rows(db)["posted-then-died"]
+    assert row.status == "sent" and row.slack_ts
+
+
+def test_a_send_that_never_reached_slack_is_sent_once(db, client, fake_slack):
+    plan(db, "died-before-posting", utcnow() - timedelta(seconds=40))
+    build_client_like(client).chat_postMessage(channel="C1", text="someone else's message", metadata={
+        "event_type": "partnerbot_outbox", "event_payload": {"key": "another-row", "team_id": "T1"}})
+    _left_by_a_dead_process(db, "died-before-posting", "sending", sending_at=utcnow() - timedelta(seconds=35))
+    result = outbox.tick(db, client, SENDERS)
+    assert (result.sent, result.reconciled) == (1, 0)
+    texts = [call.args["text"] for call in fake_slack.calls("chat.postMessage")]
+    assert texts.count("note died-before-posting") == 1
+
+
+def test_a_dm_to_a_person_is_looked_for_in_the_bots_dm_with_them(db, client, fake_slack):
+    plan(db, "dm", utcnow() - timedelta(seconds=40), channel="UOWNER")
+    outbox.tick(db, client, SENDERS)
+    _left_by_a_dead_process(db, "dm", "sending", sending_at=utcnow() - timedelta(seconds=40), target="UOWNER")
+    assert outbox.tick(db, client, SENDERS).reconciled == 1
+    assert fake_slack.calls("conversations.history")[0].args["channel"] == "DOWNER"
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_an_uncertain_server_error_is_checked_before_it_is_retried(db, client, fake_slack):
+    now = utcnow()
+    fake_slack.fail_next("chat.postMessage", status=500, error="internal_error")
+    plan(db, "flaky-500", now)
+    assert outbox.tick(db, client, SENDERS, now=now).retried == 1
+    row = rows(db)["flaky-500"]
+    assert row.status == "pending" and row.sending_at is not None  # it may have been posted
+    assert outbox.tick(db, client, SENDERS, now=now + timedelta(seconds=30)).sent == 1
+    assert len(fake_slack.calls("conversations.history")) == 1
+    assert len(fake_slack.calls("chat.postMessage")) == 2
+
+
+def test_a_sender_whose_claim_was_taken_over_posts_nothing(db, client, fake_slack):
+    def slow_then_post(delivery: outbox.Delivery) -> None:
+        with db.session() as session:  # meanwhile the lease ran out and another process claimed the row
+            session.exec(select(OutboxMessage)).one().claimed_by = "other-host:2#7"
+        _post_note(delivery)
+
+    plan(db, "taken-over", utcnow())
+    outbox.tick(db, client, {KIND: slow_then_post})
+    assert fake_slack.calls("chat.postMessage") == []
+    assert rows(db)["taken-over"].claimed_by == "other-host:2#7"
+
+
+def test_a_slow_sender_keeps_its_claim_alive(db, client, fake_slack):
+    lease = timedelta(seconds=1)
+    rivals = []
+
+    def slow(delivery: outbox.Delivery) -> None:
+        time.sleep(1.6)  # longer than the lease: only the heartbeat keeps the row ours
+        rivals.append(outbox.Dispatcher(db, client, SENDERS, worker_id="rival", lease=lease).tick())
+        _post_note(delivery)
+
+    plan(db, "slow", utcnow())
+    outbox.Dispatcher(db, client, {KIND: slow}, worker_id="slow", lease=lease).tick()
+    assert rivals[0].sent == 0
+    assert len(fake_slack.calls("chat.postMessage")) == 1 and rows(db)["slow"].status == "sent"
+
+
+def _upload_note(delivery: outbox.Delivery) -> None:
+    delivery.client.files_upload_v2(channel=delivery.payload["channel"], content=b"BEGIN:VCALENDAR",
+                                    filename="meeting.ics", title="Meeting")
+
+
+def test_an_upload_gets_a_unique_name_and_is_found_by_it(db, client, fake_slack):
+    plan(db, "ics:1", utcnow() - timedelta(seconds=40))
+    outbox.tick(db, client, {KIND: _upload_note})
+    [named] = fake_slack.calls("files.getUploadURLExternal")
+    token = outbox.row_token("T1", "ics:1")
+    assert named.args["filename"] == f"meeting-{token}.ics"
+    _left_by_a_dead_process(db, "ics:1", "sending", sending_at=utcnow() - timedelta(seconds=40))
+    assert outbox.tick(db, client, {KIND: _upload_note}).reconciled == 1
+    assert len(fake_slack.calls("files.completeUploadExternal")) == 1
+
+
+def test_a_row_after_another_waits_for_it_and_is_dropped_if_it_fails(db, client, fake_slack):
+    now = utcnow()
+    plan(db, "digest:1", now + timedelta(seconds=10))
+    plan(db, "chart:1", now, after_key="digest:1")
+    plan(db, "digest:2", now, channel="CGONE")
+    plan(db, "chart:2", now, after_key="digest:2")
+    fake_slack.fail_next("chat.postMessage", error="channel_not_found", where=lambda args: args["channel"] == "CGONE")
+    outbox.tick(db, client, SENDERS, now=now)
+    assert rows(db)["chart:1"].status == "pending" and rows(db)["chart:2"].status == "skipped"
+    outbox.tick(db, client, SENDERS, now=now + timedelta(seconds=11))
+    outbox.tick(db, client, SENDERS, now=now + timedelta(seconds=17))
+    texts = [call.args["text"] for call in fake_slack.calls("chat.postMessage")]
+    assert texts[-2:] == ["note digest:1", "note chart:1"] and "note chart:2" not in texts
+
+
+def test_claims_are_few_and_fit_in_the_lease(db, client):
+    dispatcher = outbox.Dispatcher(db, client, SENDERS, lease=timedelta(seconds=30))
+    assert dispatcher.batch_size() <= outbox.MAX_BATCH
+    dispatcher._seconds_per_row = 5.0
+    assert dispatcher.batch_size() == 3  # 15 s of sending in a 30 s lease
+
+
+def test_the_status_check_knows_sending_and_refuses_anything_else(db):
+    from sqlalchemy.exc import IntegrityError
+
+    plan(db, "checked", utcnow())
+    with db.session() as session:
+        session.exec(select(OutboxMessage)).one().status = "sending"
+    with pytest.raises(IntegrityError), db.session() as session:
+        session.exec(select(OutboxMessage)).one().status = "limbo"
+
+
+def test_a_rate_limit_on_one_channel_does_not_hold_back_another(db, client, fake_slack):
+    now = utcnow()
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=30)
+    plan(db, "a-busy", now, channel="CBUSY")
+    plan(db, "b-busy", now, channel="CBUSY")
+    plan(db, "c-quiet", now, channel="CQUIET")
+    result = outbox.tick(db, client, SENDERS, now=now)
+    assert (result.sent, result.retried) == (1, 2)
+    assert [call.args["channel"] for call in fake_slack.calls("chat.postMessage")] == ["CBUSY", "CQUIET"]
+
+
+def test_a_send_that_may_still_be_in_flight_is_not_looked_for_yet(db, client, fake_slack):
+    plan(db, "in-flight", utcnow() - timedelta(seconds=20))
+    _left_by_a_dead_process(db, "in-flight", "sending", sending_at=utcnow() - timedelta(seconds=5))
+    assert outbox.tick(db, client, SENDERS).reconciled == 0  # within SEND_BOUND its call may still land
+    assert fake_slack.calls("conversations.history") == [] and fake_slack.calls("chat.postMessage") == []
+
+
+def test_rows_held_by_a_dead_process_of_this_host_are_due_at_once(db, client, fake_slack):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    plan(db, "orphan", utcnow() - timedelta(seconds=5))
+    with db.session() as session:
+        row = session.exec(select(OutboxMessage)).one()
+        row.status, row.claimed_by = "claimed", f"{socket.gethostname()}:{dead.pid}#1"
+        row.claimed_at, row.lease_until = utcnow(), utcnow() + timedelta(seconds=30)
+    assert outbox.tick(db, client, SENDERS).sent == 1
