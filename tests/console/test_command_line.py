@@ -33,7 +33,7 @@ def test_a_csv_without_categories_imports_with_a_clear_warning(tmp_path):
     process = partnerbot(tmp_path, "import", "naive.csv")
     out, errors = process.communicate(timeout=120)
     assert process.returncode == 0, errors
-    assert "Imported 2 resources" in out
+    assert "Imported 2 rows" in out and "2 new" in out
     assert "warning: 2 of 2 rows have no need categories (the file has no 'categories' column)" in errors
     assert "food;housing" in errors and "README" in errors
 
