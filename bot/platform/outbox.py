@@ -13,7 +13,9 @@ Proof sketch.
    under BEGIN IMMEDIATE) from "due" to `claimed` with a fresh token and a 30 s `lease_until`. A row is due when it
    is pending and its time has come, when it is claimed and its lease ran out, or when it is sending, its lease ran
    out and its send started more than SEND_BOUND ago. A live holder renews its leases from a heartbeat thread, so
-   only a dead holder's lease runs out (a process that finds a dead process of its own host cuts that lease short).
+   only a dead holder's lease runs out. A process that finds a dead process of its own host releases that
+   process's rows at once: a dead process has no call in flight, so its last send is looked for in Slack
+   DEAD_SEND_MARGIN after it started rather than SEND_BOUND.
 2. One Slack call at a time. The sender's post goes through `OutboxClient`, which first moves the row claimed ->
    sending, only if it is still claimed under this holder's token, stamping `sending_at` and the channel. If the
    claim was lost, nothing is sent. So a send for a row is made only by its current holder, once per claim.
@@ -80,6 +82,9 @@ LEASE = timedelta(seconds=30)
 # The longest a send can still be in flight: an upload is three calls of at most SLACK_TIMEOUT_SECONDS each, plus
 # a margin. A row left `sending` is only looked for in Slack once its send started longer ago than this.
 SEND_BOUND = timedelta(seconds=3 * SLACK_TIMEOUT_SECONDS + 5)
+# A process that no longer exists has no call in flight: its connection closed when it died. Slack may still be
+# finishing a request it had received, so such a process's last send is looked for after this margin instead.
+DEAD_SEND_MARGIN = timedelta(seconds=5)
 MAX_BATCH = 10
 MAX_ATTEMPTS = 5
 WAIT_FOR_PREDECESSOR = timedelta(seconds=5)
@@ -231,7 +236,8 @@ class Dispatcher:
 
     def _release_dead_neighbours(self, now: datetime) -> None:
         """Rows held by a process of this host that no longer exists (a restart after a kill) need not wait out
-        their lease: it is cut short. A reused process id only looks alive, which errs on the safe side."""
+        their lease: they are released, and a send it had started is looked for in Slack after DEAD_SEND_MARGIN.
+        A reused process id only looks alive, which errs on the safe side."""
         host = socket.gethostname()
         held = and_(_table.c.status.in_(("claimed", "sending")), _table.c.lease_until >= now,
                     _table.c.claimed_by.like(f"{host}:%"))
@@ -239,8 +245,9 @@ class Dispatcher:
             owners = session.execute(select(_table.c.claimed_by).where(held).distinct()).scalars().all()
             dead = [owner for owner in owners if _is_dead(owner, host)]
             if dead:
+                # Released rows have no holder; a `sending` row without one is due after DEAD_SEND_MARGIN.
                 session.execute(update(_table).where(held, _table.c.claimed_by.in_(dead))
-                                .values(lease_until=now - timedelta(seconds=1)))
+                                .values(lease_until=now - timedelta(seconds=1), claimed_by=None))
         for owner in dead:
             log.warning("outbox: %s has stopped; its rows are due again", owner.split("#", 1)[0])
 
@@ -269,6 +276,8 @@ class Dispatcher:
                  or_(_table.c.next_attempt_at.is_(None), _table.c.next_attempt_at <= now)),
             and_(_table.c.status == "claimed", _table.c.lease_until < now),
             and_(_table.c.status == "sending", _table.c.lease_until < now, _table.c.sending_at < now - self.send_bound),
+            and_(_table.c.status == "sending", _table.c.claimed_by.is_(None),
+                 _table.c.sending_at < now - DEAD_SEND_MARGIN),
         )
         candidates = select(_table.c.id).where(due).order_by(_table.c.due_at, _table.c.id).limit(self.batch_size())
         claim = {"status": "claimed", "claimed_by": token, "claimed_at": now, "lease_until": now + self.lease}

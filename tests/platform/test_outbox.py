@@ -1,6 +1,7 @@
 """The outbox sends each planned message exactly once: across ticks, restarts, rate limits and processes."""
 
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -361,3 +362,33 @@ def test_rows_held_by_a_dead_process_of_this_host_are_due_at_once(db, client, fa
         row.status, row.claimed_by = "claimed", f"{socket.gethostname()}:{dead.pid}#1"
         row.claimed_at, row.lease_until = utcnow(), utcnow() + timedelta(seconds=30)
     assert outbox.tick(db, client, SENDERS).sent == 1
+
+
+def _sending_by(db, key: str, owner: str, *, started: timedelta) -> None:
+    with db.session() as session:
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+        row.status, row.claimed_by, row.target = "sending", owner, "C1"
+        row.claimed_at = row.sending_at = utcnow() - started
+        row.lease_until = utcnow() + timedelta(seconds=25)
+
+
+def test_a_dead_process_of_this_host_has_no_send_in_flight_so_its_row_is_looked_for_soon(db, client, fake_slack):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    owner = f"{socket.gethostname()}:{dead.pid}#1"
+    plan(db, "killed-while-sending", utcnow() - timedelta(seconds=10))
+    _sending_by(db, "killed-while-sending", owner, started=outbox.DEAD_SEND_MARGIN - timedelta(seconds=3))
+    assert outbox.tick(db, client, SENDERS).sent == 0  # Slack may still be finishing the request it received
+    assert fake_slack.calls("chat.postMessage") == []
+    later = utcnow() + timedelta(seconds=4)
+    result = outbox.tick(db, client, SENDERS, now=later)
+    assert (result.sent, result.reconciled) == (1, 0)  # looked for first, not found, then sent once
+    assert len(fake_slack.calls("conversations.history")) == 1
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_a_live_process_of_this_host_keeps_its_send_in_flight(db, client, fake_slack):
+    plan(db, "still-sending", utcnow() - timedelta(seconds=10))
+    _sending_by(db, "still-sending", f"{socket.gethostname()}:{os.getppid()}#1", started=timedelta(seconds=20))
+    assert outbox.tick(db, client, SENDERS).sent == 0
+    assert fake_slack.calls("conversations.history") == [] and fake_slack.calls("chat.postMessage") == []
