@@ -38,6 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import func  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
 import models  # noqa: E402, F401
 from bot.console.fakeslack import FakeSlack  # noqa: E402
 from bot.platform import outbox  # noqa: E402
@@ -197,8 +200,8 @@ def soak(shape: str, database_url: str, *, reminders: int, replicas: int, kills:
             deadline = time.monotonic() + window + 240
             while time.monotonic() < deadline:
                 with db.session() as session:
-                    open_rows = session.query(OutboxMessage).filter(
-                        OutboxMessage.status.in_(("pending", "claimed", "sending"))).count()
+                    open_rows = session.exec(select(func.count()).select_from(OutboxMessage).where(
+                        OutboxMessage.status.in_(("pending", "claimed", "sending")))).one()
                 if open_rows == 0 and time.monotonic() > started + 5 + window:
                     break
                 time.sleep(1.0)
@@ -208,7 +211,7 @@ def soak(shape: str, database_url: str, *, reminders: int, replicas: int, kills:
             fleet.stop()
         posts = posted_counts(fake)
     with db.session() as session:
-        rows = session.query(OutboxMessage).filter(OutboxMessage.kind == KIND).all()
+        rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.kind == KIND)).all())
         lateness = [(row.sent_at - row.due_at).total_seconds() for row in rows if row.sent_at is not None]
         rows.sort(key=lambda row: (row.sent_at - row.due_at) if row.sent_at else timedelta(days=1), reverse=True)
         slowest = [f"{row.key} {((row.sent_at - row.due_at).total_seconds() if row.sent_at else -1):.1f} s, "
