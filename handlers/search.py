@@ -1,5 +1,6 @@
 """Slack adapter for "who can help with X?": /whohelps, @partnerbot who can help…, DMs, the search form and the
-buttons on answers. Parses payloads, calls bot.search, renders with bot.views.search.
+buttons on answers. Parses payloads, calls bot.search (and bot.directory.stewards for "Info is outdated"), renders
+with bot.search.views.
 
 Nothing here logs what people typed; the core redacts the question before it is used for anything.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.directory import stewards
 from bot.platform.routing import addressed_to_bot, is_direct_message, text_for_bot
 from bot.search import service as search
 from bot.search import views
@@ -94,6 +96,8 @@ def _feedback(kind: str, ack, body, context, respond) -> None:
         outcome, name = search.record_feedback(
             session, _team(context, body), resource_id, body["user"]["id"], kind
         )
+        if kind == "outdated" and outcome == "recorded":  # the directory's stewards are told, once per verification
+            stewards.flag_outdated(session, context["actor"], resource_id, admins=context["settings"].admin_user_ids)
     respond(text=views.feedback_text(kind, outcome, name), response_type="ephemeral", replace_original=False)
 
 
