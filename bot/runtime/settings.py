@@ -56,10 +56,6 @@ class Settings:
             object.__setattr__(self, "work_queue", 8 * self.work_threads)
 
     @property
-    def uses_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token)
 
