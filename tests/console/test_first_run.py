@@ -6,6 +6,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+from bot.directory.fields import CSV_HEADERS
+from bot.platform import vocabulary
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,3 +51,11 @@ def test_the_readme_console_example_runs_as_written(tmp_path):
     assert "Saved to the directory" in answers[added]
     assert "Thanks! Noted that *Eastside Food Pantry* helped" in answers["click 1"]
     assert "[partnerbot's App Home]" in answers["home"] and "/whohelps" in answers["help"]
+
+
+def test_the_readme_documents_every_import_column_and_category():
+    section = (ROOT / "README.md").read_text().split("### Importing a directory", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {name for line in table for name in line.split("|")[1].replace("`", "").replace(",", " ").split()}
+    assert documented == set(CSV_HEADERS)
+    assert all(category.id in section for category in vocabulary.categories())
