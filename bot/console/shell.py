@@ -366,6 +366,8 @@ class Console:
         return render_mrkdwn(text, self.zone, channels=self.channel_names, users=self.user_names)
 
     def _channel(self, channel: str) -> str:
+        if channel.startswith(("U", "W")) and channel != self.slack.user:  # a DM to someone else: a steward's notice
+            return f"{self._user(channel)}'s DMs"
         if channel.startswith(("D", "U", "W")):
             return "your DMs"
         return f"#{self.channel_names.get(channel, channel)}"

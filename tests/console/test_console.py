@@ -320,5 +320,5 @@ def test_the_demo_script_walks_the_first_hour(demo_output):
     assert "[a form opened" not in answers["/resource edit Northside Diaper Bank phone 555-0123"]
     assert "(1) Name (required)\n" in answers["/resource add SSN 123-45-6789 pt needs housing"] + "\n"
     assert "123-45-6789" not in answers["/resource add SSN 123-45-6789 pt needs housing"]
-    assert "@ana says the info for *Northside Diaper Bank* is outdated" in first_hour  # the steward's notice
+    assert "partnerbot → @raj's DMs:\n  🚩 @ana says the info for *Northside Diaper Bank* is outdated" in first_hour
     assert "(no button" not in first_hour and "not sure what that is" not in first_hour
