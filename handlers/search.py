@@ -1,6 +1,5 @@
 """Slack adapter for "who can help with X?": /whohelps, @partnerbot who can help…, DMs, the search form and the
-buttons on answers. Parses payloads, calls bot.search (and bot.directory.stewards for "Info is outdated"), renders
-with bot.search.views.
+buttons on answers. Parses payloads, calls bot.search, renders with bot.views.search.
 
 Nothing here logs what people typed; the core redacts the question before it is used for anything.
 """

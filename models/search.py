@@ -12,6 +12,9 @@ from sqlmodel import Field, SQLModel
 
 __all__ = ["QuestionLog", "ResourceFeedback", "UnmetNeed"]
 
+SURFACES = ("slash", "mention", "dm", "modal", "console")
+FEEDBACK_KINDS = ("helped", "outdated")
+
 
 class QuestionLog(SQLModel, table=True):
     """One row per need per question: the demand signal behind digests. Holds no words typed by the asker."""

@@ -135,3 +135,10 @@ def message_shortcut(callback_id: str, *, message_text: str, user: str, team: st
         "response_url": response_url,
     }
     return _interactive(payload)
+
+
+def global_shortcut(callback_id: str, *, user: str, team: str) -> tuple[str, str]:
+    payload = {"type": "shortcut", "callback_id": callback_id, "trigger_id": _trigger_id(),
+               "team": {"id": team, "domain": "demo"}, "user": _who(user, team, None), "token": "legacy",
+               "action_ts": message_ts()}
+    return _interactive(payload)
