@@ -1,6 +1,7 @@
 """Thin Slack adapters: one module per feature, each with register(app).
 
-A handler parses the payload, calls the core in bot/, renders Block Kit with bot.views, and nothing more.
+A handler parses the payload, calls its feature's service in bot/<feature>/, renders with that feature's views.py,
+and responds; handlers never import each other.
 Order matters for messages addressed to the bot: the help fallback is registered last.
 """
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.directory import stewards
 from bot.platform.routing import addressed_to_bot, is_direct_message, text_for_bot
 from bot.search import service as search
 from bot.search import views
@@ -94,6 +95,8 @@ def _feedback(kind: str, ack, body, context, respond) -> None:
         outcome, name = search.record_feedback(
             session, _team(context, body), resource_id, body["user"]["id"], kind
         )
+        if kind == "outdated" and outcome == "recorded":  # the directory's stewards are told, once per verification
+            stewards.flag_outdated(session, context["actor"], resource_id, admins=context["settings"].admin_user_ids)
     respond(text=views.feedback_text(kind, outcome, name), response_type="ephemeral", replace_original=False)
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 __all__ = ["DigestSubscription"]
 
 DIGEST_CADENCES = ("daily", "weekly", "biweekly")
+DIGEST_CADENCE_CHECK = "cadence IN (" + ", ".join(f"'{cadence}'" for cadence in DIGEST_CADENCES) + ")"
 
 
 class DigestSubscription(SQLModel, table=True):
@@ -23,7 +24,7 @@ class DigestSubscription(SQLModel, table=True):
     __tablename__ = "digest_subscription"
     __table_args__ = (
         UniqueConstraint("team_id", "user_id", name="uq_digest_subscription_user"),
-        CheckConstraint("cadence IN ('daily', 'weekly', 'biweekly')", name="ck_digest_subscription_cadence"),
+        CheckConstraint(DIGEST_CADENCE_CHECK, name="ck_digest_subscription_cadence"),
         CheckConstraint(
             "weekday IS NULL OR (weekday >= 0 AND weekday <= 6)", name="ck_digest_subscription_weekday"
         ),

@@ -30,7 +30,7 @@ class Resource(SQLModel, table=True):
             "normalized_city",
             name="uq_resource_identity",
         ),
-        # (team_id, retired_at) lookups use ix_resource_digest_staleness (models/digests.py), which starts with them.
+        # (team_id, retired_at) lookups use ix_resource_digest_staleness (end of this module), which starts with them.
         # Duplicate detection looks candidates up by phone digits and website.
         Index("ix_resource_team_phone_key", "team_id", "phone_key"),
         Index("ix_resource_team_website_key", "team_id", "website_key"),
@@ -44,7 +44,8 @@ class Resource(SQLModel, table=True):
     organization: str = Field(default="", max_length=MAX_LENGTHS["organization"])
     normalized_organization: str = Field(default="", max_length=200)
     description: str = Field(default="", max_length=MAX_LENGTHS["description"])
-    # Need category ids from bot/data/needs.json, ";"-joined in display order; ResourceCategory is the queryable copy.
+    # Need category ids (bot/platform/data/needs.json), ";"-joined in display order;
+    # ResourceCategory is the queryable copy.
     categories: str = Field(default="", max_length=MAX_LENGTHS["categories"])
     phone: str = Field(default="", max_length=MAX_LENGTHS["phone"])
     phone_key: str = Field(default="", max_length=10)  # last ten digits of phone, for duplicate detection

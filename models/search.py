@@ -19,7 +19,7 @@ FEEDBACK_KINDS = ("helped", "outdated")
 class QuestionLog(SQLModel, table=True):
     """One row per need per question: the demand signal behind digests. Holds no words typed by the asker."""
 
-    # (team_id, asked_at) lookups use ix_questionlog_digest (models/digests.py), which starts with those columns.
+    # (team_id, asked_at) lookups use ix_questionlog_digest (end of this module), which starts with those columns.
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(index=True, max_length=32)

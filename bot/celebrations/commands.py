@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.partners.dates import MONTHS
 from bot.partners.names import echo, lookup
+from bot.platform.dates import MONTHS
 from bot.platform.errors import FeatureError
 from bot.platform.forms import state_value
 from bot.platform.slacktext import neutralize

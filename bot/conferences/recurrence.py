@@ -81,10 +81,6 @@ class Schedule:
         default_factory=dict
     )  # original local start -> moved start
 
-    @property
-    def recurring(self) -> bool:
-        return bool(self.rrule)
-
 
 @dataclass(frozen=True)
 class Occurrence:

@@ -140,7 +140,3 @@ def seed_demo_partners(session: Session, team_id: str) -> int:
             set_agreement(session, partner, kind_id, start=start, review=None, renewal=renewal, now=now)
     session.flush()
     return len(demos)
-
-
-def count_partners(session: Session, team_id: str) -> int:
-    return session.exec(select(func.count()).select_from(Partner).where(Partner.team_id == team_id)).one()

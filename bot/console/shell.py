@@ -49,7 +49,7 @@ Type as a care team member would in Slack (you are @care1, an admin; `as @ana` t
   say <text>                        a plain message in the channel (each one a new message)
   react <emoji>                     react to the last message said in the channel
   shortcut [text]                   "Log community resource" on the last message said (or on this text)
-  click N                           press button [N]
+  click N  /  click <label>         press button [N], or the latest one labelled so (`click Info is outdated`)
   fill N <value>  /  submit  /  cancel   fill field (N) of the open form, send it, or close it
   home                              open partnerbot's App Home tab
   as @ana / in #food-partners       act as another person / in another channel
@@ -214,10 +214,16 @@ class Console:
         self.slack.shortcut("log_resource", message_text=self.escape(text) if text else last[1])
 
     def _click(self, rest: str) -> None:
-        try:
-            button = self.buttons[int(rest)]
-        except (ValueError, KeyError):
-            self._write(f"(no button {rest!r} on screen; press one shown as [N])")
+        """`click 3` presses button [3]; `click Info is outdated` the latest button whose label starts so, which
+        keeps a script right when an answer above it shows a button more or less."""
+        wanted = rest.strip().lower()
+        if wanted.isdigit():
+            button = self.buttons.get(int(wanted))
+        else:
+            labelled = [n for n, b in self.buttons.items() if wanted and b["label"].lower().startswith(wanted)]
+            button = self.buttons[max(labelled)] if labelled else None
+        if button is None:
+            self._write(f"(no button {rest!r} on screen; press one shown as [N], or name its label)")
             return
         self.slack.click(button["action_id"], button.get("value"), block_id=button["block_id"],
                          message=button.get("message"), channel=button.get("channel"), view=button.get("view"))
@@ -360,6 +366,8 @@ class Console:
         return render_mrkdwn(text, self.zone, channels=self.channel_names, users=self.user_names)
 
     def _channel(self, channel: str) -> str:
+        if channel.startswith(("U", "W")) and channel != self.slack.user:  # a DM to someone else: a steward's notice
+            return f"{self._user(channel)}'s DMs"
         if channel.startswith(("D", "U", "W")):
             return "your DMs"
         return f"#{self.channel_names.get(channel, channel)}"
@@ -369,10 +377,10 @@ class Console:
 
     def _button(self, element: dict[str, Any], block: dict[str, Any], where: dict[str, Any]) -> str:
         number = max(self.buttons, default=0) + 1
+        label = self._mrkdwn((element.get("text") or {}).get("text", "button"))
         self.buttons[number] = {"action_id": element.get("action_id"), "value": element.get("value"),
-                                "block_id": block.get("block_id", "actions"), **where}
-        label = (element.get("text") or {}).get("text", "button")
-        return f"[{number}] {self._mrkdwn(label)}"
+                                "block_id": block.get("block_id", "actions"), "label": label, **where}
+        return f"[{number}] {label}"
 
 
 _TYPED_USER = re.compile(r"(?<![<\w])@([a-z][\w.-]*)", re.IGNORECASE)

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_bolt import BoltRequest
+
 from bot.console import slack_payloads as payloads
 
 
@@ -38,8 +40,6 @@ def http_transport(url: str, timeout: float = 30) -> Transport:
 
 
 def in_process_transport(app: Any) -> Transport:
-    from slack_bolt import BoltRequest
-
     def send(body: str, headers: dict[str, str]) -> Response:
         reply = app.dispatch(BoltRequest(body=body, headers={k.lower(): [v] for k, v in headers.items()}))
         body_text = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)

@@ -22,7 +22,6 @@ _WEEKDAY_WORDS = {
     "thur": 3,
     "thurs": 3,
 }
-CADENCES = ("daily", "weekly", "biweekly")
 CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14}  # the span a digest covers and the step between two
 DEFAULT_WEEKDAY = 0  # Monday
 DEFAULT_LOCAL_TIME = time(9, 0)
@@ -62,7 +61,7 @@ _TIME = re.compile(
 
 @dataclass(frozen=True)
 class Schedule:
-    cadence: str  # one of CADENCES
+    cadence: str  # a key of CADENCE_DAYS
     weekday: int | None  # 0 = Monday; weekly and biweekly only
     local_time: time
 

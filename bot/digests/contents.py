@@ -204,7 +204,6 @@ def period_for(cadence: str, delivery_day: date, timezone: str) -> tuple[datetim
 # Python only shapes the handful of result rows. The indexes these queries lean on are declared with their tables
 # (the resource ones at the end of models/directory.py).
 
-SECTION_KEYS = ("resources", "needs", "unmet", "successes", "conferences", "stale", "renewals", "capacity")
 DEFAULT_LIST_LIMIT = 8
 UNCATEGORIZED_LABEL = "Other (no category matched)"
 

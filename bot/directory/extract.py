@@ -1,8 +1,8 @@
 """Pulls a community resource's public details out of free text a care team member typed.
 
-The input is ALREADY redacted (bot.privacy.redact runs first); this module only recognizes the resource's own
-name, contact details, hours, languages, categories, populations and eligibility cues. It is pure: no database,
-no Slack. Example:
+The input is ALREADY redacted (bot.platform.privacy.redact runs first); this module only recognizes the
+resource's own name, contact details, hours, languages, categories, populations and eligibility cues. It is pure:
+no database, no Slack. Example:
 
     extract_fields("Eastside Food Pantry, groceries Tue/Thu 2-6pm, 555-0142, 12 Main St Eastport, Spanish spoken")
     -> name="Eastside Food Pantry", phone="555-0142", address="12 Main St", city="Eastport",

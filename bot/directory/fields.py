@@ -24,7 +24,6 @@ class FieldSpec:
     multiline: bool = False
     is_list: bool = False
     in_csv: bool = True
-    in_form: bool = True
     words: tuple[str, ...] = ()
 
 

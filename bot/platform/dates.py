@@ -2,7 +2,8 @@
 
     parse_time("3:30pm")                      -> time(15, 30)      also 10am, 15:00, noon, midnight
     parse_day("next June", today)             -> June 1 of the next June to come
-    parse_day("in 60 days", today)            -> today + 60 days   also today, tomorrow, in 2 weeks, in 3 months
+    parse_day("in 60 days", today)            -> today + 60 days   also today, tomorrow, next week, in 3 months
+    parse_day("next month", today)            -> the first of next month
     parse_day_phrase("Dec 3")                 -> a DayPhrase, resolved later against the person's local "today"
     parse_repeat("every other friday")        -> Repeat(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=FR")
     take_time("every other friday at 9am")    -> ("every other friday", time(9, 0))
@@ -61,7 +62,7 @@ _WEEKDAYS = {
     "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
 }  # fmt: skip
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         [
@@ -81,7 +82,7 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
 
 WEEKDAY = r"(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")s?"
-MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 ORDINAL = r"(?:" + "|".join(_ORDINALS) + r")"
 TIME = r"(?:noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
 _DAY_NUMBER = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -196,7 +197,7 @@ def parse_date(text: str) -> DateText:
             month_word, day_word, year_word = month_first.groups()
         else:
             day_word, month_word, year_word = day_first.groups()  # type: ignore[union-attr]
-        month, day, year = _MONTHS[month_word.rstrip(".")], int(day_word), int(year_word) if year_word else None
+        month, day, year = MONTHS[month_word.rstrip(".")], int(day_word), int(year_word) if year_word else None
     else:
         raise DateError(
             f"I couldn't read the date `{quote(text)}`. Try `Dec 3`, `December 3, 2026` or `2026-12-03`."
@@ -216,6 +217,7 @@ class DayPhrase:
     on: DateText | None = None  # a calendar date: the next such date when the year is left out
     days: int | None = None  # today + days: today (0), tomorrow (1), in 60 days, in 2 weeks
     months: int | None = None  # today + months: in 3 months, in a year
+    month_start: bool = False  # with `months`: the first of that month (next month)
     weekday: int | None = None  # the next such weekday: today included (Friday), or not ("next Friday")
     not_today: bool = False
     month: int | None = None  # the first of a month: the next one to come, or in `year`
@@ -227,7 +229,7 @@ class DayPhrase:
         if self.days is not None:
             return today + timedelta(days=self.days)
         if self.months is not None:
-            return today + relativedelta(months=self.months)
+            return (today.replace(day=1) if self.month_start else today) + relativedelta(months=self.months)
         if self.weekday is not None:
             ahead = (self.weekday - today.weekday()) % 7
             return today + timedelta(days=7 if ahead == 0 and self.not_today else ahead)
@@ -258,6 +260,10 @@ def match_day_phrase(text: str) -> DayPhrase | None:
         return DayPhrase(days=1)
     if phrase in ("the day after tomorrow", "day after tomorrow"):
         return DayPhrase(days=2)
+    if phrase == "next week":
+        return DayPhrase(days=7)
+    if phrase == "next month":  # like "next June": the first of the month
+        return DayPhrase(months=1, month_start=True)
     relative = re.fullmatch(rf"in\s+({_COUNT})\s+(day|week|month|year)s?", phrase)
     if relative:
         amount, unit = _count(relative.group(1)), relative.group(2)
@@ -276,7 +282,7 @@ def match_day_phrase(text: str) -> DayPhrase | None:
     month = re.fullmatch(rf"(?:in\s+|next\s+|this\s+|coming\s+)?({MONTH})(?:\s+(\d{{4}}))?", phrase)
     if month:
         year = int(month.group(2)) if month.group(2) else None
-        return DayPhrase(month=_MONTHS[month.group(1).rstrip(".")], year=year)
+        return DayPhrase(month=MONTHS[month.group(1).rstrip(".")], year=year)
     on_date = re.fullmatch(rf"(?:on\s+|next\s+|this\s+)?({DATE})", phrase)
     if on_date:
         return DayPhrase(on=parse_date(on_date.group(1)))

@@ -86,10 +86,6 @@ class Category:
     ahc_hrsn: tuple[str, ...]  # CMS Accountable Health Communities HRSN domains
     open_eligibility: tuple[str, ...]  # Open Eligibility top-level categories
 
-    @property
-    def abbreviation_expansions(self) -> dict[str, str]:
-        return dict(self.abbreviations)
-
     def terms(self) -> tuple[str, ...]:
         """Every phrase that names this category: id, display name, synonyms, abbreviations, Spanish terms."""
         return (

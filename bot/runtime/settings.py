@@ -6,9 +6,10 @@ A missing or invalid setting stops start-up with one line that names the variabl
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -56,10 +57,6 @@ class Settings:
             object.__setattr__(self, "work_queue", 8 * self.work_threads)
 
     @property
-    def uses_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token)
 
@@ -77,27 +74,26 @@ class Settings:
             raise SettingsError("SLACK_SIGNING_SECRET is required in HTTP mode: copy it from your Slack app's Basic Information page.")
 
 
+N = TypeVar("N", int, float)
+
+
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number (got {raw!r}); for example {name}={default}.") from None
-    if not minimum <= value <= maximum:
-        raise SettingsError(f"{name} must be between {minimum} and {maximum} (got {value}).")
-    return value
+    return _number(env, name, default, minimum, maximum, int, "a whole number")
 
 
 def _float(env: Mapping[str, str], name: str, default: float, minimum: float, maximum: float) -> float:
+    return _number(env, name, default, minimum, maximum, float, "a number of seconds")
+
+
+def _number(env: Mapping[str, str], name: str, default: N, minimum: N, maximum: N, read: Callable[[str], N],
+            what: str) -> N:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = float(raw)
+        value = read(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds (got {raw!r}); for example {name}={default}.") from None
+        raise SettingsError(f"{name} must be {what} (got {raw!r}); for example {name}={default}.") from None
     if not minimum <= value <= maximum:
         raise SettingsError(f"{name} must be between {minimum} and {maximum} (got {value}).")
     return value

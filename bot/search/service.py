@@ -3,7 +3,7 @@
     answer = who_can_help(session, team_id, "who can help with food and a ride to get there?")
     for need in answer.needs: need.hits (ranked resources), need.partners (matching partner organizations)
 
-How a need is ranked (bot.query turns the question into needs and modifiers first):
+How a need is ranked (bot/search/query.py turns the question into needs and modifiers first):
 1. Candidates come from lookups that stop early, so the cost does not grow with the directory: the newest
    resources filed under the need's categories (resourcecategory index); those of the categories that offer
    every asked language, population and place (full-text index); and the best full-text matches on the need's
@@ -19,7 +19,7 @@ How a need is ranked (bot.query turns the question into needs and modifiers firs
    When results exist but none offers an asked language or population, that gap is recorded too
    (need_key "food|in Tagalog"), without a QuestionLog row of its own.
 
-The question is redacted with bot.privacy.redact before anything else; only the redacted text is used, and it is
+The question is redacted (bot.platform.privacy) before anything else; only the redacted text is used, and it is
 never logged. QuestionLog keeps one row per need (category or normalized phrase, result count, surface).
 """
 

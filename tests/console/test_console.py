@@ -246,12 +246,28 @@ def test_typed_lines_can_be_edited_and_recalled_with_the_arrow_keys(tmp_path):
     assert "/digest help" in (tmp_path / ".partnerbot_console_history").read_text()
 
 
-def test_the_demo_script_walks_the_whole_product(tmp_path):
-    """demo.txt, which the README names and CI runs: every part answers, and nothing fails."""
-    result = run_console(tmp_path, "", "console", "--script", str(ROOT / "demo.txt"))
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory) -> str:
+    """demo.txt run once in the console for every test of it below."""
+    result = run_console(tmp_path_factory.mktemp("demo"), "", "console", "--script", str(ROOT / "demo.txt"))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stdout + result.stderr
-    out = result.stdout
+    return result.stdout
+
+
+def demo_answers(out: str, expected: dict[str, str]) -> dict[str, str]:
+    """What followed each typed line (the first that starts so), checked to hold its expected answer."""
+    answers = {}
+    for typed, answer in expected.items():
+        line = next(line for line in out.splitlines() if line.startswith(f"you> {typed}"))
+        answers[typed] = after(out, line.removeprefix("you> "))
+        assert answer in answers[typed], typed
+    return answers
+
+
+def test_the_demo_script_walks_the_whole_product(demo_output):
+    """demo.txt, which the README names and CI runs: every part answers, and nothing fails."""
+    out = demo_output
     expected = {
         "/resource add Northside Diaper Bank": "Saved to the directory",
         "/resource add Eastport Tenant Hotline": "Removed for privacy: 1 name, 1 date of birth",
@@ -268,9 +284,41 @@ def test_the_demo_script_walks_the_whole_product(tmp_path):
         "/digest preview": "Partnership digest",
         "home": "[partnerbot's App Home]",
     }
-    answers = {}
-    for typed, answer in expected.items():
-        line = next(line for line in out.splitlines() if line.startswith(f"you> {typed}"))
-        answers[typed] = after(out, line.removeprefix("you> "))
-        assert answer in answers[typed], typed
+    answers = demo_answers(out, expected)
     assert "John Smith" not in answers["/resource add Eastport Tenant Hotline"]
+
+
+def test_the_demo_script_walks_the_first_hour(demo_output):
+    """The demo's first-hour part: each line is one a new care team tripped over, answered as it should be."""
+    first_hour = demo_output[demo_output.index("# === The first hour"):]
+    answers = demo_answers(first_hour, {
+        "/resource add SSN 123-45-6789 pt needs housing": "[a form opened: Log a resource]",
+        "/resource edit Northside Diaper Bank phone 555-0123": "Saved your changes* (phone)",
+        "/resource add Northside Diaper Bank, diapers": "Already in the directory",
+        "/resource retire Eastport Bike Kitchen": "Retired *Eastport Bike Kitchen*",
+        "click Info is outdated": "is flagged as outdated; the directory stewards will check it",
+        "click Mark verified": "flag was cleared",
+        "say Tip: Westbrook Mobile Pantry": "Log this resource?",
+        "shortcut": "(1) Name (required): Westbrook Mobile Pantry",
+        "/conference #case-conf every first Tuesday at 10am": "Scheduled *Case conference*",
+        '/conference #care-team "Year-end review"': "is a public holiday: Christmas Day",
+        "click Skip Dec 25": "Skipped *Year-end review* on Fri Dec 25",
+        "/conference skip 1 Dec 1": "Its 1 agenda item moved to the next meeting",
+        "/conference agenda 1": "Tue Jan 5, 2027 at 10am",
+        "/conference move 1 Jan 5 to Jan 6 11am": "to Wed Jan 6, 2027 at 11am",
+        "/conference ics 1": "calendar file",
+        "/partner add Northwest Housing Alliance housing partnership": "Added *Northwest Housing Alliance*",
+        "/partner info northwest housing aliance": "== Northwest Housing Alliance ==",
+        "/partner mou Northwest Housing Alliance renews next June": "renews on Jun 1,",
+        "click Rename": "is now *NW Housing Alliance*",
+        "click Remove": "Removed *NW Housing Alliance*",
+        "/celebrate @ana with Eastport Senior Center and Eastport Food Pantry": "isn't a registered partner",
+        "click Register Eastport Food Pantry": "Registered *Eastport Food Pantry* as a partner",
+        "/celebrate recap": "*Eastport Food Pantry* · 1 success",
+    })  # fmt: skip
+    assert "Mentioned 2 times" in answers["/resource add Northside Diaper Bank, diapers"]
+    assert "[a form opened" not in answers["/resource edit Northside Diaper Bank phone 555-0123"]
+    assert "(1) Name (required)\n" in answers["/resource add SSN 123-45-6789 pt needs housing"] + "\n"
+    assert "123-45-6789" not in answers["/resource add SSN 123-45-6789 pt needs housing"]
+    assert "partnerbot → @raj's DMs:\n  🚩 @ana says the info for *Northside Diaper Bank* is outdated" in first_hour
+    assert "(no button" not in first_hour and "not sure what that is" not in first_hour

@@ -1,4 +1,4 @@
-"""Free-text extraction of a resource's public details (bot.extract)."""
+"""Free-text extraction of a resource's public details (bot.directory.extract)."""
 
 import pytest
 

@@ -177,16 +177,11 @@ def test_verifying_clears_the_outdated_flag(slack, fake_slack, db):
 
 
 def test_stewards_are_told_about_outdated_info_and_verify_from_the_notice(slack, fake_slack, db):
-    from bot.directory import stewards
-    from tests.factories import make_actor
-
     slack.command("/resource", "steward add <@USTEW|stew>", user="UADMIN")
     slack.command("/resource", "add Eastside Food Pantry, food, 555-0142")
     [saved] = stored_resources(db)
-    # The search feature's "Info is outdated" button calls this (the hook is in handlers/search.py).
-    for user in ("U2", "U3"):
-        with db.session() as session:
-            stewards.flag_outdated(session, make_actor(user), saved.id, admins={"UADMIN"})
+    for user in ("U2", "U3", "U3"):  # "Info is outdated" on a search answer, U3 twice
+        slack.click("search_outdated", str(saved.id), user=user)
     jobs.tick(db, slack.client, now=utcnow() + timedelta(seconds=1))
     [notice] = [c.args for c in fake_slack.calls("chat.postMessage") if c.args.get("channel") == "USTEW"]
     assert "flagged Eastside Food Pantry as outdated" in notice["text"]  # once, for two flags

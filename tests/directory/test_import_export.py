@@ -1,4 +1,4 @@
-"""CSV / HSDS mapping (bot.hsds), the importer and the exporter."""
+"""CSV / HSDS mapping (bot/directory/hsds.py), the importer and the exporter."""
 
 import json
 import re

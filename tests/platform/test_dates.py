@@ -24,6 +24,8 @@ TODAY = date(2026, 11, 29)  # a Sunday
         ("in three months", date(2027, 2, 28)),
         ("in 1 year", date(2027, 11, 29)),
         ("next June", date(2027, 6, 1)),
+        ("next week", date(2026, 12, 6)),
+        ("next month", date(2026, 12, 1)),  # the first of it, like "next June"
         ("June", date(2027, 6, 1)),
         ("June 2028", date(2028, 6, 1)),
         ("next December", date(2026, 12, 1)),

@@ -1,4 +1,4 @@
-"""Block Kit for search answers (bot.views.search): pure functions, no Slack, no database."""
+"""Block Kit for search answers (bot.search.views): pure functions, no Slack, no database."""
 
 import json
 from datetime import UTC, datetime

@@ -120,10 +120,6 @@ def is_given_name(word: str) -> bool:
     return word.lower() in lists().given
 
 
-def is_surname(word: str) -> bool:
-    return word.lower() in lists().surnames
-
-
 def is_org_word(word: str) -> bool:
     return word.lower().strip(".,;:!?()\"'") in lists().org_words
 
