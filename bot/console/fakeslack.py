@@ -56,6 +56,8 @@ class FakeSlack:
         self.bot_user_id = bot_user_id
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
+        # Where apps.connections.open sends a Socket Mode client (a local WebSocket server in tests).
+        self.socket_mode_url: str | None = None
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
         # What the bot posted, per channel, for conversations.history (a DM sent to a user id lands in its D channel).
@@ -179,6 +181,10 @@ class FakeSlack:
                     "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "BPARTNERBOT"}
         if method == "conversations.history":
             return self._conversation_history(args)
+        if method == "apps.connections.open":
+            if not self.socket_mode_url:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_mode_url}
         if method in ("chat.postMessage", "chat.update", "chat.meMessage"):
             message = {key: args[key] for key in ("text", "blocks") if key in args}
             if method == "chat.postMessage":

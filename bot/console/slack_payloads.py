@@ -9,7 +9,7 @@ import json
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -142,3 +142,22 @@ def global_shortcut(callback_id: str, *, user: str, team: str) -> tuple[str, str
                "team": {"id": team, "domain": "demo"}, "user": _who(user, team, None), "token": "legacy",
                "action_ts": message_ts()}
     return _interactive(payload)
+
+
+def socket_mode_envelope(body: str, content_type: str, *, retry_attempt: int = 0,
+                         retry_reason: str = "") -> dict[str, Any]:
+    """The same request as Socket Mode delivers it: a JSON envelope with an envelope_id the app must ack."""
+    envelope: dict[str, Any] = {"envelope_id": str(uuid.uuid4())}
+    if content_type == JSON:
+        payload = json.loads(body)
+        envelope.update(type="events_api", payload=payload, accepts_response_payload=False,
+                        retry_attempt=retry_attempt, retry_reason=retry_reason)
+        return envelope
+    fields = dict(parse_qsl(body, keep_blank_values=True))
+    if "payload" in fields:
+        payload = json.loads(fields["payload"])
+        envelope.update(type="interactive", payload=payload,
+                        accepts_response_payload=payload.get("type") in ("view_submission", "block_suggestion"))
+        return envelope
+    envelope.update(type="slash_commands", payload=fields, accepts_response_payload=True)
+    return envelope
