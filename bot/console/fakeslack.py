@@ -206,7 +206,8 @@ class FakeSlack:
                     "tz": "America/New_York", "tz_label": "Eastern Time", "team_id": self.team_id,
                     "profile": {"display_name": user_id.lower(), "real_name": f"User {user_id}"}}
             user.update(self.users.get(user_id, {}))
-            return {"ok": True, "user": user}
+            # A field set to None is one Slack leaves out (a user without a time zone has no tz at all).
+            return {"ok": True, "user": {key: value for key, value in user.items() if value is not None}}
         if method == "conversations.open":
             users = str(args.get("users", "")).split(",")
             return {"ok": True, "channel": {"id": "D" + users[0].lstrip("UW")}}
