@@ -79,6 +79,7 @@ def _check_message(method: str, args: dict[str, Any], warnings: list[str]) -> No
         raise Refusal("invalid_arguments", "chat.update needs `ts`: the message to change")
     if method == "chat.scheduleMessage" and not args.get("post_at"):
         raise Refusal("invalid_time", "chat.scheduleMessage needs `post_at`")
+    _check_metadata(_decoded(args.get("metadata")))
     text = args.get("text")
     blocks = _decoded(args.get("blocks"))
     attachments = _decoded(args.get("attachments"))
@@ -94,6 +95,17 @@ def _check_message(method: str, args: dict[str, Any], warnings: list[str]) -> No
         check_blocks(blocks)
         if not text:
             warnings.append(MISSING_TEXT_FALLBACK)
+
+
+def _check_metadata(metadata: Any) -> None:
+    """Message metadata is an event_type (letters, digits, underscores) and an event_payload object."""
+    if metadata is None:
+        return
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("event_payload"), dict):
+        raise Refusal("invalid_metadata_format", "metadata needs an event_payload object")
+    event_type = str(metadata.get("event_type") or "")
+    if not event_type or not all(char.isascii() and (char.isalnum() or char == "_") for char in event_type):
+        raise Refusal("invalid_metadata_format", f"metadata event_type {event_type!r}")
 
 
 # -- views ------------------------------------------------------------------------------------------------------------

@@ -120,6 +120,15 @@ def test_text_over_forty_thousand_characters_is_msg_too_long(strict):
     client.chat_postMessage(channel="C1", text="a" * 40_000)
 
 
+def test_message_metadata_needs_an_event_type_and_a_payload(strict):
+    _, client = strict
+    assert refused_with(lambda: client.chat_postMessage(channel="C1", text="t", metadata={"event_type": "x"})) == \
+        "invalid_metadata_format"
+    assert refused_with(lambda: client.chat_postMessage(
+        channel="C1", text="t", metadata={"event_type": "not ok!", "event_payload": {}})) == "invalid_metadata_format"
+    client.chat_postMessage(channel="C1", text="t", metadata={"event_type": "row_sent", "event_payload": {"k": 1}})
+
+
 def test_chat_update_needs_the_message_ts(strict):
     _, client = strict
     assert refused_with(lambda: client.api_call("chat.update", json={"channel": "C1", "text": "t"})) == \
