@@ -268,6 +268,8 @@ def test_every_command_button_and_form_is_accepted_by_a_strict_slack(slack, fake
     # The run reached the bot's surfaces: its forms, its buttons and most of its builders.
     assert len(crawl.submitted) >= 6, f"forms submitted: {sorted(crawl.submitted)}"
     assert len(crawl.clicked) >= 20, f"buttons pressed: {sorted(crawl.clicked)}"
+    without_fallback = sorted({call.method for call in fake_slack.warnings()})
+    assert without_fallback == [], f"blocks without a text fallback in: {without_fallback}"
     unreached = sorted(names - set(called))
     print(f"builders reached: {len(names) - len(unreached)} of {len(names)}; forms: {len(crawl.submitted)}; "
           f"buttons: {len(crawl.clicked)}; Slack calls: {len(fake_slack.calls())}; unreached: {unreached}")
