@@ -19,21 +19,22 @@ import json
 import pkgutil
 import sys
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 import bot
 from bot.console import slack_rules
+from bot.directory import views as directory_views
 from bot.platform.clock import utcnow
 from bot.runtime import jobs
+from tests.factories import log_resource
 from tests.registrations import registered
 
 COMMAND_TEXTS = {
     "/partnerbot": ["", "help"],
     "/resource": ["", "help", "list", "list food", "show Eastside Community Center", "edit Eastside Community Center",
-                  "edit Eastside Community Center phone 555-0143", "verify Eastside Community Center", "stewards",
-                  "steward add <@U2|ana> Eastside Community Center", "watch on", "retire Hope Shelter",
+                  "edit Eastside Community Center phone 555-0143", "verify Eastside Community Center", "stewards", "watch on", "retire Hope Shelter",
                   "restore Hope Shelter", "add Eastside Community Center, food pantry, 555-0142, Eastport",
                   "add seniors 60+"],
     "/whohelps": ["", "help", "food and rides", "food and rides and housing for seniors in Spanish near Eastport",
@@ -75,7 +76,11 @@ def _view_modules():
 
 
 def _blocks_in(result):
-    """The blocks a builder returned (a list of blocks, one block, or a view), or None if it built something else."""
+    """The blocks a builder returned (a list of blocks, one block, a view, or a (text, blocks) pair), or None if it
+    built something else."""
+    if isinstance(result, tuple):
+        found = [blocks for blocks in map(_blocks_in, result) if blocks is not None]
+        return found[0] if found else None
     if isinstance(result, dict) and isinstance(result.get("blocks"), list):
         return result["blocks"]
     if isinstance(result, dict) and "type" in result and "block_id" in result:
@@ -236,12 +241,13 @@ def test_every_command_button_and_form_is_accepted_by_a_strict_slack(slack, fake
     assert set(COMMAND_TEXTS) >= commands, f"commands this sweep does not drive: {commands - set(COMMAND_TEXTS)}"
     for command, text in SEED:
         assert slack.command(command, text).status == 200
+    slack.command("/resource", "steward add <@U2|ana>", user="UADMIN")  # flagged entries then go to a steward
     for command in sorted(commands):
         for text in COMMAND_TEXTS[command]:
             assert slack.command(command, text).status == 200, f"{command} {text}"
     slack.command("/resource", "watch on", channel="CWATCH")
     for wording in ("who can help with food and a ride to get there?", "help", "log resource: Northside Diaper Bank, "
-                    "free diapers Sat 10am-1pm, 555-0122", "thanks!"):
+                    "free diapers Sat 10am-1pm, 555-0122", "log resource: for seniors 60+, free rides", "thanks!"):
         slack.mention(wording)
         slack.dm(wording)
     slack.command("/resource", "show Eastside Community Center", user="UADMIN")
@@ -253,12 +259,15 @@ def test_every_command_button_and_form_is_accepted_by_a_strict_slack(slack, fake
     slack.shortcut("log_resource", message_text="Westport Diaper Depot, free diapers, 555-0188, Westport")
     slack.home_opened("U1")
     slack.home_opened("UADMIN")
-    for days in (1, 8, 35):
+    renewal = (date(2027, 6, 30) - utcnow().date()).days  # the MOU set above: its reminder falls due
+    for days in (1, 8, 35, renewal - 30, renewal - 7, renewal):
         later = utcnow() + timedelta(days=days)
         jobs.plan(db, later)
         jobs.tick(db, slack.client, now=later, grace=timedelta(days=400))
 
     crawl = Crawl(slack, fake_slack)
+    crawl.run()
+    jobs.tick(db, slack.client, now=utcnow() + timedelta(minutes=5))  # what the clicks queued (a steward's DM)
     crawl.run()
     slack.click("help_dismiss", "dismiss", block_id="help_actions")
 
@@ -274,3 +283,12 @@ def test_every_command_button_and_form_is_accepted_by_a_strict_slack(slack, fake
     print(f"builders reached: {len(names) - len(unreached)} of {len(names)}; forms: {len(crawl.submitted)}; "
           f"buttons: {len(crawl.clicked)}; Slack calls: {len(fake_slack.calls())}; unreached: {unreached}")
     assert len(unreached) <= len(names) // 5, f"builders this run never reached: {unreached}"
+
+
+def test_the_steward_notice_the_sweep_does_not_reach_has_unique_ids(db):
+    """A flagged resource's DM to its steward: the card's buttons plus "Mark verified" in one block."""
+    logged = log_resource(db, "Eastside Community Center, food pantry and rides, 555-0142, 12 Main St Eastport")
+    _, blocks = directory_views.outdated_notice(logged.resource, flagged_by="U2")
+    slack_rules.check_blocks(blocks)
+    assert any(element.get("action_id") == directory_views.VERIFY_ACTION
+               for block in blocks for element in block.get("elements", []))
