@@ -26,6 +26,7 @@ MISSING_TEXT_FALLBACK = "missing_text_fallback"
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage", "response_url")
 VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
 TRIGGERED_METHODS = ("views.open", "views.push")
+UPLOAD_METHODS = ("files.getUploadURLExternal", "files.completeUploadExternal")
 
 
 @dataclass
@@ -55,6 +56,8 @@ def check_call(method: str, args: dict[str, Any]) -> Verdict:
             _check_message(method, args, warnings)
         elif method in VIEW_METHODS:
             _check_view_call(method, args)
+        elif method in UPLOAD_METHODS:
+            _check_upload(method, args)
     except Refusal as refusal:
         return Verdict(refusal.error, refusal.detail, warnings)
     return Verdict(warnings=warnings)
@@ -106,6 +109,17 @@ def _check_metadata(metadata: Any) -> None:
     event_type = str(metadata.get("event_type") or "")
     if not event_type or not all(char.isascii() and (char.isalnum() or char == "_") for char in event_type):
         raise Refusal("invalid_metadata_format", f"metadata event_type {event_type!r}")
+
+
+def _check_upload(method: str, args: dict[str, Any]) -> None:
+    if method == "files.getUploadURLExternal":
+        if not args.get("filename") or not str(args.get("length") or "").isdigit():
+            raise Refusal("invalid_arguments", "files.getUploadURLExternal needs `filename` and `length`")
+        return
+    files = _decoded(args.get("files"))
+    if not isinstance(files, list) or not files or not all(isinstance(item, dict) and item.get("id")
+                                                            for item in files):
+        raise Refusal("invalid_arguments", "files.completeUploadExternal needs `files`, each with an id")
 
 
 # -- views ------------------------------------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ def test_post_ephemeral_needs_a_user(strict):
     client.chat_postEphemeral(channel="C1", user="W0GRID", text="t")
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 def test_messages_need_a_channel_and_some_text(strict):
     _, client = strict
     assert refused_with(lambda: client.api_call("chat.postMessage", json={"text": "t"})) == "channel_not_found"
@@ -127,6 +128,16 @@ def test_message_metadata_needs_an_event_type_and_a_payload(strict):
     assert refused_with(lambda: client.chat_postMessage(
         channel="C1", text="t", metadata={"event_type": "not ok!", "event_payload": {}})) == "invalid_metadata_format"
     client.chat_postMessage(channel="C1", text="t", metadata={"event_type": "row_sent", "event_payload": {"k": 1}})
+
+
+def test_file_uploads_need_a_name_a_length_and_the_files(strict):
+    fake, client = strict
+    assert refused_with(lambda: client.api_call("files.getUploadURLExternal", params={"filename": "a.ics"})) == \
+        "invalid_arguments"
+    assert refused_with(lambda: client.api_call("files.completeUploadExternal", json={"files": []})) == \
+        "invalid_arguments"
+    client.files_upload_v2(content="BEGIN:VCALENDAR", filename="meeting.ics", channel="C1")
+    assert [call.method for call in fake.refusals()] == ["files.getUploadURLExternal", "files.completeUploadExternal"]
 
 
 def test_chat_update_needs_the_message_ts(strict):
@@ -168,6 +179,7 @@ def test_views_update_and_publish_need_their_target(strict):
     assert refused_with(lambda: client.views_publish(user_id="U1", view=view)) == "invalid_arguments"
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 def test_blocks_without_a_text_fallback_are_accepted_with_a_warning(strict):
     fake, client = strict
     client.chat_postMessage(channel="C1", blocks=[section()])
