@@ -224,6 +224,18 @@ def grid_slash_command(command: str, text: str, *, user: str, channel: str, team
     return urlencode(fields), kind
 
 
+def grid_view_submission(callback_id: str, values: dict[str, dict[str, Any]], *, user: str, team: str,
+                         enterprise: str, private_metadata: str = "") -> tuple[str, str]:
+    """A form submitted in an Enterprise Grid workspace: the team and an enterprise object name the organization."""
+    def grid(payload: dict[str, Any]) -> None:
+        payload["team"].update(enterprise_id=enterprise, enterprise_name="Regional Health")
+        payload["enterprise"] = {"id": enterprise, "name": "Regional Health"}
+        payload["is_enterprise_install"] = False
+        payload["view"].update(team_id=team, app_installed_team_id=team)
+    body, _ = view_submission(callback_id, values, user=user, team=team, private_metadata=private_metadata)
+    return _with_payload(body, grid)
+
+
 def grid_event(event: dict[str, Any], *, team: str, enterprise: str, bot_user: str,
                event_id: str | None = None) -> tuple[str, str]:
     envelope = json.loads(event_callback(event, team=team, bot_user=bot_user, event_id=event_id)[0])

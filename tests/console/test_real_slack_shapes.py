@@ -64,7 +64,11 @@ def test_enterprise_grid_commands_and_events_from_w_users(slack, fake_slack, db)
     assert slack.send(*payloads.grid_event(mention, team=HOME, enterprise=GRID,
                                            bot_user=fake_slack.bot_user_id)).status == 200
     fake_slack.wait_for("chat.postMessage", where=lambda call: call.args["channel"] == "C1")
+    form = payloads.grid_view_submission("search_modal", {"search_query": {"query": "food"}}, user="W0NURSE",
+                                         team=HOME, enterprise=GRID)
+    assert slack.send(*form).status == 200
     assert _teams(db, QuestionLog) == {HOME}
+    assert len(_rows(db, QuestionLog)) == 2
 
 
 def test_other_apps_posts_and_edits_get_no_answer(slack, fake_slack, db):
