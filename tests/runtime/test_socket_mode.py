@@ -40,6 +40,7 @@ class SocketModeSlack:
         self._connections: list = []
         self._closed = 0
         self._acks: dict[str, tuple[float, dict]] = {}
+        self.ack_seconds: list[float] = []
         self._thread = threading.Thread(target=self._server.serve_forever, name="socket-mode-slack", daemon=True)
 
     @property
@@ -112,6 +113,7 @@ class SocketModeSlack:
         envelope_id = envelope["envelope_id"]
         self.wait_until(lambda: envelope_id in self._acks, f"no ack for {envelope['type']}")
         received, ack = self._acks[envelope_id]
+        self.ack_seconds.append(received - sent)
         assert received - sent < ACK_LIMIT, f"{envelope['type']} acked after {received - sent:.2f}s"
         assert ack["envelope_id"] == envelope_id
         return ack
@@ -225,3 +227,5 @@ def test_socket_mode_acks_every_envelope_and_survives_a_reconnect(socket_bot, so
     log = socket_bot.log_path.read_text()
     assert "scheduler: stopped" in log
     assert "Traceback" not in log
+    print(f"socket mode: {len(socket_slack.ack_seconds)} envelopes acked, slowest in "
+          f"{max(socket_slack.ack_seconds) * 1000:.0f} ms")
