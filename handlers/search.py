@@ -28,7 +28,9 @@ def register(app: App) -> None:
 
 
 def _team(context, body) -> str:
-    return str(context.get("team_id") or body.get("team_id") or (body.get("team") or {}).get("id") or "")
+    # The installation's workspace (the actor's), never the team of a Slack Connect guest who clicked.
+    actor = context.get("actor")
+    return str((actor.team_id if actor else None) or context.get("team_id") or body.get("team_id") or "")
 
 
 def _answer(context, team_id: str, question: str, surface: str) -> search.SearchAnswer:

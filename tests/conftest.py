@@ -114,8 +114,16 @@ def db(request, tmp_path) -> Iterator[Database]:
 
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
+    """The recording fake Slack; a test fails when the bot made a call that Slack would have refused."""
     with FakeSlack() as fake:
         yield fake
+        assert_slack_accepted_every_call(fake)
+
+
+def assert_slack_accepted_every_call(fake: FakeSlack) -> None:
+    refused = fake.refusals()
+    assert not refused, "Slack would refuse these calls:\n" + "\n".join(
+        f"  {call}: {call.text_content()[:300]}" for call in refused)
 
 
 class TrackingExecutor(WorkPool):

@@ -3,7 +3,9 @@
 Point SLACK_API_URL at `FakeSlack.api_url` and every Web API call the bot makes is answered like Slack would and
 recorded, so tests can assert on what was sent. It also receives `response_url` posts and file uploads, and can be
 told to fail the next call to a method (a 429 with Retry-After, or a Slack error such as channel_not_found).
-The offline console runs the real app against it.
+It is as strict as Slack: a call Slack would refuse (bot/console/slack_rules.py) is answered with Slack's error
+and listed in `refusals()`; the test fixtures fail a test that made one. The offline console runs the real app
+against it.
 """
 
 import itertools
@@ -16,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
+from bot.console import slack_rules
+
 JSON_FIELDS = ("blocks", "attachments", "view", "files", "channels", "metadata")
 
 
@@ -25,6 +29,13 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    # Slack's error name when the fake refused the call as Slack would, and what Slack would warn about.
+    error: str | None = None
+    detail: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.method} refused with {self.error} ({self.detail})" if self.error else self.method
 
     def text_content(self) -> str:
         """Everything in the call a person could read, as one string (for 'never echoed' assertions)."""
@@ -45,11 +56,14 @@ class FakeSlack:
         self.bot_user_id = bot_user_id
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
+        # Where apps.connections.open sends a Socket Mode client (a local WebSocket server in tests).
+        self.socket_mode_url: str | None = None
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
         # What the bot posted, per channel, for conversations.history (a DM sent to a user id lands in its D channel).
         self._history: dict[str, list[dict[str, Any]]] = {}
         self._file_names: dict[str, str] = {}
+        self._used_triggers: set[str] = set()
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -88,9 +102,18 @@ class FakeSlack:
         with self._changed:
             return [call for call in self._calls if method is None or call.method == method]
 
+    def refusals(self) -> list[Call]:
+        """Calls Slack would have refused (each carries Slack's error name and why)."""
+        return [call for call in self.calls() if call.error]
+
+    def warnings(self) -> list[Call]:
+        """Calls Slack accepted with a warning (blocks without a `text` fallback...)."""
+        return [call for call in self.calls() if call.warnings]
+
     def reset(self) -> None:
         with self._changed:
             self._calls.clear()
+            self._used_triggers.clear()
             self._failures.clear()
             self._history.clear()
             self._file_names.clear()
@@ -125,6 +148,7 @@ class FakeSlack:
 
     # -- serving ---------------------------------------------------------------------------------------------------
     def _record(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> _Failure | None:
+        verdict = self._verdict(method, args)
         with self._changed:
             failure = None
             pending = self._failures.get(method, [])
@@ -132,9 +156,22 @@ class FakeSlack:
                 if candidate.where is None or candidate.where(args):
                     failure = pending.pop(index)
                     break
-            self._calls.append(Call(method, args, headers))
+            if failure is None and verdict.refused:
+                failure = _Failure(error=verdict.error)
+            self._calls.append(Call(method, args, headers, error=verdict.error, detail=verdict.detail,
+                                    warnings=verdict.warnings))
             self._changed.notify_all()
             return failure
+
+    def _verdict(self, method: str, args: dict[str, Any]) -> slack_rules.Verdict:
+        verdict = slack_rules.check_call(method, args)
+        trigger = str(args.get("trigger_id") or "")
+        if not verdict.refused and trigger and method in slack_rules.TRIGGERED_METHODS:
+            with self._changed:
+                if trigger in self._used_triggers:  # a trigger opens one view, once
+                    return slack_rules.Verdict("exchanged_trigger_id", f"{method} reused trigger {trigger}")
+                self._used_triggers.add(trigger)
+        return verdict
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         serial = next(self._ids)
@@ -144,6 +181,10 @@ class FakeSlack:
                     "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "BPARTNERBOT"}
         if method == "conversations.history":
             return self._conversation_history(args)
+        if method == "apps.connections.open":
+            if not self.socket_mode_url:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_mode_url}
         if method in ("chat.postMessage", "chat.update", "chat.meMessage"):
             message = {key: args[key] for key in ("text", "blocks") if key in args}
             if method == "chat.postMessage":
@@ -165,7 +206,8 @@ class FakeSlack:
                     "tz": "America/New_York", "tz_label": "Eastern Time", "team_id": self.team_id,
                     "profile": {"display_name": user_id.lower(), "real_name": f"User {user_id}"}}
             user.update(self.users.get(user_id, {}))
-            return {"ok": True, "user": user}
+            # A field set to None is one Slack leaves out (a user without a time zone has no tz at all).
+            return {"ok": True, "user": {key: value for key, value in user.items() if value is not None}}
         if method == "conversations.open":
             users = str(args.get("users", "")).split(",")
             return {"ok": True, "channel": {"id": "D" + users[0].lstrip("UW")}}
@@ -259,7 +301,10 @@ class FakeSlack:
                     return
                 if path.startswith("/response/"):
                     args = json.loads(raw or b"{}") if "json" in headers.get("Content-Type", "") else self._args(raw)
-                    fake._record("response_url", args, headers)
+                    failure = fake._record("response_url", args, headers)
+                    if failure is not None:  # Slack answers a refused response_url post with its error as text
+                        self._reply(failure.status if failure.status != 200 else 400, failure.error or "fatal_error")
+                        return
                     self._reply(200, "ok")
                     return
                 if not path.startswith("/api/"):

@@ -19,9 +19,14 @@ def is_direct_message(event: dict) -> bool:
     return event.get("channel_type") == "im"
 
 
+# A person's new message with a file attached (or a thread reply also sent to the channel) is still their message.
+PERSON_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
+
+
 def is_from_a_person(event: dict) -> bool:
     # Edits, deletions, joins and other bots' posts carry a subtype or bot_id; only people's new messages count.
-    return not event.get("subtype") and not event.get("bot_id")
+    subtype = event.get("subtype")
+    return (not subtype or subtype in PERSON_SUBTYPES) and not event.get("bot_id") and bool(event.get("user"))
 
 
 def addressed_to_bot(pattern: str) -> Callable[[dict], bool]:

@@ -87,11 +87,12 @@ def _hit_text(rank: int, hit: ResourceHit) -> str:
     return clip("\n".join(lines))
 
 
-def _hit_actions(hit: ResourceHit) -> dict:
+def _hit_actions(hit: ResourceHit, need_index: int) -> dict:
     value = str(hit.resource_id)
     return {
         "type": "actions",
-        "block_id": f"search_hit_{hit.resource_id}",
+        # One resource can answer two needs of a question; Slack refuses a message that repeats a block_id.
+        "block_id": f"search_hit_{need_index}_{hit.resource_id}",
         "elements": [
             {"type": "button", "action_id": HELPED_ACTION, "value": value, "style": "primary",
              "text": {"type": "plain_text", "text": "This helped"}},
@@ -156,7 +157,7 @@ def need_blocks(answer: SearchAnswer, index: int, need_answer: NeedAnswer) -> li
     )
     for rank, hit in enumerate(need_answer.hits, first):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _hit_text(rank, hit)}})
-        blocks.append(_hit_actions(hit))
+        blocks.append(_hit_actions(hit, index))
     if need_answer.partners:
         lines = [_partner_line(partner) for partner in need_answer.partners[:5]]
         text = "*Partners who can help:*\n" + "\n".join(lines)
