@@ -227,3 +227,47 @@ def test_guest_detection_asks_users_info_never_a_commands_user_team_id(slack, fa
     slack.command("/resource", "add Guest Pantry, 555-0132", user="U0GUEST")
     assert "Only members of this workspace" in _reply(fake_slack)
     assert [r.name for r in stored_resources(db)] == ["Westside Pantry"]
+
+
+# --- escaped once, everywhere -----------------------------------------------------------------------------------
+
+RAW_IN_MRKDWN = re.compile(r"&(?!amp;|lt;|gt;)|<(?![@#!]|https?:|mailto:|tel:)")
+
+
+def _text_objects(value, kind="mrkdwn"):
+    """(kind, text) of every text a message or view holds; a message's `text` fallback is mrkdwn."""
+    if isinstance(value, dict):
+        if value.get("type") in ("mrkdwn", "plain_text") and isinstance(value.get("text"), str):
+            yield value["type"], value["text"]
+        for key, item in value.items():
+            if key == "text" and isinstance(item, str) and "type" not in value:
+                yield kind, item
+            elif key not in ("private_metadata", "value", "initial_value", "url") and not isinstance(item, str):
+                yield from _text_objects(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _text_objects(item)
+
+
+def test_text_with_ampersands_is_escaped_exactly_once_in_every_message(slack, fake_slack, db):
+    slack.command("/resource", "add Food & Friends Pantry, groceries Mon 1-3pm, 555-0141, 1 Main St Eastport")
+    slack.command("/partner", "add Food & Friends Network")
+    slack.command("/conference", f'{CHANNEL} "Rent & Food huddle" every Tuesday at 10am')
+    slack.command("/celebrate", "<@U2> for rides & meals with Food & Friends Network")
+    for command, text in [("/resource", "list"), ("/resource", "show Food & Friends Pantry"), ("/partner", "list"),
+                          ("/partner", "info Food & Friends Network"), ("/conference", "list"),
+                          ("/whohelps", "food & rides"), ("/digest", "preview")]:
+        slack.command(command, text)
+    slack.home_opened()
+    slack.click("open_partner_edit_modal", str(_rows(db, Partner)[0].id))
+    checked = 0
+    for call in fake_slack.calls():
+        args = {key: decoded(value) if key in ("blocks", "view") else value for key, value in call.args.items()}
+        for kind, text in _text_objects(args):
+            checked += 1
+            assert "&amp;amp;" not in text and "&amp;lt;" not in text, (call.method, text)
+            if kind == "plain_text":
+                assert "&amp;" not in text and "&lt;" not in text, (call.method, text)
+            else:
+                assert not RAW_IN_MRKDWN.search(text.replace("```", "")), (call.method, text)
+    assert checked > 50
