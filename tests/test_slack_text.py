@@ -140,6 +140,14 @@ def test_mass_mentions_are_never_echoed(slack, fake_slack, db):
     slack.command("/partner", "add <!here> Harbor Housing")
     slack.command("/partner", "add @here")
     slack.command("/whohelps", "<!everyone> food")
+    for command, text in [("/resource", "show <!here>"), ("/resource", "edit <!channel> phone 555-0101"),
+                          ("/partner", "info <!channel>"), ("/partner", "mou <!here> renews <!channel>"),
+                          ("/conference", "agenda <!here>"), ("/conference", f"move {series_id} <!here> to <!channel>"),
+                          ("/digest", "<!channel>"), ("/celebrate", "recap <!here>"), ("/partnerbot", "<!everyone>"),
+                          ("/resource", "list <!subteam^S123|@nurses>")]:
+        slack.command(command, text)
+    slack.mention("log resource: <!channel> <!here>")
+    slack.dm("who can help with <!here> food")
     for text in fake_slack.posted_texts():
         for raw in ("<!channel>", "<!here>", "<!everyone>", "<!subteam", "@here", "@channel", "@everyone"):
             assert raw not in text

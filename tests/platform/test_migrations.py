@@ -64,14 +64,17 @@ def test_0006_unescapes_stored_text_and_merges_what_now_folds_together(db):
         connection.execute(text(
             "INSERT INTO partner (team_id, name, normalized_name, eligibility_notes, owner_user_id, timezone, source, "
             "created_at, updated_at) VALUES ('T1', 'Food &amp; Friends', 'food amp friends', 'Kids &lt;5', 'U1', "
-            "'UTC', 'slack', :now, :now)"), {"now": datetime(2026, 1, 1, tzinfo=UTC)})
+            "'UTC', 'slack', :now, :now), ('T1', 'Café Bank', 'café bank', '', 'U1', 'UTC', 'slack', :now, :now), "
+            "('T1', 'CAFE BANK', 'cafe bank', '', 'U1', 'UTC', 'slack', :now, :now)"),
+            {"now": datetime(2026, 1, 1, tzinfo=UTC)})
     _migrate(db, "heads")
     with db.engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT id, name, normalized_name, mention_count, phone, categories FROM resource ORDER BY id")).all()
         categories = connection.execute(text(
             "SELECT category FROM resourcecategory WHERE resource_id = :id ORDER BY category"), {"id": cafe}).all()
-        partner = connection.execute(text("SELECT name, normalized_name, eligibility_notes FROM partner")).one()
+        partners = connection.execute(text(
+            "SELECT name, normalized_name, eligibility_notes FROM partner ORDER BY id")).all()
     assert [(r.id, r.name, r.normalized_name) for r in rows] == [
         (hope, "Hope Shelter & Housing", "hope shelter and housing"),
         (cafe, "Café Ñandú", "cafe nandu"),
@@ -80,5 +83,9 @@ def test_0006_unescapes_stored_text_and_merges_what_now_folds_together(db):
     merged = rows[1]
     assert (merged.mention_count, merged.phone, merged.categories) == (5, "555-0101", "food;housing")
     assert [c.category for c in categories] == ["food", "housing"]
-    assert tuple(partner) == ("Food & Friends", "food & friends", "Kids <5")
+    assert [tuple(p) for p in partners] == [
+        ("Food & Friends", "food and friends", "Kids <5"),
+        ("Café Bank", "cafe bank", ""),
+        ("CAFE BANK", "cafe bank #3", ""),  # reads as the one before: kept apart
+    ]
     assert accentless not in [r.id for r in rows]

@@ -3,10 +3,10 @@
 1. Slack's escaping undone in stored text: before text was unescaped where it enters, `&` was stored as `&amp;`
    (sometimes cut to `&amp` at the semicolon), `<` as `&lt;` and `>` as `&gt;`. Resource details, conference
    titles and agenda items, partner names and notes, partner contacts, celebrations and unmet needs are fixed.
-   A partner whose fixed name would take another partner's name keeps its old name.
-2. A resource's normalized name, organization and city recomputed with bot.platform.folding (words of every script
-   kept, accents folded). Rows whose keys now match are merged into the oldest: counts added up, empty details
-   filled, categories, log entries, feedback and watched messages moved over.
+2. A resource's normalized name, organization and city, and a partner's normalized name, recomputed with
+   bot.platform.folding (words of every script kept, accents folded, `&` read as "and"). Resources whose keys now
+   match are merged into the oldest: counts added up, empty details filled, categories, log entries, feedback and
+   watched messages moved over. A partner whose new key another partner already has keeps its name and old key.
 
 No downgrade for the data: the old keys dropped every non-Latin letter, and escaped text is not worth restoring.
 
@@ -53,7 +53,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     for table, columns in PLAIN_TEXT.items():
         _unescape_columns(connection, table, columns)
-    _unescape_partner_names(connection)
+    _refold_partners(connection)
     _refold_resources(connection)
 
 
@@ -74,20 +74,17 @@ def _unescape_columns(connection, table: str, columns: tuple[str, ...]) -> None:
         connection.execute(sa.text(f"UPDATE {table} SET {assignments} WHERE id = :id"), {**values, "id": row.id})
 
 
-def _partner_key(name: str) -> str:
-    # bot.partners.names.normalize_name as of this revision (a migration does not import a feature).
-    return " ".join(re.sub(r"[^\w\s&]", " ", name.lower()).split())
-
-
-def _unescape_partner_names(connection) -> None:
-    taken = {(row.team_id, row.normalized_name) for row in
-             connection.execute(sa.text("SELECT team_id, normalized_name FROM partner")).all()}
-    rows = connection.execute(sa.text(f"SELECT id, team_id, name FROM partner WHERE {_escaped('name')}")).all()
+def _refold_partners(connection) -> None:
+    rows = connection.execute(sa.text("SELECT id, team_id, name, normalized_name FROM partner ORDER BY id")).all()
+    connection.execute(sa.text("UPDATE partner SET normalized_name = '#' || CAST(id AS VARCHAR(20))"))
+    taken: set[tuple[str, str]] = set()
     for row in rows:
         name = plain(row.name)
-        key = _partner_key(name)[:200]
-        if (row.team_id, key) in taken:
-            continue
+        key = comparison_key(name)[:200]
+        if (row.team_id, key) in taken:  # another partner already reads the same: this one stays as it was
+            name, key = row.name, row.normalized_name
+            if (row.team_id, key) in taken:
+                key = f"{key[:190]} #{row.id}"
         taken.add((row.team_id, key))
         connection.execute(sa.text("UPDATE partner SET name = :name, normalized_name = :key WHERE id = :id"),
                            {"name": name, "key": key, "id": row.id})
