@@ -16,11 +16,10 @@ from slack_sdk.errors import SlackApiError
 from bot.celebrations import commands, service, views
 from bot.celebrations.commands import Celebrate, OpenForm, SetRecap, ShowHelp, ShowRecap
 from bot.platform.blocks import form_error
-from bot.platform.channels import channel_facts
+from bot.platform.channels import channel_facts, message_text
 from bot.platform.clock import local_today, utcnow
 from bot.platform.errors import FeatureError
 from bot.platform.replies import private
-from bot.platform.slacktext import unescape
 
 log = logging.getLogger(__name__)
 NOT_IN_CHANNEL_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
@@ -253,28 +252,6 @@ def on_reaction_added(event, client: WebClient, context) -> None:
         client.chat_postEphemeral(channel=channel_id, user=reactor, text=text, blocks=blocks)
 
 
-def _message_text(client, channel_id: str, message_ts: str) -> str:
-    """The reacted-to message's text as plain text (not yet redacted), or "" when Slack does not give it to us."""
-    try:
-        response = client.conversations_history(
-            channel=channel_id, latest=message_ts, oldest=message_ts, inclusive=True, limit=1
-        )
-        messages = response.get("messages") or []
-        if not messages:
-            messages = (
-                client.conversations_replies(
-                    channel=channel_id, ts=message_ts, oldest=message_ts, inclusive=True, limit=2
-                ).get("messages")
-                or []
-            )
-    except SlackApiError as error:
-        log.info("could not read the reacted message: %s", error.response.get("error"))
-        return ""
-    message = next((m for m in messages if m.get("ts") == message_ts), None)
-    # The Web API returns text escaped as Slack stores it.
-    return commands.plain_what(unescape(message.get("text") or "")) if message else ""
-
-
 def celebrate_reacted_message(ack, body, client: WebClient, context, respond) -> None:
     ack()
     try:
@@ -284,7 +261,7 @@ def celebrate_reacted_message(ack, body, client: WebClient, context, respond) ->
         return
     with context["db"].session() as session:
         author = service.prompted_message_author(session, context["actor"], channel_id, message_ts)
-    what, removed = service.redact_what(_message_text(client, channel_id, message_ts))
+    what, removed = service.redact_what(commands.plain_what(message_text(client, channel_id, message_ts)))
     _open_modal(
         client,
         context,

@@ -31,6 +31,7 @@ from bot.directory.fields import ResourceFields
 from bot.directory.hsds import validate_fields
 from bot.platform.errors import FeatureError
 from bot.platform.routing import addressed_to_bot, is_direct_message, is_from_a_person, text_for_bot
+from bot.platform.slacktext import safe
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def _answer(session, actor, parsed, channel_id: str | None, admins) -> _Form | t
         return views.listing_blocks(service.list_resources(session, actor, parsed))
     if isinstance(parsed, ShowResource):
         shown = service.show_resource(session, actor, parsed)
-        return shown.resource.name, views.resource_card(shown.resource, can_edit=shown.can_edit)
+        return safe(shown.resource.name), views.resource_card(shown.resource, can_edit=shown.can_edit)
     if isinstance(parsed, EditResource):
         result = service.edit_by_name(session, actor, parsed)
         if isinstance(result, service.EditForm):

@@ -23,6 +23,7 @@ from bot.platform.blocks import form_error
 from bot.platform.channels import channel_facts
 from bot.platform.errors import FeatureError
 from bot.platform.replies import private
+from bot.platform.slacktext import safe
 
 
 def register(app: App) -> None:
@@ -68,7 +69,7 @@ def _answer(session, actor, command, facts, today) -> tuple[str, list[dict] | No
         return views.partner_list(service.list_partners(session, actor), category_label=vocabulary.label)
     if isinstance(command, ShowPartner):
         details = service.show_partner(session, actor, command)
-        return details.name, views.partner_card(details, category_label=vocabulary.label, today=today)
+        return safe(details.name), views.partner_card(details, category_label=vocabulary.label, today=today)
     if isinstance(command, SetRenewal):
         return views.mou_saved(service.set_renewal(session, actor, command, now=clock.utcnow())), None
     if isinstance(command, RemovePartner):

@@ -27,10 +27,11 @@ def register(app: App) -> None:
     app.action(views.SHOW_MORE_ACTION)(show_more)
 
 
-def _team(context, body) -> str:
-    # The installation's workspace (the actor's), never the team of a Slack Connect guest who clicked.
+def _team(context) -> str:
+    """The workspace whose directory is searched: the installation's (the actor's), never the team of a Slack
+    Connect guest who typed or clicked."""
     actor = context.get("actor")
-    return str((actor.team_id if actor else None) or context.get("team_id") or body.get("team_id") or "")
+    return actor.team_id if actor is not None else ""
 
 
 def _answer(context, team_id: str, question: str, surface: str) -> search.SearchAnswer:
@@ -47,14 +48,14 @@ def whohelps_command(ack, body, command, context, respond, client) -> None:
     if question.lower() in ("help", "?", "-h", "--help"):
         respond(text=views.USAGE, response_type="ephemeral")
         return
-    answer = _answer(context, _team(context, body), question, "slash")
+    answer = _answer(context, _team(context), question, "slash")
     respond(text=views.answer_text(answer), blocks=views.answer_blocks(answer), response_type="ephemeral")
 
 
 def answer_mention(event, body, context, say) -> None:
     question = text_for_bot(event)
     surface = "dm" if is_direct_message(event) else "mention"
-    answer = _answer(context, _team(context, body), question, surface)
+    answer = _answer(context, _team(context), question, surface)
     # In a channel the answer goes in a thread under the question, so the channel is not flooded.
     thread = None if is_direct_message(event) else (event.get("thread_ts") or event.get("ts"))
     say(text=views.answer_text(answer), blocks=views.answer_blocks(answer), thread_ts=thread)
@@ -77,7 +78,7 @@ def submit_search_modal(ack, body, view, context, client) -> None:
         return
     ack()
     user_id = body["user"]["id"]
-    answer = _answer(context, _team(context, body), question, "modal")
+    answer = _answer(context, _team(context), question, "modal")
     # The answer arrives in the person's DM with the bot, where only they see it.
     client.chat_postMessage(
         channel=user_id, text=views.answer_text(answer), blocks=views.answer_blocks(answer)
@@ -95,7 +96,7 @@ def _feedback(kind: str, ack, body, context, respond) -> None:
         return
     with context["db"].session() as session:
         outcome, name = search.record_feedback(
-            session, _team(context, body), resource_id, body["user"]["id"], kind
+            session, _team(context), resource_id, body["user"]["id"], kind
         )
         if kind == "outdated" and outcome == "recorded":  # the directory's stewards are told, once per verification
             stewards.flag_outdated(session, context["actor"], resource_id, admins=context["settings"].admin_user_ids)
@@ -123,7 +124,7 @@ def show_more(ack, body, context, respond) -> None:
     question, need_index, offset = parsed
     with context["db"].session() as session:
         # The value holds the already-redacted question; searching again is not a new question, so not recorded.
-        answer = search.who_can_help(session, _team(context, body), question, offset=offset, record=False)
+        answer = search.who_can_help(session, _team(context), question, offset=offset, record=False)
     if answer.problem or need_index >= len(answer.needs):
         respond(
             text="That button has expired; please ask again.",

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.partners.names import echo
 from bot.platform.blocks import clip, input_block, plain
-from bot.platform.slacktext import neutralize, safe
+from bot.platform.slacktext import plain_safe, safe
 
 _KEEP = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>)")
 
@@ -155,7 +155,7 @@ def partner_offer(offer, value: str | None) -> tuple[str, list[dict]]:
     buttons = []
     if value is not None and offer.can_register:
         names = " and ".join(offer.draft.unknown_partners)
-        label = clip(neutralize(f"Register {names} and celebrate"), 75)
+        label = clip(plain_safe(f"Register {names} and celebrate"), 75)
         buttons.append(
             {
                 "type": "button",

@@ -1,7 +1,10 @@
 """Requests shaped and signed exactly as Slack sends them: slash commands, events, button clicks, modal
 submissions and shortcuts.
 
-The offline console uses these to drive the real app, and tests use them to drive the real HTTP server.
+The offline console uses these to drive the real app, and tests use them to drive the real HTTP server. Typed
+text is escaped as Slack escapes it (`&`, `<`, `>`, its own markup such as `<@U…>` and `<!here>` kept) in a slash
+command's text, an event's text and a message shortcut's message; text already escaped is passed as it is. Form
+inputs arrive as typed, as Slack sends them.
 """
 
 import itertools
@@ -12,6 +15,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from slack_sdk.signature import SignatureVerifier
+
+from bot.platform.slacktext import escape_as_slack_does
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -37,7 +42,7 @@ def slash_command(command: str, text: str, *, user: str, channel: str, team: str
                   user_team: str | None = None, channel_name: str = "care-team") -> tuple[str, str]:
     fields = {
         "token": "legacy-verification-token", "team_id": team, "team_domain": "demo", "channel_id": channel,
-        "channel_name": channel_name, "user_id": user, "user_name": user.lower(), "command": command, "text": text,
+        "channel_name": channel_name, "user_id": user, "user_name": user.lower(), "command": command, "text": escape_as_slack_does(text),
         "api_app_id": "APARTNERBOT", "is_enterprise_install": "false", "response_url": response_url,
         "trigger_id": _trigger_id(),
     }
@@ -47,7 +52,7 @@ def slash_command(command: str, text: str, *, user: str, channel: str, team: str
 
 
 def event_callback(event: dict[str, Any], *, team: str, bot_user: str, event_id: str | None = None) -> tuple[str, str]:
-    event = {"event_ts": message_ts(), **event}
+    event = {"event_ts": message_ts(), **_escaped(event)}
     envelope = {
         "token": "legacy-verification-token", "team_id": team, "api_app_id": "APARTNERBOT", "event": event,
         "type": "event_callback", "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
@@ -56,6 +61,16 @@ def event_callback(event: dict[str, Any], *, team: str, bot_user: str, event_id:
         "is_ext_shared_channel": False,
     }
     return json.dumps(envelope), JSON
+
+
+def _escaped(event: dict[str, Any]) -> dict[str, Any]:
+    event = dict(event)
+    if isinstance(event.get("text"), str):
+        event["text"] = escape_as_slack_does(event["text"])
+    for key in ("message", "previous_message"):
+        if isinstance(event.get(key), dict) and isinstance(event[key].get("text"), str):
+            event[key] = {**event[key], "text": escape_as_slack_does(event[key]["text"])}
+    return event
 
 
 def url_verification(challenge: str) -> tuple[str, str]:
@@ -131,7 +146,7 @@ def message_shortcut(callback_id: str, *, message_text: str, user: str, team: st
         "type": "message_action", "callback_id": callback_id, "trigger_id": _trigger_id(),
         "team": {"id": team, "domain": "demo"}, "user": _who(user, team, None), "api_app_id": "APARTNERBOT",
         "token": "legacy-verification-token", "channel": {"id": channel, "name": channel.lower()},
-        "message": {"type": "message", "user": author, "text": message_text, "ts": ts}, "message_ts": ts,
+        "message": {"type": "message", "user": author, "text": escape_as_slack_does(message_text), "ts": ts}, "message_ts": ts,
         "response_url": response_url,
     }
     return _interactive(payload)

@@ -8,8 +8,9 @@ extractor, the CSV/HSDS mapping, the form and `/resource edit NAME FIELD VALUE`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, fields, replace
+
+from bot.platform.folding import comparison_key
 
 
 @dataclass(frozen=True)
@@ -96,17 +97,10 @@ class ResourceFields:
 
 # --- normalization ------------------------------------------------------------------------------------------
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
 def normalize(text: str) -> str:
-    """Lowercase ASCII words separated by single spaces: the comparison form of names, organizations and cities.
-
-    Only [a-z0-9 ] survive, so the result is safe inside SQL LIKE patterns without escaping.
-    """
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii").lower()
-    folded = folded.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    return " ".join(_NON_ALNUM.sub(" ", folded).split())
+    """The comparison form of names, organizations and cities (bot.platform.folding): folded words of any script,
+    `&` read as "and". Only letters, digits and spaces survive, so it is safe inside SQL LIKE patterns."""
+    return comparison_key(text)
 
 
 def comparison_keys(fields: ResourceFields) -> dict[str, str]:

@@ -8,13 +8,13 @@ Both `/partner` and `/celebrate … with …` look partners up here, so they agr
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.platform.errors import FeatureError
+from bot.platform.folding import comparison_key, fold
 from bot.platform.privacy import redact
 from bot.platform.slacktext import safe
 
@@ -41,15 +41,14 @@ def echo(text: str) -> str:
 
 
 def normalize_name(name: str) -> str:
-    """The stored key (UNIQUE per workspace): case, punctuation and spacing do not make a different organization
-    ("Eastside Food Bank, Inc." is "eastside food bank inc")."""
-    return " ".join(re.sub(r"[^\w\s&]", " ", name.lower()).split())
+    """The stored key (UNIQUE per workspace): case, accents, punctuation and spacing do not make a different
+    organization ("Eastside Food Bank, Inc." is "eastside food bank inc"; "Food & Friends" is "food and friends")."""
+    return comparison_key(name)[:200]
 
 
 def match_key(name: str) -> str:
     """A looser key for finding what people typed: accents folded, `&` read as "and", filler words dropped."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).replace("&", " and ")
+    folded = fold(name).replace("&", " and ")
     words = re.sub(r"[^\w\s]", " ", folded).split()
     return " ".join(word for word in words if word not in _FILLER) or " ".join(words)
 

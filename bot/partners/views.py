@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.platform.blocks import clip, input_block
 from bot.platform.blocks import plain as _plain
-from bot.platform.slacktext import neutralize, safe
+from bot.platform.slacktext import plain_safe, safe
 from models.partners import AGREEMENT_KINDS, PARTNER_KINDS
 
 EDIT_CALLBACK = "partner_edit_modal"
@@ -55,7 +55,7 @@ def partner_card(
     blocks: list[dict] = [
         {
             "type": "header",
-            "text": {"type": "plain_text", "text": neutralize(details.name)[:150], "emoji": False},
+            "text": {"type": "plain_text", "text": plain_safe(details.name)[:150], "emoji": False},
         },
         {
             "type": "context",

@@ -7,6 +7,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
+from bot.platform.slacktext import unescape
+
 log = logging.getLogger(__name__)
 
 
@@ -39,3 +43,22 @@ def channel_facts(client: Any, channel_id: str, home_team: str) -> ChannelFacts:
         bot_is_member=bool(channel.get("is_member", True)),
         other_teams=tuple(team for team in teams if team != home_team),
     )
+
+
+def message_text(client: Any, channel_id: str, message_ts: str) -> str:
+    """A message's text as typed, read back from the Web API (which returns it escaped, as Slack stores it), or ""
+    when Slack does not give it to us. Text read this way enters here, so it is unescaped here, once."""
+    try:
+        response = client.conversations_history(
+            channel=channel_id, latest=message_ts, oldest=message_ts, inclusive=True, limit=1
+        )
+        messages = response.get("messages") or []
+        if not messages:
+            replies = client.conversations_replies(channel=channel_id, ts=message_ts, oldest=message_ts,
+                                                   inclusive=True, limit=2)
+            messages = replies.get("messages") or []
+    except SlackApiError as error:
+        log.info("could not read the message: %s", error.response.get("error"))
+        return ""
+    message = next((m for m in messages if m.get("ts") == message_ts), None)
+    return unescape(message.get("text") or "") if message else ""

@@ -19,14 +19,14 @@ def is_direct_message(event: dict) -> bool:
     return event.get("channel_type") == "im"
 
 
-# A person's new message with a file attached (or a thread reply also sent to the channel) is still their message.
-PERSON_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
+# Subtypes that are still a person's new message: with a file attached, a thread reply also sent to the channel,
+# a /me message.
+PERSON_SUBTYPES = frozenset({"file_share", "thread_broadcast", "me_message"})
 
 
 def is_from_a_person(event: dict) -> bool:
-    # Edits, deletions, joins and other bots' posts carry a subtype or bot_id; only people's new messages count.
-    subtype = event.get("subtype")
-    return (not subtype or subtype in PERSON_SUBTYPES) and not event.get("bot_id") and bool(event.get("user"))
+    # Edits, deletions, joins and other bots' posts carry another subtype or a bot_id; people's new messages count.
+    return event.get("subtype") in (None, *PERSON_SUBTYPES) and not event.get("bot_id") and bool(event.get("user"))
 
 
 def addressed_to_bot(pattern: str) -> Callable[[dict], bool]:

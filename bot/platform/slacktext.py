@@ -1,4 +1,6 @@
-"""Making user-typed text safe to echo in Slack messages."""
+"""Slack's escaping, in one place: text from Slack is unescaped once where it enters (the app factory's
+middleware), and text the bot sends is escaped once where it leaves (`safe` for mrkdwn, `plain_safe` for
+plain_text, which Slack shows as typed)."""
 
 import re
 
@@ -22,8 +24,31 @@ def neutralize(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    """Slack's escaping of `&`, `<` and `>` undone, for text read back from the Web API (conversations.history)."""
+    """Slack's escaping of `&`, `<` and `>` undone: what a person typed, with Slack's own markup (`<@U…>`,
+    `<#C…|name>`, `<!here>`, links) left as it is."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+# Slack's own markup in message text: mentions, channels, broadcasts, dates and links; anything else in angle
+# brackets was typed.
+_SLACK_MARKUP = re.compile(r"<(?:[@#!][^<>\s][^<>]*|(?:https?|mailto|tel):[^<>\s][^<>]*)>")
+_TYPED_ENTITY = re.compile(r"&(?!(?:amp|lt|gt);)")
+
+
+def escape_as_slack_does(text: str) -> str:
+    """What Slack does to text a person typed before sending it to an app: `&`, `<` and `>` escaped, its own markup
+    kept. Text already escaped stays as it is, so a caller may pass either."""
+    parts, last = [], 0
+    for match in _SLACK_MARKUP.finditer(text):
+        parts.append(_escape_typed(text[last:match.start()]))
+        parts.append(_TYPED_ENTITY.sub("&amp;", match.group(0)))
+        last = match.end()
+    parts.append(_escape_typed(text[last:]))
+    return "".join(parts)
+
+
+def _escape_typed(text: str) -> str:
+    return _TYPED_ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape(text: str) -> str:
@@ -32,5 +57,11 @@ def escape(text: str) -> str:
 
 
 def safe(text: str) -> str:
-    """User text made safe to show: mass mentions defused, then control characters escaped."""
+    """User text made safe to show in mrkdwn: mass mentions defused, then control characters escaped."""
     return escape(neutralize(text))
+
+
+def plain_safe(text: str) -> str:
+    """User text made safe to show in a plain_text object (headers, buttons, labels): mass mentions defused; no
+    escaping, as Slack shows plain_text as it is."""
+    return neutralize(text)

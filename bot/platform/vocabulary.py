@@ -27,6 +27,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from bot.platform.folding import comparison_key
+
 __all__ = [
     "Category",
     "TermMatch",
@@ -133,11 +135,9 @@ class _Vocabulary:
 
 
 def normalize(text: str) -> str:
-    """Lower-case, accents removed, apostrophes dropped, other punctuation turned into spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    without_apostrophes = re.sub(r"['\u2019`]", "", without_accents)
-    return " ".join(re.sub(r"[^0-9a-zA-Z]+", " ", without_apostrophes).lower().split())
+    """Case folded, accents folded, apostrophes dropped, other punctuation turned into spaces; words of every script
+    kept (bot.platform.folding)."""
+    return comparison_key(text, ampersand=" ")
 
 
 def fold(word: str) -> str:

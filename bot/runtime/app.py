@@ -15,6 +15,7 @@ import handlers
 from bot.platform.actor import Actor
 from bot.platform.db import Database
 from bot.platform.people import People
+from bot.runtime.incoming import unescape_typed_text
 from bot.runtime.listeners import FRIENDLY_ERROR, PartnerbotApp, log_failure
 from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
@@ -45,6 +46,7 @@ def build_app(
         # In Socket Mode there is no signing secret; Slack authenticates the socket itself.
         request_verification_enabled=not settings.socket_mode,
     )
+    app.use(unescape_typed_text)  # once, where a payload enters
     app.use(_services_middleware(settings, db, People()))
     app.error(_handle_listener_error)
     handlers.register_all(app)

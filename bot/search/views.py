@@ -25,7 +25,7 @@ MAX_NEEDS_SHOWN = 3  # keeps a reply under Slack's 50-block limit
 
 USAGE = (
     "*Find who can help*\n"
-    "`/whohelps <need> [near <place or ZIP>] [in <language>] [for <population>]`\n"
+    "`/whohelps NEED [near PLACE or ZIP] [in LANGUAGE] [for WHO]`\n"
     "Examples: `/whohelps food near 97201 in Spanish` · `/whohelps rides to dialysis for seniors` · "
     "`/whohelps behind on rent` · `/whohelps food and a ride to get there`\n"
     "You can also ask `@partnerbot who can help with rent?` or send me a DM. Please leave patient details out; "

@@ -8,11 +8,12 @@ from sqlmodel import select
 
 from bot.celebrations import jobs as core_jobs
 from bot.celebrations import service as core_service
+from bot.celebrations.commands import plain_what
 from bot.console import demo
 from bot.platform import clock
+from bot.platform.channels import message_text
 from bot.platform.clock import utcnow
 from bot.runtime import jobs
-from handlers.celebrations import _message_text
 from models.celebrations import CelebrationPrompt, Success, SuccessPartner, SuccessPerson
 from models.partners import Partner, PartnerChannel
 from models.platform import OutboxMessage
@@ -286,7 +287,7 @@ def test_the_reacted_message_prefills_the_form_redacted():
                 ]
             }
 
-    text = _message_text(History(), "C1", "1.1")
+    text = plain_what(message_text(History(), "C1", "1.1"))
     assert (
         text == "Got patient Maria Lopez & kids <@U7> a ride"
     )  # the Web API's escaping undone, labels dropped
@@ -299,7 +300,7 @@ def test_the_reacted_message_prefills_the_form_redacted():
         def conversations_replies(self, **kwargs):
             return {"messages": [{"ts": "1.0", "text": "parent"}, {"ts": "1.1", "text": "the reply"}]}
 
-    assert _message_text(ThreadReply(), "C1", "1.1") == "the reply"
+    assert message_text(ThreadReply(), "C1", "1.1") == "the reply"
 
 
 def test_celebrate_button_opens_the_form_for_that_partner(slack, fake_slack, db):

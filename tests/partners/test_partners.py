@@ -148,7 +148,9 @@ def test_mou_command_reads_name_and_date():
 
 def test_names_normalize_case_punctuation_and_spacing():
     assert names.normalize_name("Eastside  Food Bank, Inc.") == names.normalize_name("eastside food bank inc")
-    assert names.normalize_name("Food & Friends") == "food & friends"
+    assert names.normalize_name("Food & Friends") == names.normalize_name("food and friends") == "food and friends"
+    assert names.normalize_name("Café Ñandú") == names.normalize_name("CAFE NANDU")
+    assert names.normalize_name("Продуктовый банк") != names.normalize_name("食物银行")
 
 
 def test_capacity_wording():

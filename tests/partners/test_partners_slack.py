@@ -3,7 +3,6 @@
 import json
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from bot.partners import details as registry_details
@@ -12,12 +11,6 @@ from bot.runtime import jobs
 from models.partners import Agreement, Partner, PartnerChannel, PartnerContact
 from models.platform import AuditEntry, OutboxMessage
 from tests.factories import make_partner
-
-UNESCAPED_ON_ENTRY = pytest.mark.xfail(
-    strict=True,
-    reason="Slack's &amp; &lt; &gt; are undone once, where a payload enters, by the unescape middleware of the "
-    "Slack-fidelity work (issue 13 item 1); listeners no longer unescape. Drop this mark when it is merged.",
-)
 
 
 def _answer(fake_slack) -> str:
@@ -60,7 +53,6 @@ def test_add_with_type_and_channels_marks_a_shared_channel_and_learns_the_partne
     assert (audit.entity, audit.action, audit.actor_user_id) == ("partner", "create", "U1")
 
 
-@UNESCAPED_ON_ENTRY
 def test_add_unescapes_what_slack_escaped_and_escapes_it_again_when_shown(slack, fake_slack, db):
     slack.command("/partner", "add Food &amp; Friends &lt;West&gt;")
     assert "*Food &amp; Friends &lt;West&gt;*" in _answer(fake_slack)

@@ -66,7 +66,7 @@ def test_whohelps_without_text_opens_the_search_form(slack, fake_slack):
 
 def test_whohelps_help_shows_usage(slack, fake_slack):
     slack.command("/whohelps", "help")
-    assert "/whohelps <need>" in fake_slack.wait_for("response_url").args["text"]
+    assert "/whohelps NEED" in fake_slack.wait_for("response_url").args["text"]
 
 
 def test_mention_is_answered_in_a_thread(slack, fake_slack, db):
