@@ -11,7 +11,7 @@ Sets (each case: surface, text, forbidden, keep):
 Three runs per set, each for the current engine and for the baseline in the same process (the cue-word
 redactor as it was before issue 11, frozen in benchmarks/baselines/cueword_privacy.py):
 1. `redact()` alone: forbidden items left in its output, keep items lost.
-2. `bot.directory.log_resource` in-process (every case's text logged as a resource): the resource row.
+2. `bot.directory.service.add_resource` in-process (every case's text logged as a resource): the resource row.
 3. Surfaces over signed HTTP with the real app and the fake Slack, the way the eval README's scoring rules say:
    resource_add = `/resource add <text>`, whohelps = `/whohelps <text>`, agenda = `/conference agenda 1 add
    <text>` after creating a conference, celebrate = `/celebrate <text>` after registering the partner it names,
@@ -47,7 +47,10 @@ import models  # noqa: E402,F401
 from benchmarks.baselines import cueword_privacy  # noqa: E402
 from bot.console.fakeslack import FakeSlack  # noqa: E402
 from bot.console.simulator import SlackSimulator, http_transport  # noqa: E402
+from bot.directory import service as directory  # noqa: E402
+from bot.directory.commands import AddResource  # noqa: E402
 from bot.platform import privacy  # noqa: E402
+from bot.platform.actor import Actor  # noqa: E402
 from bot.platform.db import Database  # noqa: E402
 from bot.runtime.app import build_app  # noqa: E402
 from bot.runtime.logs import CHATTY_LIBRARIES  # noqa: E402
@@ -235,15 +238,13 @@ def _tables(db: Database) -> dict[str, str]:
 
 
 def run_log_resource(cases: list[dict], template: Path, workdir: Path) -> Score:
-    from bot.directory import service as directory
-
     score = Score()
     for index, case in enumerate(cases):
         path = workdir / f"log-{index}.db"
         path.write_bytes(template.read_bytes())
         db = Database(f"sqlite:///{path}")
         with db.session() as session:
-            directory.log_resource(session, team_id="T1", user_id="U1", text=case["text"])
+            directory.add_resource(session, Actor(team_id="T1", user_id="U1", user_team_id="T1"), AddResource(case["text"]))
         tables = _tables(db)
         db.dispose()
         resource = tables.get("resource", "")
@@ -373,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
                     started = time.perf_counter()
                     _report(f"{engine_name}: redact()", run_function(cases, redact), args.verbose)
                     if not args.quick:
-                        _report(f"{engine_name}: log_resource", run_log_resource(cases, template, workdir),
+                        _report(f"{engine_name}: add_resource", run_log_resource(cases, template, workdir),
                                 args.verbose)
                         if all("surface" in case for case in cases):
                             _report(f"{engine_name}: surfaces over HTTP",
