@@ -1,0 +1,86 @@
+"""Ask before keeping what is uncertain, over signed HTTP: free text in which something still looks like a person
+or an identifier after redaction is held (redacted) and shown back with the doubtful words marked; Save, Remove
+marked words and Edit decide what is stored. Nothing unredacted is shown, held or stored."""
+
+import json
+
+import pytest
+from sqlmodel import select
+
+from bot.platform import pending, review
+from bot.platform.clock import utcnow
+from bot.platform.errors import FeatureError
+from bot.platform.privacy import redact
+from models.conferences import AgendaItem, ConferenceSeries
+from models.platform import PendingText
+from tests.factories import blocks_of, button
+
+CHANNEL = "<#C0CASES|case-conf>"
+DOUBTFUL = "housing barriers after discharge, ask Winifred; pt Rosalind Whitfield DOB 3/4/1944"
+
+
+def rows(db, model):
+    with db.session() as session:
+        return list(session.exec(select(model)))
+
+
+def _ask(slack, fake_slack):
+    slack.command("/conference", f'{CHANNEL} "Weekly huddle" every Tuesday at 10am')
+    series = rows(slack.db, ConferenceSeries)[-1]
+    slack.command("/conference", f"agenda {series.id} add {DOUBTFUL}")
+    return fake_slack.calls("response_url")[-1].args
+
+
+def test_pure_review_marks_doubts_and_offers_three_choices():
+    asked = review.review_of(redact(DOUBTFUL))
+    assert asked is not None and "‹Winifred›" in asked.marked and "Winifred" not in asked.trimmed
+    assert "Whitfield" not in asked.marked and "1944" not in asked.marked and "Removed for privacy" in asked.note
+    blocks = review.review_blocks(asked, "tok", "agenda")
+    ids = [element["action_id"] for element in blocks[-1]["elements"]]
+    assert ids == [review.action_id("agenda", choice) for choice in review.CHOICES]
+    assert {element["value"] for element in blocks[-1]["elements"]} == {"tok"}
+    assert review.review_of(redact("food shelf hours changed")) is None
+
+
+def test_agenda_item_with_a_doubtful_word_is_held_redacted_and_saved_without_it(slack, fake_slack):
+    reply = _ask(slack, fake_slack)
+    shown = json.dumps(reply, ensure_ascii=False)
+    assert "‹Winifred›" in shown and "Whitfield" not in shown and "1944" not in shown
+    assert rows(slack.db, AgendaItem) == []
+    held = rows(slack.db, PendingText)
+    assert len(held) == 1 and "Whitfield" not in held[0].text + held[0].trimmed
+    trim = button(blocks_of(reply), review.action_id("agenda", review.TRIM))
+    slack.click(trim["action_id"], trim["value"])
+    items = rows(slack.db, AgendaItem)
+    assert len(items) == 1 and "Winifred" not in items[0].text and "housing barriers" in items[0].text
+    assert rows(slack.db, PendingText) == []
+    # A second click finds nothing to save.
+    slack.click(trim["action_id"], trim["value"])
+    assert "expired" in fake_slack.calls("response_url")[-1].args["text"]
+    assert len(rows(slack.db, AgendaItem)) == 1
+
+
+def test_save_keeps_the_text_as_shown_and_edit_stores_nothing(slack, fake_slack):
+    reply = _ask(slack, fake_slack)
+    save = button(blocks_of(reply), review.action_id("agenda", review.SAVE))
+    slack.click(save["action_id"], save["value"], user="U0OTHER")
+    assert rows(slack.db, AgendaItem) == []  # only the author can answer
+    slack.click(save["action_id"], save["value"])
+    (item,) = rows(slack.db, AgendaItem)
+    assert "Winifred" in item.text and "Whitfield" not in item.text
+    reply = _ask(slack, fake_slack)
+    edit = button(blocks_of(reply), review.action_id("agenda", review.EDIT))
+    slack.click(edit["action_id"], edit["value"])
+    answer = fake_slack.calls("response_url")[-1].args["text"]
+    assert "Nothing was saved" in answer and "Whitfield" not in answer
+    assert len(rows(slack.db, AgendaItem)) == 1 and rows(slack.db, PendingText) == []
+
+
+def test_held_text_expires(db):
+    asked = review.review_of(redact(DOUBTFUL))
+    now = utcnow()
+    with db.session() as session:
+        token = pending.hold(session, team_id="T1", user_id="U1", surface="agenda", review=asked, now=now)
+    with pytest.raises(FeatureError, match="expired"), db.session() as session:
+        pending.take(session, team_id="T1", user_id="U1", surface="agenda", token=token,
+                     now=now + pending.PENDING_FOR * 2)
