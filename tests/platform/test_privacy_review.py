@@ -11,6 +11,7 @@ from bot.platform import pending, review
 from bot.platform.clock import utcnow
 from bot.platform.errors import FeatureError
 from bot.platform.privacy import redact
+from models.celebrations import Success
 from models.conferences import AgendaItem, ConferenceSeries
 from models.platform import PendingText
 from tests.factories import blocks_of, button
@@ -84,3 +85,34 @@ def test_held_text_expires(db):
     with pytest.raises(FeatureError, match="expired"), db.session() as session:
         pending.take(session, team_id="T1", user_id="U1", surface="agenda", token=token,
                      now=now + pending.PENDING_FOR * 2)
+
+
+# -- /celebrate: the post is public, so a doubtful word is asked about before anything is posted ------------------
+
+CELEBRATION = "<@U2|ana> for a month of rides to dialysis, and Winifred drove; pt Rosalind Whitfield is thrilled"
+
+
+def test_a_doubtful_celebration_is_asked_about_and_posted_without_the_marked_words(slack, fake_slack):
+    slack.command("/celebrate", CELEBRATION, channel="C0TEAM")
+    reply = fake_slack.wait_for("response_url").args
+    shown = json.dumps(reply, ensure_ascii=False)
+    assert "‹Winifred›" in shown and "Whitfield" not in shown
+    assert fake_slack.calls("chat.postMessage") == [] and rows(slack.db, Success) == []
+    trim = button(blocks_of(reply), review.action_id("celebrate", review.TRIM))
+    slack.click(trim["action_id"], trim["value"], channel="C0TEAM")
+    post = fake_slack.wait_for("chat.postMessage")
+    text = post.text_content()
+    assert "rides to dialysis" in text and "<@U2>" in text and "Winifred" not in text and "Whitfield" not in text
+    (success,) = rows(slack.db, Success)
+    assert "Winifred" not in success.text and "Whitfield" not in success.text
+    assert rows(slack.db, PendingText) == []
+
+
+def test_edit_on_a_celebration_opens_the_form_with_the_redacted_text(slack, fake_slack):
+    slack.command("/celebrate", CELEBRATION, channel="C0TEAM")
+    reply = fake_slack.wait_for("response_url").args
+    edit = button(blocks_of(reply), review.action_id("celebrate", review.EDIT))
+    slack.click(edit["action_id"], edit["value"], channel="C0TEAM")
+    view = json.dumps(fake_slack.wait_for("views.open").args, ensure_ascii=False)
+    assert "rides to dialysis" in view and "Whitfield" not in view
+    assert fake_slack.calls("chat.postMessage") == [] and rows(slack.db, Success) == []
