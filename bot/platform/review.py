@@ -43,9 +43,10 @@ def action_id(prefix: str, choice: str) -> str:
     return f"{prefix}_review_{choice}"
 
 
-def review_blocks(review: Review, token: str, prefix: str, *, where: str = "") -> list[dict]:
+def review_blocks(review: Review, token: str, prefix: str, *, where: str = "", question: str = QUESTION
+                  ) -> list[dict]:  # fmt: skip
     """The question: the marked redacted text, the privacy note, and Save / Remove marked words / Edit."""
-    head = QUESTION if not where else f"{QUESTION[:-1]} {where}:"
+    head = question if not where else f"{question[:-1]} {where}:"
     blocks: list[dict] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": clip(f"{head}\n>{safe(review.marked)}")}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
@@ -62,6 +63,6 @@ def review_blocks(review: Review, token: str, prefix: str, *, where: str = "") -
     return blocks
 
 
-def review_text(review: Review) -> str:
+def review_text(review: Review, question: str = QUESTION) -> str:
     """The notification text of the question (shown where blocks are not)."""
-    return f"{QUESTION} {review.marked}"
+    return f"{question} {review.marked}"

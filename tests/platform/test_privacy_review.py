@@ -7,12 +7,15 @@ import json
 import pytest
 from sqlmodel import select
 
+from bot.directory import doubts as directory_doubts
+from bot.directory import views as directory_views
 from bot.platform import pending, review
 from bot.platform.clock import utcnow
 from bot.platform.errors import FeatureError
 from bot.platform.privacy import redact
 from models.celebrations import Success
 from models.conferences import AgendaItem, ConferenceSeries
+from models.directory import Resource
 from models.platform import PendingText
 from tests.factories import blocks_of, button
 
@@ -116,3 +119,39 @@ def test_edit_on_a_celebration_opens_the_form_with_the_redacted_text(slack, fake
     view = json.dumps(fake_slack.wait_for("views.open").args, ensure_ascii=False)
     assert "rides to dialysis" in view and "Whitfield" not in view
     assert fake_slack.calls("chat.postMessage") == [] and rows(slack.db, Success) == []
+
+
+# -- /resource add: the resource is saved; a doubtful word in its description waits for the person -------------
+
+LICENSED = "Sunflower Preschool Center, state license #2231874, sliding fee scale, 555-0199"
+
+
+def _logged(slack, fake_slack):
+    slack.command("/resource", "add " + LICENSED)
+    reply = fake_slack.wait_for("response_url").args
+    (resource,) = rows(slack.db, Resource)
+    return reply, resource
+
+
+def test_a_resource_is_saved_without_the_doubtful_word_and_save_as_shown_puts_it_back(slack, fake_slack):
+    reply, resource = _logged(slack, fake_slack)
+    assert resource.name == "Sunflower Preschool Center" and "2231874" not in resource.description
+    assert "‹#2231874›" in json.dumps(reply, ensure_ascii=False)
+    assert directory_views.REVIEW_SURFACE == directory_doubts.SURFACE
+    save = button(blocks_of(reply), review.action_id("resource", review.SAVE))
+    slack.click(save["action_id"], save["value"])
+    (resource,) = rows(slack.db, Resource)
+    assert "#2231874" in resource.description and rows(slack.db, PendingText) == []
+
+
+def test_remove_marked_words_leaves_the_resource_as_saved_and_edit_opens_its_form(slack, fake_slack):
+    reply, _resource = _logged(slack, fake_slack)
+    trim = button(blocks_of(reply), review.action_id("resource", review.TRIM))
+    slack.click(trim["action_id"], trim["value"])
+    assert "2231874" not in rows(slack.db, Resource)[0].description and rows(slack.db, PendingText) == []
+    slack.command("/resource", "add Maple Street Senior Center, ask for Winifred at the desk, 555-0188")
+    reply = fake_slack.calls("response_url")[-1].args
+    edit = button(blocks_of(reply), review.action_id("resource", review.EDIT))
+    slack.click(edit["action_id"], edit["value"])
+    view = json.dumps(fake_slack.wait_for("views.open").args, ensure_ascii=False)
+    assert "Maple Street Senior Center" in view and "Winifred" not in view
