@@ -1,13 +1,13 @@
 """Ask before keeping what is uncertain, for a resource logged from free text: the resource is saved with its
 details, but a free-text detail (description, eligibility, hours) that still holds something like a person or an
-identifier after redaction is saved without the doubtful words; the person is shown those details with the words
+identifier after redaction is saved without the words that look like a name; the person is shown those details with the words
 marked and may put them back (Save as shown), confirm (Remove marked words) or open the form (Edit). The details
 as shown wait in bot.platform.pending, redacted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.directory.fields import ResourceFields
 from bot.platform import pending
 from bot.platform.actor import Actor
-from bot.platform.privacy import redact
+from bot.platform.privacy import NAME_DOUBT, redact
 from bot.platform.review import Review
 
 SURFACE = "resource"
@@ -37,6 +37,9 @@ def set_aside(fields: ResourceFields) -> SetAside | None:
     shown, marked, saved = {}, {}, {}
     for name in FREE_TEXT_FIELDS:
         result = redact(getattr(fields, name))
+        # A number the rules kept in a resource's own details is labelled as its licence, permit or EIN: the
+        # resource's. Only words that look like a person's name are asked about here.
+        result = replace(result, doubtful=tuple(d for d in result.doubtful if d.reason == NAME_DOUBT))
         if result.doubtful:
             shown[name], marked[name], saved[name] = result.text, result.marked(), result.without_doubtful()
             setattr(fields, name, saved[name])

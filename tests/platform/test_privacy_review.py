@@ -121,37 +121,42 @@ def test_edit_on_a_celebration_opens_the_form_with_the_redacted_text(slack, fake
     assert fake_slack.calls("chat.postMessage") == [] and rows(slack.db, Success) == []
 
 
-# -- /resource add: the resource is saved; a doubtful word in its description waits for the person -------------
+# -- /resource add: the resource is saved; a word like a name in its description waits for the person ---------
 
-LICENSED = "Sunflower Preschool Center, state license #2231874, sliding fee scale, 555-0199"
+ASK_FOR = "Maple Street Senior Center, free lunch weekdays, ask for Winifred at the desk, 555-0188"
 
 
-def _logged(slack, fake_slack):
-    slack.command("/resource", "add " + LICENSED)
-    reply = fake_slack.wait_for("response_url").args
-    (resource,) = rows(slack.db, Resource)
-    return reply, resource
+def _logged(slack, fake_slack, text=ASK_FOR):
+    slack.command("/resource", "add " + text)
+    reply = fake_slack.calls("response_url")[-1].args
+    return reply, rows(slack.db, Resource)[-1]
 
 
 def test_a_resource_is_saved_without_the_doubtful_word_and_save_as_shown_puts_it_back(slack, fake_slack):
     reply, resource = _logged(slack, fake_slack)
-    assert resource.name == "Sunflower Preschool Center" and "2231874" not in resource.description
-    assert "‹#2231874›" in json.dumps(reply, ensure_ascii=False)
+    assert resource.name == "Maple Street Senior Center" and "Winifred" not in resource.description
+    assert resource.phone and "ask for" in resource.description
+    assert "‹Winifred›" in json.dumps(reply, ensure_ascii=False)
     assert directory_views.REVIEW_SURFACE == directory_doubts.SURFACE
     save = button(blocks_of(reply), review.action_id("resource", review.SAVE))
     slack.click(save["action_id"], save["value"])
     (resource,) = rows(slack.db, Resource)
-    assert "#2231874" in resource.description and rows(slack.db, PendingText) == []
+    assert "Winifred" in resource.description and rows(slack.db, PendingText) == []
 
 
 def test_remove_marked_words_leaves_the_resource_as_saved_and_edit_opens_its_form(slack, fake_slack):
     reply, _resource = _logged(slack, fake_slack)
     trim = button(blocks_of(reply), review.action_id("resource", review.TRIM))
     slack.click(trim["action_id"], trim["value"])
-    assert "2231874" not in rows(slack.db, Resource)[0].description and rows(slack.db, PendingText) == []
-    slack.command("/resource", "add Maple Street Senior Center, ask for Winifred at the desk, 555-0188")
-    reply = fake_slack.calls("response_url")[-1].args
+    assert "Winifred" not in rows(slack.db, Resource)[0].description and rows(slack.db, PendingText) == []
+    reply, _resource = _logged(slack, fake_slack, "Oak Hill Food Shelf, Saturdays, ask for Winifred, 555-0187")
     edit = button(blocks_of(reply), review.action_id("resource", review.EDIT))
     slack.click(edit["action_id"], edit["value"])
     view = json.dumps(fake_slack.wait_for("views.open").args, ensure_ascii=False)
-    assert "Maple Street Senior Center" in view and "Winifred" not in view
+    assert "Oak Hill Food Shelf" in view and "Winifred" not in view
+
+
+def test_a_licence_number_in_a_resources_details_is_the_resources_own(slack, fake_slack):
+    reply, resource = _logged(slack, fake_slack, "Sunflower Preschool Center, state license #2231874, 555-0199")
+    assert "#2231874" in resource.description and rows(slack.db, PendingText) == []
+    assert button(blocks_of(reply), review.action_id("resource", review.SAVE)) is None

@@ -50,10 +50,12 @@ from bot.platform.privacy.contacts import Contact, classify_contacts, find_conta
 from bot.platform.privacy.engine import redact
 from bot.platform.privacy.lexicon import warm
 from bot.platform.privacy.resource_names import NameCheck, check_resource_name, organisation_names
-from bot.platform.privacy.result import KINDS, Doubt, Redaction
+from bot.platform.privacy.result import KINDS, NAME_DOUBT, NUMBER_DOUBT, Doubt, Redaction
 
 __all__ = [
     "KINDS",
+    "NAME_DOUBT",
+    "NUMBER_DOUBT",
     "Contact",
     "Doubt",
     "NameCheck",

@@ -18,6 +18,8 @@ from bot.platform.privacy.result import (
     INSURANCE_ID,
     KINDS,
     NAME,
+    NAME_DOUBT,
+    NUMBER_DOUBT,
     PHONE,
     RECORD_NUMBER,
     ROOM,
@@ -274,10 +276,10 @@ def doubts(text: str) -> tuple[Doubt, ...]:
     """What still looks like a person or an identifier in already-redacted `text`."""
     found = []
     full, single = names.uncued_names(text)
-    found += [Doubt(start, end, "looks like a name") for start, end in full + single]
+    found += [Doubt(start, end, NAME_DOUBT) for start, end in full + single]
     for pattern in (rules.LONG_NUMBER, rules.MIXED_ID):
         for match in pattern.finditer(text):
-            found.append(Doubt(match.start(), match.end(), "long number"))
+            found.append(Doubt(match.start(), match.end(), NUMBER_DOUBT))
     return tuple(sorted(found, key=lambda d: d.start))
 
 

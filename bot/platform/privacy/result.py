@@ -42,6 +42,9 @@ _PLURALS = {
     ROOM: "room or bed numbers",
 }
 
+# The reasons a Doubt gives.
+NAME_DOUBT, NUMBER_DOUBT = "looks like a name", "long number"
+
 # Marks put around doubtful words when they are shown to the person before saving ("ask before keeping").
 MARK_OPEN, MARK_CLOSE = "\u2039", "\u203a"  # ‹ ›
 
