@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from bot.directory import doubts as directory_doubts
 from bot.directory import views as directory_views
+from bot.partners import service as partner_service
+from bot.partners import views as partner_views
 from bot.platform import pending, review
 from bot.platform.clock import utcnow
 from bot.platform.errors import FeatureError
@@ -16,6 +18,7 @@ from bot.platform.privacy import redact
 from models.celebrations import Success
 from models.conferences import AgendaItem, ConferenceSeries
 from models.directory import Resource
+from models.partners import Partner
 from models.platform import PendingText
 from tests.factories import blocks_of, button
 
@@ -160,3 +163,33 @@ def test_a_licence_number_in_a_resources_details_is_the_resources_own(slack, fak
     reply, resource = _logged(slack, fake_slack, "Sunflower Preschool Center, state license #2231874, 555-0199")
     assert "#2231874" in resource.description and rows(slack.db, PendingText) == []
     assert button(blocks_of(reply), review.action_id("resource", review.SAVE)) is None
+
+
+# -- partner notes: saved without a word like a name; the person is asked in a DM ------------------------------
+
+
+def _notes_form(text: str) -> dict:
+    return {
+        "kind": {"kind": {"type": "static_select", "selected_option": {"value": "resource_sharing"}}},
+        "eligibility": {"eligibility": text},
+        "owner": {"owner": {"type": "users_select", "selected_user": "U1"}},
+    }
+
+
+def test_partner_notes_with_a_doubtful_word_are_saved_without_it_and_save_as_shown_puts_it_back(slack, fake_slack):
+    slack.command("/partner", "add Eastside Food Bank")
+    (partner,) = rows(slack.db, Partner)
+    fake_slack.reset()
+    slack.submit("partner_edit_modal", _notes_form("Adults on the east side; ask Winifred. Patient Rosalind "
+                 "Whitfield was helped."), private_metadata=json.dumps({"partner_id": partner.id}))
+    message = fake_slack.wait_for("chat.postMessage").args
+    shown = json.dumps(message, ensure_ascii=False)
+    assert "‹Winifred›" in shown and "Whitfield" not in shown
+    (partner,) = rows(slack.db, Partner)
+    assert "Winifred" not in partner.eligibility_notes and "east side" in partner.eligibility_notes
+    save = button(blocks_of(message), review.action_id(partner_views.NOTES_REVIEW_SURFACE, review.SAVE))
+    assert partner_views.NOTES_REVIEW_SURFACE == partner_service.NOTES_SURFACE
+    slack.click(save["action_id"], save["value"], channel="D0U1")
+    (partner,) = rows(slack.db, Partner)
+    assert "Winifred" in partner.eligibility_notes and "Whitfield" not in partner.eligibility_notes
+    assert rows(slack.db, PendingText) == []
