@@ -48,6 +48,10 @@ from bot.platform.privacy import redact
         ("husband Bernard phoned about the ramp", "Bernard", "name"),
         ("grandfather of Octavio Quiñones asked for a cane", "Octavio Quiñones", "name"),
         ("client: Tran Van Hieu missed the van", "Tran", "name"),
+        # a name right before a patient mark in brackets; ages over 89 in words
+        ("Desmond (pt) asked for a bus pass", "Desmond", "name"),
+        ("her mother is ninety-three and lives alone", "ninety-three", "age over 89"),
+        ("un señor de noventa y cuatro años", "noventa y cuatro", "age over 89"),
     ],
 )
 def test_new_kinds_are_removed(text, forbidden, kind):
@@ -76,6 +80,8 @@ def test_new_kinds_are_removed(text, forbidden, kind):
         "Sister Agnes runs the clothing closet at Holy Rosary",
         "Mother Cabrini Center has beds tonight",
         "mom of three? the diaper bank helps",
+        "ninety days of groceries from the Harbor Pantry (client) program",
+        "a hundred years of service to the east side",
     ],
 )
 def test_organisations_places_and_public_details_stay(text):

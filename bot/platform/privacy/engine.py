@@ -107,7 +107,7 @@ def _unlabelled(text: str) -> list[Span]:
     emails, old dates (birth dates), initials next to a birth date, mentions of patients."""
     spans: list[Span] = []
     for match in rules.AGE_OVER_89.finditer(text):
-        group = "value" if match.group("value") else "value2"
+        group = next(name for name in ("value", "value2", "value3", "value4") if match.group(name))
         spans.append((*match.span(group), AGE))
     for match in rules.BED.finditer(text):
         spans.append((*match.span("value"), ROOM))

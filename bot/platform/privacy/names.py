@@ -177,8 +177,19 @@ def heads_organisation(following: str) -> bool:
     return False
 
 
+# "Tyrone (pt) missed his appointment": capitalised words right before a patient mark in brackets.
+_BEFORE_PATIENT_MARK = _compile(
+    r"(?<![\w.])(?P<name>(?-i:[A-Z])[^\W\d_]{1,30}(?:[ \t](?-i:[A-Z])[^\W\d_]{1,30}){0,2})"
+    r"\s{0,2}[(\[]\s{0,2}(?:pt|patient|client|paciente)\s{0,2}[)\]]"
+)
+
+
 def cued_names(text: str) -> list[tuple[int, int]]:
     spans = []
+    for match in _BEFORE_PATIENT_MARK.finditer(text):
+        words = [fold(word) for word in match.group("name").split()]
+        if not any(_stop(word) or lexicon.is_place_word(word) for word in words):
+            spans.append(match.span("name"))
     for match in NAME_CUE.finditer(text):
         cue_kind = next(k for k in ("strong", "relative", "kin", "patient", "title") if match.group(k))
         span = cued_name(cue_kind, match.group(cue_kind), match.group("window"), match.end())
