@@ -14,11 +14,13 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from bot.platform.clock import as_utc, utcnow
+from bot.platform.db import Database
 from bot.platform.errors import FeatureError
 from bot.platform.review import EDIT, SAVE, TRIM, Review
 from models.platform import PendingText
 
 PENDING_FOR = timedelta(hours=1)
+PRUNE_SECONDS = 600  # how often unanswered questions past PENDING_FOR are deleted (bot.runtime.jobs)
 EXPIRED = "That question has expired or was already answered, so nothing was saved. Please type it again."
 
 
@@ -62,3 +64,9 @@ def chosen_text(row: PendingText, choice: str) -> str:
     if choice == EDIT:
         return ""
     raise ValueError(f"unknown choice {choice!r}")
+
+
+def prune_expired(db: Database, now: datetime) -> None:
+    """Deletes every question nobody answered within PENDING_FOR, in every workspace."""
+    with db.session() as session:
+        session.execute(delete(PendingText).where(PendingText.expires_at < now))

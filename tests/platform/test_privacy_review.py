@@ -3,6 +3,7 @@ or an identifier after redaction is held (redacted) and shown back with the doub
 marked words and Edit decide what is stored. Nothing unredacted is shown, held or stored."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -15,6 +16,7 @@ from bot.platform import pending, review
 from bot.platform.clock import utcnow
 from bot.platform.errors import FeatureError
 from bot.platform.privacy import redact
+from bot.runtime import jobs
 from models.celebrations import Success
 from models.conferences import AgendaItem, ConferenceSeries
 from models.directory import Resource
@@ -81,6 +83,17 @@ def test_save_keeps_the_text_as_shown_and_edit_stores_nothing(slack, fake_slack)
     answer = fake_slack.calls("response_url")[-1].args["text"]
     assert "Nothing was saved" in answer and "Whitfield" not in answer
     assert len(rows(slack.db, AgendaItem)) == 1 and rows(slack.db, PendingText) == []
+
+
+def test_unanswered_questions_are_deleted_after_an_hour(db):
+    asked = review.review_of(redact(DOUBTFUL))
+    now = utcnow()
+    with db.session() as session:
+        pending.hold(session, team_id="T1", user_id="U1", surface="agenda", review=asked, now=now - timedelta(hours=2))
+        pending.hold(session, team_id="T2", user_id="U1", surface="agenda", review=asked, now=now)
+    assert "prune_pending_text" in {job.name for job in jobs.PLANNERS}
+    pending.prune_expired(db, now)
+    assert [row.team_id for row in rows(db, PendingText)] == ["T2"]
 
 
 def test_held_text_expires(db):
