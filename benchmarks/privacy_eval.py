@@ -11,12 +11,15 @@ Sets (each case: surface, text, forbidden, keep):
 Three runs per set, each for the current engine and for the baseline in the same process (the cue-word
 redactor as it was before issue 11, frozen in benchmarks/baselines/cueword_privacy.py):
 1. `redact()` alone: forbidden items left in its output, keep items lost.
-2. `bot.directory.log_resource` in-process (every case's text logged as a resource): the resource row.
+2. `bot.directory.service.add_resource` in-process (every case's text logged as a resource): the resource row.
 3. Surfaces over signed HTTP with the real app and the fake Slack, the way the eval README's scoring rules say:
    resource_add = `/resource add <text>`, whohelps = `/whohelps <text>`, agenda = `/conference agenda 1 add
    <text>` after creating a conference, celebrate = `/celebrate <text>` after registering the partner it names,
    mention = an @mention. A fresh database per case; then every text column of every table, every log line
-   (DEBUG, libraries at WARNING as in production) and every Slack call the bot made are scanned.
+   (DEBUG, libraries at WARNING as in production) and every Slack call the bot made are scanned. Questions the
+   bot asks before keeping something doubtful are left unanswered (the doubtful text is then held, redacted, in
+   pending_text and shown in the question: both are scanned); with `--answer save` (the default) the engine's
+   surfaces run once more with "Save as shown" clicked on every question, the worst case for leaks.
 
 Forbidden items are matched case-insensitively, and items with seven digits or more also digits-only against
 digit runs whose separators are removed. A keep item counts when it is in the record it belongs to (the resource
@@ -47,7 +50,10 @@ import models  # noqa: E402,F401
 from benchmarks.baselines import cueword_privacy  # noqa: E402
 from bot.console.fakeslack import FakeSlack  # noqa: E402
 from bot.console.simulator import SlackSimulator, http_transport  # noqa: E402
+from bot.directory import service as directory  # noqa: E402
+from bot.directory.commands import AddResource  # noqa: E402
 from bot.platform import privacy  # noqa: E402
+from bot.platform.actor import Actor  # noqa: E402
 from bot.platform.db import Database  # noqa: E402
 from bot.runtime.app import build_app  # noqa: E402
 from bot.runtime.logs import CHATTY_LIBRARIES  # noqa: E402
@@ -168,7 +174,13 @@ def score_case(score: Score, case: dict, stored: dict[str, str], keep_in: str) -
 
 # -- engines -------------------------------------------------------------------------------------------------------
 
-ENGINES = {"engine": privacy.redact, "baseline": cueword_privacy.redact}
+def _baseline(text: str, **_options) -> privacy.Redaction:
+    """The cue-word redactor with the current result type (it finds no doubts, so nothing is asked)."""
+    result = cueword_privacy.redact(text)
+    return privacy.Redaction(result.text, dict(result.removed))
+
+
+ENGINES = {"engine": privacy.redact, "baseline": _baseline}
 
 
 @contextmanager
@@ -235,15 +247,13 @@ def _tables(db: Database) -> dict[str, str]:
 
 
 def run_log_resource(cases: list[dict], template: Path, workdir: Path) -> Score:
-    from bot.directory import service as directory
-
     score = Score()
     for index, case in enumerate(cases):
         path = workdir / f"log-{index}.db"
         path.write_bytes(template.read_bytes())
         db = Database(f"sqlite:///{path}")
         with db.session() as session:
-            directory.log_resource(session, team_id="T1", user_id="U1", text=case["text"])
+            directory.add_resource(session, Actor(team_id="T1", user_id="U1", user_team_id="T1"), AddResource(case["text"]))
         tables = _tables(db)
         db.dispose()
         resource = tables.get("resource", "")
@@ -278,7 +288,19 @@ def _send(slack: SlackSimulator, case: dict) -> None:
         raise ValueError(f"unknown surface {surface!r}")
 
 
-def run_http(cases: list[dict], template: Path, workdir: Path, capture: _Capture) -> Score:
+def _answer_questions(slack: SlackSimulator, fake: FakeSlack, choice: str) -> None:
+    """Clicks `choice` (save | trim) on every "ask before keeping" question the bot sent, as the person would."""
+    suffix = f"_review_{choice}"
+    for call in list(fake.calls("response_url")):
+        blocks = call.args.get("blocks") or []
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        for block in blocks:
+            for element in block.get("elements", []) if isinstance(block, dict) else []:
+                if str(element.get("action_id", "")).endswith(suffix):
+                    slack.click(element["action_id"], element.get("value"))
+
+
+def run_http(cases: list[dict], template: Path, workdir: Path, capture: _Capture, answer: str = "none") -> Score:
     score = Score()
     for index, case in enumerate(cases):
         path = workdir / f"http-{index}.db"
@@ -302,6 +324,8 @@ def run_http(cases: list[dict], template: Path, workdir: Path, capture: _Capture
             fake.reset()
             capture.lines.clear()
             _send(slack, case)
+            if answer != "none":
+                _answer_questions(slack, fake, answer)
             posts = "\n".join(json.dumps(call.args, ensure_ascii=False, default=str) for call in fake.calls())
             server.shutdown()
             server.server_close()
@@ -349,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default="dev,report,tune")
     parser.add_argument("--quick", action="store_true", help="function level only (no database, no HTTP)")
     parser.add_argument("--verbose", action="store_true", help="print the items found or lost")
+    parser.add_argument("--answer", choices=("none", "save", "trim"), default="save",
+                        help="also run the surfaces clicking this choice on every ask-before-keeping question")
     args = parser.parse_args(argv)
     sets = load_sets(args.sets.split(","))
     privacy.warm()
@@ -373,11 +399,14 @@ def main(argv: list[str] | None = None) -> int:
                     started = time.perf_counter()
                     _report(f"{engine_name}: redact()", run_function(cases, redact), args.verbose)
                     if not args.quick:
-                        _report(f"{engine_name}: log_resource", run_log_resource(cases, template, workdir),
+                        _report(f"{engine_name}: add_resource", run_log_resource(cases, template, workdir),
                                 args.verbose)
                         if all("surface" in case for case in cases):
                             _report(f"{engine_name}: surfaces over HTTP",
                                     run_http(cases, template, workdir, capture), args.verbose)
+                            if engine_name == "engine" and args.answer != "none":
+                                _report(f"{engine_name}: HTTP, questions: {args.answer}",
+                                        run_http(cases, template, workdir, capture, args.answer), args.verbose)
                     print(f"  {'':<34} ({time.perf_counter() - started:.1f} s)")
     root.removeHandler(capture)
     _speed([case["text"] for cases in sets.values() for case in cases])

@@ -13,8 +13,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.celebrations import commands, service, views
+from bot.celebrations import commands, doubts, service, views
 from bot.celebrations.commands import Celebrate, OpenForm, SetRecap, ShowHelp, ShowRecap
+from bot.platform import review
 from bot.platform.blocks import form_error
 from bot.platform.channels import channel_facts, message_text
 from bot.platform.clock import local_today, utcnow
@@ -35,6 +36,8 @@ def register(app: App) -> None:
     app.action(views.PROMPT_NO_ACTION)(dismiss)
     app.view(views.CELEBRATE_CALLBACK)(submit_celebration)
     app.event("reaction_added")(on_reaction_added)
+    for choice in review.CHOICES:
+        app.action(review.action_id(doubts.SURFACE, choice))(review_button(choice))
 
 
 # -- /celebrate -------------------------------------------------------------------------------------------------------
@@ -67,9 +70,38 @@ def celebrate_command(ack, body, respond, client: WebClient, context) -> None:
             value = commands.encode_draft(offer.draft, offer.removed)
             private(respond, *views.partner_offer(offer, value))
         else:
-            private(respond, _celebrate(client, context, replace(command, channel_id=channel_id))[1])
+            command = replace(command, channel_id=channel_id)
+            with db.session() as session:
+                held = doubts.hold(session, actor, command, now=utcnow())
+            if held is None:
+                private(respond, _celebrate(client, context, command)[1])
+            else:
+                asked, token = held
+                private(respond, review.review_text(asked),
+                        review.review_blocks(asked, token, doubts.SURFACE, where="in the celebration post"))
     except FeatureError as error:
         private(respond, error.message)
+
+
+def review_button(choice: str):
+    """Save / Remove marked words / Edit on a celebration held for review (the button carries only a token)."""
+
+    def answer(ack, body, respond, client: WebClient, context) -> None:
+        ack()
+        token = ((body.get("actions") or [{}])[0].get("value") or "").strip()
+        try:
+            with context["db"].session() as session:
+                command = doubts.answered(session, context["actor"], token, choice, now=utcnow())
+            if choice == review.EDIT:
+                _open_modal(client, context, body["trigger_id"], channel_id=command.channel_id,
+                            user_ids=command.user_ids, partner_ids=command.partner_ids, what=command.what)
+                respond(delete_original=True)
+                return
+            private(respond, _celebrate(client, context, command)[1], replace_original=True)
+        except FeatureError as error:
+            private(respond, error.message, replace_original=False)
+
+    return answer
 
 
 def _celebrate(client: WebClient, context, command: Celebrate) -> tuple[str, str]:

@@ -32,7 +32,7 @@ from bot.conferences.commands import (
     ShowAgenda,
     Skip,
 )
-from bot.platform import clock
+from bot.platform import clock, review
 from bot.platform.dates import format_when
 from bot.platform.errors import FeatureError
 
@@ -53,6 +53,8 @@ def register(app: App) -> None:
     app.action(views.HOLIDAY_SKIP)(holiday_button)
     app.action(views.HOLIDAY_MOVE)(holiday_button)
     app.action(views.JOIN)(_ack_only)  # a link button: Slack still sends the click
+    for choice in review.CHOICES:
+        app.action(review.action_id(conferences.AGENDA_SURFACE, choice))(agenda_review_button(choice))
 
 
 def _reply(respond, message: str | dict[str, Any]) -> None:
@@ -261,13 +263,33 @@ def submit_add_case(ack, body, client, context) -> None:
             message = views.agenda_added_message(conferences.add_agenda_item(session, actor, parsed, now=clock.utcnow()))
     except FeatureError as error:
         message = views.error_message(error.message)
+    payload = {"text": message} if isinstance(message, str) else dict(message)
     try:
         if channel_id:
-            client.chat_postEphemeral(channel=channel_id, user=actor.user_id, text=message)
+            client.chat_postEphemeral(channel=channel_id, user=actor.user_id, **payload)
             return
     except SlackApiError:
         log.info("conferences: could not confirm an agenda item in the channel; confirming by DM")
-    client.chat_postMessage(channel=actor.user_id, text=message)
+    client.chat_postMessage(channel=actor.user_id, **payload)
+
+
+def agenda_review_button(choice: str) -> Callable[..., None]:
+    """Save / Remove marked words / Edit on an agenda item held for review; the button carries only a token."""
+
+    def answer(ack, body, respond, context) -> None:
+        ack()
+        try:
+            with context["db"].session() as session:
+                result = conferences.add_reviewed_agenda_item(session, context["actor"], _button_value(body), choice,
+                                                              now=clock.utcnow())  # fmt: skip
+        except FeatureError as error:
+            _refuse(respond, error)
+            return
+        message = views.agenda_edit_message(result) if isinstance(result, str) else views.agenda_added_message(result)
+        respond(response_type="ephemeral", replace_original=True,
+                **({"text": message} if isinstance(message, str) else message))
+
+    return answer
 
 
 def holiday_button(ack, body, respond, context) -> None:

@@ -29,6 +29,7 @@ from bot.directory.commands import (
 )
 from bot.directory.fields import ResourceFields
 from bot.directory.hsds import validate_fields
+from bot.platform import review
 from bot.platform.errors import FeatureError
 from bot.platform.routing import addressed_to_bot, is_direct_message, is_from_a_person, text_for_bot
 from bot.platform.slacktext import safe
@@ -50,6 +51,8 @@ def register(app: App) -> None:
     app.event("app_mention", matchers=[addressed_to_bot(LOG_PHRASE)])(log_from_conversation)
     app.event("message", matchers=[addressed_to_bot(LOG_PHRASE)])(log_from_conversation)
     app.event("message", matchers=[in_watched_channel])(watched_channel_message)
+    for choice in review.CHOICES:
+        app.action(review.action_id(views.REVIEW_SURFACE, choice))(review_button(choice))
 
 
 def _open_form(client: WebClient, trigger_id: str, fields: ResourceFields, *, channel_id: str | None,
@@ -169,6 +172,27 @@ def edit_button(ack, body, client: WebClient, respond, context) -> None:
         return
     _open_form(client, body["trigger_id"], form.fields, resource_id=form.resource_id,
                channel_id=(body.get("channel") or {}).get("id"))  # fmt: skip
+
+
+def review_button(choice: str):
+    """Save as shown / Remove marked words / Edit under a resource saved without its doubtful words."""
+
+    def answer(ack, body, client: WebClient, respond, context) -> None:
+        ack()
+        try:
+            with context["db"].session() as session:
+                result = service.answer_review(session, context["actor"], _clicked(body), choice)
+        except FeatureError as error:
+            _private(respond, error.message)
+            return
+        if isinstance(result, service.EditForm):
+            _open_form(client, body["trigger_id"], result.fields, resource_id=result.resource_id,
+                       channel_id=(body.get("channel") or {}).get("id"))  # fmt: skip
+            return
+        text, blocks = views.edited_reply(result) if result else (views.review_answered_text(), None)
+        respond(text=text, blocks=blocks or views.text_blocks(text), replace_original=False)
+
+    return answer
 
 
 def _replace_clicked_message(body, respond, context, act) -> None:

@@ -18,7 +18,7 @@ from bot.partners.commands import (
     ShowHelp,
     ShowPartner,
 )
-from bot.platform import clock, vocabulary
+from bot.platform import clock, review, vocabulary
 from bot.platform.blocks import form_error
 from bot.platform.channels import channel_facts
 from bot.platform.errors import FeatureError
@@ -29,6 +29,8 @@ from bot.platform.slacktext import safe
 def register(app: App) -> None:
     app.command("/partner")(partner_command)
     app.action(views.OPEN_EDIT_ACTION)(open_edit_from_button)
+    for choice in review.CHOICES:
+        app.action(review.action_id(views.NOTES_REVIEW_SURFACE, choice))(notes_review_button(choice))
     app.action(views.REMOVE_ACTION)(remove_confirmed)
     app.action(views.RENAME_ACTION)(rename_confirmed)
     app.action(views.CANCEL_ACTION)(change_cancelled)
@@ -159,7 +161,26 @@ def save_edit(ack, body, client: WebClient, context) -> None:
                 shared_channels={f.channel_id for f in facts if f.is_shared},
                 now=clock.utcnow(),
             )
-        message = views.edit_saved(result)
+        message, blocks = views.edit_saved(result), views.notes_question(result)
     except FeatureError as error:
-        message = error.message
-    client.chat_postMessage(channel=actor.user_id, text=message)
+        message, blocks = error.message, None
+    client.chat_postMessage(channel=actor.user_id, text=message, **({"blocks": blocks} if blocks else {}))
+
+
+def notes_review_button(choice: str):
+    """Save as shown / Remove marked words / Edit under partner notes saved without their doubtful words."""
+
+    def answer(ack, body, client: WebClient, context, respond) -> None:
+        ack()
+        try:
+            with context["db"].session() as session:
+                details = service.answer_notes_review(session, context["actor"], _value(body), choice,
+                                                      now=clock.utcnow())  # fmt: skip
+            if choice == review.EDIT:
+                _open_form(client, body["trigger_id"], details)
+                return
+            private(respond, views.notes_answered(details, choice), replace_original=False)
+        except FeatureError as error:
+            private(respond, error.message, replace_original=False)
+
+    return answer

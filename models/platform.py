@@ -1,4 +1,5 @@
-"""Tables the whole product shares: handled Slack events, the delivery outbox and the audit trail."""
+"""Tables the whole product shares: handled Slack events, the delivery outbox, the audit trail and free text
+waiting for its author's review."""
 
 from datetime import datetime
 from typing import Any
@@ -6,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-__all__ = ["AuditEntry", "OutboxMessage", "ProcessedEvent"]
+__all__ = ["AuditEntry", "OutboxMessage", "PendingText", "ProcessedEvent"]
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -81,3 +82,23 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=40)
     fields: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(index=True)
+
+
+class PendingText(SQLModel, table=True):
+    """Free text a person typed, already redacted, waiting for them to choose Save, Remove marked words or Edit
+    because something in it still looks like a person or an identifier. Never the raw text. The token travels in
+    the buttons' value; a row is deleted when it is answered and expires unanswered (see bot.platform.pending)."""
+
+    __tablename__ = "pending_text"
+    __table_args__ = (UniqueConstraint("token", name="uq_pending_text_token"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    token: str = Field(max_length=64)
+    surface: str = Field(max_length=40)
+    text: str = Field(max_length=4000)  # redacted, as shown
+    trimmed: str = Field(max_length=4000)  # redacted, without the marked words
+    context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+    expires_at: datetime = Field(index=True)

@@ -245,6 +245,36 @@ def test_every_slash_command(slack, fake_slack, db, sweep_logs, replies):
     _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, replies)
 
 
+def _click_every_question(slack, fake_slack, choice: str) -> int:
+    """Clicks `choice` on every "ask before keeping" question the bot sent (the buttons carry only a token)."""
+    clicked = 0
+    for call in list(fake_slack.calls("response_url")):
+        blocks = call.args.get("blocks") or []
+        for block in json.loads(blocks) if isinstance(blocks, str) else blocks:
+            for element in block.get("elements", []):
+                if str(element.get("action_id", "")).endswith(f"_review_{choice}"):
+                    slack.click(element["action_id"], element.get("value"), channel="C1")
+                    clicked += 1
+    return clicked
+
+
+@pytest.mark.parametrize("choice", ["save", "trim"])
+def test_answers_to_ask_before_keeping_store_no_phi(slack, fake_slack, db, sweep_logs, replies, choice):
+    """Free text in which something still looks like a person is held and asked about; whatever the person
+    answers, what is then stored, posted and logged holds no identifier (the question itself is swept too)."""
+    slack.command("/conference", '<#C1|care-team> "Monthly case conference" every first Tuesday at 10am')
+    doubtful = "and Winifred helped"  # a lone given name: kept, but asked about
+    sent = SINGLES + [case["text"] for case in PHI_CASES[-5:]]
+    for message in sent:
+        slack.command("/conference", f"agenda 1 add {message} {doubtful}")
+        slack.command("/celebrate", f"<@U2|ana> for {message} {doubtful}", channel="C1")
+        slack.command("/resource", f"add Maple Street Senior Center, {message}, ask for Winifred, 555-0188")
+    assert _count(db, "pending_text") > 0
+    assert _click_every_question(slack, fake_slack, choice) >= len(sent)
+    assert _count(db, "pending_text") == 0 and _count(db, "conference_agenda_item") > 0 and _count(db, "success")
+    _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, replies)
+
+
 # Every subcommand word the bot's commands know; a verb a command does not know gets its "I don't know" reply,
 # which must not quote patient details either.
 SUBCOMMANDS = (

@@ -50,7 +50,7 @@ from bot.conferences.planning import (
 )
 from bot.conferences.recurrence import HolidayClash, Occurrence, Schedule
 from bot.conferences.when import ParseError
-from bot.platform import audit, clock, dates, outbox, privacy, public_holidays
+from bot.platform import audit, clock, dates, outbox, pending, privacy, public_holidays, review
 from bot.platform.actor import Actor
 from bot.platform.dates import DayPhrase
 from bot.platform.errors import FeatureError
@@ -64,6 +64,7 @@ HOLIDAY_WINDOW = timedelta(days=366)  # a new series is checked against the publ
 MAX_HOLIDAY_CLASHES = 6
 RSVP_ANSWERS = ("going", "not_going")
 NO_MEETING = "I couldn't find that meeting anymore."
+AGENDA_SURFACE = "agenda"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,16 @@ class AgendaAdded:
     meeting_start_local: datetime
     text: str  # as stored: redacted
     privacy_note: str  # what was removed, empty when nothing was
+
+
+@dataclass(frozen=True)
+class AgendaToReview:
+    """An agenda item held until its author chooses (bot.platform.review); `review` holds only redacted text."""
+
+    series: ConferenceSeries
+    meeting_start_local: datetime
+    review: review.Review
+    token: str
 
 
 @dataclass(frozen=True)
@@ -454,9 +465,11 @@ def _next_row(session: Session, series: ConferenceSeries, now: datetime) -> Conf
     return row_for(session, series, following, now)
 
 
-def add_agenda_item(session: Session, actor: Actor, command: AddAgenda, *, now: datetime) -> AgendaAdded:
+def add_agenda_item(session: Session, actor: Actor, command: AddAgenda, *, now: datetime
+                    ) -> AgendaAdded | AgendaToReview:  # fmt: skip
     """Adds a de-identified case summary to the next meeting (or the given one, if it is still to come). The text
-    is redacted before anything else happens to it."""
+    is redacted before anything else happens to it; when something in it still looks like a person or an
+    identifier, nothing is stored yet: the redacted text is held for the person to review."""
     if command.occurrence_id is not None:
         occurrence = _occurrence(session, actor, command.occurrence_id)
         series = get_series(session, actor, occurrence.series_id)
@@ -467,7 +480,33 @@ def add_agenda_item(session: Session, actor: Actor, command: AddAgenda, *, now: 
         series = get_series(session, actor, command.series_id)
         occurrence = _next_row(session, series, now)
     redaction = privacy.redact(command.text)
-    clean = " ".join(redaction.text.split())
+    asked = review.review_of(redaction)
+    if asked is not None:
+        _check_agenda_text(session, occurrence, asked.text)
+        token = pending.hold(session, team_id=actor.team_id, user_id=actor.user_id, surface=AGENDA_SURFACE,
+                             review=asked, context={"occurrence_id": occurrence.id}, now=now)  # fmt: skip
+        return AgendaToReview(series, occurrence.start_local, asked, token)
+    return _store_agenda(session, actor, series, occurrence, redaction.text, redaction.summary(), now)
+
+
+def add_reviewed_agenda_item(session: Session, actor: Actor, token: str, choice: str, *, now: datetime
+                             ) -> AgendaAdded | str:  # fmt: skip
+    """The person's answer to an agenda item held for review: stored as shown or without the marked words, or,
+    for Edit, the redacted text back (nothing stored) to type again."""
+    row = pending.take(session, team_id=actor.team_id, user_id=actor.user_id, surface=AGENDA_SURFACE, token=token,
+                       now=now)  # fmt: skip
+    if choice == review.EDIT:
+        return row.text
+    occurrence = _occurrence(session, actor, int(row.context.get("occurrence_id") or 0))
+    series = get_series(session, actor, occurrence.series_id)
+    if occurrence.status != "scheduled" or clock.as_utc(occurrence.start_utc) <= now:
+        occurrence = _next_row(session, series, now)
+    # Held text is already redacted; redacting again costs nothing and keeps the rule "redact before storing".
+    redaction = privacy.redact(pending.chosen_text(row, choice))
+    return _store_agenda(session, actor, series, occurrence, redaction.text, "", now)
+
+
+def _check_agenda_text(session: Session, occurrence: ConferenceOccurrence, clean: str) -> None:
     if not clean:
         raise FeatureError("Add a short, de-identified summary of the case.")
     if len(clean) > MAX_AGENDA_TEXT:
@@ -477,13 +516,19 @@ def add_agenda_item(session: Session, actor: Actor, command: AddAgenda, *, now: 
     ).scalar_one()
     if count >= MAX_AGENDA_ITEMS:
         raise FeatureError(f"This meeting already has {MAX_AGENDA_ITEMS} cases on its agenda.")
+
+
+def _store_agenda(session: Session, actor: Actor, series: ConferenceSeries, occurrence: ConferenceOccurrence,
+                  text: str, note: str, now: datetime) -> AgendaAdded:  # fmt: skip
+    clean = " ".join(text.split())
+    _check_agenda_text(session, occurrence, clean)
     item = AgendaItem(team_id=actor.team_id, occurrence_id=occurrence.id, text=clean, added_by=actor.user_id,
                       added_at=now)  # fmt: skip
     session.add(item)
     session.flush()
     audit.record(session, team_id=actor.team_id, actor_user_id=actor.user_id, entity="conference_agenda_item",
                  entity_id=item.id, action="create", fields=["text"])  # fmt: skip
-    return AgendaAdded(series, occurrence.start_local, clean, redaction.summary())
+    return AgendaAdded(series, occurrence.start_local, clean, note)
 
 
 def agenda_of(session: Session, occurrence_id: int) -> list[AgendaItem]:

@@ -14,8 +14,18 @@ from typing import Any
 from bot.conferences import recurrence
 from bot.conferences.commands import holiday_button_value
 from bot.conferences.recurrence import HolidayClash, Occurrence, Schedule
-from bot.conferences.service import Agenda, AgendaAdded, Created, Moved, Rotation, Skipped, Swapped
-from bot.platform import clock
+from bot.conferences.service import (
+    AGENDA_SURFACE,
+    Agenda,
+    AgendaAdded,
+    AgendaToReview,
+    Created,
+    Moved,
+    Rotation,
+    Skipped,
+    Swapped,
+)
+from bot.platform import clock, review
 from bot.platform.blocks import clip
 from bot.platform.dates import MONTH_ABBREVIATIONS, WEEKDAY_CODES, WEEKDAY_NAMES, format_date, format_when
 from bot.platform.slacktext import safe
@@ -192,8 +202,13 @@ def swapped_message(user_id: str, swapped: Swapped) -> str:
             f"leads {format_when(following.start_local)}.")  # fmt: skip
 
 
-def agenda_added_message(added: AgendaAdded) -> str:
-    """The confirmation quotes the text as stored, redacted, and says what was removed."""
+def agenda_added_message(added: AgendaAdded | AgendaToReview) -> str | dict[str, Any]:
+    """The confirmation quotes the text as stored, redacted, and says what was removed; an item held for review
+    is the question instead (the marked redacted text and the three choices)."""
+    if isinstance(added, AgendaToReview):
+        where = f"on the agenda of {_title(added.series.title)} ({format_when(added.meeting_start_local)})"
+        return {"text": review.review_text(added.review),
+                "blocks": review.review_blocks(added.review, added.token, AGENDA_SURFACE, where=where)}
     lines = [
         f":memo: Added to the agenda of {_title(added.series.title)} on {format_when(added.meeting_start_local)}:",
         f">{safe(added.text)}",
@@ -201,6 +216,12 @@ def agenda_added_message(added: AgendaAdded) -> str:
     if added.privacy_note:
         lines.append(f":lock: {added.privacy_note}. Please keep case summaries de-identified.")
     return "\n".join(lines)
+
+
+def agenda_edit_message(text: str) -> str:
+    """Edit on a held agenda item: nothing was saved; the redacted text to copy, correct and send again."""
+    return ("Nothing was saved. Here is the redacted text to correct and send again with "
+            f"`/conference agenda ID add …`:\n>{safe(text)}")
 
 
 def agenda_message(agenda: Agenda) -> str:

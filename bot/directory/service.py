@@ -16,14 +16,14 @@ change is recorded with bot.platform.audit (field names only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.directory import access, hsds
+from bot.directory import access, doubts, hsds
 from bot.directory.commands import (
     MAX_TEXT_LENGTH,
     AddResource,
@@ -37,11 +37,12 @@ from bot.directory.duplicates import find_duplicate, identity_taken, merge_detai
 from bot.directory.extract import extract_fields
 from bot.directory.fields import LIST_FIELDS, TEXT_FIELDS, ResourceFields, comparison_keys, normalize
 from bot.directory.names import judge_name
-from bot.platform import audit, vocabulary
+from bot.platform import audit, review, vocabulary
 from bot.platform.actor import Actor
 from bot.platform.clock import utcnow
 from bot.platform.errors import FeatureError
 from bot.platform.privacy import Redaction, redact
+from bot.platform.review import Review
 from bot.platform.slacktext import safe
 from models.directory import Resource, ResourceCategory, ResourceLogEntry
 
@@ -63,6 +64,7 @@ class Logged:
     privacy_note: str = ""
     filled: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
+    review: tuple[Review, str] | None = None  # details saved without doubtful words: the question and its token
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,26 @@ def add_resource(session: Session, actor: Actor, command: AddResource, *, source
     found, note = read_text(command.text)
     if not found.name:
         return NeedsForm(found, note)
-    return _log(session, actor, found, note, source)
+    aside = doubts.set_aside(found)
+    logged = _log(session, actor, found, note, source)
+    if aside is None or logged.status != "created":
+        return logged
+    return replace(logged, review=doubts.hold(session, actor, logged.resource.id, aside, note))
+
+
+def answer_review(session: Session, actor: Actor, token: str, choice: str) -> Edited | EditForm | None:
+    """The person's answer about details saved without their doubtful words: put them back as shown (Save), leave
+    them out (Remove marked words: nothing to do), or the form (Edit)."""
+    resource_id, shown = doubts.answer(session, actor, token)
+    if choice == review.EDIT:
+        return open_edit(session, actor, resource_id)
+    if choice != review.SAVE:
+        return None
+    resource = _editable(session, actor, resource_in_team(session, actor, resource_id))
+    fields = fields_of(resource)
+    for name, value in shown.items():
+        setattr(fields, name, value)
+    return edit_resource(session, actor, resource_id, fields)
 
 
 def save_form(session: Session, actor: Actor, form: FormSubmission) -> Logged | Edited:

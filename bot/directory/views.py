@@ -10,9 +10,13 @@ import json
 
 from bot.directory.extract import POPULATIONS
 from bot.directory.fields import LIST_FIELDS, MAX_LENGTHS, SPEC, ResourceFields
-from bot.platform import vocabulary
+from bot.platform import review, vocabulary
 from bot.platform.blocks import clip
 from bot.platform.slacktext import safe
+
+REVIEW_SURFACE = "resource"  # bot.directory.doubts.SURFACE: the prefix of the review buttons' action ids
+SET_ASIDE = ("I saved the details without the marked words: they look like a person or an identifier. "
+             "Save as shown puts them back:")
 
 MODAL_CALLBACK = "resource_modal"
 OPEN_MODAL_ACTION = "open_resource_modal"
@@ -146,7 +150,16 @@ def logged_reply(result) -> tuple[str, list[dict]]:
         text += " " + result.privacy_note
     blocks = resource_card(resource, headline=headline, privacy_note=result.privacy_note,
                            log_entry_id=result.log_entry_id)  # fmt: skip
+    if result.review is not None:
+        asked, token = result.review
+        text += " " + review.review_text(asked, SET_ASIDE)
+        blocks += review.review_blocks(asked, token, REVIEW_SURFACE, question=SET_ASIDE)
     return text, blocks
+
+
+def review_answered_text() -> str:
+    """After Remove marked words on a logged resource: nothing to change, it was saved without them."""
+    return "Saved without the marked words."
 
 
 def edited_reply(result) -> tuple[str, list[dict]]:

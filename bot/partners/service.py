@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import delete
@@ -31,13 +31,14 @@ from bot.partners.commands import (
 from bot.partners.details import PartnerDetails, details_for, find_partner, require_partner
 from bot.partners.jobs import plan_agreement_reminders
 from bot.partners.names import clean_name, normalize_name
-from bot.platform import outbox
+from bot.platform import outbox, pending
 from bot.platform.actor import Actor
 from bot.platform.audit import record as audit
 from bot.platform.channels import ChannelFacts
 from bot.platform.clock import local_today, utcnow
 from bot.platform.errors import FeatureError
-from bot.platform.privacy import Redaction, redact
+from bot.platform.privacy import NAME_DOUBT, Redaction, redact
+from bot.platform.review import SAVE, Review, review_of
 from bot.platform.slacktext import safe
 from models.partners import (
     Agreement,
@@ -50,6 +51,9 @@ from models.partners import (
 # --------------------------------------------------------------------------------------------------------------
 # Who may do what
 # --------------------------------------------------------------------------------------------------------------
+
+
+NOTES_SURFACE = "partner_notes"
 
 
 def require_member(actor: Actor) -> None:
@@ -243,6 +247,7 @@ class EditResult:
     partner: PartnerDetails
     changed_fields: tuple[str, ...]
     removed_summary: str  # what redaction removed from the free text ("" if nothing)
+    review: tuple[Review, str] | None = None  # notes saved without words like a name: the question, its token
 
 
 def update_partner(
@@ -267,11 +272,15 @@ def update_partner(
             removed[kind] += count
         return result.text
 
+    typed_notes = clean(changes.eligibility_notes)
+    # Notes that still hold a word like a person's name are saved without it, and the person is asked.
+    checked = redact(typed_notes)
+    notes = review_of(replace(checked, doubtful=tuple(d for d in checked.doubtful if d.reason == NAME_DOUBT)))
     for name, value in (
         ("kind", changes.kind),
         ("capacity_per_month", changes.capacity_per_month),
         ("current_load", changes.current_load),
-        ("eligibility_notes", clean(changes.eligibility_notes)),
+        ("eligibility_notes", notes.trimmed if notes else typed_notes),
         ("slack_team_id", changes.slack_team_id or None),
         ("owner_user_id", changes.owner_user_id or actor.user_id),
     ):
@@ -336,7 +345,26 @@ def update_partner(
         partner.updated_at = now
         session.add(partner)
         _audit(session, partner.team_id, actor.user_id, partner_id, "update", changed)
-    return EditResult(_details(session, partner), tuple(changed), Redaction("", dict(removed)).summary())
+    asked = None
+    if notes is not None:
+        asked = notes, pending.hold(session, team_id=actor.team_id, user_id=actor.user_id, surface=NOTES_SURFACE,
+                                    review=notes, context={"partner_id": partner_id}, now=now)  # fmt: skip
+    return EditResult(_details(session, partner), tuple(changed), Redaction("", dict(removed)).summary(), asked)
+
+
+def answer_notes_review(session: Session, actor: Actor, token: str, choice: str, *, now: datetime
+                        ) -> PartnerDetails:  # fmt: skip
+    """Save as shown puts the marked words back into the partner's notes (redacted again); Remove marked words
+    leaves them out; Edit returns the partner for the form."""
+    row = pending.take(session, team_id=actor.team_id, user_id=actor.user_id, surface=NOTES_SURFACE, token=token,
+                       now=now)  # fmt: skip
+    partner = _managed_partner(session, actor, int(row.context.get("partner_id") or 0))
+    if choice == SAVE:
+        partner.eligibility_notes = redact(row.text).text
+        partner.updated_at = now
+        session.add(partner)
+        _audit(session, partner.team_id, actor.user_id, partner.id, "update", ["eligibility_notes"])
+    return _details(session, partner)
 
 
 def set_agreement(

@@ -6,6 +6,7 @@ Pure functions of the dataclasses in bot.partners; every stored string is escape
 import json
 from datetime import date
 
+from bot.platform import review
 from bot.platform.blocks import clip, input_block
 from bot.platform.blocks import plain as _plain
 from bot.platform.slacktext import plain_safe, safe
@@ -252,6 +253,27 @@ def removed(name: str) -> str:
 
 def renamed(rename) -> str:
     return f":white_check_mark: *{safe(rename.old_name)}* is now *{safe(rename.new_name)}*."
+
+
+NOTES_REVIEW_SURFACE = "partner_notes"  # bot.partners.service.NOTES_SURFACE: the review buttons' prefix
+NOTES_QUESTION = ("I saved the notes without the marked words: they look like a person's name. "
+                  "Save as shown puts them back:")
+
+
+def notes_question(result) -> list[dict] | None:
+    """The blocks asking about notes saved without their doubtful words (None when nothing was doubtful)."""
+    if result.review is None:
+        return None
+    asked, token = result.review
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": clip(edit_saved(result))}},
+            *review.review_blocks(asked, token, NOTES_REVIEW_SURFACE, question=NOTES_QUESTION)]
+
+
+def notes_answered(details, choice: str) -> str:
+    name = safe(details.name)
+    if choice == review.SAVE:
+        return f":white_check_mark: Put the marked words back into the notes of *{name}*."
+    return f"The notes of *{name}* stay without the marked words."
 
 
 def edit_saved(result) -> str:

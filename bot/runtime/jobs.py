@@ -13,7 +13,7 @@ from bot.conferences import planning as conference_planning
 from bot.digests import jobs as digest_jobs
 from bot.directory import jobs as directory_jobs
 from bot.partners import jobs as partner_jobs
-from bot.platform import maintenance, outbox
+from bot.platform import maintenance, outbox, pending
 from bot.platform.db import Database
 from bot.runtime.scheduler import PeriodicJob, run_planners
 
@@ -36,6 +36,7 @@ PLANNERS: tuple[PeriodicJob, ...] = (
     PeriodicJob("digests", digest_jobs.PLANNER_SECONDS, digest_jobs.plan_digests),
     PeriodicJob("prune_processed_events", maintenance.PRUNE_EVENTS_SECONDS, maintenance.prune_processed_events),
     PeriodicJob("prune_finished_outbox", maintenance.PRUNE_OUTBOX_SECONDS, maintenance.prune_finished_outbox),
+    PeriodicJob("prune_pending_text", pending.PRUNE_SECONDS, pending.prune_expired),
 )
 
 

@@ -55,6 +55,9 @@ def test_degenerate_long_input_returns(text):
         ("call her at <tel:5550195|555-0195>", "0195"),
         ("<@U0Z9Y8X7W|rosalind.whitfield> is our pt", "rosalind"),
         ("<@U0Z9Y8X7W|rosalind.whitfield> is our pt", "U0Z9Y8X7W"),
+        # letters typed for digits inside a number
+        ("pt DOB O7/l2/l938 needs rides", "1938"),
+        ("SSN 4l2-55-9O21 on file", "9021"),
     ],
 )
 def test_hidden_and_look_alike_characters_and_slack_markup(text, forbidden):
@@ -67,3 +70,8 @@ def test_a_workmates_mention_stays_without_its_label():
     result = redact("<@U0CHW1234|dana.k> found a ride for the family")
     assert result.text == "<@U0CHW1234> found a ride for the family"
     assert not result.changed
+
+
+def test_letters_for_digits_leave_words_and_short_numbers_alone():
+    for text in ("Room l04 at the Oil Depot, open 2024", "I-94 exit 12", "lOl"):
+        assert redact(text).text == text

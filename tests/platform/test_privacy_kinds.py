@@ -43,6 +43,15 @@ from bot.platform.privacy import redact
         ("email is mbell dot 7 at mailbox dot example", "mbell dot 7 at mailbox dot example", "email"),
         ("<@U0Z9Y8X7W|hazel.m> is our new patient", "U0Z9Y8X7W", "name"),
         ("<@U0Z9Y8X7W|hazel.m> said thanks", "hazel.m", None),
+        # a bare relative word before a given name, "grandfather of", a census name before a word that is also
+        # an organisation's ("Van")
+        ("husband Bernard phoned about the ramp", "Bernard", "name"),
+        ("grandfather of Octavio Quiñones asked for a cane", "Octavio Quiñones", "name"),
+        ("client: Tran Van Hieu missed the van", "Tran", "name"),
+        # a name right before a patient mark in brackets; ages over 89 in words
+        ("Desmond (pt) asked for a bus pass", "Desmond", "name"),
+        ("her mother is ninety-three and lives alone", "ninety-three", "age over 89"),
+        ("un señor de noventa y cuatro años", "noventa y cuatro", "age over 89"),
     ],
 )
 def test_new_kinds_are_removed(text, forbidden, kind):
@@ -68,6 +77,11 @@ def test_new_kinds_are_removed(text, forbidden, kind):
         "ages 90+ welcome at the senior lunch",
         "Westside Pantry contact: westsidepantry@gmail.com, 555-0157",
         "Meals on Wheels delivers M/W/F, 555-0158",
+        "Sister Agnes runs the clothing closet at Holy Rosary",
+        "Mother Cabrini Center has beds tonight",
+        "mom of three? the diaper bank helps",
+        "ninety days of groceries from the Harbor Pantry (client) program",
+        "a hundred years of service to the east side",
     ],
 )
 def test_organisations_places_and_public_details_stay(text):

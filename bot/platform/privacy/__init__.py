@@ -9,8 +9,9 @@ The APIs (all pure, offline, no imports from features):
 - `redact(text) -> Redaction`: `text` with identifiers replaced by "[kind removed]", `removed` (count per kind),
   `summary()` ("Removed for privacy: 1 name, 1 age over 89"), and `doubtful`: stretches of the redacted text
   that still look like a person or an identifier (a lone given name, a long number kept because a licence label
-  stood before it). For the "ask before keeping" flow, show `marked()` (doubts between ‹ ›) and offer Save
-  (`text`), Remove marked words (`without_doubtful()`) or Edit. Nothing unredacted is ever offered.
+  stood before it). The "ask before keeping" flow (bot.platform.review builds the question, bot.platform.pending
+  holds the redacted text meanwhile) shows `marked()` (doubts between ‹ ›) and offers Save (`text`), Remove
+  marked words (`without_doubtful()`) or Edit. Nothing unredacted is ever offered.
 - `check_resource_name(name, known_names=()) -> NameCheck(ok, reason)`: whether a string reads as an
   organisation's or program's name rather than a person ("Lorena Castellanos"), a sentence about a patient ("pt
   needs housing") or a description ("seniors 60+"). Pass the workspace's resource and partner names.
@@ -28,10 +29,10 @@ What is detected (a hospital's privacy officer can check each in the module name
   subscriber and insurance ids with or without a label (any id mixing letters with five digits or more, any run
   of 7-8 or 11-16 digits, except numbers labelled as a licence, permit, EIN, suite or route); dates of birth after
   any label (DOB, born, bday, fecha de nacimiento, nació) and any full date twelve years old or more unless it
-  is a founding date; ages over 89 in any wording ("92 yo", "91 años", "age 93", "96F"); bed numbers, and room
+  is a founding date; ages over 89 in any wording ("92 yo", "91 años", "age 93", "96F", "she is ninety-two"); bed numbers, and room
   numbers in a clause about the patient; email addresses spelled out ("ana dot b at mail dot com").
 - `names`: names after a cue (patient, pt, titles and Spanish honorifics in any case, relatives such as "her
-  son" or "su hija", "name is"), names without a cue (given name and surname from the census lists), initials
+  son", "su hija", "mom of" or "wife Gloria", "name is"), a name right before "(pt)", names without a cue (given name and surname from the census lists), initials
   next to a birth date, Slack mentions of a patient (`<@U…> is our pt`).
 - `contacts`: a phone, email or address is the patient's when a patient word precedes it in its clause with no
   organisation word between, or when it is personal webmail next to a patient; a resource's own stay.
@@ -50,10 +51,12 @@ from bot.platform.privacy.contacts import Contact, classify_contacts, find_conta
 from bot.platform.privacy.engine import redact
 from bot.platform.privacy.lexicon import warm
 from bot.platform.privacy.resource_names import NameCheck, check_resource_name, organisation_names
-from bot.platform.privacy.result import KINDS, Doubt, Redaction
+from bot.platform.privacy.result import KINDS, NAME_DOUBT, NUMBER_DOUBT, Doubt, Redaction
 
 __all__ = [
     "KINDS",
+    "NAME_DOUBT",
+    "NUMBER_DOUBT",
     "Contact",
     "Doubt",
     "NameCheck",

@@ -18,6 +18,8 @@ from bot.platform.privacy.result import (
     INSURANCE_ID,
     KINDS,
     NAME,
+    NAME_DOUBT,
+    NUMBER_DOUBT,
     PHONE,
     RECORD_NUMBER,
     ROOM,
@@ -105,7 +107,7 @@ def _unlabelled(text: str) -> list[Span]:
     emails, old dates (birth dates), initials next to a birth date, mentions of patients."""
     spans: list[Span] = []
     for match in rules.AGE_OVER_89.finditer(text):
-        group = "value" if match.group("value") else "value2"
+        group = next(name for name in ("value", "value2", "value3", "value4") if match.group(name))
         spans.append((*match.span(group), AGE))
     for match in rules.BED.finditer(text):
         spans.append((*match.span("value"), ROOM))
@@ -274,10 +276,10 @@ def doubts(text: str) -> tuple[Doubt, ...]:
     """What still looks like a person or an identifier in already-redacted `text`."""
     found = []
     full, single = names.uncued_names(text)
-    found += [Doubt(start, end, "looks like a name") for start, end in full + single]
+    found += [Doubt(start, end, NAME_DOUBT) for start, end in full + single]
     for pattern in (rules.LONG_NUMBER, rules.MIXED_ID):
         for match in pattern.finditer(text):
-            found.append(Doubt(match.start(), match.end(), "long number"))
+            found.append(Doubt(match.start(), match.end(), NUMBER_DOUBT))
     return tuple(sorted(found, key=lambda d: d.start))
 
 

@@ -2,7 +2,7 @@
 
 With a cue (any case): patient, pt, client, paciente; titles (Mr., mrs, Ms., Mx., Miss, Sr., Sra., Srta.) and
 Spanish honorifics (don, doña, señor, señora, señorita); relatives of the patient ("her son", "pt's daughter",
-"su hija"); "name is", "named", "se llama", "Last name:". Lower-case name words count after a cue when the census
+"su hija", "mom of", and a bare relative word before a given name: "wife Gloria"); "name is", "named", "se llama", "Last name:". Lower-case name words count after a cue when the census
 lists know them and they are not everyday words ("pt latoya jenkins", "mrs villanueva's gas"). Program words
 ("Patient Navigator program") are not names; all-caps "PT" is physical therapy, not "patient".
 
@@ -37,7 +37,10 @@ NAME_CUE = _compile(
     r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|nombre\s{1,3}es|nombre\s{0,2}:"
     r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
     # "her son Jayden", "pt's daughter Keiko", "su hija María": tried before "pt" so the relative is seen.
-    r"|(?P<relative>(?:her|his|their|su|sus|la|el|the|%(patients)s)\s{1,3}%(relative_word)s)"
+    r"|(?P<relative>(?:her|his|their|su|sus|la|el|the|%(patients)s)\s{1,3}%(relative_word)s"
+    r"|%(relative_word)s\s{1,3}(?:of|de)(?=\s))"
+    # "wife Gloria called": a relative word alone; only a capitalised given name after it counts.
+    r"|(?P<kin>%(relative_word)s)"
     r"|(?P<patient>patient|pt\.?|client|paciente)"
     r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS))"
     r")(?=(?P<window>(?s:.{0,120})))"
@@ -110,7 +113,10 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
         elif bare[0].isupper():
             # "pt Maria Lopez Eastside Food Pantry": a capitalised word that starts an organisation's name ends
             # the person's name.
-            is_name = possessive or not _next_word_is_organisation(window, token.end())
+            # Right after a patient or relative cue a census name is the person's even before an organisation word
+            # ("pt Nguyen Van Minh": "Van" is also a vehicle).
+            is_name = possessive or not _next_word_is_organisation(window, token.end()) or (
+                not words and cue_kind in ("patient", "relative") and lexicon.name_strength(lower) == 2)
             if is_name and not words and lower_cue in _WEAK_TITLES and cue_text[0].islower():
                 is_name = lexicon.name_strength(lower) > 0
         elif not words:
@@ -149,6 +155,16 @@ def _next_word_is_organisation(window: str, pos: int) -> bool:
     return bool(following) and following[0][0].isupper() and lexicon.is_org_word(following[0])
 
 
+# "Sister Mary", "Brother Martin": capitalised, these are religious titles of staff, not a patient's relatives.
+_RELIGIOUS = frozenset({"Sister", "Brother", "Father", "Mother"})
+
+
+def _given_name_at(text: str, start: int) -> bool:
+    """Whether a capitalised given name of the census lists starts at `start` ("wife Gloria", not "son rise")."""
+    word = _NAME_TOKEN.match(text, start)
+    return bool(word) and word.group()[0].isupper() and lexicon.is_given_name(fold(_bare(word.group())))
+
+
 def heads_organisation(following: str) -> bool:
     """Whether the capitalised words right after a name make it an organisation: "Hope House", "Mrs. Smith's Soup
     Kitchen". Only titles and "named"-style cues get this benefit of the doubt; after "patient" a name is a name."""
@@ -161,11 +177,24 @@ def heads_organisation(following: str) -> bool:
     return False
 
 
+# "Tyrone (pt) missed his appointment": capitalised words right before a patient mark in brackets.
+_BEFORE_PATIENT_MARK = _compile(
+    r"(?<![\w.])(?P<name>(?-i:[A-Z])[^\W\d_]{1,30}(?:[ \t](?-i:[A-Z])[^\W\d_]{1,30}){0,2})"
+    r"\s{0,2}[(\[]\s{0,2}(?:pt|patient|client|paciente)\s{0,2}[)\]]"
+)
+
+
 def cued_names(text: str) -> list[tuple[int, int]]:
     spans = []
+    for match in _BEFORE_PATIENT_MARK.finditer(text):
+        words = [fold(word) for word in match.group("name").split()]
+        if not any(_stop(word) or lexicon.is_place_word(word) for word in words):
+            spans.append(match.span("name"))
     for match in NAME_CUE.finditer(text):
-        cue_kind = next(k for k in ("strong", "relative", "patient", "title") if match.group(k))
+        cue_kind = next(k for k in ("strong", "relative", "kin", "patient", "title") if match.group(k))
         span = cued_name(cue_kind, match.group(cue_kind), match.group("window"), match.end())
+        if span and cue_kind == "kin" and (not _given_name_at(text, span[0]) or match.group("kin") in _RELIGIOUS):
+            continue
         if span:
             spans.append(span)
     return spans

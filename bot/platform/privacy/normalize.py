@@ -5,6 +5,7 @@ identifier past the rules, and Slack's markup is read the way a person sees it.
 - Zero-width and other invisible characters are dropped; unusual spaces become plain spaces.
 - Latin look-alikes from Cyrillic and Greek (а, е, о, р, с, х, ...) become Latin letters inside words that mix
   scripts or are made only of look-alikes ("Маria" typed with a Cyrillic М).
+- Letters typed for digits inside a number ("O3/O4/l941") become digits when digits are most of it.
 - Slack links to an email or phone (`<mailto:a@b.org|a@b.org>`, `<tel:5550142|555-0142>`) become the plain
   address or number; a user mention keeps its id and loses its display-name label (`<@U123|ana>` -> `<@U123>`),
   because the label can be a person's name and Slack shows the name from the id anyway.
@@ -33,6 +34,11 @@ _CONFUSABLE_CHARS = frozenset("АВЕЅІЈКМНОРСТХУаеіјорсух�
 _WORD = re.compile(r"[^\W\d_]{1,200}")
 _NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f]")
 
+# Letters typed for digits inside a number ("O3/O4/l941", "4l2-55-9O21"): a run of digits, O, o, I, l and
+# separators with four digits or more, more digits than letters.
+_DIGITISH = re.compile(r"(?<![^\W\d_])[0-9OoIl](?:[0-9OoIl]|[/.\-](?=[0-9OoIl])){4,40}(?![^\W\d_])")
+_AS_DIGIT = str.maketrans("OoIl", "0011")
+
 _SLACK_LINK = re.compile(r"<(?:mailto|tel):([^|<>\s]{1,200})(?:\|[^<>\n]{0,200})?>", re.IGNORECASE)
 _SLACK_MENTION_LABEL = re.compile(r"<@([UW][A-Z0-9]{1,20})\|[^<>\n]{0,120}>")
 
@@ -54,11 +60,19 @@ def _ascii_digit(match: re.Match[str]) -> str:
     return str(digit) if digit is not None and unicodedata.category(char) == "Nd" else char
 
 
+def _digits_for_letters(match: re.Match[str]) -> str:
+    run = match.group()
+    digits = sum(char.isdigit() for char in run)
+    letters = sum(char in "OoIl" for char in run)
+    return run.translate(_AS_DIGIT) if letters and digits >= 4 and digits > letters else run
+
+
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = _ODD_SPACES.sub(" ", text)
     if not text.isascii():
         text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
         text = _WORD.sub(_fold_word, text)
+    text = _DIGITISH.sub(_digits_for_letters, text)
     text = _SLACK_LINK.sub(lambda m: m.group(1).split("?")[0], text)
     return _SLACK_MENTION_LABEL.sub(r"<@\1>", text)

@@ -42,6 +42,9 @@ _PLURALS = {
     ROOM: "room or bed numbers",
 }
 
+# The reasons a Doubt gives.
+NAME_DOUBT, NUMBER_DOUBT = "looks like a name", "long number"
+
 # Marks put around doubtful words when they are shown to the person before saving ("ask before keeping").
 MARK_OPEN, MARK_CLOSE = "\u2039", "\u203a"  # ‹ ›
 
@@ -86,13 +89,14 @@ class Redaction:
 
     def marked(self) -> str:
         """The redacted text with each doubtful stretch between ‹ ›, to show the person before saving."""
-        return self._rebuild(lambda piece: f"{MARK_OPEN}{piece}{MARK_CLOSE}")
+        return self.rebuild(lambda piece: f"{MARK_OPEN}{piece}{MARK_CLOSE}")
 
     def without_doubtful(self) -> str:
         """The redacted text with the doubtful stretches taken out too (the "Remove marked words" choice)."""
-        return " ".join(self._rebuild(lambda _piece: "").split())
+        return " ".join(self.rebuild(lambda _piece: "").split())
 
-    def _rebuild(self, replace) -> str:
+    def rebuild(self, replace) -> str:
+        """The redacted text with each doubtful stretch replaced by `replace(stretch)`; spacing left as it is."""
         pieces, cursor = [], 0
         for doubt in sorted(self.doubtful, key=lambda d: d.start):
             if doubt.start < cursor:

@@ -231,6 +231,11 @@ _CLAUSE_REACH = 100
 BARE_SSN_LOOSE = _compile(
     r"(?<![\w\-./])(?:\d{3}(?P<sep>[ .])\d{2}(?P=sep)\d{4}|\d{9})(?![\w\-]|\.\d|/\d)"
 )
+_part(
+    "age_words",
+    r"(?:(?:ninety|noventa)(?:[\s%(dash)s]{1,2}(?:y\s{1,3})?(?:one|two|three|four|five|six|seven|eight|nine|uno|un"
+    r"|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)(?!\w))?|(?:one|a)\s{1,3}hundred|cien(?:to)?)",
+)
 # Ages over 89 (a HIPAA Safe Harbor identifier): "92 yo", "91 años", "age 93", "a 95-year-old", "(96F)".
 AGE_OVER_89 = _compile(
     r"(?<![\w.\-/])(?P<value>(?:9\d|1[01]\d)(?!\d)\s{0,2}(?:[%(dash)s]\s{0,2})?"
@@ -238,6 +243,10 @@ AGE_OVER_89 = _compile(
     r"|(?-i:[MF])\b|(?-i:yo)(?-i:[MF])?\b))"
     r"|(?<!\w)(?:age[ds]?|edad(?:\s{1,3}de)?|turned|turning|cumpli[oó]|cumple)\s{0,3}[:=]?\s{0,3}"
     r"(?P<value2>(?:9\d|1[01]\d))(?!\d|/|-\d|\.\d|\+|\s{0,2}(?:[%(dash)s]|to\b|and\b|or\b|\+))"
+    # In words, with an age around it: "she is ninety-two", "turned a hundred", "noventa y un años".
+    r"|(?<!\w)(?:is|she%(apos)ss|he%(apos)ss|aged?|turned|turning|tiene|cumpli[oó]|cumple)\s{1,3}"
+    r"(?P<value3>%(age_words)s)(?![\w%(dash)s])"
+    r"|(?<!\w)(?P<value4>%(age_words)s)(?=\s{0,2}[%(dash)s]?\s{0,2}(?:years?[\s%(dash)s]{1,2}old|yo|y/o|a[ñn]os)\b)"
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
