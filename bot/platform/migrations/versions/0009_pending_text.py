@@ -1,7 +1,7 @@
 """Free text waiting for its author's review (redacted; the "ask before keeping" flow).
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa
