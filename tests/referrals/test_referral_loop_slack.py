@@ -1,0 +1,103 @@
+"""The closed loop over signed HTTP, with a partner's person from another workspace in a shared channel:
+refer -> answer on the card -> outcome, and what each step shows and to whom."""
+
+from bot.referrals import views
+from tests.referrals.helpers import (
+    CONTACT,
+    PARTNER_TEAM,
+    PARTNER_USER,
+    SHARED,
+    buttons,
+    harbor,
+    option,
+    referrals,
+)
+
+
+def _refer(slack, fake_slack, text="Harbor Housing for housing family of four, needs a unit by the 1st",
+           card_channel=SHARED):
+    slack.command("/refer", text, channel="C0TEAM")
+    return fake_slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == card_channel)
+
+
+def test_refer_accept_outcome_end_to_end(slack, fake_slack, db):
+    harbor(db)
+    card = _refer(slack, fake_slack)
+    [referral] = referrals(db)
+    assert referral.code in card.text_content() and f"<@{CONTACT}>" in card.text_content()
+    assert referral.card_channel_id == SHARED and referral.card_ts == card.args.get("ts") or referral.card_ts
+    reply = fake_slack.wait_for("response_url").text_content()
+    assert referral.code in reply and "patient's record" in reply
+    assert set(buttons(card)) == set(views.ANSWER_ACTIONS)
+
+    fake_slack.reset()
+    slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user=PARTNER_USER, user_team=PARTNER_TEAM,
+                channel=SHARED, team="T1")
+    update = fake_slack.wait_for("chat.update")
+    assert update.args["channel"] == SHARED and update.args["ts"] == referral.card_ts
+    assert not set(buttons(update)) & set(views.ANSWER_ACTIONS) and "Accepted" in update.text_content()
+    thread = fake_slack.wait_for("chat.postMessage", lambda c: c.args.get("thread_ts") == referral.card_ts)
+    assert "accepted" in thread.text_content()
+    told = fake_slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
+    assert set(buttons(told)) == set(views.OUTCOME_ACTIONS)
+    [accepted] = referrals(db)
+    assert accepted.status == "accepted" and accepted.answered_by_user_id == PARTNER_USER
+    assert accepted.first_answer_seconds is not None and accepted.team_id == "T1"
+
+    fake_slack.reset()
+    slack.click(views.CONNECTED_ACTION, buttons(told)[views.CONNECTED_ACTION]["value"], channel="DU1")
+    assert "Connected" in fake_slack.wait_for("response_url").text_content()
+    assert "Connected" in fake_slack.wait_for("chat.update").text_content()
+    [closed] = referrals(db)
+    assert closed.outcome == "connected" and closed.outcome_at is not None
+
+
+def test_someone_else_in_the_shared_channel_is_refused_privately(slack, fake_slack, db):
+    harbor(db)
+    _refer(slack, fake_slack)
+    [referral] = referrals(db)
+    fake_slack.reset()
+    slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user="UOTHERORG", user_team="T9", channel=SHARED)
+    refusal = fake_slack.wait_for("response_url")
+    assert "Only Harbor Housing's staff can answer" in refusal.text_content()
+    assert refusal.args.get("response_type") == "ephemeral"
+    assert fake_slack.calls("chat.update") == [] and referrals(db)[0].status == "sent"
+    # a care team member (the referrer's own workspace) is not the partner either
+    slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user="U1", channel=SHARED)
+    assert referrals(db)[0].status == "sent"
+
+
+def test_a_second_answer_is_refused_and_changes_nothing(slack, fake_slack, db):
+    harbor(db)
+    _refer(slack, fake_slack)
+    [referral] = referrals(db)
+    decline = option(buttons(fake_slack.calls("chat.postMessage")[0])[views.DECLINE_ACTION], ":capacity")
+    slack.click(views.DECLINE_ACTION, selected_option=decline, user=CONTACT, user_team=PARTNER_TEAM, channel=SHARED)
+    assert referrals(db)[0].status == "declined" and referrals(db)[0].decline_reason == "capacity"
+    fake_slack.reset()
+    slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user=PARTNER_USER, user_team=PARTNER_TEAM,
+                channel=SHARED)
+    assert "already answered" in fake_slack.wait_for("response_url").text_content()
+    assert referrals(db)[0].status == "declined" and fake_slack.calls("chat.update") == []
+
+
+def test_need_more_info_then_accept(slack, fake_slack, db):
+    harbor(db)
+    _refer(slack, fake_slack)
+    [referral] = referrals(db)
+    slack.click(views.INFO_ACTION, f"{referral.id}:info", user=CONTACT, user_team=PARTNER_TEAM, channel=SHARED)
+    first = referrals(db)[0]
+    assert first.status == "info_requested" and first.first_answer_at is not None
+    slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user=CONTACT, user_team=PARTNER_TEAM, channel=SHARED)
+    second = referrals(db)[0]
+    assert second.status == "accepted" and second.first_answer_at == first.first_answer_at
+
+
+def test_a_partner_without_a_workspace_is_answered_by_contacts_and_stewards(slack, fake_slack, db):
+    harbor(db, slack_team=None, channel="C0PRIVATE", contacts=("UCASA",))
+    _refer(slack, fake_slack, "Harbor Housing for housing", card_channel="C0PRIVATE")
+    [referral] = referrals(db)
+    slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user="UNOBODY", channel="C0PRIVATE")
+    assert referrals(db)[0].status == "sent"
+    slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user="UADMIN", channel="C0PRIVATE")
+    assert referrals(db)[0].status == "accepted"
