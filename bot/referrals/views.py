@@ -239,3 +239,80 @@ def form(partners: list[tuple[int, str]], categories: list[tuple[str, str]], *, 
                              "The referral code links it to the patient's record."),
         ],
     }  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Aims and the scorecard
+# --------------------------------------------------------------------------------------------------------------
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def figures_line(figures) -> str:
+    return (f"{figures.sent} sent · {percent(figures.acceptance_rate)} accepted · first answer in "
+            f"{duration(figures.median_answer_seconds)} (median) · loop closed {percent(figures.closure_rate)} · "
+            f"{percent(figures.connected_rate)} connected")
+
+
+def aim_line(aim) -> str:
+    manual = " (recorded)" if aim.manual else ""
+    return (f"{safe(aim.partner_name)}: {safe(aim.description)} — *{aim.progress} of {aim.target}*{manual} by "
+            f"{aim.due_date:%b} {aim.due_date.day}, {aim.due_date.year}")
+
+
+def aim_saved(saved) -> str:
+    if saved.progress is not None:
+        return f"Progress on *{safe(saved.partner_name)}*'s aim “{safe(saved.description)}”: {saved.progress} of " \
+               f"{saved.target}."
+    counts = f"connected {safe(saved.need)} referrals" if saved.need else "connected referrals"
+    return (f":dart: Aim set with *{safe(saved.partner_name)}*: {safe(saved.description)} ({saved.target}) by "
+            f"{saved.due:%b} {saved.due.day}, {saved.due.year}. Progress counts {counts}; "
+            f"`/partner aim {safe(saved.partner_name)} progress N` records a figure instead.")
+
+
+def partner_scorecard(card, *, internal: bool) -> tuple[str, list[dict]]:
+    """`/partner scorecard`: the partner's referral figures, by need, aims, and the partnership around them.
+    `internal` (a care team member) adds capacity notes, which never cross to another organization."""
+    figures = card.card.total
+    lines = [f"*Scorecard: {safe(card.partner_name)}* (last 12 months)", figures_line(figures)]
+    if card.card.by_need:
+        lines.append("*By need:* " + "; ".join(f"{safe(need)} {f.sent} sent, {percent(f.connected_rate)} connected"
+                                                for need, f in card.card.by_need[:6]))
+    if internal and card.card.capacity_declines:
+        lines.append("*Declined for capacity:* " + ", ".join(f"{safe(n)} ({c})" for n, c in card.card.capacity_declines))
+    if internal and card.capacity_per_month is not None:
+        lines.append(f"*Capacity:* {card.capacity_per_month} a month")
+    if card.card.aims:
+        lines.append("*Aims:*\n" + "\n".join("• " + aim_line(aim) for aim in card.card.aims))
+    agreements = ", ".join(f"{label}" + (f" (renews {d:%b} {d.day}, {d.year})" if d else "")
+                           for label, d in card.agreements) or "none on record"
+    lines.append(f"*Successes celebrated:* {card.celebrations} · *Conference RSVPs:* {card.rsvps} · "
+                 f"*Agreements:* {agreements} · *Last contact:* {when(card.last_contact) or 'none yet'}")
+    return f"Scorecard: {card.partner_name}", [_section("\n".join(lines))]
+
+
+def digest_section(card, limit: int = 5) -> str:
+    """The digest's referral section: totals, the busiest partners and needs, capacity declines, aims."""
+    if card.total.sent == 0 and not card.aims:
+        return "No referrals sent this period."
+    lines = [figures_line(card.total)]
+    lines += [f"• {safe(name)}: {figures_line(f)}" for name, f in card.by_partner[:limit]]
+    if len(card.by_partner) > limit:
+        lines.append(f"…and {len(card.by_partner) - limit} more partners (`/partner scorecard NAME`)")
+    if card.by_need:
+        lines.append("*By need:* " + "; ".join(f"{safe(need)} {f.sent} sent, {percent(f.connected_rate)} connected"
+                                                for need, f in card.by_need[:limit]))
+    if card.capacity_declines:
+        lines.append("*Declined for capacity:* " + ", ".join(f"{safe(n)} ({c})" for n, c in card.capacity_declines[:limit]))
+    if card.aims:
+        lines.append("*Aims:*\n" + "\n".join("• " + aim_line(aim) for aim in card.aims[:limit]))
+    return "\n".join(lines)

@@ -1,6 +1,12 @@
 """The closed loop over signed HTTP, with a partner's person from another workspace in a shared channel:
 refer -> answer on the card -> outcome, and what each step shows and to whom."""
 
+import json
+from datetime import timedelta
+
+from bot.digests.contents import build_digest
+from bot.digests.views import digest_blocks
+from bot.platform.clock import utcnow
 from bot.referrals import views
 from tests.referrals.helpers import (
     CONTACT,
@@ -50,6 +56,22 @@ def test_refer_accept_outcome_end_to_end(slack, fake_slack, db):
     assert "Connected" in fake_slack.wait_for("chat.update").text_content()
     [closed] = referrals(db)
     assert closed.outcome == "connected" and closed.outcome_at is not None
+
+    # the figures count it: the partner's scorecard, asked by the care team and by the partner's own person...
+    fake_slack.reset()
+    slack.command("/partner", "scorecard Harbor Housing", channel="C0TEAM")
+    card = fake_slack.wait_for("response_url").text_content()
+    assert "1 sent · 100% accepted" in card and "loop closed 100% · 100% connected" in card
+    fake_slack.reset()
+    slack.command("/partner", "scorecard harbor housing", channel=SHARED, user=PARTNER_USER, user_team=PARTNER_TEAM)
+    assert "1 sent · 100% accepted" in fake_slack.wait_for("response_url").text_content()
+    # ...and the manager digest
+    with db.session() as session:
+        data = build_digest(session, "T1", closed.sent_at - timedelta(days=1), utcnow() + timedelta(minutes=1))
+    assert (data.referrals.total.sent, data.referrals.total.connected) == (1, 1)
+    assert data.referrals.by_partner[0][0] == "Harbor Housing"
+    assert sum(w.referrals_connected for w in data.weeks) == 1
+    assert "Referrals and the loop closed" in json.dumps(digest_blocks(data))
 
 
 def test_someone_else_in_the_shared_channel_is_refused_privately(slack, fake_slack, db):
