@@ -162,7 +162,8 @@ def _open_form(client: WebClient, context, trigger_id: str, partner_name: str | 
 def open_form_from_button(ack, body, client: WebClient, context, respond) -> None:
     ack()
     try:
-        _open_form(client, context, body["trigger_id"], _value(body) or None, None)
+        partner_name = _value(body)  # the Home's button says "home"; a partner's own button names the partner
+        _open_form(client, context, body["trigger_id"], None if partner_name == "home" else partner_name or None, None)
     except FeatureError as error:
         private(respond, error.message, replace_original=False)
 

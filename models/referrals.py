@@ -39,7 +39,9 @@ class Referral(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("team_id", "code", name="uq_referral_code"),
-        Index("ix_referral_team_sent", "team_id", "sent_at"),
+        # Covers every column the scorecard reads, so a year of referrals is one index scan.
+        Index("ix_referral_scorecard", "team_id", "sent_at", "partner_id", "need", "status", "accepted_at", "outcome",
+              "decline_reason", "first_answer_seconds"),
         Index("ix_referral_team_partner_sent", "team_id", "partner_id", "sent_at"),
         Index("ix_referral_team_referrer", "team_id", "referrer_user_id", "status"),
         CheckConstraint(_in("status", STATUSES), name="ck_referral_status"),

@@ -123,3 +123,29 @@ def test_a_partner_without_a_workspace_is_answered_by_contacts_and_stewards(slac
     assert referrals(db)[0].status == "sent"
     slack.click(views.ACCEPT_ACTION, f"{referral.id}:accept", user="UADMIN", channel="C0PRIVATE")
     assert referrals(db)[0].status == "accepted"
+
+
+def test_the_home_tab_lists_the_persons_open_referrals_and_opens_the_form(slack, fake_slack, db):
+    harbor(db)
+    _refer(slack, fake_slack)
+    [referral] = referrals(db)
+    fake_slack.reset()
+    slack.home_opened("U1")
+    home = fake_slack.wait_for("views.publish").text_content()
+    assert referral.code in home and "Your open referrals" in home
+    fake_slack.reset()
+    slack.click(views.OPEN_FORM_ACTION, "home", channel=None)
+    form = fake_slack.wait_for("views.open").args["view"]
+    form = json.loads(form) if isinstance(form, str) else form
+    assert form["callback_id"] == views.FORM_CALLBACK
+    partner_option = form["blocks"][0]["element"]["options"][0]
+    slack.submit(views.FORM_CALLBACK, {
+        "partner": {"partner": {"type": "static_select", "selected_option": partner_option}},
+        "need": {"need": {"type": "static_select", "selected_option": {"value": "housing"}}},
+        "urgency": {"urgency": {"type": "static_select", "selected_option": {"value": "urgent"}}},
+        "share_by": {"share_by": {"type": "static_select", "selected_option": {"value": "fax"}}},
+        "note": {"note": {"type": "plain_text_input", "value": "needs a two-bedroom"}},
+    })
+    fake_slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
+    second = referrals(db)[1]
+    assert (second.urgency, second.share_by, second.note) == ("urgent", "fax", "needs a two-bedroom")

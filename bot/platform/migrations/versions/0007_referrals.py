@@ -63,11 +63,11 @@ def upgrade() -> None:
     op.create_index(op.f('ix_referral_partner_id'), 'referral', ['partner_id'], unique=False)
     op.create_index('ix_referral_team_partner_sent', 'referral', ['team_id', 'partner_id', 'sent_at'], unique=False)
     op.create_index('ix_referral_team_referrer', 'referral', ['team_id', 'referrer_user_id', 'status'], unique=False)
-    op.create_index('ix_referral_team_sent', 'referral', ['team_id', 'sent_at'], unique=False)
+    op.create_index('ix_referral_scorecard', 'referral', ['team_id', 'sent_at', 'partner_id', 'need', 'status', 'accepted_at', 'outcome', 'decline_reason', 'first_answer_seconds'], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_referral_team_sent', table_name='referral')
+    op.drop_index('ix_referral_scorecard', table_name='referral')
     op.drop_index('ix_referral_team_referrer', table_name='referral')
     op.drop_index('ix_referral_team_partner_sent', table_name='referral')
     op.drop_index(op.f('ix_referral_partner_id'), table_name='referral')
