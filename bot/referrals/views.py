@@ -46,6 +46,11 @@ def _select(placeholder: str, action_id: str, options: list[tuple[str, str]]) ->
             "options": [{"text": plain(label), "value": value} for value, label in options]}
 
 
+def button_value(referral_id: int, *words: str) -> str:
+    """What a button carries: "12:accept", "12:decline:capacity" (bot.referrals.commands reads it back)."""
+    return ":".join((str(referral_id), *words))
+
+
 def when(moment: datetime | None) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>" if moment else ""
 
@@ -89,7 +94,7 @@ def referral_card(info) -> tuple[str, list[dict]]:
         blocks.append({"type": "actions", "block_id": f"answer_{info.id}", "elements": [
             _button("Accept", ACCEPT_ACTION, f"{info.id}:accept", "primary"),
             _select("Can't take…", DECLINE_ACTION,
-                    [(f"{info.id}:decline:{reason}", f"Can't take: {label}") for reason, label in
+                    [(button_value(info.id, "decline", reason), f"Can't take: {label}") for reason, label in
                      DECLINE_REASONS.items()]),
             _button("Need more info", INFO_ACTION, f"{info.id}:info"),
         ]})
@@ -105,7 +110,7 @@ def _outcome_buttons(referral_id: int) -> dict:
         _button("Connected", CONNECTED_ACTION, f"{referral_id}:connected", "primary"),
         _button("Still working", WORKING_ACTION, f"{referral_id}:working"),
         _select("Not connected…", NOT_CONNECTED_ACTION,
-                [(f"{referral_id}:not_connected:{reason}", f"Not connected: {label}") for reason, label in
+                [(button_value(referral_id, "not_connected", reason), f"Not connected: {label}") for reason, label in
                  OUTCOME_REASONS.items()]),
     ]}
 
@@ -254,6 +259,8 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     hours = seconds / 3600
+    if hours < 1:
+        return f"{max(1, round(seconds / 60))} min"
     return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
