@@ -149,3 +149,16 @@ def test_the_home_tab_lists_the_persons_open_referrals_and_opens_the_form(slack,
     fake_slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
     second = referrals(db)[1]
     assert (second.urgency, second.share_by, second.note) == ("urgent", "fax", "needs a two-bedroom")
+
+
+def test_a_partner_in_a_who_can_help_answer_can_be_referred_to(slack, fake_slack, db):
+    partner_id = harbor(db)
+    slack.command("/whohelps", "housing", channel="C0TEAM")
+    answer = fake_slack.wait_for("response_url")
+    select = next(e for b in answer.args["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == views.OPEN_FORM_ACTION)
+    fake_slack.reset()
+    slack.click(views.OPEN_FORM_ACTION, selected_option=select["options"][0], channel="C0TEAM")
+    form = fake_slack.wait_for("views.open").args["view"]
+    form = json.loads(form) if isinstance(form, str) else form
+    assert form["blocks"][0]["element"]["initial_option"]["value"] == str(partner_id)
