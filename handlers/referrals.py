@@ -10,6 +10,7 @@ import json
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.partners.details import partner_choices
 from bot.platform import vocabulary
@@ -80,7 +81,12 @@ def _send(client: WebClient, context, command: SendReferral, *, to_contacts: boo
     with db.session() as session:
         info = service.create(session, actor, draft, rules=rules(context), channel_id=channel_id)
     text, blocks = views.referral_card(info)
-    posted = client.chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False)
+    try:
+        posted = client.chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False)
+    except SlackApiError as error:
+        with db.session() as session:
+            service.withdraw_unposted(session, actor, info.id)
+        raise FeatureError(views.not_posted(channel_id, error.response.get("error") or "")) from None
     with db.session() as session:
         service.card_posted(session, actor, info.id, posted.get("channel") or channel_id, posted.get("ts"))
     return views.sent_message(info, removed_summary=draft.removed_summary, capacity=draft.capacity,

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from bot.directory import access
 from bot.partners.details import require_partner
-from bot.platform import vocabulary
+from bot.platform import outbox, vocabulary
 from bot.platform.actor import Actor
 from bot.platform.audit import record as audit
 from bot.platform.clock import utcnow
@@ -258,6 +258,13 @@ def create(session: Session, actor: Actor, draft: Draft, *, rules: jobs.NudgeRul
           action="create", fields=["partner", "need", "urgency", "note"])
     jobs.plan_answer_nudge(session, referral, partner, rules)
     return info_for(session, referral, partner)
+
+
+def withdraw_unposted(session: Session, actor: Actor, referral_id: int) -> None:
+    """A referral whose card could not be posted is not kept, and neither is its nudge."""
+    referral = _referral(session, actor, referral_id)
+    outbox.cancel_pending(session, actor.team_id, f"referral:{referral.id}:")
+    session.delete(referral)
 
 
 def card_posted(session: Session, actor: Actor, referral_id: int, channel_id: str, ts: str | None) -> None:

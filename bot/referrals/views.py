@@ -181,6 +181,13 @@ def no_channel_offer(draft, value: str) -> tuple[str, list[dict]]:
     return text, blocks
 
 
+def not_posted(channel_id: str, error: str) -> str:
+    where = f"<#{channel_id}>" if channel_id[:1] in "CG" else "a direct message to its contacts"
+    hint = " Invite me there (`/invite @partnerbot`), then send it again." if error == "not_in_channel" else \
+        " Nothing was sent or saved; try again in a moment."
+    return f"I couldn't post the referral in {where} (Slack said: {safe(error) or 'no reason'}).{hint}"
+
+
 def outcome_recorded(info) -> str:
     return f"Recorded: *{info.code}* ({safe(info.partner_name)}) — {outcome_text(info)}. Thank you for closing the loop."
 

@@ -6,6 +6,7 @@ import json
 from sqlmodel import select
 
 from bot.referrals import views
+from models.platform import OutboxMessage
 from models.referrals import Referral
 from tests.referrals.helpers import PARTNER_TEAM, PARTNER_USER, SHARED, buttons, harbor, referrals
 
@@ -110,3 +111,14 @@ def test_aims_count_connected_referrals_for_their_need(slack, fake_slack, db):
     slack.command("/partner", "scorecard Harbor Housing", channel="C0TEAM")
     assert "*12 of 50* (recorded)" in fake_slack.wait_for(
         "response_url", lambda c: "Scorecard" in c.text_content()).text_content()
+
+
+def test_a_card_that_cannot_be_posted_keeps_nothing(slack, fake_slack, db):
+    harbor(db)
+    fake_slack.fail_next("chat.postMessage", error="not_in_channel")
+    slack.command("/refer", "Harbor Housing for housing", channel="C0TEAM")
+    assert "Invite me there" in _reply(fake_slack)
+    assert referrals(db) == []
+    with db.session() as session:
+        statuses = list(session.exec(select(OutboxMessage.status)))
+    assert statuses == ["cancelled"]
