@@ -57,7 +57,7 @@ Type as a care team member would in Slack (you are @care1, an admin; `as @ana` t
   say <text>                        a plain message in the channel (each one a new message)
   react <emoji>                     react to the last message said in the channel
   shortcut [text]                   "Log community resource" on the last message said (or on this text)
-  click N                           press button [N]
+  click N  /  click Accept          press button [N], or the newest button with that label
   fill N <value>  /  submit  /  cancel   fill field (N) of the open form, send it, or close it
   home                              open partnerbot's App Home tab
   as @ana / in #food-partners       act as another person / in another channel
@@ -227,10 +227,12 @@ class Console:
         self.slack.shortcut("log_resource", message_text=self.escape(text) if text else last[1])
 
     def _click(self, rest: str) -> None:
+        # `click 3`, or `click Accept`: the newest button with that label (scripts stay right as buttons are added).
+        named = [n for n, b in self.buttons.items() if b.get("label", "").lower() == rest.strip().lower()]
         try:
-            button = self.buttons[int(rest)]
+            button = self.buttons[max(named) if named else int(rest)]
         except (ValueError, KeyError):
-            self._write(f"(no button {rest!r} on screen; press one shown as [N])")
+            self._write(f"(no button {rest!r} on screen; press one shown as [N], or by its label)")
             return
         self.slack.click(button["action_id"], button.get("value"), block_id=button["block_id"],
                          message=button.get("message"), channel=button.get("channel"), view=button.get("view"))
@@ -382,9 +384,9 @@ class Console:
 
     def _button(self, element: dict[str, Any], block: dict[str, Any], where: dict[str, Any]) -> str:
         number = max(self.buttons, default=0) + 1
-        self.buttons[number] = {"action_id": element.get("action_id"), "value": element.get("value"),
-                                "block_id": block.get("block_id", "actions"), **where}
         label = (element.get("text") or {}).get("text", "button")
+        self.buttons[number] = {"action_id": element.get("action_id"), "value": element.get("value"),
+                                "block_id": block.get("block_id", "actions"), "label": label, **where}
         return f"[{number}] {self._mrkdwn(label)}"
 
 
