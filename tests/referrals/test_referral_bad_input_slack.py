@@ -122,3 +122,19 @@ def test_a_card_that_cannot_be_posted_keeps_nothing(slack, fake_slack, db):
     with db.session() as session:
         statuses = list(session.exec(select(OutboxMessage.status)))
     assert statuses == ["cancelled"]
+
+
+def test_a_partner_at_capacity_warns_and_names_others_with_room(slack, fake_slack, db):
+    harbor(db, capacity=1)
+    harbor(db, name="Casa Esperanza", channel="C0CASA", slack_team="T3", contacts=("UCASA",), capacity=5)
+    harbor(db, name="Full House", channel="C0FULL", slack_team="T4", contacts=("UFULL",), capacity=0)
+    slack.command("/refer", "Harbor Housing for housing", channel="C0TEAM")
+    assert "at capacity" not in _reply(fake_slack)
+    [first] = referrals(db)
+    slack.click(views.ACCEPT_ACTION, f"{first.id}:accept", user=PARTNER_USER, user_team=PARTNER_TEAM, channel=SHARED)
+    fake_slack.reset()
+    slack.command("/refer", "Harbor Housing for housing", channel="C0TEAM")
+    warning = _reply(fake_slack)
+    assert "at capacity this month (1 of 1 taken)" in warning
+    assert "Casa Esperanza" in warning and "Full House" not in warning
+    assert len(referrals(db)) == 2  # warned, still sent: the care team decides
