@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 from bot.digests.contents import build_digest
+from bot.digests.report import render_markdown
 from bot.digests.views import digest_blocks
 from bot.platform.clock import utcnow
 from bot.referrals import views
@@ -72,6 +73,7 @@ def test_refer_accept_outcome_end_to_end(slack, fake_slack, db):
     assert data.referrals.by_partner[0][0] == "Harbor Housing"
     assert sum(w.referrals_connected for w in data.weeks) == 1
     assert "Referrals and the loop closed" in json.dumps(digest_blocks(data))
+    assert "| Harbor Housing | 1 | 100% |" in render_markdown(data)
 
 
 def test_someone_else_in_the_shared_channel_is_refused_privately(slack, fake_slack, db):
