@@ -7,10 +7,10 @@ Order matters for messages addressed to the bot: the help fallback is registered
 
 from slack_bolt import App
 
-from handlers import celebrations, conferences, digests, help, home, partners, search
+from handlers import celebrations, conferences, digests, help, home, partners, referrals, search
 from handlers import directory as resources
 
 
 def register_all(app: App) -> None:
-    for module in (resources, search, conferences, partners, celebrations, digests, home, help):
+    for module in (resources, search, conferences, partners, referrals, celebrations, digests, home, help):
         module.register(app)

@@ -24,6 +24,8 @@ from bot.platform.channels import channel_facts
 from bot.platform.errors import FeatureError
 from bot.platform.replies import private
 from bot.platform.slacktext import safe
+from bot.referrals import aims
+from bot.referrals import views as referral_views
 
 
 def register(app: App) -> None:
@@ -42,6 +44,11 @@ def partner_command(ack, body, respond, client: WebClient, context) -> None:
     actor, db = context["actor"], context["db"]
     try:
         today = clock.local_today(clock.utcnow(), actor.timezone)
+        verb, _, rest = (body.get("text") or "").strip().partition(" ")
+        if verb.lower() in ("aim", "scorecard"):
+            with db.session() as session:
+                private(respond, *_aim_or_scorecard(session, actor, verb.lower(), rest, today))
+            return
         command = commands.parse(body.get("text") or "", today)
         if isinstance(command, ShowHelp):
             private(respond, commands.HELP)
@@ -79,6 +86,16 @@ def _answer(session, actor, command, facts, today) -> tuple[str, list[dict] | No
     if isinstance(command, RenamePartner):
         return views.confirm_rename(service.confirm_rename(session, actor, command))
     raise AssertionError(f"unhandled {type(command).__name__}")
+
+
+def _aim_or_scorecard(session, actor, verb: str, rest: str, today) -> tuple[str, list[dict] | None]:
+    """`/partner aim …` and `/partner scorecard NAME`, which bot.referrals answers."""
+    if verb == "aim":
+        return referral_views.aim_saved(aims.set_aim(session, actor, aims.parse_aim(rest, today))), None
+    if not rest.strip():
+        raise FeatureError("Which partner? For example: `/partner scorecard Harbor Housing`")
+    card = aims.scorecard_for(session, actor, rest.strip())
+    return referral_views.partner_scorecard(card, internal=not actor.is_external)
 
 
 def _open_form(client: WebClient, trigger_id: str, details) -> None:

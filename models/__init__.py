@@ -9,4 +9,5 @@ from models.digests import *  # noqa: F401,F403
 from models.directory import *  # noqa: F401,F403
 from models.partners import *  # noqa: F401,F403
 from models.platform import *  # noqa: F401,F403
+from models.referrals import *  # noqa: F401,F403
 from models.search import *  # noqa: F401,F403

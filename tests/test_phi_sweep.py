@@ -275,6 +275,24 @@ def test_answers_to_ask_before_keeping_store_no_phi(slack, fake_slack, db, sweep
     _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, replies)
 
 
+def test_referral_notes(slack, fake_slack, db, sweep_logs, replies):
+    """A referral's note is redacted before it is stored, posted on the partner's card, quoted in lists and
+    lookups, or sent in a nudge."""
+    slack.command("/partner", "add Eastside Food Pantry <#C0PANTRY|pantry>")
+    sent = BUNDLES + SINGLES
+    for message in sent:
+        slack.command("/refer", f"Eastside Food Pantry for food {message}")
+        slack.command("/refer", f"Eastside Food Pantry for food urgent {message[:900]}")
+        slack.command("/refer", f"Eastside Food Pantry for {message}")
+    assert _count(db, "referral") > 0
+    slack.command("/refer", "list")
+    slack.command("/refer", "list Eastside Food Pantry")
+    slack.command("/partner", "scorecard Eastside Food Pantry")
+    later = utcnow() + timedelta(days=30)
+    jobs.tick(db, slack.client, now=later, grace=timedelta(days=400))
+    _assert_nothing_leaked(db, fake_slack, sweep_logs, sent, replies)
+
+
 # Every subcommand word the bot's commands know; a verb a command does not know gets its "I don't know" reply,
 # which must not quote patient details either.
 SUBCOMMANDS = (

@@ -21,6 +21,9 @@ from models.partners import Partner, PartnerContact, PartnerService
 DEMO_TEAM = "TDEMO"
 DEMO_USER = "UCARE1"  # the demo care team member, who owns the demo partners
 DEMO_CHANNEL = "CCARETEAM"
+# Harbor Housing's own workspace and one of its staff, who answers referrals in the shared #demo-housing channel.
+DEMO_PARTNER_TEAM = "TDEMOHARBOR"
+DEMO_PARTNER_USER = "UDANA"
 
 
 def seed_demo(db: Database) -> bool:
@@ -123,9 +126,13 @@ def seed_demo_partners(session: Session, team_id: str) -> int:
             owner_user_id=DEMO_USER,
             name=name,
             kind=kind,
-            channels={channel: False} if channel else {},
+            channels={channel: channel == "CDEMOHOUSING"} if channel else {},
             source="demo",
         )
+        if channel == "CDEMOHOUSING":  # a Slack Connect channel shared with Harbor Housing's own workspace
+            partner.slack_team_id = DEMO_PARTNER_TEAM
+            session.add(PartnerContact(partner_id=partner.id, team_id=team_id, user_id=DEMO_PARTNER_USER,
+                                       user_team_id=DEMO_PARTNER_TEAM))
         partner.capacity_per_month, partner.current_load, partner.eligibility_notes = capacity, load, notes
         session.add_all(
             PartnerService(partner_id=partner.id, category=c, team_id=team_id) for c in services if c in known

@@ -22,7 +22,14 @@ from zoneinfo import ZoneInfo
 
 import emoji
 
-from bot.console.demo import DEMO_CHANNEL, DEMO_TEAM, DEMO_USER, seed_demo
+from bot.console.demo import (
+    DEMO_CHANNEL,
+    DEMO_PARTNER_TEAM,
+    DEMO_PARTNER_USER,
+    DEMO_TEAM,
+    DEMO_USER,
+    seed_demo,
+)
 from bot.console.fakeslack import Call, FakeSlack
 from bot.console.forms import Form, channel_id_for, user_id_for
 from bot.console.simulator import Response, SlackSimulator, in_process_transport
@@ -33,7 +40,7 @@ from bot.runtime.app import build_app
 from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
 
-COMMANDS = ("/partnerbot", "/resource", "/whohelps", "/conference", "/partner", "/celebrate", "/digest")
+COMMANDS = ("/partnerbot", "/resource", "/whohelps", "/conference", "/partner", "/refer", "/celebrate", "/digest")
 # The demo workspace's channels by name (the demo partners' channels are CDEMOFOOD and CDEMOHOUSING).
 DEMO_CHANNEL_NAMES = {DEMO_CHANNEL: "care-team", "CDEMOFOOD": "demo-food", "CDEMOHOUSING": "demo-housing"}
 TICK_SECONDS = 1.0
@@ -43,7 +50,8 @@ MAX_WAIT_SECONDS = 300
 
 CONSOLE_HELP = """\
 Type as a care team member would in Slack (you are @care1, an admin; `as @ana` to be a regular member):
-  /whohelps food near Eastport      a slash command (/resource, /whohelps, /conference, /partner, /celebrate, /digest)
+  /whohelps food near Eastport      a slash command (/resource, /whohelps, /conference, /partner, /refer, /celebrate,
+                                    /digest)
   @partnerbot who can help with rent?   mention the bot in the channel
   dm who can help with rides?       a direct message to the bot
   say <text>                        a plain message in the channel (each one a new message)
@@ -53,6 +61,7 @@ Type as a care team member would in Slack (you are @care1, an admin; `as @ana` t
   fill N <value>  /  submit  /  cancel   fill field (N) of the open form, send it, or close it
   home                              open partnerbot's App Home tab
   as @ana / in #food-partners       act as another person / in another channel
+                                    (`as @dana`: Harbor Housing's staff, from its own workspace)
   wait N                            let N seconds pass (reminders and digests print when they are due)
   help                              what the bot can do;  quit (or Ctrl-D) leaves
 """
@@ -76,7 +85,9 @@ class Console:
                                     response_url=self.fake.response_url, team=DEMO_TEAM, user=DEMO_USER,
                                     channel=DEMO_CHANNEL, bot_user=self.fake.bot_user_id)
         self.channel_names = dict(DEMO_CHANNEL_NAMES)
-        self.user_names = {DEMO_USER: "care1"}
+        self.user_names = {DEMO_USER: "care1", DEMO_PARTNER_USER: "dana"}
+        # @dana works for Harbor Housing, in its own workspace: users.info says so, as Slack does for Slack Connect.
+        self.fake.users[DEMO_PARTNER_USER] = {"team_id": DEMO_PARTNER_TEAM}
         self.buttons: dict[int, dict[str, Any]] = {}
         self.form: Form | None = None
         self.said: dict[str, tuple[str, str]] = {}  # channel -> (ts, text) of the last message said there
@@ -167,8 +178,10 @@ class Console:
             self.slack.user = user_id_for(name)
             if self.slack.user != name:
                 self.user_names[self.slack.user] = name
+            self.slack.user_team = (self.fake.users.get(self.slack.user) or {}).get("team_id")
             admin = " (an admin)" if self.slack.user in self.settings.admin_user_ids else ""
-            self._write(f"(you are now {self._user(self.slack.user)}{admin})")
+            guest = " (of Harbor Housing's own workspace, via Slack Connect)" if self.slack.user_team else ""
+            self._write(f"(you are now {self._user(self.slack.user)}{admin}{guest})")
         elif lowered == "in" and rest:
             name = rest.lstrip("#")
             self.slack.channel = channel_id_for(name)

@@ -56,6 +56,7 @@ class SlackSimulator:
         self.signing_secret = signing_secret
         self.response_url = response_url
         self.team, self.user, self.channel, self.bot_user = team, user, channel, bot_user
+        self.user_team: str | None = None  # the current person's own workspace, when it is another organization's
         self.after_send = after_send or (lambda: None)
 
     def send(self, body: str, content_type: str, *, timestamp: int | None = None,
@@ -70,7 +71,7 @@ class SlackSimulator:
                 team: str | None = None, user_team: str | None = None) -> Response:
         body, kind = payloads.slash_command(command, text, user=user or self.user, channel=channel or self.channel,
                                             team=team or self.team, response_url=self.response_url(command.strip("/")),
-                                            user_team=user_team)
+                                            user_team=user_team or self.user_team)
         return self.send(body, kind)
 
     def event(self, event: dict[str, Any], *, team: str | None = None, event_id: str | None = None,
@@ -114,13 +115,14 @@ class SlackSimulator:
             action_id, value=value, user=user or self.user, team=team or self.team,
             channel=None if view is not None else (channel or self.channel),
             response_url=None if view is not None else self.response_url(action_id), block_id=block_id,
-            message=message, view=view, selected_option=selected_option, user_team=user_team)
+            message=message, view=view, selected_option=selected_option, user_team=user_team or self.user_team)
         return self.send(body, kind)
 
     def submit(self, callback_id: str, values: dict[str, dict[str, Any]], *, private_metadata: str = "",
                user: str | None = None, team: str | None = None, user_team: str | None = None) -> Response:
         body, kind = payloads.view_submission(callback_id, values, user=user or self.user, team=team or self.team,
-                                              private_metadata=private_metadata, user_team=user_team)
+                                              private_metadata=private_metadata,
+                                              user_team=user_team or self.user_team)
         return self.send(body, kind)
 
     def shortcut(self, callback_id: str, *, message_text: str, user: str | None = None,

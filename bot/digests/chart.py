@@ -44,6 +44,9 @@ def chart_alt_text(weeks: Sequence[WeekOfNeeds], timezone: str) -> str:
         f"{CHART_TITLE}, {len(weeks)} weeks from {labels[0]} to {labels[-1]}. "
         f"In all {total_asked} asked and {total_unmet} unmet. {per_week}."
     )
+    if any(w.referrals_sent for w in weeks):
+        text += (f" Referrals: {sum(w.referrals_sent for w in weeks)} sent, "
+                 f"{sum(w.referrals_connected for w in weeks)} connected.")
     if len(text) > ALT_TEXT_LIMIT:
         text = text[: ALT_TEXT_LIMIT - 1].rsplit(";", 1)[0] + "…"
     return text
@@ -61,6 +64,11 @@ def needs_chart_png(weeks: Sequence[WeekOfNeeds], timezone: str) -> bytes:
     axes = figure.subplots()
     axes.bar([p - width / 2 for p in positions], asked, width, label="Needs asked", color="#2b6cb0")
     axes.bar([p + width / 2 for p in positions], unmet, width, label="Needs unmet", color="#dd6b20")
+    if any(w.referrals_sent for w in weeks):
+        axes.plot(list(positions), [w.referrals_sent for w in weeks], marker="o", color="#2f855a",
+                  label="Referrals sent")
+        axes.plot(list(positions), [w.referrals_connected for w in weeks], marker="s", linestyle="--",
+                  color="#805ad5", label="Referrals connected")
     axes.set_xticks(list(positions), labels)
     axes.set_xlabel("Week starting")
     axes.set_ylabel("Questions")

@@ -18,6 +18,7 @@ from bot.digests.commands import CADENCE_DAYS
 from bot.partners.commands import AGREEMENT_LABELS
 from bot.platform import vocabulary
 from bot.platform.clock import local_midnight_utc, to_local
+from bot.referrals.scorecard import Scorecard, scorecard, weekly_referrals
 from models.celebrations import Success, SuccessPartner
 from models.conferences import AgendaItem, ConferenceOccurrence, ConferenceSeries, Rsvp
 from models.directory import Resource
@@ -150,6 +151,8 @@ class WeekOfNeeds:
     week_start: datetime  # aware UTC, inclusive; the week ends 7 days later
     asked: int
     unmet: int
+    referrals_sent: int = 0
+    referrals_connected: int = 0
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ class DigestData:
     renewals_due: list[RenewalDue]
     capacity: list[PartnerCapacity]
     weeks: list[WeekOfNeeds]
+    referrals: Scorecard | None = None  # the referral scorecard for the period (bot.referrals.scorecard)
 
     @property
     def previous_end(self) -> datetime:
@@ -516,7 +520,8 @@ def _weeks_of_needs(session: Session, team_id: str, end, timezone: str) -> list[
         .group_by(week)
     ).all()
     counts = {int(index): (int(asked), int(unmet)) for index, asked, unmet in rows}
-    return [WeekOfNeeds(start, *counts.get(i, (0, 0))) for i, start in enumerate(starts)]
+    referrals = weekly_referrals(session, team_id, starts, end)
+    return [WeekOfNeeds(start, *counts.get(i, (0, 0)), *referrals[i]) for i, start in enumerate(starts)]
 
 
 def build_digest(
@@ -560,4 +565,5 @@ def build_digest(
         renewals_due=_renewals_due(session, team_id, today, list_limit),
         capacity=_capacity(session, team_id, period_end, list_limit),
         weeks=_weeks_of_needs(session, team_id, period_end, timezone),
+        referrals=scorecard(session, team_id, period_start, period_end, today=today),
     )

@@ -23,6 +23,7 @@ from bot.platform import clock
 from bot.platform.clock import local_midnight_utc, to_local
 from bot.platform.dates import format_when
 from bot.platform.db import Database
+from bot.referrals.views import duration, percent
 
 REPORT_LIST_LIMIT = 50  # a quarterly review reads longer lists than a DM
 FORMATS = ("md", "csv")
@@ -149,12 +150,25 @@ def render_markdown(data: DigestData) -> str:
     else:
         capacity = ["No partner has a monthly capacity on record."]
     section("capacity", capacity)
+    section("referrals", _referral_rows(data))
 
     out.append("## Needs per week")
     out.append("")
     out += ["| Week starting | Asked | Unmet |", "|---|---:|---:|"]
     out += [f"| {local_day_text(w.week_start, tz)} | {w.asked} | {w.unmet} |" for w in data.weeks]
     return "\n".join(out) + "\n"
+
+
+def _referral_rows(data: DigestData) -> list[str]:
+    card = data.referrals
+    if card is None or not card.by_partner:
+        return ["No referrals sent this period."]
+    rows = ["| Partner | Sent | Accepted | Median first answer | Loop closed | Connected |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for name, f in [("All partners", card.total), *card.by_partner]:
+        rows.append(f"| {_md(name)} | {f.sent} | {percent(f.acceptance_rate)} | {duration(f.median_answer_seconds)} | "
+                    f"{percent(f.closure_rate)} | {percent(f.connected_rate)} |")
+    return rows
 
 
 CSV_COLUMNS = ("section", "item", "value", "previous_value", "change", "date", "note")

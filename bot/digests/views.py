@@ -16,6 +16,7 @@ from bot.digests.contents import (
 from bot.platform.clock import as_utc, to_local
 from bot.platform.dates import format_when
 from bot.platform.slacktext import safe
+from bot.referrals.views import digest_section
 
 SECTION_TEXT_LIMIT = 2900  # Slack allows 3000 characters in a section; keep room for the "and N more" line.
 
@@ -29,6 +30,7 @@ SECTION_TITLES = {
     "stale": f"Resources not verified in {STALE_RESOURCE_DAYS} days",
     "renewals": f"Agreements due for renewal in {RENEWAL_WINDOW_DAYS} days",
     "capacity": "Capacity against demand",
+    "referrals": "Referrals and the loop closed",
 }
 
 
@@ -272,6 +274,7 @@ def digest_blocks(data: DigestData, *, late_note: str | None = None) -> list[dic
         "stale": lambda: _stale_body(data),
         "renewals": lambda: _renewals_body(data),
         "capacity": lambda: _capacity_body(data),
+        "referrals": lambda: digest_section(data.referrals) if data.referrals else "No referrals sent this period.",
     }
     for key, body in bodies.items():
         blocks.append({"type": "divider"})

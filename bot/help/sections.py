@@ -9,6 +9,7 @@ from bot.conferences import commands as conferences_commands
 from bot.digests import commands as digests_commands
 from bot.directory import commands as directory_commands
 from bot.partners.commands import SUMMARY as PARTNERS_SUMMARY
+from bot.referrals.commands import SUMMARY as REFERRALS_SUMMARY
 
 SECTIONS: dict[str, str] = {
     "resources": directory_commands.SUMMARY,
@@ -20,6 +21,7 @@ SECTIONS: dict[str, str] = {
     ),
     "conferences": conferences_commands.SUMMARY,
     "partners": PARTNERS_SUMMARY,
+    "referrals": REFERRALS_SUMMARY,
     "celebrations": CELEBRATIONS_SUMMARY,
     "digests": digests_commands.SUMMARY,
 }

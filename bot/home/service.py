@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_
@@ -19,6 +19,7 @@ from bot.digests import service as digests_service
 from bot.digests.contents import UPCOMING_CONFERENCE_DAYS, upcoming_meetings
 from bot.platform import vocabulary
 from bot.platform.actor import Actor
+from bot.referrals import service as referrals_service
 from models.celebrations import Success, SuccessPartner, SuccessPerson
 from models.conferences import ConferenceOccurrence, ConferenceSeries, Rsvp
 from models.directory import Resource
@@ -80,6 +81,7 @@ class HomeData:
     conferences: list[HomeConference]
     successes: list[HomeSuccess]
     digest_schedule: str | None  # "every Monday at 9am (America/New_York)", or None without a digest
+    referrals: list = field(default_factory=list)  # the person's open referrals (bot.referrals.service)
 
 
 def _home_resources(session: Session, request: HomeRequest) -> list[HomeResource]:
@@ -168,12 +170,17 @@ def _digest_schedule(session: Session, request: HomeRequest) -> str | None:
     )
 
 
+def _home_referrals(session: Session, request: HomeRequest) -> list:
+    return referrals_service.open_for(session, request.team_id, request.user_id, HOME_LIST_LIMIT)
+
+
 # HomeData's fields, each with the loader that fills it, in the order they are read.
 LOADERS: dict[str, Callable[[Session, HomeRequest], object]] = {
     "resources": _home_resources,
     "conferences": _home_conferences,
     "successes": _home_successes,
     "digest_schedule": _digest_schedule,
+    "referrals": _home_referrals,
 }
 
 

@@ -8,6 +8,7 @@ from bot.celebrations.views import safe_text
 from bot.digests.views import slack_date
 from bot.home.service import HOME_CONFERENCE_DAYS, HomeData
 from bot.platform.slacktext import safe
+from bot.referrals.views import OPEN_FORM_ACTION, referral_line
 
 SUCCESS_TEXT_LIMIT = 200
 
@@ -16,6 +17,7 @@ ACTIONS = (
     ("Who can help", "open_search_modal", None),
     ("Schedule a conference", "open_conference_modal", None),
     ("Celebrate", "open_celebrate_modal", None),
+    ("Send a referral", OPEN_FORM_ACTION, None),
 )
 
 
@@ -100,6 +102,12 @@ def _successes(data: HomeData) -> list[dict]:
     return [_section("\n".join(lines))]
 
 
+def _referrals(data: HomeData) -> list[dict]:
+    if not data.referrals:
+        return [_context("None open. `/refer PARTNER for NEED` sends one; the partner answers on its card.")]
+    return [_section("\n".join(referral_line(info) for info in data.referrals))]
+
+
 def _digest(data: HomeData) -> str:
     if data.digest_schedule:
         return f"You get the partnership digest {data.digest_schedule}. `/digest preview` shows one now."
@@ -111,6 +119,7 @@ SECTIONS: tuple[tuple[str, Callable[[HomeData], list[dict]]], ...] = (
     ("Your recently logged resources", _resources),
     ("Upcoming case conferences in your channels", _conferences),
     ("Recent successes", _successes),
+    ("Your open referrals", _referrals),
 )
 
 

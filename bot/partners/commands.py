@@ -31,12 +31,15 @@ HELP = (
     "`/partner rename NAME to NEW NAME` · `/partner remove NAME` (both ask you to confirm)\n"
     "`/partner mou NAME renews 2027-03-31` (or `next June`, `in 60 days`): the partner's owner is reminded 90 and "
     "30 days before\n"
+    "`/partner aim NAME house 50 shared clients by June 30` (a shared aim; `aim NAME progress N` records a figure) · "
+    "`/partner scorecard NAME` (referrals, answers, outcomes, aims)\n"
     "_Editing, renaming and removing a partner are for its owner, stewards and admins._"
 )
 SUMMARY = (
     "*Partners*\n"
     "`/partner add NAME [type] [#channel]` · `/partner list` · `/partner info NAME` · `/partner edit NAME` · "
     "`/partner rename NAME to NEW NAME` · `/partner remove NAME` · `/partner mou NAME renews DATE` · "
+    "`/partner aim NAME TARGET by DATE` · `/partner scorecard NAME` · "
     "`/partner help`"
 )
 MEMBERS_ONLY = (

@@ -15,6 +15,7 @@ from bot.directory import jobs as directory_jobs
 from bot.partners import jobs as partner_jobs
 from bot.platform import maintenance, outbox, pending
 from bot.platform.db import Database
+from bot.referrals import jobs as referral_jobs
 from bot.runtime.scheduler import PeriodicJob, run_planners
 
 SENDERS: dict[str, outbox.Sender] = {
@@ -27,6 +28,8 @@ SENDERS: dict[str, outbox.Sender] = {
     digest_jobs.DIGEST_KIND: digest_jobs.send_digest,
     digest_jobs.CHART_KIND: digest_jobs.send_digest_chart,
     directory_jobs.OUTDATED_NOTICE_KIND: directory_jobs.send_outdated_notice,
+    referral_jobs.ANSWER_NUDGE_KIND: referral_jobs.send_answer_nudge,
+    referral_jobs.OUTCOME_NUDGE_KIND: referral_jobs.send_outcome_nudge,
 }
 
 PLANNERS: tuple[PeriodicJob, ...] = (

@@ -51,6 +51,8 @@ class Settings:
     celebration_emoji: str = "tada"
     celebration_daily_limit: int = 10
     holiday_country: str | None = "US"  # public holidays flagged on conference dates; None: no checks
+    referral_answer_days: int = 2  # business days without an answer before the partner is nudged
+    referral_outcome_days: int = 14  # days after acceptance without an outcome before the referrer is nudged
 
     def __post_init__(self) -> None:
         if not self.work_queue:
@@ -184,6 +186,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         celebration_emoji=emoji,
         celebration_daily_limit=_int(env, "CELEBRATION_DAILY_LIMIT", 10, 1, 1000),
         holiday_country=holiday_country,
+        referral_answer_days=_int(env, "REFERRAL_ANSWER_DAYS", 2, 1, 30),
+        referral_outcome_days=_int(env, "REFERRAL_OUTCOME_DAYS", 14, 1, 365),
     )
 
 

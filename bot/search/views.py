@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.platform.blocks import clip
 from bot.platform.slacktext import safe
+from bot.referrals.views import OPEN_FORM_ACTION as OPEN_REFERRAL_FORM_ACTION
 from bot.search.service import NeedAnswer, ResourceHit, SearchAnswer
 
 MODAL_CALLBACK = "search_modal"
@@ -162,6 +163,11 @@ def need_blocks(answer: SearchAnswer, index: int, need_answer: NeedAnswer) -> li
         lines = [_partner_line(partner) for partner in need_answer.partners[:5]]
         text = "*Partners who can help:*\n" + "\n".join(lines)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}})
+        refer = [{"text": {"type": "plain_text", "text": clip(p.name, 75)}, "value": p.name[:150]}
+                 for p in need_answer.partners[:5]]
+        blocks.append({"type": "actions", "block_id": f"search_refer_{index}", "elements": [
+            {"type": "static_select", "action_id": OPEN_REFERRAL_FORM_ACTION, "options": refer,
+             "placeholder": {"type": "plain_text", "text": "Refer to…"}}]})  # fmt: skip
     if need_answer.has_more:
         value = show_more_value(answer.query, index, answer.offset + len(need_answer.hits))
         if len(value) <= 2000:

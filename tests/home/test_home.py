@@ -169,12 +169,14 @@ def test_home_shows_my_resources_conferences_and_successes(slack, fake_slack, db
         "open_search_modal",
         "open_conference_modal",
         "open_celebrate_modal",
+        "referral_open_form",
     ]
     assert [e["text"]["text"] for e in actions["elements"]] == [
         "Log a resource",
         "Who can help",
         "Schedule a conference",
         "Celebrate",
+        "Send a referral",
     ]
 
     resources = section_after(view, "Your recently logged resources")
