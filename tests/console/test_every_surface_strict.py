@@ -43,10 +43,15 @@ COMMAND_TEXTS = {
                     "agenda 1 add Family needs housing after an eviction notice", "skip 1 2099-01-06", "move 1",
                     "ics 1", "show 1", "cancel 2"],
     "/partner": ["", "help", "list", "show Eastside Community Center", "edit Eastside Community Center",
-                 "mou Eastside Community Center renews 2027-06-30", "rename Eastside Community Center to Eastside CC",
+                 "mou Eastside Community Center renews 2027-06-30",
+                 "aim Eastside Community Center connect 50 shared clients to food by 2027-06-30",
+                 "scorecard Eastside Community Center", "rename Eastside Community Center to Eastside CC",
                  "remove Hope Shelter"],
     "/celebrate": ["", "help", "<@U2|ana> with Eastside Community Center for rides to every dialysis session",
                    "<@U2|ana> with Northwind Mutual Aid for a family's first month of groceries", "recap"],
+    "/refer": ["", "help", "Eastside CC for food a family of four needs groceries this week",
+               "urgent Eastside CC for rides", "Nowhere Org for food", "list", "list open", "list mine",
+               "list Eastside CC", "show R-ZZZZ"],
     "/digest": ["", "help", "subscribe every other friday at 4pm", "preview", "show", "unsubscribe"],
 }
 SEED = [
