@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot.platform import vocabulary
+from bot.platform.privacy.allowlist import keep_known_words
+from bot.platform.privacy.lexicon import is_known_word
 
-__all__ = ["Modifiers", "Need", "ParsedQuery", "looks_like_search", "parse_query"]
+__all__ = [
+    "Modifiers", "Need", "ParsedQuery", "asks_for_something", "looks_like_search", "parse_query", "take_populations",
+]  # fmt: skip
 
 MAX_QUERY_LENGTH = 500
 
@@ -85,6 +89,11 @@ _LANGUAGE_WITH_CUE = re.compile(
     r"|\b(" + _LANGUAGE_NAMES + r")(?:[\s-]+(?:speaking|speaker|speakers|spoken|language|hablante))\b",
     re.IGNORECASE,
 )
+# "speaking Klingon", "Klingon-speaking": a language cue before or after a word that is no language we know.
+_UNKNOWN_LANGUAGE = (
+    re.compile(r"\b(?:speaks?|speaking|habla|hablan|que hable)\s+([A-Za-z][a-z]+)\b", re.IGNORECASE),
+    re.compile(r"\b([A-Za-z][a-z]+)[\s-]+(?:speaking|speaker|speakers|spoken|language)\b", re.IGNORECASE),
+)
 _LANGUAGE_BARE = re.compile(r"\b(" + _LANGUAGE_NAMES + r")\b", re.IGNORECASE)
 
 # How people open the question; removed before looking for needs.
@@ -116,7 +125,7 @@ _FILLER = frozenset(
         local locally nearby free low cost cheap help? there here get getting going go gets give given want wants
         wanting like would should might ok okay hi hello hey any anyone's everyone ayuda ayudar necesita necesito
         busca buscando donde hay alguien quien puede puedo algo para por favor mi paciente pacientes cliente
-        dob mrn ssn born birthdate redacted removed"""
+        dob mrn ssn born birthdate redacted removed about what how only just which ones one"""
         )
     )
 )
@@ -145,14 +154,18 @@ class Need:
         if self.category:
             found = vocabulary.get(self.category)
             return found.display_name if found else self.category
-        return self.phrase[:1].upper() + self.phrase[1:]
+        known = keep_known_words(self.phrase)  # never a word redaction could not place (a name, an ID)
+        return known[:1].upper() + known[1:]
 
 
 @dataclass(frozen=True)
 class Modifiers:
     place: str | None = None  # a place name as typed ("Eastport"), or None
     zip_code: str | None = None
+    place_cue: str = "near"  # "near" or "in": "in Klingon" may have meant a language
+    unknown_place: str | None = None  # named, but no resource is there (set by bot.search once it has looked)
     languages: tuple[str, ...] = ()
+    unknown_languages: tuple[str, ...] = ()  # "speaking Klingon": named back, never searched
     populations: tuple[str, ...] = ()
     population_words: tuple[
         str, ...
@@ -184,6 +197,20 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.needs
+
+
+# Wording that asks for something, in a message that names no need the vocabulary knows ("is there somewhere
+# that does equine therapy?"): worth an honest answer rather than the help card.
+_REQUEST_CUE = re.compile(
+    r"\b(?:need|needs|needing|needed|looking for|look for|searching|search for|where|who|anyone|anybody|any|"
+    r"is there|are there|help with|help for|help finding|find|get|got|recommend|know of|somewhere|someplace|"
+    r"resources? for|programs? for|services? for|necesit\w*|busc\w*|d[oó]nde|hay|ayuda con|alguien)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_something(text: str) -> bool:
+    return bool(_REQUEST_CUE.search(text or ""))
 
 
 def looks_like_search(text: str) -> bool:
@@ -239,16 +266,36 @@ def _take_languages(text: str) -> tuple[list[str], str]:
     return found, text
 
 
-def _take_place(text: str) -> tuple[str | None, str]:
-    for pattern in (_NEAR, _IN_PLACE):
+def _take_unknown_languages(text: str) -> tuple[list[str], str]:
+    unknown: list[str] = []
+
+    def named(match: re.Match) -> str:
+        name = match.group(1)
+        if vocabulary.normalize(name) in _FILLER or vocabulary.detect_categories(name):
+            return match.group(0)
+        unknown.append(name[:1].upper() + name[1:].lower())
+        return " "
+
+    for pattern in _UNKNOWN_LANGUAGE:
+        text = pattern.sub(named, text)
+    return unknown, text
+
+
+def _take_place(text: str) -> tuple[str | None, str, str]:
+    for cue, pattern in (("near", _NEAR), ("in", _IN_PLACE)):
         match = pattern.search(text)
         if not match:
             continue
-        place = _PLACE_STOP.sub("", match.group(1)).strip(" ?.,;!")
+        words = _PLACE_STOP.sub("", match.group(1)).strip(" ?.,;!").split()
+        # "near Atlantis food": the place ends where a need begins.
+        while words and vocabulary.detect_categories(" ".join(words)):
+            words = words[:-1]
+        place = " ".join(words).strip(" ?.,;!")
         if not place or vocabulary.normalize(place) in _FILLER or vocabulary.detect_categories(place):
             continue  # "near me", "in crisis": not a place
-        return place, text[: match.start()] + " " + text[match.end() :]
-    return None, text
+        end = match.start(1) + match.group(1).find(place) + len(place)
+        return place, text[: match.start()] + " " + text[end:], cue
+    return None, text, "near"
 
 
 def _without_accents(text: str) -> str:
@@ -256,7 +303,7 @@ def _without_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-def _take_populations(text: str) -> tuple[list[str], list[str], str]:
+def take_populations(text: str) -> tuple[list[str], list[str], str]:
     """Population keys, the words that named them ("teen", "parents") and the text without them."""
     found: list[str] = []
     words: list[str] = []
@@ -337,7 +384,9 @@ def _needs(text: str) -> list[Need]:
         original.extend([","] if piece == "," else vocabulary.original_tokens(piece))
     flat = [word if word == "," else word.lower() for word in original]
     positions = [index for index, word in enumerate(flat) if word != ","]
-    matches = vocabulary.find_terms_in_words([original[index] for index in positions], fuzzy=True)
+    matches = vocabulary.find_terms_in_words(
+        [original[index] for index in positions], fuzzy=True, is_word=is_known_word
+    )
     remapped = [
         vocabulary.TermMatch(
             m.category,
@@ -420,12 +469,13 @@ def parse_query(text: str) -> ParsedQuery:
     working = _strip_placeholders(text)
     working = _ASKING.sub(" ", working, count=1)
     languages, working = _take_languages(working)
-    place, working = _take_place(working)
+    unknown_languages, working = _take_unknown_languages(working)
+    place, working, place_cue = _take_place(working)
     zip_code, working = _take_zip(working)
     if place and _ZIP.fullmatch(place):
         zip_code, place = place, None
     without_populations = working
-    populations, population_words, without_populations = _take_populations(without_populations)
+    populations, population_words, without_populations = take_populations(without_populations)
     needs = _needs(without_populations)
     if populations and not any(need.categories for need in needs):
         # "who helps veterans?" / "anything for seniors": the population is the need itself.
@@ -434,7 +484,9 @@ def parse_query(text: str) -> ParsedQuery:
     modifiers = Modifiers(
         place=place,
         zip_code=zip_code,
+        place_cue=place_cue,
         languages=tuple(languages),
+        unknown_languages=tuple(unknown_languages),
         populations=tuple(populations),
         population_words=tuple(population_words) if populations else (),
         asked_in_spanish=_spanish_share(text),

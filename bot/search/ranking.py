@@ -380,3 +380,46 @@ def _rank(
             scores[resource_id] = text_score
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return ranked, len(ranked)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Honest gaps
+
+
+def known_place(session: Session, team_id: str, place: str) -> bool:
+    """Whether any resource of the workspace is in this town (an index lookup)."""
+    statement = text("SELECT 1 FROM resource WHERE team_id = :team AND normalized_city = :city LIMIT 1")
+    return session.execute(statement, {"team": team_id, "city": vocabulary.normalize(place)}).first() is not None
+
+
+def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> bool:
+    """Whether some resource's text contains every one of `words` (its word forms included)."""
+    if _is_postgres(session):
+        statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
+                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        query = _tsquery(words, True)
+    else:
+        statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+                         "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        query = _fts5_query(words, True)
+    return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+
+
+def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
+    """The words that make a need a different one from its category's, when no resource mentions them: "equine
+    therapy" is not therapy in general, "car insurance" is neither rides nor health coverage. Empty otherwise."""
+    phrase = need.phrase.split()
+    if not need.categories or len(phrase) > 3:
+        return []  # a sentence is not a name for a kind of service
+    terms = {vocabulary.fold(word) for word in need.term_words}
+    in_terms = [vocabulary.fold(word) in terms for word in phrase]
+    # A word the vocabulary does not know, right before a need term, names a kind of it ("equine therapy").
+    qualifiers = [word for index, word in enumerate(phrase[:-1])
+                  if not in_terms[index] and in_terms[index + 1] and len(word) >= 4 and word in need.extra_words
+                  and not word.isdigit()]  # fmt: skip
+    if qualifiers:
+        return [] if _mentioned_anywhere(session, team_id, qualifiers) else [*qualifiers, phrase[-1]]
+    # Two one-word terms of different categories that make one thing together ("car insurance").
+    if len(need.categories) >= 2 and len(phrase) == 2 and all(in_terms) and len(need.matched_terms) == 2:
+        return [] if _mentioned_anywhere(session, team_id, phrase) else phrase
+    return []
