@@ -41,6 +41,7 @@ __all__ = [
     "gloss",
     "normalize",
     "original_tokens",
+    "split_compound",
     "tokens",
 ]
 
@@ -331,13 +332,45 @@ def _correction(word: str, choices: tuple[str, ...]) -> str | None:
     return best[0]
 
 
+def _base_form(word: str, known: dict[str, tuple]) -> str | None:
+    """The vocabulary word an inflected word comes from ("falling" -> fall, "caring" -> care, "evicted" ->
+    evict, "shopping" -> shop), or None. Only forms the vocabulary has are produced, so nothing is invented."""
+    candidates: list[str] = []
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        candidates = [stem + "e", stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    elif len(word) > 4 and word.endswith("ed"):
+        stem = word[:-2]
+        candidates = [word[:-1], stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    elif len(word) > 4 and word.endswith("er"):
+        candidates = [word[:-2], word[:-1]]
+    return next((candidate for candidate in candidates if candidate in known), None)
+
+
+def split_compound(word: str) -> tuple[str, str] | None:
+    """ "foodbank" -> (food, bank) when both halves are vocabulary words and together they form a term."""
+    known = _vocabulary().terms_by_word
+    word = fold(word.lower())
+    if len(word) < 7 or word in known:
+        return None
+    for cut in range(3, len(word) - 2):
+        left, right = word[:cut], fold(word[cut:])
+        if left in known and right in known and any(t.words == (left, right) for t in known[left]):
+            return left, right
+    return None
+
+
 def find_terms_in_words(
     original: list[str], *, fuzzy: bool = False, is_word: Callable[[str], bool] | None = None
 ) -> list[TermMatch]:
     """Like find_terms, for text already split by original_tokens() (case kept); positions index `original`.
     With `is_word`, words it accepts (a dictionary's) are never spelling-corrected ("driving" is not "drinking"),
     and shorter unknown words are corrected too ("foood")."""
+    known = _vocabulary().terms_by_word
     folded = [fold(word.lower()) for word in original]
+    for index, word in enumerate(folded):
+        if word not in known and word not in STOPWORDS:
+            folded[index] = _base_form(word, known) or word
     used = [word in STOPWORDS for word in (w.lower() for w in original)]
     corrected: set[int] = set()
     if fuzzy:

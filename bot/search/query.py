@@ -130,6 +130,7 @@ _FILLER = frozenset(
     )
 )
 
+_IDENTIFIER_LABELS = frozenset({"id", "number", "no", "num", "member", "account", "acct"})
 _CONJUNCTIONS = frozenset({"and", "plus", "also", "y", "e", "or", "as", "well", "then"})
 _SPLIT_PUNCTUATION = re.compile(r"[,;&+/]|\bas well as\b")
 
@@ -381,7 +382,8 @@ def _needs(text: str) -> list[Need]:
     # Words with case kept (capitals-only abbreviations need it) and "," where the question lists needs.
     original: list[str] = []
     for piece in _SPLIT_PUNCTUATION.sub(" , ", text).split():
-        original.extend([","] if piece == "," else vocabulary.original_tokens(piece))
+        for word in [","] if piece == "," else vocabulary.original_tokens(piece):
+            original.extend(vocabulary.split_compound(word) or [word])  # "foodbank": food bank
     flat = [word if word == "," else word.lower() for word in original]
     positions = [index for index, word in enumerate(flat) if word != ","]
     matches = vocabulary.find_terms_in_words(
@@ -398,8 +400,11 @@ def _needs(text: str) -> list[Need]:
         )
         for m in matches
     ]
+    # "Medicaid ID [removed]", "SNAP number": a program named as the label of an identifier is not a need.
+    remapped = [m for m in remapped if not (m.end + 1 < len(flat) and flat[m.end + 1] in _IDENTIFIER_LABELS)]
     used = {p for m in remapped for p in m.positions}
     needs: list[Need] = []
+    listed: list[bool] = []  # whether the segment was listed with "and" (a need) rather than set off by commas
     for start, end in _segments(flat, remapped):
         need = _need_from(original, start, end, remapped, used)
         if need is None:
@@ -413,6 +418,10 @@ def _needs(text: str) -> list[Need]:
             )  # fmt: skip
             continue
         needs.append(need)
+        listed.append(start > 0 and flat[start - 1] in _CONJUNCTIONS)
+    if any(need.categories for need in needs):
+        # Around a recognized need, words set off by commas are context ("pt lives at …, age 6"), not a need.
+        needs = [need for need, was_listed in zip(needs, listed, strict=True) if need.categories or was_listed]
     return _merge_same_category(needs)
 
 

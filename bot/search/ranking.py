@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
+from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
 from bot.search.query import Modifiers, Need
@@ -16,6 +17,7 @@ CATEGORY_POOL = 250  # newest resources of each of the need's categories
 MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
 TEXT_POOL = 40  # best full-text matches
 COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
+SPECIFIC_WORD_ZIPF = 3.5  # rarer English words (under ~3 per million) name a specific kind of service
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
 # them; boosts decide between close matches.
@@ -25,6 +27,7 @@ TEXT_WEIGHT = 4.0
 LANGUAGE_BOOST = 4.0
 POPULATION_BOOST = 4.0
 PLACE_BOOST = 4.0
+ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
 NEARBY_ZIP_BOOST = 2.0
 ASKED_IN_SPANISH_BOOST = 1.0
 VERIFIED_90_DAYS = 0.5
@@ -338,7 +341,8 @@ def _postgres_scores(
 
 
 def _rank(
-    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int,
+    companions: tuple[str, ...] = (),
 ) -> tuple[list[tuple[int, float]], int]:
     """Best (resource id, score) pairs for a need, and how many candidates there were.
 
@@ -373,6 +377,9 @@ def _rank(
             if best_text > floor_text
             else 0.0
         )
+        if category_score and companions and filed_under.intersection(companions):
+            # Asked with other needs ("food and a ride to get there"): one place that covers them too comes first.
+            category_score += ALSO_SERVES_BOOST
         if category_score or not need.categories:
             scores[resource_id] = category_score + text_score + boost
         elif resource_id in by_text:
@@ -407,19 +414,15 @@ def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> boo
 
 def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     """The words that make a need a different one from its category's, when no resource mentions them: "equine
-    therapy" is not therapy in general, "car insurance" is neither rides nor health coverage. Empty otherwise."""
+    therapy" is not therapy in general. Empty otherwise."""
     phrase = need.phrase.split()
-    if not need.categories or len(phrase) > 3:
-        return []  # a sentence is not a name for a kind of service
+    if not need.categories or len(phrase) != 2:
+        return []  # a sentence is not the name of a kind of service
+    qualifier, term = phrase
     terms = {vocabulary.fold(word) for word in need.term_words}
-    in_terms = [vocabulary.fold(word) in terms for word in phrase]
-    # A word the vocabulary does not know, right before a need term, names a kind of it ("equine therapy").
-    qualifiers = [word for index, word in enumerate(phrase[:-1])
-                  if not in_terms[index] and in_terms[index + 1] and len(word) >= 4 and word in need.extra_words
-                  and not word.isdigit()]  # fmt: skip
-    if qualifiers:
-        return [] if _mentioned_anywhere(session, team_id, qualifiers) else [*qualifiers, phrase[-1]]
-    # Two one-word terms of different categories that make one thing together ("car insurance").
-    if len(need.categories) >= 2 and len(phrase) == 2 and all(in_terms) and len(need.matched_terms) == 2:
-        return [] if _mentioned_anywhere(session, team_id, phrase) else phrase
-    return []
+    # An uncommon word the vocabulary does not know, right before a need term, names a kind of it ("equine
+    # therapy"); an everyday word ("reverse an overdose", "pay the light bill") does not.
+    if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
+            or len(qualifier) < 4 or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
+        return []
+    return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase

@@ -317,7 +317,8 @@ def answer_parsed(
         if uncovered:
             answer.needs.append(NeedAnswer(need, uncovered=" ".join(uncovered)))
             continue
-        ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit)
+        others = tuple(c for other in needs if other is not need for c in other.categories[:1])
+        ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit, others)
         page = ranked[offset : offset + limit]
         rows = {r.id: r for r in session.exec(select(Resource).where(Resource.id.in_([i for i, _ in page])))}
         hits = [
