@@ -137,6 +137,7 @@ class _Vocabulary:
     fuzzy_words: dict[str, tuple[str, ...]]  # first letter -> vocabulary words, for typo tolerance
     all_words: dict[str, tuple[str, ...]]  # first letter -> every vocabulary word, for short typos
     glosses: dict[str, str]  # normalized Spanish term -> English words
+    expansions: dict[str, str]  # normalized abbreviation -> what it stands for
 
 
 def normalize(text: str) -> str:
@@ -225,6 +226,8 @@ def _vocabulary() -> _Vocabulary:
         all_words={letter: tuple(sorted(words)) for letter, words in all_words.items()},
         glosses={normalize(term): english for entry in raw["categories"]
                  for term, english in entry.get("english_for_spanish", {}).items()},
+        expansions={normalize(abbreviation): expansion for category in loaded
+                    for abbreviation, expansion in category.abbreviations},
     )  # fmt: skip
 
 
@@ -397,8 +400,11 @@ def find_terms_in_words(
 
 
 def gloss(term: str) -> str:
-    """English words for a Spanish vocabulary term ("ropa" -> "clothing"), "" if there is none."""
-    return _vocabulary().glosses.get(normalize(term), "")
+    """English words for a Spanish vocabulary term ("ropa" -> "clothing") or an abbreviation's expansion ("NEMT"
+    -> "Non-Emergency Medical Transportation"), "" if there is none."""
+    vocabulary = _vocabulary()
+    key = normalize(term)
+    return vocabulary.glosses.get(key, "") or vocabulary.expansions.get(key, "")
 
 
 def rank_categories(matches: Iterable[TermMatch]) -> list[str]:

@@ -28,6 +28,7 @@ LANGUAGE_BOOST = 4.0
 POPULATION_BOOST = 4.0
 PLACE_BOOST = 4.0
 ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
+EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
 NEARBY_ZIP_BOOST = 2.0
 ASKED_IN_SPANISH_BOOST = 1.0
 VERIFIED_90_DAYS = 0.5
@@ -370,7 +371,10 @@ def _rank(
     scores: dict[int, float] = {}
     for resource_id, (categories, boost) in scored.items():
         filed_under = set(categories.split(";"))
-        category_score = sum(weight for category, weight in weights.items() if category in filed_under)
+        matched = sorted((weight for category, weight in weights.items() if category in filed_under), reverse=True)
+        # The need's categories are alternatives ("diapers": childcare or goods); being filed under more of them
+        # is only a little more evidence.
+        category_score = (matched[0] + EXTRA_CATEGORY * (len(matched) - 1)) if matched else 0.0
         relevance = by_text.get(resource_id, floor_text)
         text_score = (
             TEXT_WEIGHT * (relevance - floor_text) / (best_text - floor_text)
