@@ -29,6 +29,7 @@ POPULATION_BOOST = 4.0
 PLACE_BOOST = 4.0
 ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
 EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
+MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 2.0
 ASKED_IN_SPANISH_BOOST = 1.0
 VERIFIED_90_DAYS = 0.5
@@ -375,6 +376,9 @@ def _rank(
         # The need's categories are alternatives ("diapers": childcare or goods); being filed under more of them
         # is only a little more evidence.
         category_score = (matched[0] + EXTRA_CATEGORY * (len(matched) - 1)) if matched else 0.0
+        if matched and categories.split(";", 1)[0] in weights:
+            # Filed under it first: the resource's main service (logging and imports keep the best category first).
+            category_score += MAIN_SERVICE
         relevance = by_text.get(resource_id, floor_text)
         text_score = (
             TEXT_WEIGHT * (relevance - floor_text) / (best_text - floor_text)
