@@ -31,6 +31,13 @@ ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
 EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
 MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 2.0
+OPEN_WHEN_BOOST = 3.0  # the hours mention the asked day, evenings, or round-the-clock service
+_ALWAYS = ("%24/7%", "%24 hours%", "%24 hrs%", "%24-hour%", "%around the clock%")
+_HOURS_PATTERNS = {
+    "evening": (*_ALWAYS, "%6pm%", "%7pm%", "%8pm%", "%9pm%", "%10pm%", "%11pm%", "%midnight%", "%6 pm%", "%7 pm%",
+                "%8 pm%", "%9 pm%", "%10 pm%", "%-6p%", "%-7p%", "%-8p%", "%-9p%", "%evening%"),
+    "overnight": (*_ALWAYS, "%overnight%", "%midnight%", "%10pm%", "%11pm%"),
+}  # fmt: skip
 ASKED_IN_SPANISH_BOOST = 1.0
 VERIFIED_90_DAYS = 0.5
 VERIFIED_365_DAYS = 0.25
@@ -77,6 +84,13 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
             f"CASE WHEN substr(r.postal_code, 1, 5) = :zip THEN {PLACE_BOOST} "
             f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} ELSE 0 END"
         )
+    conditions = []
+    for key in modifiers.open_when:
+        for index, pattern in enumerate(_HOURS_PATTERNS.get(key, (f"%{key}%",))):
+            params[f"open_{key}_{index}"] = pattern
+            conditions.append(f"lower(r.hours) LIKE :open_{key}_{index}")
+    if conditions:
+        parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {OPEN_WHEN_BOOST} ELSE 0 END")
     parts.append(
         f"CASE WHEN r.verified_at >= :recent THEN {VERIFIED_90_DAYS} "
         f"WHEN r.verified_at >= :year_ago THEN {VERIFIED_365_DAYS} ELSE 0 END"
