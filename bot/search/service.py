@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 MAX_QUESTION_LENGTH = 500  # a question, not an essay; longer text is refused with a message
+PER_NEED_WHEN_SEVERAL = 3
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,7 @@ def who_can_help(
     query_text: str,
     *,
     limit: int = 5,
+    limit_when_several: int = PER_NEED_WHEN_SEVERAL,
     offset: int = 0,
     surface: str = "slash",
     record: bool = True,
@@ -285,7 +287,8 @@ def who_can_help(
     redaction = redact_query(raw)
     parsed: ParsedQuery = parse_query(redaction.text)
     return answer_parsed(session, team_id, parsed, query=redaction.text, privacy_notice=redaction.summary(),
-                         limit=limit, offset=offset, surface=surface, record=record, now=now)  # fmt: skip
+                         limit=limit, limit_when_several=limit_when_several, offset=offset, surface=surface,
+                         record=record, now=now)  # fmt: skip
 
 
 def answer_parsed(
@@ -296,6 +299,7 @@ def answer_parsed(
     query: str = "",
     privacy_notice: str = "",
     limit: int = 5,
+    limit_when_several: int = PER_NEED_WHEN_SEVERAL,
     offset: int = 0,
     surface: str = "slash",
     record: bool = True,
@@ -312,6 +316,8 @@ def answer_parsed(
         answer.problem = "no_need"
         return answer
 
+    # Several needs: the best few of each, so the reply's first screen answers every need (Show more continues).
+    limit = limit if len(needs) == 1 else min(limit, limit_when_several)
     for need in needs:
         uncovered = uncovered_words(session, team_id, need)
         if uncovered:

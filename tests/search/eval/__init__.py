@@ -97,10 +97,12 @@ def load_resources(
 RankedNeeds = list[tuple[tuple[str, ...], list[str]]]  # (categories of the need, names best first)
 
 
-def run_partnerbot(session: Session, team_id: str, question: str) -> RankedNeeds:
+def run_partnerbot(session: Session, team_id: str, question: str, per_need: int = 5) -> RankedNeeds:
+    """Per-need rankings (5 each by default: this set judges each need's list); the reply itself shows fewer per
+    need when a question has several (per_need=3 reads it as shown)."""
     from bot.search.service import who_can_help
 
-    answer = who_can_help(session, team_id, question, record=False)
+    answer = who_can_help(session, team_id, question, record=False, limit_when_several=per_need)
     results = []
     for need_answer in answer.needs:
         names = [hit.name for hit in need_answer.hits]
