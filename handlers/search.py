@@ -126,8 +126,7 @@ def refine_in_thread(event, body, context, say) -> None:
             answer = search.answer_parsed(session, team_id, parsed, offset=shown if more else 0,
                                           surface="thread", record=not more)  # fmt: skip
         if answer is None:
-            say(text=views.REFINE_HINT, thread_ts=thread)
-            return
+            return  # people talking among themselves in the thread ("ok, calling them now")
         if answer.parsed is not None and not answer.problem:
             more = refined is not None and refined[1]
             threads.remember(session, team_id, channel, thread, answer.parsed,

@@ -36,10 +36,6 @@ SMALL_TALK = {
     "greeting": "Hi! Tell me what someone needs (\"food near Eastport\", \"behind on rent\") and I'll find who can help.",
     "thanks": "You're welcome! :slightly_smiling_face:",
 }
-REFINE_HINT = (
-    "In this thread I can narrow the answer above: try _only in Eastport_, _any in Spanish?_, _what about for "
-    "seniors?_ or _more_."
-)
 
 PROBLEMS = {
     "empty": "Tell me what the person needs, e.g. `/whohelps food near Eastport`.",
