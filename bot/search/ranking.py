@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, text
@@ -367,6 +368,9 @@ def _rank(
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     text_pool = max(TEXT_POOL, wanted + 10)
     by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
+    # A resource filed under another need is shown only for the need's own words, never for "seniors" alone.
+    about_need = (set(_text_candidates(session, team_id, need, replace(modifiers, population_words=()), text_pool))
+                  if modifiers.population_words and need.categories else set(by_text))  # fmt: skip
     if _is_postgres(session):
         scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(by_text))
     else:
@@ -404,7 +408,7 @@ def _rank(
             category_score += ALSO_SERVES_BOOST
         if category_score or not need.categories:
             scores[resource_id] = category_score + text_score + boost
-        elif resource_id in by_text:
+        elif resource_id in about_need:
             # Filed under another need: shown only after the need's own resources, on its words alone.
             scores[resource_id] = text_score
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

@@ -196,3 +196,25 @@ def test_a_dm_with_a_file_is_answered_from_its_text(slack, fake_slack, db):
                  "text": "need food for this family", "ts": "1700000300.000100", "channel": "D7",
                  "files": [{"id": "F1", "name": "intake.pdf"}]})  # fmt: skip
     assert "Eastside Food Pantry" in fake_slack.wait_for("chat.postMessage").text_content()
+
+
+def test_modifiers_never_bring_in_resources_for_another_need(slack, fake_slack, db):
+    with db.session() as s:
+        add(s, "Casa Comida", "food", description="groceries", postal_code="97201", languages="English;Spanish")
+        add(s, "Northside Senior Center", "aging-disability", description="activities for seniors",
+            postal_code="97201", languages="Spanish", populations="seniors")  # fmt: skip
+    slack.command("/whohelps", "food near 97201 in Spanish for seniors")
+    content = fake_slack.wait_for("response_url").text_content()
+    assert "Casa Comida" in content and "Northside Senior Center" not in content
+
+
+def test_people_talking_in_an_answers_thread_are_left_alone(slack, fake_slack, db):
+    seed(db)
+    slack.mention("food pantry?", channel="CCARE")
+    thread = fake_slack.wait_for("chat.postMessage").args["thread_ts"]
+    fake_slack.reset()
+    slack.event({"type": "message", "channel_type": "channel", "user": "U2", "text": "calling them now",
+                 "ts": f"{float(thread) + 2:.6f}", "thread_ts": thread, "channel": "CCARE"})  # fmt: skip
+    slack.mention("thanks", channel="CCARE")
+    fake_slack.wait_for("chat.postMessage")
+    assert len(fake_slack.calls("chat.postMessage")) == 1
