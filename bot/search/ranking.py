@@ -32,6 +32,7 @@ ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
 EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
 MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 2.0
+PLACE_MENTION_BOOST = 2.0  # elsewhere, but its description or eligibility names the asked place
 OPEN_WHEN_BOOST = 3.0  # the hours mention the asked day, evenings, or round-the-clock service
 _ALWAYS = ("%24/7%", "%24 hours%", "%24 hrs%", "%24-hour%", "%around the clock%")
 _HOURS_PATTERNS = {
@@ -75,9 +76,14 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
             params[f"pop{index}"] = f"%{population}%"
             conditions.append(f"lower(r.populations) LIKE :pop{index}")
         parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {POPULATION_BOOST} ELSE 0 END")
+    mentioned = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE :city_like"
     if modifiers.place:
+        # Located there, or a mobile, delivery or phone service whose text says it reaches the place.
         params["city"] = vocabulary.normalize(modifiers.place)
-        parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} ELSE 0 END")
+        params["city_like"] = f"%{modifiers.place.lower()}%"
+        parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} WHEN {mentioned} "
+                     f"THEN {PLACE_MENTION_BOOST} ELSE 0 END")  # fmt: skip
+
     if modifiers.zip_code:
         params["zip"] = modifiers.zip_code
         params["zip3"] = modifiers.zip_code[:3]
