@@ -33,7 +33,8 @@ USAGE = (
 )
 
 SMALL_TALK = {
-    "greeting": "Hi! Tell me what someone needs (\"food near Eastport\", \"behind on rent\") and I'll find who can help.",
+    "greeting": "Hi! Tell me what someone needs (`/whohelps food near Eastport`, or just \"behind on rent\") and "
+    "I'll find who can help. `help` lists everything else.",
     "thanks": "You're welcome! :slightly_smiling_face:",
 }
 

@@ -68,7 +68,7 @@ def test_a_mention_in_any_wording_is_answered_in_its_thread(slack, fake_slack, d
 def test_greetings_and_thanks_get_one_short_line(slack, fake_slack, db, text):
     slack.mention(text, channel="CCARE")
     post = fake_slack.wait_for("chat.postMessage")
-    assert "What partnerbot can do" not in post.text_content() and len(post.text_content()) < 200
+    assert "What partnerbot can do" not in post.text_content() and len(post.args["text"]) < 200
     assert not blocks_of(post)
     with db.session() as s:
         assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 0
