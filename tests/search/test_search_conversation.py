@@ -218,3 +218,18 @@ def test_people_talking_in_an_answers_thread_are_left_alone(slack, fake_slack, d
     slack.mention("thanks", channel="CCARE")
     fake_slack.wait_for("chat.postMessage")
     assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_a_reply_in_the_thread_of_a_dm_answer_refines_it(slack, fake_slack, db):
+    seed(db)
+    slack.dm("food", user="U7")
+    assert not fake_slack.wait_for("chat.postMessage").args.get("thread_ts")  # the answer starts its own thread
+    with db.session() as s:
+        saved = s.exec(select(SearchThread)).one()
+    assert saved.channel_id == "D7" and saved.thread_ts
+    fake_slack.reset()
+    slack.event({"type": "message", "channel_type": "im", "user": "U7", "text": "only in Eastport",
+                 "ts": f"{float(saved.thread_ts) + 1:.6f}", "thread_ts": saved.thread_ts, "channel": "D7"})  # fmt: skip
+    post = fake_slack.wait_for("chat.postMessage")
+    assert post.args["thread_ts"] == saved.thread_ts
+    assert "*1. Eastside Food Pantry*" in post.text_content()
