@@ -385,6 +385,11 @@ def _need_from(
         for word in [*vocabulary.tokens(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
             if word not in term_words and word not in _FILLER:
                 term_words.append(word)
+    # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"): directories write both.
+    for word in list(term_words):
+        for compound in _compounds_of(word, tuple(dict.fromkeys(m.category for m in inside))):
+            if compound not in term_words:
+                term_words.append(compound)
     extra = [
         word
         for index, word in enumerate(words[start:end], start)
@@ -410,6 +415,20 @@ def _need_from(
         phrase=" ".join(phrase_words)[:120],
         fuzzy=any(m.fuzzy for m in inside),
     )
+
+
+@cache
+def _compounds_of(word: str, categories: tuple[str, ...]) -> tuple[str, ...]:
+    if len(word) < 4:
+        return ()
+    found = []
+    for category_id in categories:
+        category = vocabulary.get(category_id)
+        for term in category.terms() if category else ():
+            for candidate in vocabulary.tokens(term):
+                if candidate != word and len(candidate) > len(word) + 2 and candidate.endswith(word):
+                    found.append(candidate)
+    return tuple(dict.fromkeys(found))
 
 
 def _needs(text: str) -> list[Need]:
