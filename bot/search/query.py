@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from rapidfuzz import fuzz, process
+
 from bot.platform import vocabulary
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.platform.privacy.lexicon import is_known_word
@@ -525,10 +527,29 @@ def _spanish_share(text: str) -> bool:
     return hits > 0 and (bool(words & _SPANISH_CUES) or hits >= len(words) / 2)
 
 
+_MODIFIER_WORDS = tuple(sorted({*LANGUAGES, "seniors", "elderly", "veterans", "youth", "teens", "children", "kids",
+                                 "families", "family", "parents", "women", "mothers", "pregnant", "immigrants",
+                                 "refugees", "students", "disabilities", "homeless"}))  # fmt: skip
+
+
+def _respell_modifiers(text: str) -> str:
+    """ "sheltor for famlies in Spansh": a misspelled language or group of people, corrected before it is read
+    (words of a dictionary are left alone)."""
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 5 or lower in _MODIFIER_WORDS or is_known_word(lower):
+            return word
+        best = process.extractOne(lower, _MODIFIER_WORDS, scorer=fuzz.ratio, score_cutoff=85)
+        return best[0] if best and best[0][0] == lower[0] else word
+
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Needs and modifiers in a (redacted) question. An empty `needs` means nothing searchable was asked."""
     text = (text or "")[:MAX_QUERY_LENGTH]
-    working = _strip_placeholders(text)
+    working = _respell_modifiers(_strip_placeholders(text))
     working = _ASKING.sub(" ", working, count=1)
     languages, working = _take_languages(working)
     unknown_languages, working = _take_unknown_languages(working)
