@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -423,6 +424,16 @@ def _rank(
 
 # ---------------------------------------------------------------------------------------------------------------
 # Honest gaps
+
+
+def closest_place(session: Session, team_id: str, place: str) -> str | None:
+    """The directory's town a misspelled place stands for ("Eastpot" -> Eastport), or None."""
+    rows = session.execute(
+        text("SELECT DISTINCT city FROM resource WHERE team_id = :team AND city != '' LIMIT 2000"), {"team": team_id}
+    ).all()
+    towns = {vocabulary.normalize(row[0]): row[0] for row in rows}
+    best = process.extractOne(vocabulary.normalize(place), list(towns), scorer=fuzz.ratio, score_cutoff=85)
+    return towns[best[0]] if best else None
 
 
 def known_place(session: Session, team_id: str, place: str) -> bool:

@@ -37,7 +37,7 @@ from bot.platform import clock, vocabulary
 from bot.platform.privacy import Redaction, redact
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.search.query import Modifiers, Need, ParsedQuery, parse_query
-from bot.search.ranking import _rank, known_place, uncovered_words
+from bot.search.ranking import _rank, closest_place, known_place, uncovered_words
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 
@@ -257,6 +257,9 @@ def _recognizable(need: Need) -> bool:
 def _resolved(session: Session, team_id: str, modifiers: Modifiers) -> Modifiers:
     """A place no resource is in is named back as unknown rather than silently searched for."""
     if modifiers.place and not known_place(session, team_id, modifiers.place):
+        corrected = closest_place(session, team_id, modifiers.place)
+        if corrected:
+            return replace(modifiers, place=corrected)
         return replace(modifiers, place=None, unknown_place=modifiers.place)
     return modifiers
 

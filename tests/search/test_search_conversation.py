@@ -233,3 +233,11 @@ def test_a_reply_in_the_thread_of_a_dm_answer_refines_it(slack, fake_slack, db):
     post = fake_slack.wait_for("chat.postMessage")
     assert post.args["thread_ts"] == saved.thread_ts
     assert "*1. Eastside Food Pantry*" in post.text_content()
+
+
+def test_a_misspelled_town_is_read_as_the_directorys_town(slack, fake_slack, db):
+    seed(db)
+    slack.command("/whohelps", "food pantry near Eastpot")
+    content = fake_slack.wait_for("response_url").text_content()
+    assert "near Eastport" in content and "I don't know a place" not in content
+    assert "*1. Eastside Food Pantry*" in content
