@@ -61,6 +61,21 @@ POPULATIONS: dict[str, str] = {
     "disabilities": r"people with disabilities|disabled (?:adults|people|kids)|wheelchair users",
     "students": r"students?|estudiantes",
 }
+# How a resource's own text says whom it serves, for directories imported without a populations column.
+POPULATION_TEXT: dict[str, tuple[str, ...]] = {
+    "seniors": ("senior", "elder", "older adult", "aging", "55+", "60+", "62+", "65+"),
+    "veterans": ("veteran", "military"),
+    "youth": ("youth", "teen", "young adult", "young people"),
+    "children": ("child", "kids", "infant", "toddler"),
+    "families": ("famil", "parent"),
+    "women": ("women", "mother", "moms"),
+    "pregnant": ("pregnan", "prenatal", "postpartum"),
+    "lgbtq": ("lgbt", "queer", "transgender"),
+    "immigrants": ("immigra", "refugee", "undocumented", "newcomer"),
+    "homeless": ("homeless", "unhoused"),
+    "disabilities": ("disabilit", "disabled", "wheelchair"),
+    "students": ("student",),
+}
 _POPULATION_PATTERNS = {
     key: re.compile(r"\b(?:for|serving|who are|para)?\s*\b(?:" + pattern + r")\b", re.IGNORECASE)
     for key, pattern in POPULATIONS.items()

@@ -12,7 +12,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
-from bot.search.query import Modifiers, Need
+from bot.search.query import POPULATION_TEXT, Modifiers, Need
 
 # Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
 CATEGORY_POOL = 250  # newest resources of each of the need's categories
@@ -73,9 +73,14 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
         )
     if modifiers.populations:
         conditions = []
+        said = "lower(coalesce(r.name, '') || ' ' || coalesce(r.description, '') || ' ' || coalesce(r.eligibility, ''))"
         for index, population in enumerate(modifiers.populations):
             params[f"pop{index}"] = f"%{population}%"
             conditions.append(f"lower(r.populations) LIKE :pop{index}")
+            # Or its own text says so ("rides for adults 60+"), when the directory has no populations column.
+            for number, word in enumerate(POPULATION_TEXT.get(population, ())):
+                params[f"pop{index}_{number}"] = f"%{word}%"
+                conditions.append(f"{said} LIKE :pop{index}_{number}")
         parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {POPULATION_BOOST} ELSE 0 END")
     mentioned = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE :city_like"
     if modifiers.place:

@@ -36,7 +36,7 @@ from bot.partners.matching import PartnerMatch, matching_partners
 from bot.platform import clock, vocabulary
 from bot.platform.privacy import Redaction, redact
 from bot.platform.privacy.allowlist import keep_known_words
-from bot.search.query import Modifiers, Need, ParsedQuery, parse_query
+from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, parse_query
 from bot.search.ranking import _rank, closest_place, known_place, uncovered_words
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
@@ -144,8 +144,9 @@ def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime
         if language.lower() in languages:
             reasons.append(f"speaks {language}")
     populations = (resource.populations or "").lower()
+    said = " ".join([resource.name, resource.description, resource.eligibility]).lower()
     for population in modifiers.populations:
-        if population in populations:
+        if population in populations or any(word in said for word in POPULATION_TEXT.get(population, ())):
             reasons.append(f"serves {population}")
     if modifiers.place and resource.normalized_city == vocabulary.normalize(modifiers.place):
         reasons.append(f"in {resource.city}")
