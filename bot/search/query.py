@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from bot.platform import vocabulary
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.platform.privacy.lexicon import is_known_word
+from bot.search.hours import OPEN_WHEN_LABELS, take_open_when
 
 __all__ = [
     "Modifiers", "Need", "ParsedQuery", "asks_for_something", "looks_like_search", "parse_query", "take_populations",
@@ -80,37 +81,6 @@ _POPULATION_PATTERNS = {
     key: re.compile(r"\b(?:for|serving|who are|para)?\s*\b(?:" + pattern + r")\b", re.IGNORECASE)
     for key, pattern in POPULATIONS.items()
 }
-
-# When it should be open: "open Saturday", "on weekends", "after 5pm", "late tonight", "at 2am", "24/7".
-_DAYS = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
-         "saturday": "sat", "sunday": "sun", "sabado": "sat", "domingo": "sun"}  # fmt: skip
-_OPEN_WHEN = (
-    (re.compile(r"\b(?:on\s+|open\s+)?(?:the\s+)?weekends?\b|\bfin(?:es)? de semana\b", re.I), ("sat", "sun")),
-    (re.compile(r"\b(?:open\s+|on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|s[aá]bado|domingo)s?\b",
-                re.I), ()),
-    (re.compile(r"\b(?:open\s+)?(?:after\s+(?:[5-9]|1[01])\s*(?::00\s*)?(?:pm|p\.m\.)?|in the evenings?|evenings?|"
-                r"after work|after hours|de noche|por la noche)\b", re.I), ("evening",)),
-    (re.compile(r"\b(?:open\s+)?(?:late(?:\s+(?:tonight|at night|night))?|tonight|overnight|middle of the night|"
-                r"at\s+(?:1[0-2]|[1-4])\s*(?:am|a\.m\.)|24\s*/\s*7|24 hours|around the clock|right now)\b", re.I),
-     ("overnight",)),
-)
-_OPEN_WHEN_LABELS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
-                     "sat": "Saturday", "sun": "Sunday", "evening": "evenings", "overnight": "late at night"}  # fmt: skip
-
-
-def _take_open_when(text: str) -> tuple[list[str], str]:
-    found: list[str] = []
-    for pattern, keys in _OPEN_WHEN:
-        def keep(match: re.Match, keys=keys) -> str:
-            day = _DAYS.get(vocabulary.normalize(match.group(1))) if match.lastindex else None
-            for key in (day,) if day else keys:
-                if key not in found:
-                    found.append(key)
-            return " "
-
-        text = pattern.sub(keep, text)
-    return found, text
-
 
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _PLACE_WORD = r"[A-Za-zÀ-ÿ][\w'.À-ÿ-]*"
@@ -236,7 +206,7 @@ class Modifiers:
         if self.populations:
             parts.append("for " + " and ".join(self.populations))
         if self.open_when:
-            parts.append("open " + " or ".join(_OPEN_WHEN_LABELS[key] for key in self.open_when))
+            parts.append("open " + " or ".join(OPEN_WHEN_LABELS[key] for key in self.open_when))
         return " · ".join(parts)
 
 
@@ -568,7 +538,7 @@ def parse_query(text: str) -> ParsedQuery:
     working = _ASKING.sub(" ", working, count=1)
     languages, working = _take_languages(working)
     unknown_languages, working = _take_unknown_languages(working)
-    open_when, working = _take_open_when(working)
+    open_when, working = take_open_when(working)
     place, working, place_cue = _take_place(working)
     zip_code, working = _take_zip(working)
     if place and _ZIP.fullmatch(place):

@@ -12,6 +12,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
+from bot.search.hours import HOURS_PATTERNS
 from bot.search.query import POPULATION_TEXT, Modifiers, Need
 
 # Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
@@ -35,12 +36,6 @@ MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 2.0
 PLACE_MENTION_BOOST = 2.0  # elsewhere, but its description or eligibility names the asked place
 OPEN_WHEN_BOOST = 3.0  # the hours mention the asked day, evenings, or round-the-clock service
-_ALWAYS = ("%24/7%", "%24 hours%", "%24 hrs%", "%24-hour%", "%around the clock%")
-_HOURS_PATTERNS = {
-    "evening": (*_ALWAYS, "%6pm%", "%7pm%", "%8pm%", "%9pm%", "%10pm%", "%11pm%", "%midnight%", "%6 pm%", "%7 pm%",
-                "%8 pm%", "%9 pm%", "%10 pm%", "%-6p%", "%-7p%", "%-8p%", "%-9p%", "%evening%"),
-    "overnight": (*_ALWAYS, "%overnight%", "%midnight%", "%10pm%", "%11pm%"),
-}  # fmt: skip
 ASKED_IN_SPANISH_BOOST = 1.0
 VERIFIED_90_DAYS = 0.5
 VERIFIED_365_DAYS = 0.25
@@ -99,7 +94,7 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
         )
     conditions = []
     for key in modifiers.open_when:
-        for index, pattern in enumerate(_HOURS_PATTERNS.get(key, (f"%{key}%",))):
+        for index, pattern in enumerate(HOURS_PATTERNS.get(key, (f"%{key}%",))):
             params[f"open_{key}_{index}"] = pattern
             conditions.append(f"lower(r.hours) LIKE :open_{key}_{index}")
     if conditions:
