@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
@@ -193,7 +192,8 @@ def _modifier_members(
 def _text_words(need: Need, modifiers: Modifiers) -> tuple[list[str], bool]:
     """The words to search for, and whether all of them must match (needs without a category)."""
     if need.categories:
-        words = list(dict.fromkeys([*need.term_words, *need.extra_words, *modifiers.population_words]))
+        # Asked groups of people are matched by the population boost (column or text), not ranked as need words.
+        words = list(dict.fromkeys([*need.term_words, *need.extra_words]))
         return [w for w in words if len(w) > 1 and w not in vocabulary.STOPWORDS], False
     words = need.phrase.split() or list(need.extra_words)
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in vocabulary.STOPWORDS], True
@@ -375,9 +375,6 @@ def _rank(
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     text_pool = max(TEXT_POOL, wanted + 10)
     by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
-    # A resource filed under another need is shown only for the need's own words, never for "seniors" alone.
-    about_need = (set(_text_candidates(session, team_id, need, replace(modifiers, population_words=()), text_pool))
-                  if modifiers.population_words and need.categories else set(by_text))  # fmt: skip
     if _is_postgres(session):
         scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(by_text))
     else:
@@ -415,7 +412,7 @@ def _rank(
             category_score += ALSO_SERVES_BOOST
         if category_score or not need.categories:
             scores[resource_id] = category_score + text_score + boost
-        elif resource_id in about_need:
+        elif resource_id in by_text:
             # Filed under another need: shown only after the need's own resources, on its words alone.
             scores[resource_id] = text_score
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -426,12 +423,31 @@ def _rank(
 # Honest gaps
 
 
-def closest_place(session: Session, team_id: str, place: str) -> str | None:
-    """The directory's town a misspelled place stands for ("Eastpot" -> Eastport), or None."""
+_TOWNS_TTL = timedelta(minutes=10)
+_towns: dict[tuple[str, str], tuple[datetime, dict[str, str]]] = {}
+
+
+def _directory_towns(session: Session, team_id: str) -> dict[str, str]:
+    """The workspace's towns (normalized -> as written), read at most every few minutes: reading them all costs a
+    scan of the directory, and towns change rarely."""
+    key = (str(session.get_bind().engine.url), team_id)
+    now = clock.utcnow()
+    cached = _towns.get(key)
+    if cached and cached[0] > now:
+        return cached[1]
     rows = session.execute(
-        text("SELECT DISTINCT city FROM resource WHERE team_id = :team AND city != '' LIMIT 2000"), {"team": team_id}
+        text("SELECT DISTINCT city FROM resource WHERE team_id = :team AND city != '' LIMIT 5000"), {"team": team_id}
     ).all()
     towns = {vocabulary.normalize(row[0]): row[0] for row in rows}
+    if len(_towns) > 1000:
+        _towns.clear()
+    _towns[key] = (now + _TOWNS_TTL, towns)
+    return towns
+
+
+def closest_place(session: Session, team_id: str, place: str) -> str | None:
+    """The directory's town a misspelled place stands for ("Eastpot" -> Eastport), or None."""
+    towns = _directory_towns(session, team_id)
     best = process.extractOne(vocabulary.normalize(place), list(towns), scorer=fuzz.ratio, score_cutoff=85)
     return towns[best[0]] if best else None
 
