@@ -30,9 +30,13 @@ def dismiss_help(ack, respond) -> None:
     respond(delete_original=True)
 
 
-def answer_with_help(event, say) -> None:
-    thread = event.get("thread_ts") if event.get("type") == "app_mention" else None
-    say(text=full_help(), blocks=help_blocks(), thread_ts=thread)
+def answer_with_help(event, say, client) -> None:
+    if event.get("type") == "app_mention":
+        # Never in front of the whole channel: only the person who asked sees the card.
+        client.chat_postEphemeral(channel=event["channel"], user=event.get("user", ""), text=full_help(),
+                                  blocks=help_blocks(), thread_ts=event.get("thread_ts"))  # fmt: skip
+        return
+    say(text=full_help(), blocks=help_blocks())
 
 
 def ignore() -> None:

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-__all__ = ["QuestionLog", "ResourceFeedback", "UnmetNeed"]
+__all__ = ["QuestionLog", "ResourceFeedback", "SearchThread", "UnmetNeed"]
 
-SURFACES = ("slash", "mention", "dm", "modal", "console")
+SURFACES = ("slash", "mention", "dm", "modal", "console", "thread")
 FEEDBACK_KINDS = ("helped", "outdated")
 
 
@@ -28,7 +28,7 @@ class QuestionLog(SQLModel, table=True):
     need_key: str = Field(max_length=200)
     category: str | None = Field(default=None, max_length=40)
     result_count: int = Field(default=0)  # resources plus partners shown; 0 means nobody could help
-    surface: str = Field(default="slash", max_length=20)  # slash | mention | dm | modal | console
+    surface: str = Field(default="slash", max_length=20)  # slash | mention | dm | modal | console | thread
 
 
 class UnmetNeed(SQLModel, table=True):
@@ -68,3 +68,18 @@ Index(
     QuestionLog.category,
     QuestionLog.need_key,
 )
+
+
+class SearchThread(SQLModel, table=True):
+    """The parsed question behind an answer posted in a conversation, so a reply in its thread ("only in
+    Eastport", "more") refines it. Holds the recognized needs and modifiers (redacted, normalized), never the text."""
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "thread_ts", name="uq_searchthread_thread"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    thread_ts: str = Field(max_length=32)  # the thread the answer lives in (its root message)
+    parsed: str = Field(max_length=4000)  # JSON of bot.search.query.ParsedQuery without its text
+    shown: int = Field(default=5)  # results shown so far per need, where "more" continues
+    created_at: datetime

@@ -20,12 +20,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from bot.platform.folding import comparison_key
 
@@ -42,6 +43,7 @@ __all__ = [
     "gloss",
     "normalize",
     "original_tokens",
+    "split_compound",
     "tokens",
 ]
 
@@ -131,7 +133,9 @@ class _Vocabulary:
     terms: tuple[_Term, ...]  # longest first
     terms_by_word: dict[str, tuple[_Term, ...]]
     fuzzy_words: dict[str, tuple[str, ...]]  # first letter -> vocabulary words, for typo tolerance
+    all_words: dict[str, tuple[str, ...]]  # first letter -> every vocabulary word, for short typos
     glosses: dict[str, str]  # normalized Spanish term -> English words
+    expansions: dict[str, str]  # normalized abbreviation -> what it stands for
 
 
 def normalize(text: str) -> str:
@@ -201,9 +205,12 @@ def _vocabulary() -> _Vocabulary:
     ordered = tuple(sorted(terms.values(), key=lambda term: -len(term.words)))
     by_word: dict[str, list[_Term]] = {}
     fuzzy_words: dict[str, set[str]] = {}
+    all_words: dict[str, set[str]] = {}
     for term in ordered:
         for word in set(term.words):
             by_word.setdefault(word, []).append(term)
+            if not term.capitals_only and not word.isdigit():
+                all_words.setdefault(word[0], set()).add(word)
             if not term.capitals_only and len(word) >= _FUZZY_MIN_LENGTH - 1 and not word.isdigit():
                 fuzzy_words.setdefault(word[0], set()).add(word)
     return _Vocabulary(
@@ -212,8 +219,11 @@ def _vocabulary() -> _Vocabulary:
         terms=ordered,
         terms_by_word={word: tuple(found) for word, found in by_word.items()},
         fuzzy_words={letter: tuple(sorted(words)) for letter, words in fuzzy_words.items()},
+        all_words={letter: tuple(sorted(words)) for letter, words in all_words.items()},
         glosses={normalize(term): english for entry in raw["categories"]
                  for term, english in entry.get("english_for_spanish", {}).items()},
+        expansions={normalize(abbreviation): expansion for category in loaded
+                    for abbreviation, expansion in category.abbreviations},
     )  # fmt: skip
 
 
@@ -307,9 +317,59 @@ def _place_all(
     return found
 
 
-def find_terms_in_words(original: list[str], *, fuzzy: bool = False) -> list[TermMatch]:
-    """Like find_terms, for text already split by original_tokens() (case kept); positions index `original`."""
+def _correction(word: str, choices: tuple[str, ...]) -> str | None:
+    if len(word) < _FUZZY_MIN_LENGTH:
+        # Short words: one letter doubled or dropped ("foood", "rnt" is too short to tell), same first letter.
+        near = [c for c in choices if abs(len(c) - len(word)) <= 1 and len(c) >= 4
+                and Levenshtein.distance(word, c) <= 1]  # fmt: skip
+        return near[0] if len(near) == 1 else None
+    # Typos rarely touch the first letter; short words need a closer match ("rental" is not "rent").
+    cutoff = _FUZZY_CUTOFF_LONG if len(word) >= 7 else _FUZZY_CUTOFF_SHORT
+    best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if best is None or (len(word) > len(best[0]) and word.startswith(best[0])):
+        return None  # a longer word that starts with a term is another word ("rental"), not a typo
+    return best[0]
+
+
+def _base_form(word: str, known: dict[str, tuple]) -> str | None:
+    """The vocabulary word an inflected word comes from ("falling" -> fall, "caring" -> care, "evicted" ->
+    evict, "shopping" -> shop), or None. Only forms the vocabulary has are produced, so nothing is invented."""
+    candidates: list[str] = []
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        candidates = [stem + "e", stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    elif len(word) > 4 and word.endswith("ed"):
+        stem = word[:-2]
+        candidates = [word[:-1], stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    elif len(word) > 4 and word.endswith("er"):
+        candidates = [word[:-2], word[:-1]]
+    return next((candidate for candidate in candidates if candidate in known), None)
+
+
+def split_compound(word: str) -> tuple[str, str] | None:
+    """ "foodbank" -> (food, bank) when both halves are vocabulary words and together they form a term."""
+    known = _vocabulary().terms_by_word
+    word = fold(word.lower())
+    if len(word) < 7 or word in known:
+        return None
+    for cut in range(3, len(word) - 2):
+        left, right = word[:cut], fold(word[cut:])
+        if left in known and right in known and any(t.words == (left, right) for t in known[left]):
+            return left, right
+    return None
+
+
+def find_terms_in_words(
+    original: list[str], *, fuzzy: bool = False, is_word: Callable[[str], bool] | None = None
+) -> list[TermMatch]:
+    """Like find_terms, for text already split by original_tokens() (case kept); positions index `original`.
+    With `is_word`, words it accepts (a dictionary's) are never spelling-corrected ("driving" is not "drinking"),
+    and shorter unknown words are corrected too ("foood")."""
+    known = _vocabulary().terms_by_word
     folded = [fold(word.lower()) for word in original]
+    for index, word in enumerate(folded):
+        if word not in known and word not in STOPWORDS:
+            folded[index] = _base_form(word, known) or word
     used = [word in STOPWORDS for word in (w.lower() for w in original)]
     corrected: set[int] = set()
     if fuzzy:
@@ -317,16 +377,18 @@ def find_terms_in_words(original: list[str], *, fuzzy: bool = False) -> list[Ter
         # are looked for, so a typo inside a longer term still finds it ("wheelchar ramp" -> "wheelchair ramp").
         vocabulary = _vocabulary()
         for index, word in enumerate(folded):
-            if (used[index] or len(word) < _FUZZY_MIN_LENGTH or word.isdigit() or word in _NEVER_FUZZY
+            shortest = 4 if is_word else _FUZZY_MIN_LENGTH
+            if (used[index] or len(word) < shortest or word.isdigit() or word in _NEVER_FUZZY
                     or word in vocabulary.terms_by_word):  # fmt: skip
                 continue
-            # Typos rarely touch the first letter; short words need a closer match ("rental" is not "rent").
-            cutoff = _FUZZY_CUTOFF_LONG if len(word) >= 7 else _FUZZY_CUTOFF_SHORT
-            choices = vocabulary.fuzzy_words.get(word[0], ())
-            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is None or (len(word) > len(best[0]) and word.startswith(best[0])):
-                continue  # a longer word that starts with a term is another word ("rental"), not a typo
-            folded[index] = best[0]
+            if is_word is not None and (is_word(word) or is_word(original[index].lower())):
+                continue
+            choices = vocabulary.all_words.get(word[0], ()) if len(word) < _FUZZY_MIN_LENGTH else \
+                vocabulary.fuzzy_words.get(word[0], ())  # fmt: skip
+            best = _correction(word, choices)
+            if best is None:
+                continue
+            folded[index] = best
             corrected.add(index)
     found = _place_all(folded, original, used, corrected)
     found.sort(key=lambda match: (match.start, match.end))
@@ -334,8 +396,11 @@ def find_terms_in_words(original: list[str], *, fuzzy: bool = False) -> list[Ter
 
 
 def gloss(term: str) -> str:
-    """English words for a Spanish vocabulary term ("ropa" -> "clothing"), "" if there is none."""
-    return _vocabulary().glosses.get(normalize(term), "")
+    """English words for a Spanish vocabulary term ("ropa" -> "clothing") or an abbreviation's expansion ("NEMT"
+    -> "Non-Emergency Medical Transportation"), "" if there is none."""
+    vocabulary = _vocabulary()
+    key = normalize(term)
+    return vocabulary.glosses.get(key, "") or vocabulary.expansions.get(key, "")
 
 
 def rank_categories(matches: Iterable[TermMatch]) -> list[str]:

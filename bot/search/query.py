@@ -13,9 +13,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from bot.platform import vocabulary
+from rapidfuzz import fuzz, process
 
-__all__ = ["Modifiers", "Need", "ParsedQuery", "looks_like_search", "parse_query"]
+from bot.platform import vocabulary
+from bot.platform.privacy.allowlist import keep_known_words
+from bot.platform.privacy.lexicon import is_known_word
+from bot.search.hours import OPEN_WHEN_LABELS, take_open_when
+
+__all__ = [
+    "Modifiers", "Need", "ParsedQuery", "asks_for_something", "looks_like_search", "parse_query", "take_populations",
+]  # fmt: skip
 
 MAX_QUERY_LENGTH = 500
 
@@ -55,6 +62,21 @@ POPULATIONS: dict[str, str] = {
     "disabilities": r"people with disabilities|disabled (?:adults|people|kids)|wheelchair users",
     "students": r"students?|estudiantes",
 }
+# How a resource's own text says whom it serves, for directories imported without a populations column.
+POPULATION_TEXT: dict[str, tuple[str, ...]] = {
+    "seniors": ("senior", "elder", "older adult", "aging", "55+", "60+", "62+", "65+"),
+    "veterans": ("veteran", "military"),
+    "youth": ("youth", "teen", "young adult", "young people"),
+    "children": ("child", "kids", "infant", "toddler"),
+    "families": ("famil", "parent"),
+    "women": ("women", "mother", "moms"),
+    "pregnant": ("pregnan", "prenatal", "postpartum"),
+    "lgbtq": ("lgbt", "queer", "transgender"),
+    "immigrants": ("immigra", "refugee", "undocumented", "newcomer"),
+    "homeless": ("homeless", "unhoused"),
+    "disabilities": ("disabilit", "disabled", "wheelchair"),
+    "students": ("student",),
+}
 _POPULATION_PATTERNS = {
     key: re.compile(r"\b(?:for|serving|who are|para)?\s*\b(?:" + pattern + r")\b", re.IGNORECASE)
     for key, pattern in POPULATIONS.items()
@@ -84,6 +106,11 @@ _LANGUAGE_WITH_CUE = re.compile(
     r"\b(?:in|en|speaks?|speaking|habla|hablan|que hable)\s+(" + _LANGUAGE_NAMES + r")\b"
     r"|\b(" + _LANGUAGE_NAMES + r")(?:[\s-]+(?:speaking|speaker|speakers|spoken|language|hablante))\b",
     re.IGNORECASE,
+)
+# "speaking Klingon", "Klingon-speaking": a language cue before or after a word that is no language we know.
+_UNKNOWN_LANGUAGE = (
+    re.compile(r"\b(?:speaks?|speaking|habla|hablan|que hable)\s+([A-Za-z][a-z]+)\b", re.IGNORECASE),
+    re.compile(r"\b([A-Za-z][a-z]+)[\s-]+(?:speaking|speaker|speakers|spoken|language)\b", re.IGNORECASE),
 )
 _LANGUAGE_BARE = re.compile(r"\b(" + _LANGUAGE_NAMES + r")\b", re.IGNORECASE)
 
@@ -116,11 +143,12 @@ _FILLER = frozenset(
         local locally nearby free low cost cheap help? there here get getting going go gets give given want wants
         wanting like would should might ok okay hi hello hey any anyone's everyone ayuda ayudar necesita necesito
         busca buscando donde hay alguien quien puede puedo algo para por favor mi paciente pacientes cliente
-        dob mrn ssn born birthdate redacted removed"""
+        dob mrn ssn born birthdate redacted removed about what how only just which ones one"""
         )
     )
 )
 
+_IDENTIFIER_LABELS = frozenset({"id", "number", "no", "num", "member", "account", "acct"})
 _CONJUNCTIONS = frozenset({"and", "plus", "also", "y", "e", "or", "as", "well", "then"})
 _SPLIT_PUNCTUATION = re.compile(r"[,;&+/]|\bas well as\b")
 
@@ -145,19 +173,24 @@ class Need:
         if self.category:
             found = vocabulary.get(self.category)
             return found.display_name if found else self.category
-        return self.phrase[:1].upper() + self.phrase[1:]
+        known = keep_known_words(self.phrase)  # never a word redaction could not place (a name, an ID)
+        return known[:1].upper() + known[1:]
 
 
 @dataclass(frozen=True)
 class Modifiers:
     place: str | None = None  # a place name as typed ("Eastport"), or None
     zip_code: str | None = None
+    place_cue: str = "near"  # "near" or "in": "in Klingon" may have meant a language
+    unknown_place: str | None = None  # named, but no resource is there (set by bot.search once it has looked)
     languages: tuple[str, ...] = ()
+    unknown_languages: tuple[str, ...] = ()  # "speaking Klingon": named back, never searched
     populations: tuple[str, ...] = ()
     population_words: tuple[
         str, ...
     ] = ()  # how the question said it ("teen", "parents"); searched as text too
     asked_in_spanish: bool = False  # the question itself was in Spanish: prefer Spanish-speaking resources
+    open_when: tuple[str, ...] = ()  # "sat", "sun", "evening", "overnight": when it should be open
 
     @property
     def is_empty(self) -> bool:
@@ -172,6 +205,8 @@ class Modifiers:
             parts.append("in " + " or ".join(self.languages))
         if self.populations:
             parts.append("for " + " and ".join(self.populations))
+        if self.open_when:
+            parts.append("open " + " or ".join(OPEN_WHEN_LABELS[key] for key in self.open_when))
         return " · ".join(parts)
 
 
@@ -184,6 +219,20 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.needs
+
+
+# Wording that asks for something, in a message that names no need the vocabulary knows ("is there somewhere
+# that does equine therapy?"): worth an honest answer rather than the help card.
+_REQUEST_CUE = re.compile(
+    r"\b(?:need|needs|needing|needed|looking for|look for|searching|search for|where|who|anyone|anybody|any|"
+    r"is there|are there|help with|help for|help finding|find|get|got|recommend|know of|somewhere|someplace|"
+    r"resources? for|programs? for|services? for|necesit\w*|busc\w*|d[oó]nde|hay|ayuda con|alguien)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_something(text: str) -> bool:
+    return bool(_REQUEST_CUE.search(text or ""))
 
 
 def looks_like_search(text: str) -> bool:
@@ -239,16 +288,36 @@ def _take_languages(text: str) -> tuple[list[str], str]:
     return found, text
 
 
-def _take_place(text: str) -> tuple[str | None, str]:
-    for pattern in (_NEAR, _IN_PLACE):
+def _take_unknown_languages(text: str) -> tuple[list[str], str]:
+    unknown: list[str] = []
+
+    def named(match: re.Match) -> str:
+        name = match.group(1)
+        if vocabulary.normalize(name) in _FILLER or vocabulary.detect_categories(name):
+            return match.group(0)
+        unknown.append(name[:1].upper() + name[1:].lower())
+        return " "
+
+    for pattern in _UNKNOWN_LANGUAGE:
+        text = pattern.sub(named, text)
+    return unknown, text
+
+
+def _take_place(text: str) -> tuple[str | None, str, str]:
+    for cue, pattern in (("near", _NEAR), ("in", _IN_PLACE)):
         match = pattern.search(text)
         if not match:
             continue
-        place = _PLACE_STOP.sub("", match.group(1)).strip(" ?.,;!")
+        words = _PLACE_STOP.sub("", match.group(1)).strip(" ?.,;!").split()
+        # "near Atlantis food": the place ends where a need begins.
+        while words and vocabulary.detect_categories(" ".join(words)):
+            words = words[:-1]
+        place = " ".join(words).strip(" ?.,;!")
         if not place or vocabulary.normalize(place) in _FILLER or vocabulary.detect_categories(place):
             continue  # "near me", "in crisis": not a place
-        return place, text[: match.start()] + " " + text[match.end() :]
-    return None, text
+        end = match.start(1) + match.group(1).find(place) + len(place)
+        return place, text[: match.start()] + " " + text[end:], cue
+    return None, text, "near"
 
 
 def _without_accents(text: str) -> str:
@@ -256,7 +325,7 @@ def _without_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-def _take_populations(text: str) -> tuple[list[str], list[str], str]:
+def take_populations(text: str) -> tuple[list[str], list[str], str]:
     """Population keys, the words that named them ("teen", "parents") and the text without them."""
     found: list[str] = []
     words: list[str] = []
@@ -303,6 +372,11 @@ def _need_from(
         for word in [*vocabulary.tokens(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
             if word not in term_words and word not in _FILLER:
                 term_words.append(word)
+    # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"): directories write both.
+    for word in list(term_words):
+        for compound in _compounds_of(word, tuple(dict.fromkeys(m.category for m in inside))):
+            if compound not in term_words:
+                term_words.append(compound)
     extra = [
         word
         for index, word in enumerate(words[start:end], start)
@@ -330,14 +404,31 @@ def _need_from(
     )
 
 
+@cache
+def _compounds_of(word: str, categories: tuple[str, ...]) -> tuple[str, ...]:
+    if len(word) < 4:
+        return ()
+    found = []
+    for category_id in categories:
+        category = vocabulary.get(category_id)
+        for term in category.terms() if category else ():
+            for candidate in vocabulary.tokens(term):
+                if candidate != word and len(candidate) > len(word) + 2 and candidate.endswith(word):
+                    found.append(candidate)
+    return tuple(dict.fromkeys(found))
+
+
 def _needs(text: str) -> list[Need]:
     # Words with case kept (capitals-only abbreviations need it) and "," where the question lists needs.
     original: list[str] = []
     for piece in _SPLIT_PUNCTUATION.sub(" , ", text).split():
-        original.extend([","] if piece == "," else vocabulary.original_tokens(piece))
+        for word in [","] if piece == "," else vocabulary.original_tokens(piece):
+            original.extend(vocabulary.split_compound(word) or [word])  # "foodbank": food bank
     flat = [word if word == "," else word.lower() for word in original]
     positions = [index for index, word in enumerate(flat) if word != ","]
-    matches = vocabulary.find_terms_in_words([original[index] for index in positions], fuzzy=True)
+    matches = vocabulary.find_terms_in_words(
+        [original[index] for index in positions], fuzzy=True, is_word=is_known_word
+    )
     remapped = [
         vocabulary.TermMatch(
             m.category,
@@ -349,8 +440,11 @@ def _needs(text: str) -> list[Need]:
         )
         for m in matches
     ]
+    # "Medicaid ID [removed]", "SNAP number": a program named as the label of an identifier is not a need.
+    remapped = [m for m in remapped if not (m.end + 1 < len(flat) and flat[m.end + 1] in _IDENTIFIER_LABELS)]
     used = {p for m in remapped for p in m.positions}
     needs: list[Need] = []
+    listed: list[bool] = []  # whether the segment was listed with "and" (a need) rather than set off by commas
     for start, end in _segments(flat, remapped):
         need = _need_from(original, start, end, remapped, used)
         if need is None:
@@ -364,6 +458,10 @@ def _needs(text: str) -> list[Need]:
             )  # fmt: skip
             continue
         needs.append(need)
+        listed.append(start > 0 and flat[start - 1] in _CONJUNCTIONS)
+    if any(need.categories for need in needs):
+        # Around a recognized need, words set off by commas are context ("pt lives at …, age 6"), not a need.
+        needs = [need for need, was_listed in zip(needs, listed, strict=True) if need.categories or was_listed]
     return _merge_same_category(needs)
 
 
@@ -414,18 +512,39 @@ def _spanish_share(text: str) -> bool:
     return hits > 0 and (bool(words & _SPANISH_CUES) or hits >= len(words) / 2)
 
 
+_MODIFIER_WORDS = tuple(sorted({*LANGUAGES, "seniors", "elderly", "veterans", "youth", "teens", "children", "kids",
+                                 "families", "family", "parents", "women", "mothers", "pregnant", "immigrants",
+                                 "refugees", "students", "disabilities", "homeless"}))  # fmt: skip
+
+
+def _respell_modifiers(text: str) -> str:
+    """ "sheltor for famlies in Spansh": a misspelled language or group of people, corrected before it is read
+    (words of a dictionary are left alone)."""
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 5 or lower in _MODIFIER_WORDS or is_known_word(lower):
+            return word
+        best = process.extractOne(lower, _MODIFIER_WORDS, scorer=fuzz.ratio, score_cutoff=85)
+        return best[0] if best and best[0][0] == lower[0] else word
+
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Needs and modifiers in a (redacted) question. An empty `needs` means nothing searchable was asked."""
     text = (text or "")[:MAX_QUERY_LENGTH]
-    working = _strip_placeholders(text)
+    working = _respell_modifiers(_strip_placeholders(text))
     working = _ASKING.sub(" ", working, count=1)
     languages, working = _take_languages(working)
-    place, working = _take_place(working)
+    unknown_languages, working = _take_unknown_languages(working)
+    open_when, working = take_open_when(working)
+    place, working, place_cue = _take_place(working)
     zip_code, working = _take_zip(working)
     if place and _ZIP.fullmatch(place):
         zip_code, place = place, None
     without_populations = working
-    populations, population_words, without_populations = _take_populations(without_populations)
+    populations, population_words, without_populations = take_populations(without_populations)
     needs = _needs(without_populations)
     if populations and not any(need.categories for need in needs):
         # "who helps veterans?" / "anything for seniors": the population is the need itself.
@@ -434,10 +553,13 @@ def parse_query(text: str) -> ParsedQuery:
     modifiers = Modifiers(
         place=place,
         zip_code=zip_code,
+        place_cue=place_cue,
         languages=tuple(languages),
+        unknown_languages=tuple(unknown_languages),
         populations=tuple(populations),
         population_words=tuple(population_words) if populations else (),
         asked_in_spanish=_spanish_share(text),
+        open_when=tuple(open_when),
     )
     return ParsedQuery(text=text, needs=tuple(needs), modifiers=modifiers)
 

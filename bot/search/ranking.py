@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
+from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
-from bot.search.query import Modifiers, Need
+from bot.search.hours import HOURS_PATTERNS
+from bot.search.query import POPULATION_TEXT, Modifiers, Need
 
 # Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
 CATEGORY_POOL = 250  # newest resources of each of the need's categories
 MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
 TEXT_POOL = 40  # best full-text matches
 COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
+SPECIFIC_WORD_ZIPF = 3.5  # rarer English words (under ~3 per million) name a specific kind of service
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
 # them; boosts decide between close matches.
@@ -25,7 +29,12 @@ TEXT_WEIGHT = 4.0
 LANGUAGE_BOOST = 4.0
 POPULATION_BOOST = 4.0
 PLACE_BOOST = 4.0
+ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
+EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
+MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 2.0
+PLACE_MENTION_BOOST = 2.0  # elsewhere, but its description or eligibility names the asked place
+OPEN_WHEN_BOOST = 3.0  # the hours mention the asked day, evenings, or round-the-clock service
 ASKED_IN_SPANISH_BOOST = 1.0
 VERIFIED_90_DAYS = 0.5
 VERIFIED_365_DAYS = 0.25
@@ -58,13 +67,23 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
         )
     if modifiers.populations:
         conditions = []
+        said = "lower(coalesce(r.name, '') || ' ' || coalesce(r.description, '') || ' ' || coalesce(r.eligibility, ''))"
         for index, population in enumerate(modifiers.populations):
             params[f"pop{index}"] = f"%{population}%"
             conditions.append(f"lower(r.populations) LIKE :pop{index}")
+            # Or its own text says so ("rides for adults 60+"), when the directory has no populations column.
+            for number, word in enumerate(POPULATION_TEXT.get(population, ())):
+                params[f"pop{index}_{number}"] = f"%{word}%"
+                conditions.append(f"{said} LIKE :pop{index}_{number}")
         parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {POPULATION_BOOST} ELSE 0 END")
+    mentioned = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE :city_like"
     if modifiers.place:
+        # Located there, or a mobile, delivery or phone service whose text says it reaches the place.
         params["city"] = vocabulary.normalize(modifiers.place)
-        parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} ELSE 0 END")
+        params["city_like"] = f"%{modifiers.place.lower()}%"
+        parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} WHEN {mentioned} "
+                     f"THEN {PLACE_MENTION_BOOST} ELSE 0 END")  # fmt: skip
+
     if modifiers.zip_code:
         params["zip"] = modifiers.zip_code
         params["zip3"] = modifiers.zip_code[:3]
@@ -72,6 +91,13 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
             f"CASE WHEN substr(r.postal_code, 1, 5) = :zip THEN {PLACE_BOOST} "
             f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} ELSE 0 END"
         )
+    conditions = []
+    for key in modifiers.open_when:
+        for index, pattern in enumerate(HOURS_PATTERNS.get(key, (f"%{key}%",))):
+            params[f"open_{key}_{index}"] = pattern
+            conditions.append(f"lower(r.hours) LIKE :open_{key}_{index}")
+    if conditions:
+        parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {OPEN_WHEN_BOOST} ELSE 0 END")
     parts.append(
         f"CASE WHEN r.verified_at >= :recent THEN {VERIFIED_90_DAYS} "
         f"WHEN r.verified_at >= :year_ago THEN {VERIFIED_365_DAYS} ELSE 0 END"
@@ -166,7 +192,8 @@ def _modifier_members(
 def _text_words(need: Need, modifiers: Modifiers) -> tuple[list[str], bool]:
     """The words to search for, and whether all of them must match (needs without a category)."""
     if need.categories:
-        words = list(dict.fromkeys([*need.term_words, *need.extra_words, *modifiers.population_words]))
+        # Asked groups of people are matched by the population boost (column or text), not ranked as need words.
+        words = list(dict.fromkeys([*need.term_words, *need.extra_words]))
         return [w for w in words if len(w) > 1 and w not in vocabulary.STOPWORDS], False
     words = need.phrase.split() or list(need.extra_words)
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in vocabulary.STOPWORDS], True
@@ -338,7 +365,8 @@ def _postgres_scores(
 
 
 def _rank(
-    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int,
+    companions: tuple[str, ...] = (),
 ) -> tuple[list[tuple[int, float]], int]:
     """Best (resource id, score) pairs for a need, and how many candidates there were.
 
@@ -366,13 +394,22 @@ def _rank(
     scores: dict[int, float] = {}
     for resource_id, (categories, boost) in scored.items():
         filed_under = set(categories.split(";"))
-        category_score = sum(weight for category, weight in weights.items() if category in filed_under)
+        matched = sorted((weight for category, weight in weights.items() if category in filed_under), reverse=True)
+        # The need's categories are alternatives ("diapers": childcare or goods); being filed under more of them
+        # is only a little more evidence.
+        category_score = (matched[0] + EXTRA_CATEGORY * (len(matched) - 1)) if matched else 0.0
+        if matched and categories.split(";", 1)[0] in weights:
+            # Filed under it first: the resource's main service (logging and imports keep the best category first).
+            category_score += MAIN_SERVICE
         relevance = by_text.get(resource_id, floor_text)
         text_score = (
             TEXT_WEIGHT * (relevance - floor_text) / (best_text - floor_text)
             if best_text > floor_text
             else 0.0
         )
+        if category_score and companions and filed_under.intersection(companions):
+            # Asked with other needs ("food and a ride to get there"): one place that covers them too comes first.
+            category_score += ALSO_SERVES_BOOST
         if category_score or not need.categories:
             scores[resource_id] = category_score + text_score + boost
         elif resource_id in by_text:
@@ -380,3 +417,71 @@ def _rank(
             scores[resource_id] = text_score
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return ranked, len(ranked)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Honest gaps
+
+
+_TOWNS_TTL = timedelta(minutes=10)
+_towns: dict[tuple[str, str], tuple[datetime, dict[str, str]]] = {}
+
+
+def _directory_towns(session: Session, team_id: str) -> dict[str, str]:
+    """The workspace's towns (normalized -> as written), read at most every few minutes: reading them all costs a
+    scan of the directory, and towns change rarely."""
+    key = (str(session.get_bind().engine.url), team_id)
+    now = clock.utcnow()
+    cached = _towns.get(key)
+    if cached and cached[0] > now:
+        return cached[1]
+    rows = session.execute(
+        text("SELECT DISTINCT city FROM resource WHERE team_id = :team AND city != '' LIMIT 5000"), {"team": team_id}
+    ).all()
+    towns = {vocabulary.normalize(row[0]): row[0] for row in rows}
+    if len(_towns) > 1000:
+        _towns.clear()
+    _towns[key] = (now + _TOWNS_TTL, towns)
+    return towns
+
+
+def closest_place(session: Session, team_id: str, place: str) -> str | None:
+    """The directory's town a misspelled place stands for ("Eastpot" -> Eastport), or None."""
+    towns = _directory_towns(session, team_id)
+    best = process.extractOne(vocabulary.normalize(place), list(towns), scorer=fuzz.ratio, score_cutoff=85)
+    return towns[best[0]] if best else None
+
+
+def known_place(session: Session, team_id: str, place: str) -> bool:
+    """Whether any resource of the workspace is in this town (an index lookup)."""
+    statement = text("SELECT 1 FROM resource WHERE team_id = :team AND normalized_city = :city LIMIT 1")
+    return session.execute(statement, {"team": team_id, "city": vocabulary.normalize(place)}).first() is not None
+
+
+def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> bool:
+    """Whether some resource's text contains every one of `words` (its word forms included)."""
+    if _is_postgres(session):
+        statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
+                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        query = _tsquery(words, True)
+    else:
+        statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+                         "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        query = _fts5_query(words, True)
+    return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+
+
+def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
+    """The words that make a need a different one from its category's, when no resource mentions them: "equine
+    therapy" is not therapy in general. Empty otherwise."""
+    phrase = need.phrase.split()
+    if not need.categories or len(phrase) != 2:
+        return []  # a sentence is not the name of a kind of service
+    qualifier, term = phrase
+    terms = {vocabulary.fold(word) for word in need.term_words}
+    # An uncommon word the vocabulary does not know, right before a need term, names a kind of it ("equine
+    # therapy"); an everyday word ("reverse an overdose", "pay the light bill") does not.
+    if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
+            or len(qualifier) < 4 or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
+        return []
+    return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase

@@ -25,7 +25,7 @@ never logged. QuestionLog keeps one row per need (category or normalized phrase,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -35,8 +35,9 @@ from sqlmodel import Session, select
 from bot.partners.matching import PartnerMatch, matching_partners
 from bot.platform import clock, vocabulary
 from bot.platform.privacy import Redaction, redact
-from bot.search.query import Modifiers, Need, ParsedQuery, parse_query
-from bot.search.ranking import _rank
+from bot.platform.privacy.allowlist import keep_known_words
+from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, parse_query
+from bot.search.ranking import _rank, closest_place, known_place, uncovered_words
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 
@@ -45,12 +46,14 @@ __all__ = [
     "NeedAnswer",
     "ResourceHit",
     "SearchAnswer",
+    "answer_parsed",
     "record_feedback",
     "redact_query",
     "who_can_help",
 ]
 
 MAX_QUESTION_LENGTH = 500  # a question, not an essay; longer text is refused with a message
+PER_NEED_WHEN_SEVERAL = 3
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class NeedAnswer:
     partners: list[PartnerMatch] = field(default_factory=list)
     has_more: bool = False
     unmet_modifiers: str = ""  # e.g. "in Tagalog" when no hit offers what was asked for
+    uncovered: str = ""  # words of the need no resource mentions ("equine" therapy): nothing was guessed
 
     @property
     def answered(self) -> bool:
@@ -104,6 +108,7 @@ class SearchAnswer:
     needs: list[NeedAnswer]
     problem: str | None = None  # "empty" | "too_long" | "no_need": nothing was searched
     offset: int = 0
+    parsed: ParsedQuery | None = None  # what was understood (no text), kept with a conversation's answer
 
     @property
     def answered(self) -> bool:
@@ -139,8 +144,9 @@ def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime
         if language.lower() in languages:
             reasons.append(f"speaks {language}")
     populations = (resource.populations or "").lower()
+    said = " ".join([resource.name, resource.description, resource.eligibility]).lower()
     for population in modifiers.populations:
-        if population in populations:
+        if population in populations or any(word in said for word in POPULATION_TEXT.get(population, ())):
             reasons.append(f"serves {population}")
     if modifiers.place and resource.normalized_city == vocabulary.normalize(modifiers.place):
         reasons.append(f"in {resource.city}")
@@ -195,9 +201,11 @@ def _unmet_modifiers(hits: list[ResourceHit], modifiers: Modifiers) -> str:
     for language in modifiers.languages:
         if not any(language.lower() in (hit.languages or "").lower() for hit in hits):
             missing.append(f"in {language}")
-    for population in modifiers.populations:
-        if not any(f"serves {population}" in hit.reasons for hit in hits):
-            missing.append(f"for {population}")
+    # Any one of the asked populations is what was asked for ("kids" also reads as families).
+    if modifiers.populations and not any(
+        f"serves {population}" in hit.reasons for hit in hits for population in modifiers.populations
+    ):
+        missing.append("for " + " or ".join(modifiers.populations))
     return " ".join(missing)
 
 
@@ -213,7 +221,7 @@ def _partners_for(session: Session, team_id: str, categories: tuple[str, ...]) -
 
 def need_key(need: Need) -> str:
     """The stable key of a need in QuestionLog and UnmetNeed: its category id, or its normalized phrase."""
-    return (need.category or need.phrase or "unrecognized")[:200]
+    return (need.category or keep_known_words(need.phrase) or "unrecognized")[:200]
 
 
 def _record_unmet(session: Session, team_id: str, key: str, category: str | None, phrase: str, now: datetime):
@@ -237,8 +245,24 @@ def _record_unmet(session: Session, team_id: str, key: str, category: str | None
 
 
 def _unmet_phrase(need: Need, modifiers: Modifiers, with_modifiers: str = "") -> str:
-    label = need.label if need.category else need.phrase
+    # Only recognized words are kept: a category's name, or the dictionary words of the phrase.
+    label = need.label if need.category else keep_known_words(need.phrase)
     return f"{label} {with_modifiers}".strip()
+
+
+def _recognizable(need: Need) -> bool:
+    """A need the bot can name: a category, or real words ("dog grooming"), not "asdkjhasd"."""
+    return bool(need.categories) or bool(keep_known_words(need.phrase))
+
+
+def _resolved(session: Session, team_id: str, modifiers: Modifiers) -> Modifiers:
+    """A place no resource is in is named back as unknown rather than silently searched for."""
+    if modifiers.place and not known_place(session, team_id, modifiers.place):
+        corrected = closest_place(session, team_id, modifiers.place)
+        if corrected:
+            return replace(modifiers, place=corrected)
+        return replace(modifiers, place=None, unknown_place=modifiers.place)
+    return modifiers
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -251,6 +275,7 @@ def who_can_help(
     query_text: str,
     *,
     limit: int = 5,
+    limit_when_several: int = PER_NEED_WHEN_SEVERAL,
     offset: int = 0,
     surface: str = "slash",
     record: bool = True,
@@ -265,24 +290,56 @@ def who_can_help(
         return SearchAnswer("", "", Modifiers(), [], problem="too_long")
     redaction = redact_query(raw)
     parsed: ParsedQuery = parse_query(redaction.text)
-    answer = SearchAnswer(redaction.text, redaction.summary(), parsed.modifiers, [], offset=offset)
-    if parsed.is_empty:
+    return answer_parsed(session, team_id, parsed, query=redaction.text, privacy_notice=redaction.summary(),
+                         limit=limit, limit_when_several=limit_when_several, offset=offset, surface=surface,
+                         record=record, now=now)  # fmt: skip
+
+
+def answer_parsed(
+    session: Session,
+    team_id: str,
+    parsed: ParsedQuery,
+    *,
+    query: str = "",
+    privacy_notice: str = "",
+    limit: int = 5,
+    limit_when_several: int = PER_NEED_WHEN_SEVERAL,
+    offset: int = 0,
+    surface: str = "slash",
+    record: bool = True,
+    now: datetime | None = None,
+) -> SearchAnswer:
+    """Ranked answers for an already parsed (redacted) question: a thread reply refining an earlier answer
+    comes here with the needs and modifiers kept from it."""
+    now = now or clock.utcnow()
+    modifiers = _resolved(session, team_id, parsed.modifiers)
+    needs = tuple(need for need in parsed.needs if _recognizable(need))
+    parsed = ParsedQuery(text="", needs=needs, modifiers=modifiers)
+    answer = SearchAnswer(query, privacy_notice, modifiers, [], offset=offset, parsed=parsed)
+    if not needs:
         answer.problem = "no_need"
         return answer
 
-    for need in parsed.needs:
-        ranked, total = _rank(session, team_id, need, parsed.modifiers, now, offset + limit)
+    # Several needs: the best few of each, so the reply's first screen answers every need (Show more continues).
+    limit = limit if len(needs) == 1 else min(limit, limit_when_several)
+    for need in needs:
+        uncovered = uncovered_words(session, team_id, need)
+        if uncovered:
+            answer.needs.append(NeedAnswer(need, uncovered=" ".join(uncovered)))
+            continue
+        others = tuple(c for other in needs if other is not need for c in other.categories[:1])
+        ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit, others)
         page = ranked[offset : offset + limit]
         rows = {r.id: r for r in session.exec(select(Resource).where(Resource.id.in_([i for i, _ in page])))}
         hits = [
-            _hit(rows[resource_id], score, _reasons(rows[resource_id], need, parsed.modifiers, now))
+            _hit(rows[resource_id], score, _reasons(rows[resource_id], need, modifiers, now))
             for resource_id, score in page
             if resource_id in rows
         ]
         partners = _partners_for(session, team_id, need.categories) if offset == 0 else []
         need_answer = NeedAnswer(need, hits, partners, has_more=total > offset + limit)
         if hits:
-            need_answer.unmet_modifiers = _unmet_modifiers(hits, parsed.modifiers)
+            need_answer.unmet_modifiers = _unmet_modifiers(hits, modifiers)
         answer.needs.append(need_answer)
 
     if record and offset == 0:
@@ -292,13 +349,13 @@ def who_can_help(
             session.add(QuestionLog(team_id=team_id, asked_at=now, need_key=key, category=need.category,
                                     result_count=need_answer.result_count, surface=surface))  # fmt: skip
             if not need_answer.answered:
-                _record_unmet(
-                    session, team_id, key, need.category, _unmet_phrase(need, parsed.modifiers), now
-                )
+                phrase = _unmet_phrase(need, modifiers)
+                if phrase:
+                    _record_unmet(session, team_id, key, need.category, phrase, now)
             elif need_answer.unmet_modifiers:
                 # Shown, but not what was asked for: "Food in Tagalog" is still a gap worth knowing about.
                 _record_unmet(session, team_id, f"{key}|{need_answer.unmet_modifiers}"[:200], need.category,
-                              _unmet_phrase(need, parsed.modifiers, need_answer.unmet_modifiers), now)  # fmt: skip
+                              _unmet_phrase(need, modifiers, need_answer.unmet_modifiers), now)  # fmt: skip
         session.flush()
     return answer
 

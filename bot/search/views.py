@@ -33,11 +33,17 @@ USAGE = (
     "anything that looks like one is removed before I search."
 )
 
+SMALL_TALK = {
+    "greeting": "Hi! Tell me what someone needs (`/whohelps food near Eastport`, or just \"behind on rent\") and "
+    "I'll find who can help. `help` lists everything else.",
+    "thanks": "You're welcome! :slightly_smiling_face:",
+}
+
 PROBLEMS = {
     "empty": "Tell me what the person needs, e.g. `/whohelps food near Eastport`.",
     "too_long": "That question is too long for me. Please ask in a sentence or two (under 500 characters).",
-    "no_need": "I couldn't tell what kind of help is needed. Try a few words such as _food_, _rent_, "
-    "_rides to dialysis_ or _mental health in Spanish_.",
+    "no_need": "What does the person need? I couldn't tell what kind of help to look for. Try a few words such "
+    "as _food_, _rent_, _rides to dialysis_ or _mental health in Spanish_.",
 }
 
 
@@ -90,9 +96,9 @@ def _hit_text(rank: int, hit: ResourceHit) -> str:
 
 def _hit_actions(hit: ResourceHit, need_index: int) -> dict:
     value = str(hit.resource_id)
+    # One resource may answer two needs of the same question: the need's index keeps block ids unique.
     return {
         "type": "actions",
-        # One resource can answer two needs of a question; Slack refuses a message that repeats a block_id.
         "block_id": f"search_hit_{need_index}_{hit.resource_id}",
         "elements": [
             {"type": "button", "action_id": HELPED_ACTION, "value": value, "style": "primary",
@@ -133,8 +139,24 @@ def parse_show_more_value(value: str) -> tuple[str, int, int] | None:
         return None
 
 
+def _label(need_answer: NeedAnswer) -> str:
+    return safe(need_answer.need.label.strip() or "This need")
+
+
 def need_blocks(answer: SearchAnswer, index: int, need_answer: NeedAnswer) -> list[dict]:
-    label = safe(need_answer.need.label)
+    label = _label(need_answer)
+    if need_answer.uncovered:
+        wanted = safe(need_answer.uncovered[:1].upper() + need_answer.uncovered[1:])
+        return [
+            {"type": "section", "text": {"type": "mrkdwn", "text": (
+                f"*{wanted}*: nobody in the directory covers this, so I won't guess from a loosely related "
+                f"category ({label}). I've noted it as an unmet need. If you know a place that helps, please log it."
+            )}},
+            {"type": "actions", "block_id": f"search_unmet_{index}", "elements": [
+                {"type": "button", "action_id": LOG_RESOURCE_ACTION,
+                 "text": {"type": "plain_text", "text": "Log a resource"}},
+            ]},
+        ]  # fmt: skip
     if not need_answer.answered:
         return [
             {"type": "section", "text": {"type": "mrkdwn", "text": (
@@ -181,14 +203,21 @@ def need_blocks(answer: SearchAnswer, index: int, need_answer: NeedAnswer) -> li
 def answer_blocks(answer: SearchAnswer, *, only_need: int | None = None) -> list[dict]:
     """The whole reply: one part per need (at most MAX_NEEDS_SHOWN), then the privacy notice if any."""
     if answer.problem:
-        return [{"type": "section", "text": {"type": "mrkdwn", "text": PROBLEMS[answer.problem]}}]
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": PROBLEMS[answer.problem]}}]
+        if answer.privacy_notice:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+                f":lock: {answer.privacy_notice}. Please leave patient details out of questions.")}]})  # fmt: skip
+        return blocks
     blocks: list[dict] = []
     if only_need is None:
-        labels = " · ".join(safe(n.need.label) for n in answer.needs[:MAX_NEEDS_SHOWN])
+        labels = " · ".join(_label(n) for n in answer.needs[:MAX_NEEDS_SHOWN])
         summary = f":mag: *Who can help with {labels}*"
         modifiers = answer.modifiers.describe()
         if modifiers:
             summary += f" ({safe(modifiers)})"
+        unknown = unknown_names(answer)
+        if unknown:
+            summary += "\n" + safe(unknown)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": summary}})
     for index, need_answer in enumerate(answer.needs[:MAX_NEEDS_SHOWN]):
         if only_need is not None and index != only_need:
@@ -206,13 +235,29 @@ def answer_blocks(answer: SearchAnswer, *, only_need: int | None = None) -> list
     return blocks
 
 
+def unknown_names(answer: SearchAnswer) -> str:
+    """ "I don't know a place called Atlantis, so I searched everywhere." and the like, or ""."""
+    modifiers, parts = answer.modifiers, []
+    if modifiers.unknown_place:
+        if modifiers.place_cue == "in" and not modifiers.languages:
+            parts.append(f"I don't know a place or a language called {modifiers.unknown_place}, so I left it out.")
+        else:
+            parts.append(f"I don't know a place called {modifiers.unknown_place}, so I searched everywhere.")
+    for language in modifiers.unknown_languages:
+        parts.append(f"I don't know a language called {language}, so I left it out.")
+    return " ".join(parts)
+
+
 def answer_text(answer: SearchAnswer) -> str:
     """Plain-text version (notification fallback, console and logs-free tests)."""
     if answer.problem:
         return PROBLEMS[answer.problem]
-    lines = []
+    lines = [safe(unknown_names(answer))] if unknown_names(answer) else []
     for need_answer in answer.needs[:MAX_NEEDS_SHOWN]:
-        label = safe(need_answer.need.label)
+        label = _label(need_answer)
+        if need_answer.uncovered:
+            lines.append(f"{safe(need_answer.uncovered)}: nobody in the directory covers this (noted as an unmet need).")
+            continue
         if not need_answer.answered:
             lines.append(f"{label}: nobody covers this yet (noted as an unmet need).")
             continue

@@ -143,7 +143,7 @@ def test_with_the_database_down_the_person_gets_the_polite_message_fast(slack, f
 
 def test_a_failed_event_lets_slacks_retry_through(slack, fake_slack, db):
     fake_slack.fail_next("chat.postMessage", error="fatal_error")  # the first attempt's answer fails
-    event = {"type": "app_mention", "user": "U1", "text": "<@UPARTNERBOT> help", "channel": "C1", "ts": "3.3"}
+    event = {"type": "app_mention", "user": "U1", "text": "<@UPARTNERBOT> hello", "channel": "C1", "ts": "3.3"}
     assert slack.event(event, event_id="Ev0FAILSONCE").status == 200
     assert fake_slack.wait_for("chat.postEphemeral").args["text"] == FRIENDLY_ERROR
     with db.session() as session:

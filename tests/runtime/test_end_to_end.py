@@ -69,7 +69,7 @@ def test_the_bot_process_serves_slack_end_to_end(running_bot, fake_slack, db):
     assert slack.command("/partnerbot", "help").status == 200
     assert "/whohelps" in fake_slack.wait_for("response_url", timeout=10).text_content()
 
-    event = {"type": "app_mention", "user": "U1", "text": "<@UPARTNERBOT> help", "channel": "CE2E", "ts": "9.9"}
+    event = {"type": "app_mention", "user": "U1", "text": "<@UPARTNERBOT> hello", "channel": "CE2E", "ts": "9.9"}
     assert slack.event(event, event_id="EvE2E1").status == 200
     assert slack.event(event, event_id="EvE2E1", headers={"X-Slack-Retry-Num": "1"}).status == 200
     fake_slack.wait_for("chat.postMessage", where=lambda call: call.args["channel"] == "CE2E", timeout=10)
@@ -89,7 +89,7 @@ def test_the_bot_process_serves_slack_end_to_end(running_bot, fake_slack, db):
     assert len(fake_slack.calls()) == calls_before
 
     fake_slack.fail_next("chat.postMessage", status=429, retry_after=1, where=lambda a: a["channel"] == "C429")
-    slack.mention("help", channel="C429")
+    slack.mention("hello", channel="C429")
     fake_slack.wait_for("chat.postMessage", where=lambda call: call.args["channel"] == "C429", timeout=10)
     deadline = time.monotonic() + 10
     while len([c for c in fake_slack.calls("chat.postMessage") if c.args["channel"] == "C429"]) < 2:

@@ -70,7 +70,7 @@ def test_malformed_bodies_get_a_client_error_not_a_crash(slack, fake_slack):
 
 
 def test_a_redelivered_event_has_one_effect(slack, fake_slack, db):
-    event = {"type": "app_mention", "user": "U1", "text": "<@UPARTNERBOT> help", "channel": "C1", "ts": "2.2"}
+    event = {"type": "app_mention", "user": "U1", "text": "<@UPARTNERBOT> hello", "channel": "C1", "ts": "2.2"}
     first = slack.event(event, event_id="Ev0REDELIVER")
     again = slack.event(event, event_id="Ev0REDELIVER", headers={"X-Slack-Retry-Num": "1",
                                                                   "X-Slack-Retry-Reason": "http_timeout"})
@@ -82,7 +82,7 @@ def test_a_redelivered_event_has_one_effect(slack, fake_slack, db):
 
 def test_rate_limited_post_is_retried_and_lands(slack, fake_slack):
     fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
-    slack.mention("help")
+    slack.mention("hello")
     attempts = fake_slack.calls("chat.postMessage")
     assert len(attempts) == 2
     assert attempts[1].at - attempts[0].at >= 0.9

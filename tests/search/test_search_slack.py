@@ -92,7 +92,9 @@ def test_direct_message_is_answered_in_the_dm(slack, fake_slack, db):
 
 def test_other_mentions_are_left_to_other_features(slack, fake_slack, db):
     slack.mention("help")
-    assert "Who can help with" not in fake_slack.wait_for("chat.postMessage").text_content()
+    card = fake_slack.wait_for("chat.postEphemeral")
+    assert "Who can help with" not in card.text_content() and "What partnerbot can do" in card.text_content()
+    assert fake_slack.calls("chat.postMessage") == []
     with db.session() as s:
         assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 0
 

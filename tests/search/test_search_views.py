@@ -78,3 +78,33 @@ def test_problems_have_friendly_messages():
     for problem in ("empty", "too_long", "no_need"):
         blocks = views.answer_blocks(SearchAnswer("", "", Modifiers(), [], problem=problem))
         assert blocks[0]["text"]["text"] == views.PROBLEMS[problem]
+
+
+def _slack_checks(blocks: list[dict]) -> None:
+    """What Slack checks before accepting a message or view: block_id unique within it, action_id within a block."""
+    block_ids = [block["block_id"] for block in blocks if "block_id" in block]
+    assert len(block_ids) == len(set(block_ids)), block_ids
+    for block in blocks:
+        action_ids = [e["action_id"] for e in block.get("elements", []) if "action_id" in e]
+        assert len(action_ids) == len(set(action_ids)), action_ids
+
+
+def test_every_builder_keeps_ids_unique_with_overlapping_data():
+    parsed = parse_query("food and rides and rent")
+    shared = hit(7)  # one resource answering every need
+    needs = [NeedAnswer(need, [shared, hit(8), hit(9)], [PartnerMatch(1, "Partner 1", None, "", ["UP"], [], [], "",
+                                                                      "")], has_more=True)
+             for need in parsed.needs]  # fmt: skip
+    needs.append(NeedAnswer(parsed.needs[0]))  # nobody covers it
+    needs.append(NeedAnswer(parsed.needs[1], uncovered="equine therapy"))
+    answer = SearchAnswer("food and rides and rent", "Removed for privacy: a name", parsed.modifiers, needs)
+    assert views.MAX_NEEDS_SHOWN >= 3
+    rendered = [views.answer_blocks(answer), views.search_modal()["blocks"]]
+    rendered += [views.answer_blocks(answer, only_need=index) for index in range(len(needs))]
+    rendered += [views.need_blocks(answer, index, need) for index, need in enumerate(needs)]
+    rendered.append([block for index, need in enumerate(needs) for block in views.need_blocks(answer, index, need)])
+    for blocks in rendered:
+        _slack_checks(blocks)
+    text = json.dumps(views.answer_blocks(answer))
+    assert text.count('"search_hit_') == 3 * 3
+    assert text.count('_7"') == 3  # the shared resource appears under each need shown, with its own ids
