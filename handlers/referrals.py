@@ -16,7 +16,6 @@ from bot.partners.details import partner_choices
 from bot.platform import vocabulary
 from bot.platform.errors import FeatureError
 from bot.platform.replies import private
-from bot.platform.slacktext import unescape
 from bot.referrals import commands, service, views
 from bot.referrals.commands import ListReferrals, OpenForm, SendReferral, ShowHelp, ShowReferral
 from bot.referrals.jobs import NudgeRules
@@ -42,7 +41,7 @@ def refer_command(ack, body, respond, client: WebClient, context) -> None:
     ack()
     actor, db = context["actor"], context["db"]
     try:
-        command = commands.parse(unescape(body.get("text") or ""))
+        command = commands.parse(body.get("text") or "")
         if isinstance(command, ShowHelp):
             private(respond, commands.HELP)
         elif isinstance(command, OpenForm):

@@ -60,7 +60,7 @@ def test_enterprise_grid_commands_and_events_from_w_users(slack, fake_slack, db)
     assert slack.send(*command).status == 200
     assert "Eastside Food Pantry" in fake_slack.wait_for("response_url").text_content()
     mention = {"type": "app_mention", "user": "W0NURSE", "channel": "C1", "ts": payloads.message_ts(),
-               "text": "<@UPARTNERBOT> help"}
+               "text": "<@UPARTNERBOT> hello"}
     assert slack.send(*payloads.grid_event(mention, team=HOME, enterprise=GRID,
                                            bot_user=fake_slack.bot_user_id)).status == 200
     fake_slack.wait_for("chat.postMessage", where=lambda call: call.args["channel"] == "C1")

@@ -16,7 +16,7 @@ def test_every_section_and_the_privacy_note_are_in_the_text_and_the_blocks():
 
 
 def test_a_direct_message_no_feature_claims_gets_the_help(slack, fake_slack):
-    slack.dm("good morning!", user="U2")
+    slack.dm("the meeting moved to 3pm", user="U2")
     post = fake_slack.wait_for("chat.postMessage")
     assert post.args["channel"] == "D2"
     assert "/whohelps" in post.text_content() and "/conference" in post.text_content()
