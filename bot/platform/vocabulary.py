@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -124,6 +124,10 @@ class _Term:
     text: str
     words: tuple[str, ...]  # normalized, folded content words
     capitals_only: bool
+    # A one-word term said with more words ("get to the doctor" -> doctor) means that word only in their company:
+    # the other words (articles aside) that must be nearby, one alternative per way the vocabulary says it. Empty
+    # when the word alone is a term.
+    contexts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,23 @@ def _content_words(term: str) -> tuple[str, ...]:
     return tuple(content or words)
 
 
+_ARTICLES = frozenset({"a", "an", "the", "un", "una", "el", "la", "los", "las"})
+
+
+def _context_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    if len(words) != 1:
+        return ()
+    others = [fold(word) for word in tokens(text) if fold(word) not in words and word not in _ARTICLES]
+    return tuple(dict.fromkeys(others))
+
+
+def _in_context(term: _Term, folded: list[str], positions: tuple[int, ...]) -> bool:
+    if not term.contexts:
+        return True
+    near = set(folded[max(0, positions[0] - _NEIGHBOURHOOD - 2) : positions[-1] + _NEIGHBOURHOOD + 3])
+    return any(all(word in near for word in context) for context in term.contexts)
+
+
 @cache
 def _vocabulary() -> _Vocabulary:
     raw = json.loads(resources.files("bot.platform").joinpath("data/needs.json").read_text(encoding="utf-8"))
@@ -194,8 +215,15 @@ def _vocabulary() -> _Vocabulary:
             words = _content_words(text)
             if not words:
                 continue
-            term = _Term(category.id, text, words, text in capitals_only)
-            terms.setdefault((category.id, words), term)
+            context = _context_words(text, words)
+            known = terms.get((category.id, words))
+            if known is None:
+                terms[(category.id, words)] = _Term(category.id, text, words, text in capitals_only,
+                                                    (context,) if context else ())  # fmt: skip
+            elif known.contexts and context:
+                terms[(category.id, words)] = replace(known, contexts=(*known.contexts, context))
+            elif known.contexts:
+                terms[(category.id, words)] = replace(known, contexts=())
 
     by_key: dict[str, Category] = {}
     for category in loaded:
@@ -307,6 +335,8 @@ def _place_all(
         for term in groups[term_words]:
             if term.capitals_only and not all(original[p].isupper() for p in positions):
                 continue  # lower-case "va" in Spanish is "goes"
+            if not _in_context(term, words, positions):
+                continue  # "doctor" alone is not "get to the doctor"
             found.append(TermMatch(term.category, term.text, positions[0], positions[-1], fuzzy, positions))
             emitted = True
         if emitted:
