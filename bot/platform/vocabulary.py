@@ -398,7 +398,9 @@ def find_terms_in_words(
     known = _vocabulary().terms_by_word
     folded = [fold(word.lower()) for word in original]
     for index, word in enumerate(folded):
-        if word not in known and word not in STOPWORDS:
+        # A word no dictionary knows is a typo rather than an inflection: "lawer" is "lawyer", not "law" + "-er".
+        typo = fuzzy and is_word is not None and not is_word(original[index].lower())
+        if word not in known and word not in STOPWORDS and not typo:
             folded[index] = _base_form(word, known) or word
     used = [word in STOPWORDS for word in (w.lower() for w in original)]
     corrected: set[int] = set()
