@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from bot.platform import vocabulary
 from bot.platform.privacy.allowlist import keep_known_words
@@ -369,7 +370,7 @@ def _need_from(
     term_words: list[str] = []
     for match in inside:
         # The vocabulary's spelling ("pantrey" searches for "pantry"), and English for Spanish terms.
-        for word in [*vocabulary.tokens(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
+        for word in [*_telling_words(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
             if word not in term_words and word not in _FILLER:
                 term_words.append(word)
     # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"): directories write both.
@@ -402,6 +403,18 @@ def _need_from(
         phrase=" ".join(phrase_words)[:120],
         fuzzy=any(m.fuzzy for m in inside),
     )
+
+
+EVERYDAY_WORD_ZIPF = 6.0  # "out", "much", "new", "time": about a thousand per million words and more
+
+
+@cache
+def _telling_words(term: str) -> tuple[str, ...]:
+    """A term's words without the everyday ones of a colloquial phrase ("drinking too much", "kicked out"): a
+    resource's description never says them about its service, so searching them only finds noise."""
+    words = vocabulary.tokens(term)
+    telling = [word for word in words if zipf_frequency(word, "en") < EVERYDAY_WORD_ZIPF]
+    return tuple(telling or words)
 
 
 @cache
