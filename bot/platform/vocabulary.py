@@ -249,7 +249,8 @@ def _vocabulary() -> _Vocabulary:
         fuzzy_words={letter: tuple(sorted(words)) for letter, words in fuzzy_words.items()},
         all_words={letter: tuple(sorted(words)) for letter, words in all_words.items()},
         glosses={normalize(term): english for entry in raw["categories"]
-                 for term, english in entry.get("english_for_spanish", {}).items()},
+                 for key in ("english_for_spanish", "service_words")
+                 for term, english in entry.get(key, {}).items()},
         expansions={normalize(abbreviation): expansion for category in loaded
                     for abbreviation, expansion in category.abbreviations},
     )  # fmt: skip
@@ -428,8 +429,9 @@ def find_terms_in_words(
 
 
 def gloss(term: str) -> str:
-    """English words for a Spanish vocabulary term ("ropa" -> "clothing") or an abbreviation's expansion ("NEMT"
-    -> "Non-Emergency Medical Transportation"), "" if there is none."""
+    """English words for a Spanish vocabulary term ("ropa" -> "clothing"), an abbreviation's expansion ("NEMT"
+    -> "Non-Emergency Medical Transportation") or the service that an everyday phrase asks for ("behind on rent"
+    -> "rental assistance"), "" if there is none."""
     vocabulary = _vocabulary()
     key = normalize(term)
     return vocabulary.glosses.get(key, "") or vocabulary.expansions.get(key, "")
