@@ -49,7 +49,7 @@ _LANGUAGES_NEEDING_A_CUE = frozenset(
 # Population keys as stored on resources (Resource.populations) and how people say them in a question.
 POPULATIONS: dict[str, str] = {
     "seniors": r"seniors?|elderly|elders?|older adults?|older people|aging adults|(?:55|60|62|65)\s?\+|"
-    r"adultos mayores|personas mayores|ancianos",
+    r"grand(?:pa|ma|father|mother|parents?)|abuel[oa]s?|adultos mayores|personas mayores|ancianos",
     "veterans": r"veterans?|vets|military families|veteranos?",
     "youth": r"youth|teens?|teenagers?|young adults?|adolescents?|young people|jovenes",
     "children": r"children|kids|infants?|toddlers?|babies|ninos",
@@ -326,11 +326,32 @@ def _without_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+# "17 year old", "a 70-year-old", "age 8", "de 80 anos": an age says which group of people is meant.
+_AGE = re.compile(
+    r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,3})\s*(?:yo|y/o)\b|\baged?\s+(\d{1,3})\b|"
+    r"\bde\s+(\d{1,3})\s+anos\b",
+    re.IGNORECASE,
+)
+
+
+def _age_group(age: int) -> str | None:
+    if age < 13:
+        return "children"
+    if age < 18:
+        return "youth"
+    return "seniors" if 60 <= age < 120 else None
+
+
 def take_populations(text: str) -> tuple[list[str], list[str], str]:
     """Population keys, the words that named them ("teen", "parents") and the text without them."""
     found: list[str] = []
     words: list[str] = []
     text = _without_accents(text)
+    for match in _AGE.finditer(text):
+        group = _age_group(int(next(number for number in match.groups() if number)))
+        if group and group not in found:
+            found.append(group)
+    text = _AGE.sub(" ", text)
     for key, pattern in _POPULATION_PATTERNS.items():
         for match in pattern.finditer(text):
             if key not in found:
