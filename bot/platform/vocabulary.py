@@ -322,12 +322,16 @@ def _place_all(
     groups = _groups(words)
     found: list[TermMatch] = []
     while groups:
-        # Longest term first, then the most compact placement, so "cant pay electric" beats "cant pay bills".
+        # Longest term first, then the most compact placement, so "cant pay electric" beats "cant pay bills". A
+        # word of substance between a term's words qualifies the word after it and counts against the term: in
+        # "cant pay the light bill", "light bill" beats "cant pay bills".
         placed = []
         for term_words, terms in groups.items():
             positions = _place(terms[0], words, used)
             if positions is not None:
-                placed.append((-len(term_words), positions[-1] - positions[0], term_words, positions))
+                between = sum(1 for p in range(positions[0], positions[-1]) if p not in positions
+                              and words[p] not in STOPWORDS)  # fmt: skip
+                placed.append((between - len(term_words), positions[-1] - positions[0], term_words, positions))
         if not placed:
             break
         _, _, term_words, positions = min(placed)
