@@ -381,11 +381,12 @@ def _base_form(word: str, known: dict[str, tuple]) -> str | None:
     return next((candidate for candidate in candidates if candidate in known), None)
 
 
-def split_compound(word: str) -> tuple[str, str] | None:
-    """ "foodbank" -> (food, bank) when both halves are vocabulary words and together they form a term."""
+def split_compound(word: str, *, known_too: bool = False) -> tuple[str, str] | None:
+    """ "foodbank" -> (food, bank) when both halves are vocabulary words and together they form a term. With
+    known_too, also for words the vocabulary itself lists ("childcare", which is "child care" too)."""
     known = _vocabulary().terms_by_word
     word = fold(word.lower())
-    if len(word) < 7 or word in known:
+    if len(word) < 7 or (word in known and not known_too):
         return None
     for cut in range(3, len(word) - 2):
         left, right = word[:cut], fold(word[cut:])

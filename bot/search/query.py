@@ -322,8 +322,12 @@ def _need_from(
         for word in [*_telling_words(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
             if word not in term_words and word not in _FILLER:
                 term_words.append(word)
-    # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"): directories write both.
+    # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"), and a compound's two words
+    # ("childcare" -> "child care", searched as a phrase): directories write both.
     for word in list(term_words):
+        halves = vocabulary.split_compound(word, known_too=True)
+        if halves and " ".join(halves) not in term_words:
+            term_words.append(" ".join(halves))
         for compound in _compounds_of(word, tuple(dict.fromkeys(m.category for m in inside))):
             if compound not in term_words:
                 term_words.append(compound)

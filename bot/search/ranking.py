@@ -219,7 +219,8 @@ def _fts5_query(words: list[str], require_all: bool) -> str:
 
 
 def _tsquery(words: list[str], require_all: bool) -> str:
-    terms = [f"{word}:*" if _as_prefix(word) else word for word in words]
+    # A word with spaces is a phrase ("child care"), matched as one.
+    terms = [f"{word}:*" if _as_prefix(word) else "(" + " <-> ".join(word.split()) + ")" for word in words]
     return (" & " if require_all else " | ").join(terms)
 
 
