@@ -26,6 +26,8 @@ from collections import defaultdict
 from contextlib import ExitStack
 from pathlib import Path
 
+from sqlalchemy import text
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
@@ -33,6 +35,7 @@ import tests.search.eval as evaluation  # noqa: E402
 from bot.directory.importer import import_file  # noqa: E402
 from bot.platform import clock  # noqa: E402
 from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from bot.search.query import parse_query  # noqa: E402
 from bot.search.service import PER_NEED_WHEN_SEVERAL  # noqa: E402
 
 ORDER = [*evaluation.KINDS, "phi", "answerable"]
@@ -92,7 +95,24 @@ def _score(ranked: list[str], relevant: dict[str, int]) -> tuple[float, float, f
     return recall, mrr, dcg / idcg if idcg else 0.0
 
 
-def shared_summary(system, folder: Path, misses: bool = False) -> dict[str, dict]:
+def _diagnose(query: dict, ranked: list[str], relevant: dict[str, int], filed: dict[str, str]) -> None:
+    """What the question was read as, and where the expected resources are filed: enough to tell a missing word
+    from a split that lost a need or a resource filed under a neighbouring category."""
+    parsed = parse_query(query["query"])
+    print(f"  miss {query['kind']:<12} {query['query']!r}")
+    for need in parsed.needs:
+        print(f"       need {list(need.categories)} terms={list(need.term_words)} extra={list(need.extra_words)}")
+    if not parsed.needs:
+        print("       no need recognized")
+    if not parsed.modifiers.is_empty or parsed.modifiers.open_when:
+        print(f"       modifiers: {parsed.modifiers.describe()}")
+    for name, grade in sorted(relevant.items(), key=lambda item: -item[1]):
+        mark = "ok " if name in ranked[:5] else "-- "
+        print(f"       {mark}{grade} {name} [{filed.get(name, '?')}]")
+    print(f"       shown: {ranked[:5]}")
+
+
+def shared_summary(system, folder: Path, misses: bool = False, filed: dict[str, str] | None = None) -> dict[str, dict]:
     twins = _twins(folder)
     totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0])
     for line in (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines():
@@ -106,7 +126,7 @@ def shared_summary(system, folder: Path, misses: bool = False) -> dict[str, dict
         buckets = [query["kind"]] + ([] if query["kind"] == "unanswerable" else ["answerable"])
         recall, mrr, ndcg = _score(ranked, relevant)
         if misses and ((relevant and recall < 0.8) or (not relevant and ranked)):
-            print(f"  miss {query['kind']:<12} r={recall:.2f} mrr={mrr:.2f} {query['query']!r} -> {ranked[:5]}")
+            _diagnose(query, ranked, relevant, filed or {})
         for bucket in buckets:
             row = totals[bucket]
             row[0] += 1
@@ -127,9 +147,10 @@ def measure_shared(db: Database, folder: Path, misses: bool) -> tuple[dict, dict
     if report.fatal:
         raise SystemExit(f"importing {folder / 'directory.csv'} failed: {report.fatal}")
     with db.session() as session:
+        filed = dict(session.execute(text("SELECT name, categories FROM resource")).all()) if misses else {}
         # As the reply shows it: with several needs, the best three of each (PER_NEED_WHEN_SEVERAL).
         ours = shared_summary(lambda q: evaluation.run_partnerbot(session, evaluation.TEAM, q, PER_NEED_WHEN_SEVERAL),
-                              folder, misses)  # fmt: skip
+                              folder, misses, filed)  # fmt: skip
         plain = shared_summary(lambda q: evaluation.run_plain_bm25(session, evaluation.TEAM, q), folder)
         session.rollback()
     return ours, plain
@@ -176,7 +197,8 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--shared", default=str(SHARED), help="folder of the set written apart")
-    parser.add_argument("--misses", action="store_true", help="list the questions answered poorly there")
+    parser.add_argument("--misses", action="store_true",
+                        help="list the questions answered poorly there: parsed needs, expected resources' categories")
     args = parser.parse_args()
     shared = Path(args.shared) if (Path(args.shared) / "queries.jsonl").exists() else None
     if shared is None:

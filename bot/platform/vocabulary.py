@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -124,6 +124,10 @@ class _Term:
     text: str
     words: tuple[str, ...]  # normalized, folded content words
     capitals_only: bool
+    # A one-word term said with more words ("get to the doctor" -> doctor) means that word only in their company:
+    # the other words (articles aside) that must be nearby, one alternative per way the vocabulary says it. Empty
+    # when the word alone is a term.
+    contexts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,23 @@ def _content_words(term: str) -> tuple[str, ...]:
     return tuple(content or words)
 
 
+_ARTICLES = frozenset({"a", "an", "the", "un", "una", "el", "la", "los", "las"})
+
+
+def _context_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    if len(words) != 1:
+        return ()
+    others = [fold(word) for word in tokens(text) if fold(word) not in words and word not in _ARTICLES]
+    return tuple(dict.fromkeys(others))
+
+
+def _in_context(term: _Term, folded: list[str], positions: tuple[int, ...]) -> bool:
+    if not term.contexts:
+        return True
+    near = set(folded[max(0, positions[0] - _NEIGHBOURHOOD - 2) : positions[-1] + _NEIGHBOURHOOD + 3])
+    return any(all(word in near for word in context) for context in term.contexts)
+
+
 @cache
 def _vocabulary() -> _Vocabulary:
     raw = json.loads(resources.files("bot.platform").joinpath("data/needs.json").read_text(encoding="utf-8"))
@@ -194,8 +215,15 @@ def _vocabulary() -> _Vocabulary:
             words = _content_words(text)
             if not words:
                 continue
-            term = _Term(category.id, text, words, text in capitals_only)
-            terms.setdefault((category.id, words), term)
+            context = _context_words(text, words)
+            known = terms.get((category.id, words))
+            if known is None:
+                terms[(category.id, words)] = _Term(category.id, text, words, text in capitals_only,
+                                                    (context,) if context else ())  # fmt: skip
+            elif known.contexts and context:
+                terms[(category.id, words)] = replace(known, contexts=(*known.contexts, context))
+            elif known.contexts:
+                terms[(category.id, words)] = replace(known, contexts=())
 
     by_key: dict[str, Category] = {}
     for category in loaded:
@@ -221,7 +249,8 @@ def _vocabulary() -> _Vocabulary:
         fuzzy_words={letter: tuple(sorted(words)) for letter, words in fuzzy_words.items()},
         all_words={letter: tuple(sorted(words)) for letter, words in all_words.items()},
         glosses={normalize(term): english for entry in raw["categories"]
-                 for term, english in entry.get("english_for_spanish", {}).items()},
+                 for key in ("english_for_spanish", "service_words")
+                 for term, english in entry.get(key, {}).items()},
         expansions={normalize(abbreviation): expansion for category in loaded
                     for abbreviation, expansion in category.abbreviations},
     )  # fmt: skip
@@ -293,12 +322,16 @@ def _place_all(
     groups = _groups(words)
     found: list[TermMatch] = []
     while groups:
-        # Longest term first, then the most compact placement, so "cant pay electric" beats "cant pay bills".
+        # Longest term first, then the most compact placement, so "cant pay electric" beats "cant pay bills". A
+        # word of substance between a term's words qualifies the word after it and counts against the term: in
+        # "cant pay the light bill", "light bill" beats "cant pay bills".
         placed = []
         for term_words, terms in groups.items():
             positions = _place(terms[0], words, used)
             if positions is not None:
-                placed.append((-len(term_words), positions[-1] - positions[0], term_words, positions))
+                between = sum(1 for p in range(positions[0], positions[-1]) if p not in positions
+                              and words[p] not in STOPWORDS)  # fmt: skip
+                placed.append((between - len(term_words), positions[-1] - positions[0], term_words, positions))
         if not placed:
             break
         _, _, term_words, positions = min(placed)
@@ -307,6 +340,8 @@ def _place_all(
         for term in groups[term_words]:
             if term.capitals_only and not all(original[p].isupper() for p in positions):
                 continue  # lower-case "va" in Spanish is "goes"
+            if not _in_context(term, words, positions):
+                continue  # "doctor" alone is not "get to the doctor"
             found.append(TermMatch(term.category, term.text, positions[0], positions[-1], fuzzy, positions))
             emitted = True
         if emitted:
@@ -346,11 +381,12 @@ def _base_form(word: str, known: dict[str, tuple]) -> str | None:
     return next((candidate for candidate in candidates if candidate in known), None)
 
 
-def split_compound(word: str) -> tuple[str, str] | None:
-    """ "foodbank" -> (food, bank) when both halves are vocabulary words and together they form a term."""
+def split_compound(word: str, *, known_too: bool = False) -> tuple[str, str] | None:
+    """ "foodbank" -> (food, bank) when both halves are vocabulary words and together they form a term. With
+    known_too, also for words the vocabulary itself lists ("childcare", which is "child care" too)."""
     known = _vocabulary().terms_by_word
     word = fold(word.lower())
-    if len(word) < 7 or word in known:
+    if len(word) < 7 or (word in known and not known_too):
         return None
     for cut in range(3, len(word) - 2):
         left, right = word[:cut], fold(word[cut:])
@@ -368,7 +404,9 @@ def find_terms_in_words(
     known = _vocabulary().terms_by_word
     folded = [fold(word.lower()) for word in original]
     for index, word in enumerate(folded):
-        if word not in known and word not in STOPWORDS:
+        # A word no dictionary knows is a typo rather than an inflection: "lawer" is "lawyer", not "law" + "-er".
+        typo = fuzzy and is_word is not None and not is_word(original[index].lower())
+        if word not in known and word not in STOPWORDS and not typo:
             folded[index] = _base_form(word, known) or word
     used = [word in STOPWORDS for word in (w.lower() for w in original)]
     corrected: set[int] = set()
@@ -396,8 +434,9 @@ def find_terms_in_words(
 
 
 def gloss(term: str) -> str:
-    """English words for a Spanish vocabulary term ("ropa" -> "clothing") or an abbreviation's expansion ("NEMT"
-    -> "Non-Emergency Medical Transportation"), "" if there is none."""
+    """English words for a Spanish vocabulary term ("ropa" -> "clothing"), an abbreviation's expansion ("NEMT"
+    -> "Non-Emergency Medical Transportation") or the service that an everyday phrase asks for ("behind on rent"
+    -> "rental assistance"), "" if there is none."""
     vocabulary = _vocabulary()
     key = normalize(term)
     return vocabulary.glosses.get(key, "") or vocabulary.expansions.get(key, "")

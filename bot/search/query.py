@@ -9,19 +9,21 @@ The text given here must already be redacted (bot.search does that first); this 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from bot.platform import vocabulary
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.platform.privacy.lexicon import is_known_word
 from bot.search.hours import OPEN_WHEN_LABELS, take_open_when
+from bot.search.populations import POPULATION_TEXT, find_populations
 
 __all__ = [
-    "Modifiers", "Need", "ParsedQuery", "asks_for_something", "looks_like_search", "parse_query", "take_populations",
+    "POPULATION_TEXT", "Modifiers", "Need", "ParsedQuery", "asks_for_something", "looks_like_search", "parse_query",
+    "take_populations",
 ]  # fmt: skip
 
 MAX_QUERY_LENGTH = 500
@@ -44,43 +46,6 @@ LANGUAGES: dict[str, str] = {
 _LANGUAGES_NEEDING_A_CUE = frozenset(
     {"english", "karen", "polish", "thai", "german", "french", "italian", "lao"}
 )
-
-# Population keys as stored on resources (Resource.populations) and how people say them in a question.
-POPULATIONS: dict[str, str] = {
-    "seniors": r"seniors?|elderly|elders?|older adults?|older people|aging adults|(?:55|60|62|65)\s?\+|"
-    r"adultos mayores|personas mayores|ancianos",
-    "veterans": r"veterans?|vets|military families|veteranos?",
-    "youth": r"youth|teens?|teenagers?|young adults?|adolescents?|young people|jovenes",
-    "children": r"children|kids|infants?|toddlers?|babies|ninos",
-    "families": r"famil(?:y|ies)|parents|familias",
-    "women": r"women|mothers|moms|mujeres",
-    "pregnant": r"pregnant|pregnancy|prenatal|postpartum|expecting|embarazadas?",
-    "lgbtq": r"lgbtq\+?|lgbt|queer|transgender|trans",
-    "immigrants": r"immigrants?|refugees?|newcomers|undocumented|no papers|without papers|sin papeles|"
-    r"inmigrantes|indocumentados?",
-    "homeless": r"homeless people|unhoused people|people experiencing homelessness",
-    "disabilities": r"people with disabilities|disabled (?:adults|people|kids)|wheelchair users",
-    "students": r"students?|estudiantes",
-}
-# How a resource's own text says whom it serves, for directories imported without a populations column.
-POPULATION_TEXT: dict[str, tuple[str, ...]] = {
-    "seniors": ("senior", "elder", "older adult", "aging", "55+", "60+", "62+", "65+"),
-    "veterans": ("veteran", "military"),
-    "youth": ("youth", "teen", "young adult", "young people"),
-    "children": ("child", "kids", "infant", "toddler"),
-    "families": ("famil", "parent"),
-    "women": ("women", "mother", "moms"),
-    "pregnant": ("pregnan", "prenatal", "postpartum"),
-    "lgbtq": ("lgbt", "queer", "transgender"),
-    "immigrants": ("immigra", "refugee", "undocumented", "newcomer"),
-    "homeless": ("homeless", "unhoused"),
-    "disabilities": ("disabilit", "disabled", "wheelchair"),
-    "students": ("student",),
-}
-_POPULATION_PATTERNS = {
-    key: re.compile(r"\b(?:for|serving|who are|para)?\s*\b(?:" + pattern + r")\b", re.IGNORECASE)
-    for key, pattern in POPULATIONS.items()
-}
 
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _PLACE_WORD = r"[A-Za-zÀ-ÿ][\w'.À-ÿ-]*"
@@ -320,25 +285,10 @@ def _take_place(text: str) -> tuple[str | None, str, str]:
     return None, text, "near"
 
 
-def _without_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
-
 
 def take_populations(text: str) -> tuple[list[str], list[str], str]:
     """Population keys, the words that named them ("teen", "parents") and the text without them."""
-    found: list[str] = []
-    words: list[str] = []
-    text = _without_accents(text)
-    for key, pattern in _POPULATION_PATTERNS.items():
-        for match in pattern.finditer(text):
-            if key not in found:
-                found.append(key)
-            words.extend(w for w in vocabulary.tokens(match.group(0)) if w not in _FILLER)
-        text = pattern.sub(" ", text)
-    if "children" in found and "families" not in found:
-        found.append("families")  # "with two kids": a family, and programs for families fit
-    return found, list(dict.fromkeys(words)), text
+    return find_populations(text, _FILLER)
 
 
 def _segments(words: list[str], matches: list[vocabulary.TermMatch]) -> list[tuple[int, int]]:
@@ -369,11 +319,15 @@ def _need_from(
     term_words: list[str] = []
     for match in inside:
         # The vocabulary's spelling ("pantrey" searches for "pantry"), and English for Spanish terms.
-        for word in [*vocabulary.tokens(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
+        for word in [*_telling_words(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
             if word not in term_words and word not in _FILLER:
                 term_words.append(word)
-    # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"): directories write both.
+    # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"), and a compound's two words
+    # ("childcare" -> "child care", searched as a phrase): directories write both.
     for word in list(term_words):
+        halves = vocabulary.split_compound(word, known_too=True)
+        if halves and " ".join(halves) not in term_words:
+            term_words.append(" ".join(halves))
         for compound in _compounds_of(word, tuple(dict.fromkeys(m.category for m in inside))):
             if compound not in term_words:
                 term_words.append(compound)
@@ -402,6 +356,18 @@ def _need_from(
         phrase=" ".join(phrase_words)[:120],
         fuzzy=any(m.fuzzy for m in inside),
     )
+
+
+EVERYDAY_WORD_ZIPF = 6.0  # "out", "much", "new", "time": about a thousand per million words and more
+
+
+@cache
+def _telling_words(term: str) -> tuple[str, ...]:
+    """A term's words without the everyday ones of a colloquial phrase ("drinking too much", "kicked out"): a
+    resource's description never says them about its service, so searching them only finds noise."""
+    words = vocabulary.tokens(term)
+    telling = [word for word in words if zipf_frequency(word, "en") < EVERYDAY_WORD_ZIPF]
+    return tuple(telling or words)
 
 
 @cache

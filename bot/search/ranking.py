@@ -34,6 +34,7 @@ EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed un
 MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 2.0
 PLACE_MENTION_BOOST = 2.0  # elsewhere, but its description or eligibility names the asked place
+COUNTYWIDE_BOOST = 1.5  # elsewhere, but its text says it serves the whole county ("Riverbend County residents")
 OPEN_WHEN_BOOST = 3.0  # the hours mention the asked day, evenings, or round-the-clock service
 ASKED_IN_SPANISH_BOOST = 1.0
 VERIFIED_90_DAYS = 0.5
@@ -49,6 +50,11 @@ BM25_WEIGHTS = (10.0, 4.0, 1.5, 3.0, 2.0, 2.0, 1.0, 1.0, 1.0)
 
 # ---------------------------------------------------------------------------------------------------------------
 # SQL
+
+
+# A service that reaches people anywhere in the county (rides, mobile pantries, phone lines) serves the asked town
+# too, though its address is elsewhere.
+_COUNTYWIDE = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE '%county%'"
 
 
 def _boost_sql(modifiers: Modifiers, params: dict) -> str:
@@ -82,14 +88,15 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
         params["city"] = vocabulary.normalize(modifiers.place)
         params["city_like"] = f"%{modifiers.place.lower()}%"
         parts.append(f"CASE WHEN r.normalized_city = :city THEN {PLACE_BOOST} WHEN {mentioned} "
-                     f"THEN {PLACE_MENTION_BOOST} ELSE 0 END")  # fmt: skip
+                     f"THEN {PLACE_MENTION_BOOST} WHEN {_COUNTYWIDE} THEN {COUNTYWIDE_BOOST} ELSE 0 END")  # fmt: skip
 
     if modifiers.zip_code:
         params["zip"] = modifiers.zip_code
         params["zip3"] = modifiers.zip_code[:3]
         parts.append(
             f"CASE WHEN substr(r.postal_code, 1, 5) = :zip THEN {PLACE_BOOST} "
-            f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} ELSE 0 END"
+            f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} "
+            f"WHEN {_COUNTYWIDE} THEN {COUNTYWIDE_BOOST} ELSE 0 END"
         )
     conditions = []
     for key in modifiers.open_when:
@@ -212,7 +219,8 @@ def _fts5_query(words: list[str], require_all: bool) -> str:
 
 
 def _tsquery(words: list[str], require_all: bool) -> str:
-    terms = [f"{word}:*" if _as_prefix(word) else word for word in words]
+    # A word with spaces is a phrase ("child care"), matched as one.
+    terms = [f"{word}:*" if _as_prefix(word) else "(" + " <-> ".join(word.split()) + ")" for word in words]
     return (" & " if require_all else " | ").join(terms)
 
 

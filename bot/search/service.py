@@ -137,7 +137,10 @@ def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime
     for word in [*need.term_words, *need.extra_words]:
         if len(word) < 3 or word in vocabulary.STOPWORDS or f'"{word}"' in reasons or word in named:
             continue
-        if word in searchable_words or (len(word) >= 4 and any(w.startswith(word) for w in searchable_words)):
+        if " " in word:  # a phrase ("child care" for "childcare")
+            if f" {word} " in f" {searchable} ":
+                reasons.append(f'"{word}"')
+        elif word in searchable_words or (len(word) >= 4 and any(w.startswith(word) for w in searchable_words)):
             reasons.append(f'"{word}"')
     languages = (resource.languages or "").lower()
     for language in modifiers.languages:
