@@ -5,7 +5,7 @@
 Each replica is a separate process running the production scheduler (`bot.runtime.scheduler.Scheduler`, the
 default TICK_SECONDS) against one database and a fake Slack Web API: two replicas on PostgreSQL, one process on
 SQLite. The reminders fall due evenly over `--window` seconds in 20 channels. While they go out, the benchmark
-injects 429s (Retry-After 1-3 s) and 500s on chat.postMessage and conversations.history, and kills a random
+injects 429s (Retry-After 1-3 s) and 500s on calls to chat.postMessage and conversations.history as they go out, and kills a random
 replica with SIGKILL at random moments (`--kills` times), restarting it a second later.
 
 Then it reads every channel's history back (with message metadata, as the outbox itself does) and prints, per
@@ -51,6 +51,7 @@ from bot.runtime.slack_client import build_client  # noqa: E402
 from models.platform import OutboxMessage  # noqa: E402
 
 KIND = "soak_reminder"
+FAULT_LIFETIME = 1.0  # seconds an armed fault waits for a call before it lapses
 CHANNELS = [f"CSOAK{number:02d}" for number in range(20)]
 TARGET_LATENESS_SECONDS = 60.0
 
@@ -136,9 +137,9 @@ def plan(db: Database, reminders: int, window: float) -> dict[str, str]:
 
 def inject_faults(fake: FakeSlack, stop: threading.Event, rng: random.Random, counts: Counter,
                   budget: dict[str, int], window: float) -> None:
-    """Spreads the 429s and 500s over the traffic: a new fault is armed only once calls have gone through since
-    the last one, so faults never pile up while nothing is being sent."""
-    total = budget["rate_limits"] + budget["errors"]
+    """Spreads the 429s and 500s over the traffic: a fault is armed a moment after calls were seen and lapses if no
+    call comes within FAULT_LIFETIME, so faults hit calls in the middle of a tick as well as the first one, and
+    never pile up on the oldest row while nothing is being sent. The printed counts are the faults that hit."""
     kinds = ["rate_limits"] * budget["rate_limits"] + ["errors"] * budget["errors"]
     rng.shuffle(kinds)
     seen = 0
@@ -146,18 +147,33 @@ def inject_faults(fake: FakeSlack, stop: threading.Event, rng: random.Random, co
     for kind in kinds:
         if time.monotonic() > window_ends:
             return
-        if stop.wait(rng.uniform(0, 2 * window / max(total, 1))):
-            return
         while len(fake.calls()) <= seen:
             if stop.wait(0.05):
                 return
+        if stop.wait(rng.uniform(0, 0.1)):
+            return
         seen = len(fake.calls())
         method = "conversations.history" if rng.random() < 0.1 else "chat.postMessage"
+        fault = ArmedFault(time.monotonic() + FAULT_LIFETIME, counts, kind)
         if kind == "rate_limits":
-            fake.fail_next(method, status=429, retry_after=rng.randint(1, 3))
+            fake.fail_next(method, status=429, retry_after=rng.randint(1, 3), where=fault)
         else:
-            fake.fail_next(method, status=500, error="internal_error")
-        counts[kind] += 1
+            fake.fail_next(method, status=500, error="internal_error", where=fault)
+
+
+class ArmedFault:
+    """A fault that hits the first matching call within its lifetime, and is counted when it does. Without a
+    lifetime, a fault armed between two ticks would wait for the next call, which is always the oldest row's:
+    every fault would land on the same few rows instead of on the traffic."""
+
+    def __init__(self, expires: float, counts: Counter, kind: str) -> None:
+        self.expires, self.counts, self.kind = expires, counts, kind
+
+    def __call__(self, args: dict) -> bool:
+        if time.monotonic() > self.expires:
+            return False
+        self.counts[self.kind] += 1
+        return True
 
 
 def posted_counts(fake: FakeSlack) -> Counter:
