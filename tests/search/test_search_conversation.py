@@ -30,6 +30,7 @@ def seed(db) -> None:
         add(s, "Smile Mobile Dental Van", "health-coverage", description="dental care for kids and adults",
             populations="children")  # fmt: skip
         add(s, "Calm Minds Counseling", "mental-health", description="therapy and counseling")
+        add(s, "County Rx Assistance", "health-coverage", description="help paying for prescriptions")
 
 
 def dm_answer(slack, fake_slack, text: str, **kw) -> str:
@@ -48,6 +49,7 @@ def dm_answer(slack, fake_slack, text: str, **kw) -> str:
         ("where can a homeless vet get a shower", "Harbor Day Center"),
         ("is there a detox that takes walk-ins at 2am?", "Riverside Detox"),
         ("someone to fix my teeth", "Smile Mobile Dental Van"),
+        ("my patient cant afford her insulin", "County Rx Assistance"),
     ],
 )
 def test_a_dm_in_any_wording_is_answered_not_given_the_help_card(slack, fake_slack, db, question, expected):
