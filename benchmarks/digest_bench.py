@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -463,6 +464,37 @@ def bench(name: str, db: Database, tables: dict, runs: int) -> bool:
     return agree and median < 1
 
 
+def on_both_databases(run: Callable[[str, Database], bool], skip_postgres: bool = False) -> bool:
+    """Runs `run(name, db)` on a fresh SQLite file, then on a scratch PostgreSQL database (BENCH_DATABASE_URL,
+    TEST_DATABASE_URL or the local server), which is skipped with a line when unreachable. True if all passed."""
+    ok = True
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database(f"sqlite:///{folder}/bench.db")
+        try:
+            ok &= run("sqlite", db)
+        finally:
+            db.dispose()
+    if skip_postgres:
+        return ok
+    url = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("TEST_DATABASE_URL")
+        or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    with ExitStack() as stack:
+        try:
+            scratch_url = stack.enter_context(scratch_postgres_database(url, "partnerbot_bench"))
+        except ScratchDatabaseUnavailable as error:
+            print(f"postgresql: skipped, unreachable ({error})")
+            return ok
+        db = Database(scratch_url)
+        try:
+            ok &= run("postgresql", db)
+        finally:
+            db.dispose()
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -480,32 +512,7 @@ def main() -> int:
         f"generated a year of activity in {time.perf_counter() - began:.1f} s: "
         + ", ".join(f"{len(rows):,} {model.__tablename__}" for model, rows in tables.items())
     )
-    ok = True
-    with tempfile.TemporaryDirectory() as folder:
-        db = Database(f"sqlite:///{folder}/bench.db")
-        try:
-            ok &= bench("sqlite", db, tables, args.runs)
-        finally:
-            db.dispose()
-
-    if args.skip_postgres:
-        return 0 if ok else 1
-    url = (
-        os.environ.get("BENCH_DATABASE_URL")
-        or os.environ.get("TEST_DATABASE_URL")
-        or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    )
-    with ExitStack() as stack:
-        try:
-            scratch_url = stack.enter_context(scratch_postgres_database(url, "partnerbot_bench"))
-        except ScratchDatabaseUnavailable as error:
-            print(f"postgresql: skipped, unreachable ({error})")
-            return 0 if ok else 1
-        db = Database(scratch_url)
-        try:
-            ok &= bench("postgresql", db, tables, args.runs)
-        finally:
-            db.dispose()
+    ok = on_both_databases(lambda name, db: bench(name, db, tables, args.runs), args.skip_postgres)
     return 0 if ok else 1
 
 

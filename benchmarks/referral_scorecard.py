@@ -20,10 +20,8 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlmodel import select  # noqa: E402
 
 import models  # noqa: E402,F401
-from benchmarks.digest_bench import bulk_load  # noqa: E402
+from benchmarks.digest_bench import bulk_load, on_both_databases  # noqa: E402
 from bot.platform import vocabulary  # noqa: E402
-from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
+from bot.platform.db import Database  # noqa: E402
 from bot.referrals.scorecard import CLOSED, scorecard  # noqa: E402
 from bot.referrals.views import digest_section  # noqa: E402
 from models.partners import Partner, PartnerService  # noqa: E402
@@ -169,28 +167,7 @@ def main() -> int:
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     tables = generate(args.partners, args.referrals)
-    ok = True
-    with tempfile.TemporaryDirectory() as folder:
-        db = Database(f"sqlite:///{folder}/bench.db")
-        try:
-            ok &= bench("sqlite", db, tables, args.runs)
-        finally:
-            db.dispose()
-    if args.skip_postgres:
-        return 0 if ok else 1
-    url = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-           or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    with ExitStack() as stack:
-        try:
-            scratch_url = stack.enter_context(scratch_postgres_database(url, "partnerbot_bench"))
-        except ScratchDatabaseUnavailable as error:
-            print(f"postgresql: skipped, unreachable ({error})")
-            return 0 if ok else 1
-        db = Database(scratch_url)
-        try:
-            ok &= bench("postgresql", db, tables, args.runs)
-        finally:
-            db.dispose()
+    ok = on_both_databases(lambda name, db: bench(name, db, tables, args.runs), args.skip_postgres)
     return 0 if ok else 1
 
 
