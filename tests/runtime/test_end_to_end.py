@@ -30,9 +30,11 @@ def free_port() -> int:
 @pytest.fixture
 def running_bot(db, fake_slack, tmp_path):
     port = free_port()
+    processes = 1 if db.dialect == "sqlite" else 2
     env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL"))}
     env.update(SLACK_BOT_TOKEN="xoxb-e2e", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake_slack.api_url,
                DATABASE_URL=db.url, PORT=str(port), TICK_SECONDS="0.5", LOG_LEVEL="INFO",
+               WEB_PROCESSES=str(processes),
                PYTHONPATH=str(ROOT))
     log_path = tmp_path / "bot.log"
     with open(log_path, "w") as log_file:
@@ -51,6 +53,13 @@ def running_bot(db, fake_slack, tmp_path):
             process.kill()
             raise AssertionError("bot did not start:\n" + log_path.read_text()[-3000:])
         time.sleep(0.2)
+    # /healthz answers once one worker is up; the others may still be checking the token with Slack. Wait for
+    # every auth.test (the startup check, then one per worker) so that none lands among a test's calls.
+    while len(fake_slack.calls("auth.test")) < 1 + processes:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError("not every worker started:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.1)
     fake_slack.reset()
     simulator = SlackSimulator(http_transport(base + "/slack/events"), signing_secret=SECRET,
                                response_url=fake_slack.response_url, bot_user=fake_slack.bot_user_id)
@@ -86,7 +95,7 @@ def test_the_bot_process_serves_slack_end_to_end(running_bot, fake_slack, db):
                        timestamp=int(time.time()) - 3600)
     assert (forged.status, stale.status) == (401, 401)
     time.sleep(0.5)
-    assert len(fake_slack.calls()) == calls_before
+    assert len(fake_slack.calls()) == calls_before, [call.method for call in fake_slack.calls()[calls_before:]]
 
     fake_slack.fail_next("chat.postMessage", status=429, retry_after=1, where=lambda a: a["channel"] == "C429")
     slack.mention("hello", channel="C429")
