@@ -179,17 +179,27 @@ def _content_words(term: str) -> tuple[str, ...]:
 _ARTICLES = frozenset({"a", "an", "the", "un", "una", "el", "la", "los", "las"})
 
 
+# Whoever a phrase is about: "hits me", "hits her" and "hits them" are one phrase.
+_PERSON = "@person"
+_PERSONAL_PRONOUNS = frozenset(["me", "him", "her", "them", "us", "you", "my", "his", "their", "our", "your"])
+
+
+def _as_context(word: str) -> str:
+    return _PERSON if word in _PERSONAL_PRONOUNS else fold(word)
+
+
 def _context_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     if len(words) != 1:
         return ()
-    others = [fold(word) for word in tokens(text) if fold(word) not in words and word not in _ARTICLES]
+    others = [_as_context(word) for word in tokens(text) if fold(word) not in words and word not in _ARTICLES]
     return tuple(dict.fromkeys(others))
 
 
 def _in_context(term: _Term, folded: list[str], positions: tuple[int, ...]) -> bool:
     if not term.contexts:
         return True
-    near = set(folded[max(0, positions[0] - _NEIGHBOURHOOD - 2) : positions[-1] + _NEIGHBOURHOOD + 3])
+    near = {_as_context(word) for word in
+            folded[max(0, positions[0] - _NEIGHBOURHOOD - 2) : positions[-1] + _NEIGHBOURHOOD + 3]}  # fmt: skip
     return any(all(word in near for word in context) for context in term.contexts)
 
 
@@ -366,10 +376,34 @@ def _correction(word: str, choices: tuple[str, ...]) -> str | None:
     return best[0]
 
 
+# Past forms that no suffix rule reaches ("beaten" is "beat", "slept outside" is "sleeping outside").
+_IRREGULAR = {
+    "ate": "eat", "eaten": "eat", "beaten": "beat", "fell": "fall", "fallen": "fall", "drank": "drink",
+    "drunk": "drink", "slept": "sleep", "broke": "break", "broken": "break", "stole": "steal", "stolen": "steal",
+    "threw": "throw", "thrown": "throw", "fed": "feed", "lost": "lose", "left": "leave", "got": "get",
+    "gotten": "get", "kept": "keep", "paid": "pay", "sold": "sell", "took": "take", "taken": "take",
+    "went": "go", "gone": "go", "ran": "run", "hurt": "hurt", "quit": "quit", "felt": "feel", "froze": "freeze",
+    "frozen": "freeze", "shut": "shut", "cut": "cut", "hit": "hit", "spent": "spend", "bit": "bite",
+    "bitten": "bite", "fought": "fight", "bought": "buy", "caught": "catch", "owed": "owe",
+}  # fmt: skip
+
+
 def _base_form(word: str, known: dict[str, tuple]) -> str | None:
     """The vocabulary word an inflected word comes from ("falling" -> fall, "caring" -> care, "evicted" ->
-    evict, "shopping" -> shop), or None. Only forms the vocabulary has are produced, so nothing is invented."""
+    evict, "shopping" -> shop, "beaten" -> beat), or the vocabulary's -ing form of a plain or third-person verb
+    ("drinks" -> drinking, "slept" -> sleeping), or None. Only forms the vocabulary has are produced, so nothing
+    is invented."""
+    irregular = _IRREGULAR.get(word)
+    if irregular:
+        word = irregular
     candidates: list[str] = []
+    if len(word) >= 3 and not word.endswith(("ing", "ed")):
+        doubled = word + word[-1] + "ing" if len(word) <= 4 and word[-1] not in "aeiouwxy" else ""
+        candidates = [word + "ing", word[:-1] + "ing" if word.endswith("e") else "", doubled]
+        found = next((candidate for candidate in candidates if candidate and candidate in known), None)
+        if found or irregular:
+            return found or word
+        candidates = []
     if len(word) > 5 and word.endswith("ing"):
         stem = word[:-3]
         candidates = [stem + "e", stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])

@@ -51,12 +51,12 @@ _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _PLACE_WORD = r"[A-Za-zÀ-ÿ][\w'.À-ÿ-]*"
 # "near Eastport", "around 97201", "close to Lake City"; up to three words, stopping at the next cue.
 _NEAR = re.compile(
-    r"\b(?:near|around|close to|closest to|nearby|by|cerca de)\s+(\d{5}|"
+    # "by" names a place only when one follows ("by Eastport", "by 55104"), not a person ("beaten by her husband").
+    r"\b(?:(?i:near|around|close to|closest to|nearby|cerca de)\s+|(?i:by)\s+(?=\d{5}\b|[A-Z]))(\d{5}|"
     + _PLACE_WORD
     + r"(?:\s+"
     + _PLACE_WORD
-    + r"){0,2})",
-    re.IGNORECASE,
+    + r"){0,2})"
 )
 # "in Eastport" only when the place is capitalized (lower-case "in crisis" or "in recovery" is not a place).
 _IN_PLACE = re.compile(r"\b(?:in|en)\s+(\d{5}|[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})")
@@ -268,6 +268,9 @@ def _take_unknown_languages(text: str) -> tuple[list[str], str]:
     return unknown, text
 
 
+_WHOSE = frozenset(["her", "his", "my", "their", "our", "your", "him", "them", "me"])
+
+
 def _take_place(text: str) -> tuple[str | None, str, str]:
     for cue, pattern in (("near", _NEAR), ("in", _IN_PLACE)):
         match = pattern.search(text)
@@ -278,6 +281,8 @@ def _take_place(text: str) -> tuple[str | None, str, str]:
         while words and vocabulary.detect_categories(" ".join(words)):
             words = words[:-1]
         place = " ".join(words).strip(" ?.,;!")
+        if words and words[0].lower() in _WHOSE:
+            continue  # "near her house", "close to his work": somebody's place, not a town
         if not place or vocabulary.normalize(place) in _FILLER or vocabulary.detect_categories(place):
             continue  # "near me", "in crisis": not a place
         end = match.start(1) + match.group(1).find(place) + len(place)

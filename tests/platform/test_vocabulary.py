@@ -157,3 +157,24 @@ def test_find_terms_reports_positions_and_terms():
         ("food", "food", 0),
         ("transportation", "ride", 3),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # One phrase whoever it is about: the vocabulary says "hits me"; people say "hits her", "hit him".
+        ("her boyfriend hits her", "safety"),
+        ("his wife hit him again", "safety"),
+        # Past forms no suffix rule reaches.
+        ("she was beaten by her husband", "safety"),
+        ("slept outside last night", "shelter"),
+        ("he drank too much again", "substance-use"),
+    ],
+)
+def test_word_forms_and_pronouns_do_not_hide_a_phrase(text, expected):
+    assert vocabulary.detect_categories(text)[:1] == [expected]
+
+
+def test_word_forms_never_invent_a_need():
+    # "hit" with nobody hit, "ate" and "left" are ordinary words.
+    assert vocabulary.detect_categories("the storm hit on Tuesday and we left early after we ate") == []

@@ -137,3 +137,13 @@ def test_slack_markup_is_not_part_of_the_need():
     need = parse_query("dog grooming <!channel> <@U123> <#C1|care-team> <https://x.example|Paws>").needs[0]
     assert need.phrase == "dog grooming"
     assert "paws" in need.extra_words
+
+
+@pytest.mark.parametrize("text", ["beaten by her husband", "food near her house", "a ride close to his work"])
+def test_a_persons_place_or_a_person_after_by_is_not_a_town(text):
+    assert parse_query(text).modifiers.place is None
+
+
+def test_by_names_a_town_when_one_follows():
+    assert parse_query("food pantry by Eastport").modifiers.place == "Eastport"
+    assert parse_query("food pantry by 55104").modifiers.zip_code == "55104"
