@@ -28,6 +28,7 @@ from bot.runtime.server import EVENTS_PATH, wsgi_app
 from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
 from bot.runtime.work import WorkPool
+from bot.search.ranking import forget_cached_directory_facts
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -108,6 +109,7 @@ def db(request, tmp_path) -> Iterator[Database]:
     else:
         database = Database(request.getfixturevalue("postgres_url"))
         _empty_all_tables(database)
+    forget_cached_directory_facts()  # the same database URL, emptied: what was cached about it is gone
     yield database
     database.dispose()
 

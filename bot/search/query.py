@@ -146,6 +146,7 @@ class Need:
 class Modifiers:
     place: str | None = None  # a place name as typed ("Eastport"), or None
     zip_code: str | None = None
+    zip_town: str | None = None  # the directory's town of that ZIP (set by bot.search once it has looked)
     place_cue: str = "near"  # "near" or "in": "in Klingon" may have meant a language
     unknown_place: str | None = None  # named, but no resource is there (set by bot.search once it has looked)
     languages: tuple[str, ...] = ()

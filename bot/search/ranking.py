@@ -32,7 +32,7 @@ PLACE_BOOST = 4.0
 ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
 EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
 MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
-NEARBY_ZIP_BOOST = 2.0
+NEARBY_ZIP_BOOST = 1.0  # a ZIP sharing the first three digits: the same region, though often a wide one
 PLACE_MENTION_BOOST = 2.0  # elsewhere, but its description or eligibility names the asked place
 COUNTYWIDE_BOOST = 1.5  # elsewhere, but its text says it serves the whole county ("Riverbend County residents")
 OPEN_WHEN_BOOST = 3.0  # the hours mention the asked day, evenings, or round-the-clock service
@@ -82,7 +82,9 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
                 params[f"pop{index}_{number}"] = f"%{word}%"
                 conditions.append(f"{said} LIKE :pop{index}_{number}")
         parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {POPULATION_BOOST} ELSE 0 END")
-    mentioned = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE :city_like"
+    # Its description, eligibility or hours name the place: a mobile pantry's stops, a service area.
+    mentioned = ("lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '') || ' ' || "
+                 "coalesce(r.hours, '')) LIKE :city_like")  # fmt: skip
     if modifiers.place:
         # Located there, or a mobile, delivery or phone service whose text says it reaches the place.
         params["city"] = vocabulary.normalize(modifiers.place)
@@ -93,10 +95,19 @@ def _boost_sql(modifiers: Modifiers, params: dict) -> str:
     if modifiers.zip_code:
         params["zip"] = modifiers.zip_code
         params["zip3"] = modifiers.zip_code[:3]
+        # The ZIP's town, as the directory files it: another ZIP of the same town is in it, and a mobile or phone
+        # service whose text names the town reaches it ("near 55109" is "near Oak Hollow").
+        town = ""
+        if modifiers.zip_town:
+            params["zip_city"] = vocabulary.normalize(modifiers.zip_town)
+            params["zip_city_like"] = f"%{modifiers.zip_town.lower()}%"
+            zip_mentioned = mentioned.replace(":city_like", ":zip_city_like")
+            town = (f"WHEN r.normalized_city = :zip_city THEN {PLACE_BOOST} "
+                    f"WHEN {zip_mentioned} THEN {PLACE_MENTION_BOOST} ")  # fmt: skip
         parts.append(
-            f"CASE WHEN substr(r.postal_code, 1, 5) = :zip THEN {PLACE_BOOST} "
-            f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} "
-            f"WHEN {_COUNTYWIDE} THEN {COUNTYWIDE_BOOST} ELSE 0 END"
+            f"CASE WHEN substr(r.postal_code, 1, 5) = :zip THEN {PLACE_BOOST} {town}"
+            f"WHEN {_COUNTYWIDE} THEN {COUNTYWIDE_BOOST} "
+            f"WHEN substr(r.postal_code, 1, 3) = :zip3 THEN {NEARBY_ZIP_BOOST} ELSE 0 END"
         )
     conditions = []
     for key in modifiers.open_when:
@@ -432,25 +443,47 @@ def _rank(
 
 
 _TOWNS_TTL = timedelta(minutes=10)
-_towns: dict[tuple[str, str], tuple[datetime, dict[str, str]]] = {}
+# (database, team) -> (until, {normalized town: town as written}, {ZIP: its town})
+_towns: dict[tuple[str, str], tuple[datetime, dict[str, str], dict[str, str]]] = {}
 
 
-def _directory_towns(session: Session, team_id: str) -> dict[str, str]:
-    """The workspace's towns (normalized -> as written), read at most every few minutes: reading them all costs a
-    scan of the directory, and towns change rarely."""
+def _directory_places(session: Session, team_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The workspace's towns (normalized -> as written) and the town each ZIP is filed under most, read at most
+    every few minutes: reading them costs a scan of the directory, and towns change rarely."""
     key = (str(session.get_bind().engine.url), team_id)
     now = clock.utcnow()
     cached = _towns.get(key)
     if cached and cached[0] > now:
-        return cached[1]
+        return cached[1], cached[2]
     rows = session.execute(
-        text("SELECT DISTINCT city FROM resource WHERE team_id = :team AND city != '' LIMIT 5000"), {"team": team_id}
-    ).all()
+        text("SELECT city, substr(postal_code, 1, 5) AS zip, count(*) AS n FROM resource "
+             "WHERE team_id = :team AND city != '' GROUP BY city, substr(postal_code, 1, 5) LIMIT 5000"),
+        {"team": team_id},
+    ).all()  # fmt: skip
     towns = {vocabulary.normalize(row[0]): row[0] for row in rows}
+    zip_towns: dict[str, str] = {}
+    for city, zip_code, _ in sorted(rows, key=lambda row: row[2]):  # the most resources last, so they win
+        if zip_code and len(zip_code) == 5 and zip_code.isdigit():
+            zip_towns[zip_code] = city
     if len(_towns) > 1000:
         _towns.clear()
-    _towns[key] = (now + _TOWNS_TTL, towns)
-    return towns
+    _towns[key] = (now + _TOWNS_TTL, towns, zip_towns)
+    return towns, zip_towns
+
+
+def forget_cached_directory_facts() -> None:
+    """Drops the cached towns, ZIPs and common words (tests empty the database between cases)."""
+    _towns.clear()
+    _common_lexemes.clear()
+
+
+def _directory_towns(session: Session, team_id: str) -> dict[str, str]:
+    return _directory_places(session, team_id)[0]
+
+
+def town_of_zip(session: Session, team_id: str, zip_code: str) -> str | None:
+    """The town the directory files most of a ZIP's resources under, or None."""
+    return _directory_places(session, team_id)[1].get(zip_code)
 
 
 def closest_place(session: Session, team_id: str, place: str) -> str | None:

@@ -37,7 +37,7 @@ from bot.platform import clock, vocabulary
 from bot.platform.privacy import Redaction, redact
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, parse_query
-from bot.search.ranking import _rank, closest_place, known_place, uncovered_words
+from bot.search.ranking import _rank, closest_place, known_place, town_of_zip, uncovered_words
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 
@@ -155,6 +155,8 @@ def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime
         reasons.append(f"in {resource.city}")
     if modifiers.zip_code and (resource.postal_code or "")[:5] == modifiers.zip_code:
         reasons.append(f"in {modifiers.zip_code}")
+    elif modifiers.zip_town and resource.normalized_city == vocabulary.normalize(modifiers.zip_town):
+        reasons.append(f"in {resource.city}")
     elif modifiers.zip_code and (resource.postal_code or "")[:3] == modifiers.zip_code[:3]:
         reasons.append("nearby ZIP")
     verified_at = _aware(resource.verified_at)
@@ -265,6 +267,8 @@ def _resolved(session: Session, team_id: str, modifiers: Modifiers) -> Modifiers
         if corrected:
             return replace(modifiers, place=corrected)
         return replace(modifiers, place=None, unknown_place=modifiers.place)
+    if modifiers.zip_code and not modifiers.place:
+        return replace(modifiers, zip_town=town_of_zip(session, team_id, modifiers.zip_code))
     return modifiers
 
 

@@ -272,3 +272,18 @@ def test_a_modifier_match_is_found_beyond_the_newest_resources_of_a_big_category
     with db.session() as s:
         assert names(who_can_help(s, TEAM, "food in Spanish"))[0] == "Despensa Latina"
         assert names(who_can_help(s, TEAM, "food for seniors near Lakeview"))[0] == "Despensa Latina"
+
+
+def test_a_zip_means_its_town_and_the_services_that_reach_it(db):
+    with db.session() as s:
+        add(s, "Hollow Pantry", "food", city="Oak Hollow", postal_code="55109")
+        add(s, "Hollow Church Pantry", "food", city="Oak Hollow", postal_code="55199")  # the town's other ZIP
+        add(s, "Mobile Food Truck", "food", description="stops at rural towns", hours="1st Tue Oak Hollow",
+            city="Riverbend", postal_code="55101")  # fmt: skip
+        for number in range(3):
+            add(s, f"Riverbend Pantry {number}", "food", city="Riverbend", postal_code="55101")
+    with db.session() as s:
+        answer = who_can_help(s, TEAM, "food shelf near 55109")
+    # In the ZIP, in its town, then the truck whose schedule names the town; not the sites elsewhere in 551xx.
+    assert names(answer)[:3] == ["Hollow Pantry", "Hollow Church Pantry", "Mobile Food Truck"]
+    assert "in Oak Hollow" in answer.needs[0].hits[1].reasons
