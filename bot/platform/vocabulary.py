@@ -56,7 +56,7 @@ def _word_list(text: str) -> list[str]:
 STOPWORDS = frozenset(
     _word_list(
         """a an the to of on for with in at by from and or is are was be been my our their his her its your this that
-    these those it i we they he she them me us some any who what where can could would should will help helps need
+    these those it i we they he she him them me us some any who what where can could would should will help helps need
     needs needed someone anyone somebody anybody looking look find get got has have having please thanks thank
     de la el los las del con en y o para por un una unos unas mi mis su sus que al se lo le"""
     )

@@ -178,3 +178,8 @@ def test_word_forms_and_pronouns_do_not_hide_a_phrase(text, expected):
 def test_word_forms_never_invent_a_need():
     # "hit" with nobody hit, "ate" and "left" are ordinary words.
     assert vocabulary.detect_categories("the storm hit on Tuesday and we left early after we ate") == []
+
+
+def test_him_is_no_more_a_need_word_than_her():
+    assert vocabulary.detect_categories("someone to check on her") == vocabulary.detect_categories(
+        "someone to check on him") == ["aging-disability"]
