@@ -183,3 +183,21 @@ def test_word_forms_never_invent_a_need():
 def test_him_is_no_more_a_need_word_than_her():
     assert vocabulary.detect_categories("someone to check on her") == vocabulary.detect_categories(
         "someone to check on him") == ["aging-disability"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Said the way the AHC HRSN screening questions ask about each need.
+        ("the food she bought didn't last", "food"),
+        ("staying with friends for now", "shelter"),
+        ("the stove is not working and there is a lack of heat", "housing-repairs"),
+        ("the oil company threatened to shut off services", "utilities"),
+        ("no reliable transportation, missed appointments", "transportation"),
+        ("can't make ends meet", "money"),
+        ("needs help bathing and getting dressed", "aging-disability"),
+        ("feeling down, no interest in anything", "mental-health"),
+    ],
+)
+def test_the_screening_questions_wording_is_understood(text, expected):
+    assert vocabulary.detect_categories(text)[:1] == [expected]
