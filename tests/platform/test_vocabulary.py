@@ -109,6 +109,22 @@ def test_get_returns_none_for_unknown_names(name):
         ("clases de inglés", "education"),
         ("VA claim help", "veterans"),
         ("food pantries", "food"),
+        # One phrase whoever it is about: the vocabulary says "hits me"; people say "hits her", "hit him".
+        ("her boyfriend hits her", "safety"),
+        ("his wife hit him again", "safety"),
+        # Past forms no suffix rule reaches.
+        ("she was beaten by her husband", "safety"),
+        ("slept outside last night", "shelter"),
+        ("he drank too much again", "substance-use"),
+        # Said the way the AHC HRSN screening questions ask about each need.
+        ("the food she bought didn't last", "food"),
+        ("staying with friends for now", "shelter"),
+        ("the stove is not working and there is a lack of heat", "housing-repairs"),
+        ("the oil company threatened to shut off services", "utilities"),
+        ("no reliable transportation, missed appointments", "transportation"),
+        ("can't make ends meet", "money"),
+        ("needs help bathing and getting dressed", "aging-disability"),
+        ("feeling down, no interest in anything", "mental-health"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):
@@ -159,22 +175,6 @@ def test_find_terms_reports_positions_and_terms():
     ]
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        # One phrase whoever it is about: the vocabulary says "hits me"; people say "hits her", "hit him".
-        ("her boyfriend hits her", "safety"),
-        ("his wife hit him again", "safety"),
-        # Past forms no suffix rule reaches.
-        ("she was beaten by her husband", "safety"),
-        ("slept outside last night", "shelter"),
-        ("he drank too much again", "substance-use"),
-    ],
-)
-def test_word_forms_and_pronouns_do_not_hide_a_phrase(text, expected):
-    assert vocabulary.detect_categories(text)[:1] == [expected]
-
-
 def test_word_forms_never_invent_a_need():
     # "hit" with nobody hit, "ate" and "left" are ordinary words.
     assert vocabulary.detect_categories("the storm hit on Tuesday and we left early after we ate") == []
@@ -184,20 +184,3 @@ def test_him_is_no_more_a_need_word_than_her():
     assert vocabulary.detect_categories("someone to check on her") == vocabulary.detect_categories(
         "someone to check on him") == ["aging-disability"]
 
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        # Said the way the AHC HRSN screening questions ask about each need.
-        ("the food she bought didn't last", "food"),
-        ("staying with friends for now", "shelter"),
-        ("the stove is not working and there is a lack of heat", "housing-repairs"),
-        ("the oil company threatened to shut off services", "utilities"),
-        ("no reliable transportation, missed appointments", "transportation"),
-        ("can't make ends meet", "money"),
-        ("needs help bathing and getting dressed", "aging-disability"),
-        ("feeling down, no interest in anything", "mental-health"),
-    ],
-)
-def test_the_screening_questions_wording_is_understood(text, expected):
-    assert vocabulary.detect_categories(text)[:1] == [expected]
