@@ -125,6 +125,9 @@ def test_get_returns_none_for_unknown_names(name):
         ("can't make ends meet", "money"),
         ("needs help bathing and getting dressed", "aging-disability"),
         ("feeling down, no interest in anything", "mental-health"),
+        ("Is there somewhere a teenager can stay tonight", "shelter"),
+        ("quiere dejar de tomar", "substance-use"),
+        ("la corrieron de su casa", "shelter"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):
