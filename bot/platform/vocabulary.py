@@ -36,6 +36,7 @@ __all__ = [
     "categories",
     "category_ids",
     "detect_categories",
+    "expansion",
     "find_terms",
     "find_terms_in_words",
     "get",
@@ -474,6 +475,12 @@ def gloss(term: str) -> str:
     vocabulary = _vocabulary()
     key = normalize(term)
     return vocabulary.glosses.get(key, "") or vocabulary.expansions.get(key, "")
+
+
+def expansion(term: str) -> str:
+    """What an abbreviation stands for ("SNAP" -> "Supplemental Nutrition Assistance Program"), "" for any other
+    term."""
+    return _vocabulary().expansions.get(normalize(term), "")
 
 
 def rank_categories(matches: Iterable[TermMatch]) -> list[str]:

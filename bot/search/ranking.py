@@ -30,6 +30,7 @@ LANGUAGE_BOOST = 4.0
 POPULATION_BOOST = 4.0
 PLACE_BOOST = 4.0
 ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
+NAMES_THE_SERVICE = 1.0  # its text names the program an abbreviation stands for ("SNAP", "LIHEAP")
 EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
 MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 1.0  # a ZIP sharing the first three digits: the same region, though often a wide one
@@ -338,6 +339,30 @@ def _text_candidates(
     return {row[0]: float(row[1]) for row in session.execute(statement, params)}
 
 
+def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
+    """Resources whose text names the program an abbreviation in the question stands for ("SNAP", "SSI"): a
+    benefits office that helps with SNAP is filed under money, not food, and still answers "SNAP application"."""
+    # The abbreviation itself, as programs are written ("SNAP", "SSI"); its expansion would also find every
+    # resource that merely mentions the kind of service ("domestic violence").
+    phrases = [" ".join(vocabulary.tokens(term)) for term in need.matched_terms if vocabulary.expansion(term)]
+    if not phrases:
+        return set()
+    params: dict = {"team": team_id, "pool": TEXT_POOL}
+    # In what it does (name, description), not whom it serves: "households on SNAP" does not help with SNAP.
+    if _is_postgres(session):
+        params["query"] = " | ".join("(" + " <-> ".join(phrase.split()) + ")" for phrase in phrases)
+        statement = text("SELECT r.id FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
+                         "AND to_tsvector('english', r.name || ' ' || coalesce(r.description, '')) "
+                         "@@ to_tsquery('english', :query) "
+                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool")  # fmt: skip
+    else:
+        params["query"] = "{name description} : (" + " OR ".join(f'"{phrase}"' for phrase in phrases) + ")"
+        statement = text("SELECT r.id FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+                         "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
+                         "LIMIT :pool")  # fmt: skip
+    return {row[0] for row in session.execute(statement, params)}
+
+
 def _scores(
     session: Session, team_id: str, ids: list[int], modifiers: Modifiers, now: datetime
 ) -> dict[int, tuple[str, float]]:
@@ -394,10 +419,11 @@ def _rank(
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     text_pool = max(TEXT_POOL, wanted + 10)
     by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
+    naming = _naming_the_service(session, team_id, need)
     if _is_postgres(session):
-        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(by_text))
+        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(set(by_text) | naming))
     else:
-        candidates = set(by_text)
+        candidates = set(by_text) | naming
         if need.categories:
             candidates.update(_category_members(session, team_id, need.categories, CATEGORY_POOL))
             candidates.update(_modifier_members(session, team_id, need, modifiers, MODIFIER_POOL))
@@ -420,6 +446,9 @@ def _rank(
         if matched and categories.split(";", 1)[0] in weights:
             # Filed under it first: the resource's main service (logging and imports keep the best category first).
             category_score += MAIN_SERVICE
+        if resource_id in naming:
+            # It names the program asked for: as good as filed under the need, wherever it is filed.
+            category_score = max(category_score, FIRST_CATEGORY) + NAMES_THE_SERVICE
         relevance = by_text.get(resource_id, floor_text)
         text_score = (
             TEXT_WEIGHT * (relevance - floor_text) / (best_text - floor_text)

@@ -287,3 +287,16 @@ def test_a_zip_means_its_town_and_the_services_that_reach_it(db):
     # In the ZIP, in its town, then the truck whose schedule names the town; not the sites elsewhere in 551xx.
     assert names(answer)[:3] == ["Hollow Pantry", "Hollow Church Pantry", "Mobile Food Truck"]
     assert "in Oak Hollow" in answer.needs[0].hits[1].reasons
+
+
+def test_a_resource_that_names_the_program_answers_its_abbreviation(db):
+    with db.session() as s:
+        add(s, "County Benefits Office", "money", description="Apply for cash aid, SNAP and Medicaid in one visit")
+        add(s, "Discount Phones", "digital", description="Free phones", eligibility="Households on SNAP")
+        for number in range(5):
+            add(s, f"Food Shelf {number}", "food", description="groceries once a month")
+    with db.session() as s:
+        shown = names(who_can_help(s, TEAM, "SNAP application"))
+    # Filed under money, it still helps with SNAP; being eligible through SNAP is not helping with it.
+    assert shown[0] == "County Benefits Office"
+    assert "Discount Phones" not in shown
