@@ -17,8 +17,13 @@ _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 _FOLDED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 
 
+_NOT_ASCII_WORD = re.compile(r"[^0-9a-z]+")
+
+
 def fold(text: str) -> str:
     """`text` case-folded with accents folded, punctuation kept."""
+    if (text or "").isascii():
+        return (text or "").lower()  # most text: no accents, no compatibility forms, no case beyond ASCII
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text or "").casefold())
     kept: list[str] = []
     for char in decomposed:
@@ -31,6 +36,8 @@ def fold(text: str) -> str:
 def comparison_key(text: str, *, ampersand: str = " and ") -> str:
     """Folded words separated by single spaces; `&` reads as `ampersand` (" and " for names)."""
     folded = _APOSTROPHES.sub("", fold(text).replace("&", ampersand))
+    if folded.isascii():
+        return _NOT_ASCII_WORD.sub(" ", folded).strip()
     return " ".join("".join(char if _is_word(char) else " " for char in folded).split())
 
 

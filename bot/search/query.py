@@ -377,16 +377,17 @@ def _telling_words(term: str) -> tuple[str, ...]:
 
 
 @cache
+def _words_of_category(category_id: str) -> tuple[str, ...]:
+    category = vocabulary.get(category_id)
+    return tuple(dict.fromkeys(word for term in (category.terms() if category else ()) for word in vocabulary.tokens(term)))
+
+
+@cache
 def _compounds_of(word: str, categories: tuple[str, ...]) -> tuple[str, ...]:
     if len(word) < 4:
         return ()
-    found = []
-    for category_id in categories:
-        category = vocabulary.get(category_id)
-        for term in category.terms() if category else ():
-            for candidate in vocabulary.tokens(term):
-                if candidate != word and len(candidate) > len(word) + 2 and candidate.endswith(word):
-                    found.append(candidate)
+    found = [candidate for category_id in categories for candidate in _words_of_category(category_id)
+             if candidate != word and len(candidate) > len(word) + 2 and candidate.endswith(word)]  # fmt: skip
     return tuple(dict.fromkeys(found))
 
 
