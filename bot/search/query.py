@@ -142,6 +142,17 @@ class Need:
         return known[:1].upper() + known[1:]
 
 
+# Words that make a need a matter of paying for it ("can't pay the light bill", "behind on rent").
+_PAYING = frozenset({"pay", "paying", "pagar", "afford", "bill", "bills", "rent", "renta", "due", "behind", "owe",
+                     "owes", "owed", "debt", "debts", "deuda", "deudas", "copay", "copays", "deposit", "cuenta",
+                     "factura", "recibo"})  # fmt: skip
+
+
+def asks_to_pay(need: Need) -> bool:
+    """Whether the need is paying for something (rent, a bill, medicine), which emergency funds also help with."""
+    return "money" not in need.categories and bool(_PAYING.intersection(need.phrase.split()))
+
+
 @dataclass(frozen=True)
 class Modifiers:
     place: str | None = None  # a place name as typed ("Eastport"), or None

@@ -498,6 +498,21 @@ def _rank(
     return ranked, len(ranked)
 
 
+def best_money_help(session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime,
+                    shown: set[int]) -> tuple[int, float] | None:
+    """The best resource filed under money (an emergency fund, a benefits office) whose text speaks of what the
+    need asks to pay for, not among `shown`; None if there is none. Paying rent or a bill is a money need too,
+    and a county's one-time emergency fund is filed under money, not under every bill it pays."""
+    words = [*need.term_words, *need.extra_words,
+             *(word for category in need.categories for word in vocabulary.tokens(vocabulary.label(category)))]
+    money = Need(categories=("money",), term_words=tuple(dict.fromkeys(words)), extra_words=(), matched_terms=(),
+                 phrase="")  # fmt: skip
+    said = _text_candidates(session, team_id, money, modifiers, TEXT_POOL)
+    ranked, _ = _rank(session, team_id, money, modifiers, now, len(shown) + 5)
+    return next(((resource_id, score) for resource_id, score in ranked
+                 if resource_id in said and resource_id not in shown), None)  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Honest gaps
 

@@ -36,8 +36,15 @@ from bot.partners.matching import PartnerMatch, matching_partners
 from bot.platform import clock, vocabulary
 from bot.platform.privacy import Redaction, redact
 from bot.platform.privacy.allowlist import keep_known_words
-from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, parse_query
-from bot.search.ranking import _rank, closest_place, known_place, town_of_zip, uncovered_words
+from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, asks_to_pay, parse_query
+from bot.search.ranking import (
+    _rank,
+    best_money_help,
+    closest_place,
+    known_place,
+    town_of_zip,
+    uncovered_words,
+)
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 
@@ -260,6 +267,19 @@ def _recognizable(need: Need) -> bool:
     return bool(need.categories) or bool(keep_known_words(need.phrase))
 
 
+HELP_PAYING = "help paying"  # why an emergency fund shows among a bill's answers
+
+
+def _with_money_help(page: list[tuple[int, float]], money: tuple[int, float], rows: dict[int, Resource]) -> list:
+    """Paying for it: the best emergency fund or benefits office that speaks of it takes the place of the last
+    resource not filed under money (one that is, already answers the paying); the page is unchanged if all are."""
+    for index in range(len(page) - 1, -1, -1):
+        resource = rows.get(page[index][0])
+        if resource is not None and "money" not in (resource.categories or "").split(";"):
+            return [*page[:index], *page[index + 1 :], money]
+    return page
+
+
 def _resolved(session: Session, team_id: str, modifiers: Modifiers) -> Modifiers:
     """A place no resource is in is named back as unknown rather than silently searched for."""
     if modifiers.place and not known_place(session, team_id, modifiers.place):
@@ -337,9 +357,16 @@ def answer_parsed(
         others = tuple(c for other in needs if other is not need for c in other.categories[:1])
         ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit, others)
         page = ranked[offset : offset + limit]
-        rows = {r.id: r for r in session.exec(select(Resource).where(Resource.id.in_([i for i, _ in page])))}
+        money = None
+        if offset == 0 and limit > PER_NEED_WHEN_SEVERAL and len(page) == limit and asks_to_pay(need):
+            money = best_money_help(session, team_id, need, modifiers, now, {i for i, _ in page})
+        rows = {r.id: r for r in session.exec(select(Resource).where(
+            Resource.id.in_([i for i, _ in page] + ([money[0]] if money else []))))}  # fmt: skip
+        if money:
+            page = _with_money_help(page, money, rows)
         hits = [
-            _hit(rows[resource_id], score, _reasons(rows[resource_id], need, modifiers, now))
+            _hit(rows[resource_id], score, (*((HELP_PAYING,) if money and resource_id == money[0] else ()),
+                                            *_reasons(rows[resource_id], need, modifiers, now)))
             for resource_id, score in page
             if resource_id in rows
         ]

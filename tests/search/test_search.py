@@ -300,3 +300,21 @@ def test_a_resource_that_names_the_program_answers_its_abbreviation(db):
     # Filed under money, it still helps with SNAP; being eligible through SNAP is not helping with it.
     assert shown[0] == "County Benefits Office"
     assert "Discount Phones" not in shown
+
+
+def test_paying_a_bill_also_shows_the_emergency_fund_that_pays_it(db):
+    with db.session() as s:
+        for number in range(5):
+            add(s, f"Energy Program {number}", "utilities", description="weatherization and energy efficiency")
+        add(s, "Helping Hand Fund", "money", description="One-time grants for rent and utility bills")
+        add(s, "Tax Help", "money", description="Free tax preparation")
+    with db.session() as s:
+        paying = who_can_help(s, TEAM, "can't pay the electric bill")
+        asking = who_can_help(s, TEAM, "weatherization")
+    hits = paying.needs[0].hits
+    # The fund that speaks of utility bills takes the last place, and says why it is there.
+    assert len(hits) == 5 and hits[-1].name == "Helping Hand Fund"
+    assert hits[-1].reasons[0] == "help paying"
+    assert "Tax Help" not in names(paying)
+    # Not a matter of paying: the utilities answers alone.
+    assert "Helping Hand Fund" not in names(asking)
