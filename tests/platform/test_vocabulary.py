@@ -128,6 +128,9 @@ def test_get_returns_none_for_unknown_names(name):
         ("Is there somewhere a teenager can stay tonight", "shelter"),
         ("quiere dejar de tomar", "substance-use"),
         ("la corrieron de su casa", "shelter"),
+        # "Cut off" is a utility only when a utility is named; benefits cut off are a matter for legal aid.
+        ("they're going to cut off her gas", "utilities"),
+        ("her benefits got cut off and she wants to fight it", "legal"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):
