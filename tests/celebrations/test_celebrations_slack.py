@@ -125,8 +125,9 @@ def test_the_daily_limit_is_clear_and_resets_the_next_day(slack, fake_slack, db)
     limit = slack.app_settings.celebration_daily_limit
     now = utcnow()
     with db.session() as session:
+        # All just now: minutes apart, they would straddle midnight in New York when the test runs just after it.
         for i in range(limit - 1):
-            make_success(session, author="U1", people=(), at=now - timedelta(minutes=i))
+            make_success(session, author="U1", people=(), at=now - timedelta(microseconds=i))
         # Yesterday's celebrations (in New York) do not count.
         yesterday = clock.start_of_local_day(now, "America/New_York") - timedelta(minutes=1)
         make_success(session, author="U1", people=(), at=yesterday)
