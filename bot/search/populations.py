@@ -8,7 +8,7 @@ import unicodedata
 
 from bot.platform import vocabulary
 
-__all__ = ["POPULATIONS", "POPULATION_TEXT", "find_populations"]
+__all__ = ["POPULATIONS", "POPULATION_TEXT", "find_populations", "restricted_groups"]
 
 # Population keys as stored on resources (Resource.populations) and how people say them in a question.
 POPULATIONS: dict[str, str] = {
@@ -89,3 +89,39 @@ def find_populations(text: str, filler: frozenset[str]) -> tuple[list[str], list
     if "children" in found and "families" not in found:
         found.append("families")  # "with two kids": a family, and programs for families fit
     return found, list(dict.fromkeys(words)), text
+
+
+# Groups narrow enough that a service only for them is wrong for someone of another group (a teen counseling line
+# for a veteran, a children's meal program for a senior). Families, women and people with disabilities are left
+# out: family shelters and paratransit serve most of the people who ask.
+_NARROW_GROUPS = ("seniors", "veterans", "youth", "children", "students", "lgbtq", "immigrants", "pregnant")
+_GROUP_WORDS = {
+    "seniors": r"seniors?|elders?|elderly|older adults?|aging|(?:55|60|62|65)\s?\+",
+    "veterans": r"veterans?|military|service members",
+    "youth": r"youth|teens?|teenagers?|young adults?|ages?\s*1[2-6]\s*-\s*(?:1[89]|2[0-4])",
+    "children": r"child|children|kids|infants?|toddlers?|grades?\s*(?:k|\d)",
+    "students": r"students?",
+    "lgbtq": r"lgbtq?\+?|queer|transgender",
+    "immigrants": r"immigrants?|refugees?|newcomers",
+    "pregnant": r"pregnant|prenatal|postpartum|new moms?|new mothers?",
+}
+_GROUP_PATTERNS = {key: re.compile(r"\b(?:" + words + r")", re.IGNORECASE) for key, words in _GROUP_WORDS.items()}
+# Eligibility that opens the door to everyone, whatever groups it then mentions ("All ages", "Open to all").
+_OPEN_TO_ALL = re.compile(r"\b(?:anyone|everyone|all ages|open to (?:all|the public|everyone)|any (?:age|one))\b",
+                          re.IGNORECASE)
+# Households and adults in general: a clause that names them serves everyone, with or without children.
+_BROAD_HOUSEHOLDS = re.compile(r"\b(?:famil(?:y|ies)|households?|parents|adults\b(?!\s*(?:\d|older|age)))",
+                               re.IGNORECASE)
+
+
+def restricted_groups(name: str, eligibility: str) -> frozenset[str]:
+    """The narrow groups a resource serves only: named in its name ("Teen Counseling", "Senior Food Box"), or in
+    the first clause of its eligibility ("Veterans and their households.", "Youth ages 12-19 ..."), unless that
+    clause opens the door to everyone or to households in general."""
+    first_clause = re.sub(r"\([^)]*\)", " ", re.split(r"[.;:]\s", eligibility or "", maxsplit=1)[0])
+    groups: set[str] = set()
+    if not _OPEN_TO_ALL.search(first_clause):
+        groups = {key for key in _NARROW_GROUPS if _GROUP_PATTERNS[key].search(first_clause)}
+        if _BROAD_HOUSEHOLDS.search(first_clause):
+            groups -= {"children", "youth"}  # "Families with children", "Adults, teens and families"
+    return frozenset(groups | {key for key in _NARROW_GROUPS if _GROUP_PATTERNS[key].search(name)})

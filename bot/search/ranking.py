@@ -13,6 +13,7 @@ from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
 from bot.search.hours import HOURS_PATTERNS
+from bot.search.populations import restricted_groups
 from bot.search.query import POPULATION_TEXT, Modifiers, Need
 
 # Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
@@ -45,6 +46,7 @@ VERIFIED_365_DAYS = 0.25
 PER_MENTION = 0.03  # up to 10 mentions
 PER_HELPED = 0.2  # up to 5 "This helped"
 PER_OUTDATED = -0.4  # up to 3 "Info is outdated"
+FOR_ANOTHER_GROUP = -1.0  # asked for one group (veterans), it serves only another (teens): after general services
 
 # FTS5 column weights, in the column order of migration 0002: name, organization, description, categories, city,
 # postal_code, languages, populations, eligibility.
@@ -380,6 +382,25 @@ def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
     return {row[0] for row in session.execute(statement, params)}
 
 
+# A family may be children, teens or an expecting mother; a woman may be expecting.
+_GROUPS_WITHIN = {"families": {"children", "youth", "pregnant"}, "women": {"pregnant"}}
+
+
+def _with_group_fit(rows, modifiers: Modifiers) -> dict[int, tuple[str, float]]:
+    """(id, categories, boost, name, eligibility) rows as id -> (categories, boost), less FOR_ANOTHER_GROUP when
+    the question asks for a group of people and the resource serves only other groups."""
+    asked = set(modifiers.populations)
+    for group, within in _GROUPS_WITHIN.items():
+        if group in asked:
+            asked |= within
+    scored = {}
+    for resource_id, categories, boost, name, eligibility in rows:
+        groups = restricted_groups(name or "", eligibility or "") if asked else frozenset()
+        scored[resource_id] = (categories or "", float(boost) + (FOR_ANOTHER_GROUP if groups - asked == groups
+                                                                  and groups else 0.0))  # fmt: skip
+    return scored
+
+
 def _scores(
     session: Session, team_id: str, ids: list[int], modifiers: Modifiers, now: datetime
 ) -> dict[int, tuple[str, float]]:
@@ -387,10 +408,10 @@ def _scores(
     params: dict = {"team": team_id, "ids": ids}
     boost = _boost_sql(modifiers, params)
     statement = text(
-        f"SELECT r.id, r.categories, {boost} AS boost FROM resource r "
+        f"SELECT r.id, r.categories, {boost} AS boost, r.name, r.eligibility FROM resource r "
         "WHERE r.id IN :ids AND r.team_id = :team AND r.retired_at IS NULL"
     ).bindparams(bindparam("ids", expanding=True), *_time_params(now))
-    return {row[0]: (row[1] or "", float(row[2])) for row in session.execute(statement, params)}
+    return _with_group_fit(session.execute(statement, params), modifiers)
 
 
 _PLANNER = text("SELECT set_config('enable_seqscan', :on, true), set_config('enable_indexscan', :on, true)")
@@ -432,11 +453,11 @@ def _postgres_scores(
     # "= ANY(ARRAY(...))" makes the candidate ids one array, read through the primary key: a join would tempt
     # the planner into scanning the whole table when it is small.
     statement = text(
-        f"SELECT r.id, r.categories, {boost} AS boost FROM resource r WHERE r.id = ANY(ARRAY("
+        f"SELECT r.id, r.categories, {boost} AS boost, r.name, r.eligibility FROM resource r WHERE r.id = ANY(ARRAY("
         + " UNION ".join(sources)
         + ")) AND r.team_id = :team AND r.retired_at IS NULL"
     ).bindparams(*_time_params(now))
-    return {row[0]: (row[1] or "", float(row[2])) for row in session.execute(statement, params)}
+    return _with_group_fit(session.execute(statement, params), modifiers)
 
 
 def _rank(

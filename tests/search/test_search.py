@@ -318,3 +318,15 @@ def test_paying_a_bill_also_shows_the_emergency_fund_that_pays_it(db):
     assert "Tax Help" not in names(paying)
     # Not a matter of paying: the utilities answers alone.
     assert "Helping Hand Fund" not in names(asking)
+
+
+def test_asked_for_one_group_a_service_only_for_another_comes_after_general_ones(db):
+    with db.session() as s:
+        # Texts of one length, so that only the groups and the mentions tell them apart.
+        add(s, "Kids Meals", "food", eligibility="Children only.", mention_count=10)
+        add(s, "Town Meals", "food", eligibility="Everyone here.")
+        add(s, "Vets Meals", "food", eligibility="Veterans only.")
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "food for veterans")) == ["Vets Meals", "Town Meals", "Kids Meals"]
+        # Nobody named: no group's service is pushed down.
+        assert names(who_can_help(s, TEAM, "food"))[0] == "Kids Meals"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.search.populations import restricted_groups
 from bot.search.query import looks_like_search, parse_query
 
 
@@ -147,3 +148,17 @@ def test_a_persons_place_or_a_person_after_by_is_not_a_town(text):
 def test_by_names_a_town_when_one_follows():
     assert parse_query("food pantry by Eastport").modifiers.place == "Eastport"
     assert parse_query("food pantry by 55104").modifiers.zip_code == "55104"
+
+
+@pytest.mark.parametrize(
+    "name, eligibility, groups",
+    [
+        ("Teen Counseling", "Youth ages 12-19 and their families.", {"youth"}),
+        ("Harbor Family Shelter", "Families with children under 18 (including pregnant women).", set()),
+        ("Counseling Collaborative", "Adults, teens and families. Sliding scale.", set()),
+        ("Senior Food Box", "Adults 60+ with low income.", {"seniors"}),
+        ("Food Shelf", "Anyone in the county. Adults 60+ may use a simplified form.", set()),
+    ],
+)
+def test_the_groups_a_resource_serves_only(name, eligibility, groups):
+    assert restricted_groups(name, eligibility) == groups
