@@ -608,6 +608,10 @@ def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> boo
     return session.execute(statement, {"query": query, "team": team_id}).first() is not None
 
 
+# Words whose kind is set by the word before them: health insurance is coverage, car insurance is not.
+_KIND_TAKEN_FROM_QUALIFIER = frozenset({"insurance", "repair", "repairs"})
+
+
 def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     """The words that make a need a different one from its category's, when no resource mentions them: "equine
     therapy" is not therapy in general. Empty otherwise."""
@@ -616,6 +620,10 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
         return []  # a sentence is not the name of a kind of service
     qualifier, term = phrase
     terms = {vocabulary.fold(word) for word in need.term_words}
+    if term in _KIND_TAKEN_FROM_QUALIFIER and (vocabulary.fold(qualifier) not in terms or len(need.categories) > 1):
+        # "car insurance", "life insurance", "phone repair": the first word says what kind it is, not the need
+        # the second names ("dental insurance" and "roof repair" are that need's), unless some resource says so.
+        return [] if _mentioned_anywhere(session, team_id, [f"{qualifier} {term}"]) else phrase
     # An uncommon word the vocabulary does not know, right before a need term, names a kind of it ("equine
     # therapy"); an everyday word ("reverse an overdose", "pay the light bill") does not.
     if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
