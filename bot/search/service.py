@@ -12,8 +12,11 @@ How a need is ranked (bot/search/query.py turns the question into needs and modi
    resources contain ("food" in a food directory) are left to the category.
 2. Score = category fit (the need's first category counts most) + text relevance (scaled to the best text hit)
    + boosts: the asked language, population and place (any one of each); verified recently; mentioned often;
-   "This helped" feedback; minus "Info is outdated" flags. Retired resources are never candidates. Resources
-   filed under other needs come after the need's own, on their words alone.
+   "This helped" feedback; minus "Info is outdated" flags, and minus a little for a service only for another
+   group than the one asked for. Retired resources are never candidates. A resource whose name or description
+   names the program an abbreviation stands for ("SNAP") counts as filed under the need; others filed under
+   other needs come after the need's own, on their words alone. A need that is a matter of paying (rent, a
+   bill) gives its last place to the best emergency fund that speaks of it, unless a money resource holds it.
 3. A need without a recognized category must match all of its words, so an unanswerable question gets nothing
    rather than a wild guess; nothing found is recorded as an unmet need (redacted, normalized, counted).
    When results exist but none offers an asked language or population, that gap is recorded too
