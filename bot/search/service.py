@@ -357,7 +357,9 @@ def answer_parsed(
         if uncovered:
             answer.needs.append(NeedAnswer(need, uncovered=" ".join(uncovered)))
             continue
-        others = tuple(c for other in needs if other is not need for c in other.categories[:1])
+        # A place that also serves the other needs leads the first need's answers; the later needs' answers
+        # rank on their own, so that the reply names more places rather than the same one twice.
+        others = tuple(c for other in needs[1:] for c in other.categories[:1]) if need is needs[0] else ()
         ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit, others)
         page = ranked[offset : offset + limit]
         money = None
