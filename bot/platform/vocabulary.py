@@ -37,6 +37,7 @@ __all__ = [
     "category_ids",
     "detect_categories",
     "expansion",
+    "is_item",
     "find_terms",
     "find_terms_in_words",
     "get",
@@ -141,6 +142,7 @@ class _Vocabulary:
     all_words: dict[str, tuple[str, ...]]  # first letter -> every vocabulary word, for short typos
     glosses: dict[str, str]  # normalized Spanish term -> English words
     expansions: dict[str, str]  # normalized abbreviation -> what it stands for
+    items: frozenset[str]  # normalized terms of things handed out or lent ("formula", "walker")
 
 
 def normalize(text: str) -> str:
@@ -264,6 +266,7 @@ def _vocabulary() -> _Vocabulary:
                  for term, english in entry.get(key, {}).items()},
         expansions={normalize(abbreviation): expansion for category in loaded
                     for abbreviation, expansion in category.abbreviations},
+        items=frozenset(normalize(item) for item in raw.get("items", ())),
     )  # fmt: skip
 
 
@@ -481,6 +484,11 @@ def expansion(term: str) -> str:
     """What an abbreviation stands for ("SNAP" -> "Supplemental Nutrition Assistance Program"), "" for any other
     term."""
     return _vocabulary().expansions.get(normalize(term), "")
+
+
+def is_item(term: str) -> bool:
+    """Whether a term names a thing handed out or lent ("formula", "walker"), not a kind of service."""
+    return normalize(term) in _vocabulary().items
 
 
 def rank_categories(matches: Iterable[TermMatch]) -> list[str]:

@@ -353,11 +353,17 @@ def _text_candidates(
 
 
 def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
-    """Resources whose text names the program an abbreviation in the question stands for ("SNAP", "SSI"): a
-    benefits office that helps with SNAP is filed under money, not food, and still answers "SNAP application"."""
+    """Resources whose name or description names the program an abbreviation in the question stands for ("SNAP",
+    "SSI") or the thing asked for ("formula", "a walker"): a benefits office that helps with SNAP is filed under
+    money, not food, and still answers "SNAP application"; a diaper bank with infant formula answers "formula"."""
     # The abbreviation itself, as programs are written ("SNAP", "SSI"); its expansion would also find every
     # resource that merely mentions the kind of service ("domestic violence").
-    phrases = [" ".join(vocabulary.tokens(term)) for term in need.matched_terms if vocabulary.expansion(term)]
+    phrases = []
+    for term in need.matched_terms:
+        english = vocabulary.gloss(term)  # "pañales" -> "diapers"
+        for named in (term, english):
+            if named and (vocabulary.expansion(named) or vocabulary.is_item(named)):
+                phrases.append(" ".join(vocabulary.tokens(named)))
     if not phrases:
         return set()
     params: dict = {"team": team_id, "pool": TEXT_POOL}
@@ -370,8 +376,9 @@ def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
         statement = text("SELECT r.id, r.name, r.description FROM resource r "
                          "WHERE r.search_vector @@ to_tsquery('english', :query) "
                          "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool")  # fmt: skip
-        says_it = re.compile(r"\b(?:" + "|".join(r"\W+".join(map(re.escape, p.split())) for p in phrases) + r")\b",
-                             re.IGNORECASE)
+        # Each word in any of its forms ("diaper" or "diapers"), as the index's stemming would take it.
+        says_it = re.compile(r"\b(?:" + "|".join(r"\W+".join(re.escape(w.rstrip("s")) + r"\w*" for w in p.split())
+                                                for p in phrases) + ")", re.IGNORECASE)  # fmt: skip
         return {resource_id for resource_id, name, description in session.execute(statement, params)
                 if says_it.search(f"{name} {description or ''}")}  # fmt: skip
     else:

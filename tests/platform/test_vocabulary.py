@@ -190,3 +190,10 @@ def test_him_is_no_more_a_need_word_than_her():
     assert vocabulary.detect_categories("someone to check on her") == vocabulary.detect_categories(
         "someone to check on him") == ["aging-disability"]
 
+
+
+def test_every_item_is_a_term_people_can_ask_with():
+    terms = {vocabulary.normalize(term) for category in vocabulary.categories() for term in category.terms()}
+    raw = json.loads(resources.files("bot.platform").joinpath("data/needs.json").read_text(encoding="utf-8"))
+    assert raw["items"] and not [item for item in raw["items"] if vocabulary.normalize(item) not in terms]
+    assert vocabulary.is_item("Formula") and not vocabulary.is_item("food pantry")

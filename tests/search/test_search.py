@@ -330,3 +330,13 @@ def test_asked_for_one_group_a_service_only_for_another_comes_after_general_ones
         assert names(who_can_help(s, TEAM, "food for veterans")) == ["Vets Meals", "Town Meals", "Kids Meals"]
         # Nobody named: no group's service is pushed down.
         assert names(who_can_help(s, TEAM, "food"))[0] == "Kids Meals"
+
+
+def test_a_resource_that_hands_out_the_thing_asked_for_answers_it(db):
+    with db.session() as s:
+        for number in range(5):
+            add(s, f"Food Shelf {number}", "food", description="groceries once a month")
+        add(s, "Baby Basics Bank", "goods;childcare", description="Diapers, wipes and infant formula")
+    with db.session() as s:
+        # Formula is food to the vocabulary; the diaper bank that has it is filed under goods.
+        assert "Baby Basics Bank" in names(who_can_help(s, TEAM, "baby is out of formula"))[:3]
