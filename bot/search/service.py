@@ -14,7 +14,8 @@ How a need is ranked (bot/search/query.py turns the question into needs and modi
    + boosts: the asked language, population and place (any one of each); verified recently; mentioned often;
    "This helped" feedback; minus "Info is outdated" flags, and minus a little for a service only for another
    group than the one asked for. Retired resources are never candidates. A resource whose name or description
-   names the program an abbreviation stands for ("SNAP") counts as filed under the need; others filed under
+   names the program an abbreviation stands for ("SNAP") or the thing asked for ("formula") counts as filed under
+   the need; others filed under
    other needs come after the need's own, on their words alone. A need that is a matter of paying (rent, a
    bill) gives its last place to the best emergency fund that speaks of it, unless a money resource holds it.
 3. A need without a recognized category must match all of its words, so an unanswerable question gets nothing
