@@ -28,7 +28,7 @@ from bot.runtime.server import EVENTS_PATH, wsgi_app
 from bot.runtime.settings import Settings
 from bot.runtime.slack_client import build_client
 from bot.runtime.work import WorkPool
-from bot.search.ranking import forget_cached_directory_facts
+from bot.search.gaps import forget_cached_directory_facts
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 IN_CI = os.environ.get("CI", "").lower() == "true"

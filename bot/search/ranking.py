@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
-from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
 from bot.search.hours import HOURS_PATTERNS
@@ -22,7 +20,6 @@ MODIFIER_POOL = 150  # resources of the categories offering every asked language
 TEXT_POOL = 40  # best full-text matches
 NAMING_POOL = 200  # resources that mention an asked program anywhere, read to see whether they help with it
 COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
-SPECIFIC_WORD_ZIPF = 3.5  # rarer English words (under ~3 per million) name a specific kind of service
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
 # them; boosts decide between close matches.
@@ -147,7 +144,7 @@ def _time_params(now: datetime) -> list:
     ]
 
 
-def _is_postgres(session: Session) -> bool:
+def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
@@ -237,13 +234,13 @@ def _as_prefix(word: str) -> bool:
     return 4 <= len(word) <= 5
 
 
-def _fts5_query(words: list[str], require_all: bool) -> str:
+def fts5_query(words: list[str], require_all: bool) -> str:
     # Words are [a-z0-9] only (vocabulary.normalize), quoted anyway so no word is read as FTS5 syntax.
     terms = [f'"{word}"*' if _as_prefix(word) else f'"{word}"' for word in words]
     return (" AND " if require_all else " OR ").join(terms)
 
 
-def _tsquery(words: list[str], require_all: bool) -> str:
+def tsquery(words: list[str], require_all: bool) -> str:
     # A word with spaces is a phrase ("child care"), matched as one.
     terms = [f"{word}:*" if _as_prefix(word) else "(" + " <-> ".join(word.split()) + ")" for word in words]
     return (" & " if require_all else " | ").join(terms)
@@ -252,6 +249,10 @@ def _tsquery(words: list[str], require_all: bool) -> str:
 _COMMON_LEXEMES_TTL = timedelta(minutes=10)
 _common_lexemes: dict[str, tuple[datetime, frozenset[str]]] = {}
 _lexemes: dict[str, str] = {}  # word -> its PostgreSQL 'english' lexeme; stemming never changes
+
+
+def forget_common_words() -> None:
+    _common_lexemes.clear()
 
 
 def _postgres_common_lexemes(session: Session) -> frozenset[str]:
@@ -283,7 +284,7 @@ def _common_words(session: Session, words: list[str]) -> set[str]:
     """The words more than COMMON_WORD_DOCUMENTS resources contain."""
     if not words:
         return set()
-    if _is_postgres(session):
+    if is_postgres(session):
         common = _postgres_common_lexemes(session)
         if not common:
             return set()
@@ -305,7 +306,7 @@ def _common_words(session: Session, words: list[str]) -> set[str]:
         word
         for word in words
         if session.execute(
-            statement, {"query": _fts5_query([word], False), "cap": COMMON_WORD_DOCUMENTS + 1}
+            statement, {"query": fts5_query([word], False), "cap": COMMON_WORD_DOCUMENTS + 1}
         ).scalar_one()
         > COMMON_WORD_DOCUMENTS
     }
@@ -324,13 +325,13 @@ def _text_candidates(
     if not words:
         return {}
     params: dict = {"team": team_id, "pool": pool}
-    if _is_postgres(session):
-        params["query"] = _tsquery(words, require_all)
+    if is_postgres(session):
+        params["query"] = tsquery(words, require_all)
         # ts_rank has no inverse document frequency, so a common word in a name outweighs a rare word in a
         # description; adding the share of the question's words a resource contains restores that balance.
         coverage = []
         for index, word in enumerate(words):
-            params[f"w{index}"] = _tsquery([word], False)
+            params[f"w{index}"] = tsquery([word], False)
             coverage.append(
                 f"CASE WHEN r.search_vector @@ to_tsquery('english', :w{index}) THEN 1 ELSE 0 END"
             )
@@ -341,7 +342,7 @@ def _text_candidates(
             "ORDER BY relevance DESC, r.id LIMIT :pool"
         )
     else:
-        params["query"] = _fts5_query(words, require_all)
+        params["query"] = fts5_query(words, require_all)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         statement = text(
             f"SELECT r.id, -bm25(fts_resource, {weights}) AS relevance "
@@ -368,7 +369,7 @@ def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
         return set()
     params: dict = {"team": team_id, "pool": TEXT_POOL}
     # In what it does (name, description), not whom it serves: "households on SNAP" does not help with SNAP.
-    if _is_postgres(session):
+    if is_postgres(session):
         # The index finds the resources that say it anywhere (a bounded number); their name and description are
         # then read here, which costs less than building a second text vector for each in SQL.
         params["query"] = " | ".join("(" + " <-> ".join(phrase.split()) + ")" for phrase in phrases)
@@ -479,7 +480,7 @@ def _rank(
     text_pool = max(TEXT_POOL, wanted + 10)
     by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
     naming = _naming_the_service(session, team_id, need)
-    if _is_postgres(session):
+    if is_postgres(session):
         scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(set(by_text) | naming))
     else:
         candidates = set(by_text) | naming
@@ -539,101 +540,3 @@ def best_money_help(session: Session, team_id: str, need: Need, modifiers: Modif
     ranked, _ = _rank(session, team_id, money, modifiers, now, len(shown) + 5)
     return next(((resource_id, score) for resource_id, score in ranked
                  if resource_id in said and resource_id not in shown), None)  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Honest gaps
-
-
-_TOWNS_TTL = timedelta(minutes=10)
-# (database, team) -> (until, {normalized town: town as written}, {ZIP: its town})
-_towns: dict[tuple[str, str], tuple[datetime, dict[str, str], dict[str, str]]] = {}
-
-
-def _directory_places(session: Session, team_id: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The workspace's towns (normalized -> as written) and the town each ZIP is filed under most, read at most
-    every few minutes: reading them costs a scan of the directory, and towns change rarely."""
-    key = (str(session.get_bind().engine.url), team_id)
-    now = clock.utcnow()
-    cached = _towns.get(key)
-    if cached and cached[0] > now:
-        return cached[1], cached[2]
-    rows = session.execute(
-        text("SELECT city, substr(postal_code, 1, 5) AS zip, count(*) AS n FROM resource "
-             "WHERE team_id = :team AND city != '' GROUP BY city, substr(postal_code, 1, 5) LIMIT 5000"),
-        {"team": team_id},
-    ).all()  # fmt: skip
-    towns = {vocabulary.normalize(row[0]): row[0] for row in rows}
-    zip_towns: dict[str, str] = {}
-    for city, zip_code, _ in sorted(rows, key=lambda row: row[2]):  # the most resources last, so they win
-        if zip_code and len(zip_code) == 5 and zip_code.isdigit():
-            zip_towns[zip_code] = city
-    if len(_towns) > 1000:
-        _towns.clear()
-    _towns[key] = (now + _TOWNS_TTL, towns, zip_towns)
-    return towns, zip_towns
-
-
-def forget_cached_directory_facts() -> None:
-    """Drops the cached towns, ZIPs and common words (tests empty the database between cases)."""
-    _towns.clear()
-    _common_lexemes.clear()
-
-
-def _directory_towns(session: Session, team_id: str) -> dict[str, str]:
-    return _directory_places(session, team_id)[0]
-
-
-def town_of_zip(session: Session, team_id: str, zip_code: str) -> str | None:
-    """The town the directory files most of a ZIP's resources under, or None."""
-    return _directory_places(session, team_id)[1].get(zip_code)
-
-
-def closest_place(session: Session, team_id: str, place: str) -> str | None:
-    """The directory's town a misspelled place stands for ("Eastpot" -> Eastport), or None."""
-    towns = _directory_towns(session, team_id)
-    best = process.extractOne(vocabulary.normalize(place), list(towns), scorer=fuzz.ratio, score_cutoff=85)
-    return towns[best[0]] if best else None
-
-
-def known_place(session: Session, team_id: str, place: str) -> bool:
-    """Whether any resource of the workspace is in this town (an index lookup)."""
-    statement = text("SELECT 1 FROM resource WHERE team_id = :team AND normalized_city = :city LIMIT 1")
-    return session.execute(statement, {"team": team_id, "city": vocabulary.normalize(place)}).first() is not None
-
-
-def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> bool:
-    """Whether some resource's text contains every one of `words` (its word forms included)."""
-    if _is_postgres(session):
-        statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
-                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-        query = _tsquery(words, True)
-    else:
-        statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
-                         "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-        query = _fts5_query(words, True)
-    return session.execute(statement, {"query": query, "team": team_id}).first() is not None
-
-
-# Words whose kind is set by the word before them: health insurance is coverage, car insurance is not.
-_KIND_TAKEN_FROM_QUALIFIER = frozenset({"insurance", "repair", "repairs"})
-
-
-def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
-    """The words that make a need a different one from its category's, when no resource mentions them: "equine
-    therapy" is not therapy in general. Empty otherwise."""
-    phrase = need.phrase.split()
-    if not need.categories or len(phrase) != 2:
-        return []  # a sentence is not the name of a kind of service
-    qualifier, term = phrase
-    terms = {vocabulary.fold(word) for word in need.term_words}
-    if term in _KIND_TAKEN_FROM_QUALIFIER and (vocabulary.fold(qualifier) not in terms or len(need.categories) > 1):
-        # "car insurance", "life insurance", "phone repair": the first word says what kind it is, not the need
-        # the second names ("dental insurance" and "roof repair" are that need's), unless some resource says so.
-        return [] if _mentioned_anywhere(session, team_id, [f"{qualifier} {term}"]) else phrase
-    # An uncommon word the vocabulary does not know, right before a need term, names a kind of it ("equine
-    # therapy"); an everyday word ("reverse an overdose", "pay the light bill") does not.
-    if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
-            or len(qualifier) < 4 or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
-        return []
-    return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase

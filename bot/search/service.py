@@ -15,9 +15,9 @@ How a need is ranked (bot/search/query.py turns the question into needs and modi
    "This helped" feedback; minus "Info is outdated" flags, and minus a little for a service only for another
    group than the one asked for. Retired resources are never candidates. A resource whose name or description
    names the program an abbreviation stands for ("SNAP") or the thing asked for ("formula") counts as filed under
-   the need; others filed under
-   other needs come after the need's own, on their words alone. A need that is a matter of paying (rent, a
-   bill) gives its last place to the best emergency fund that speaks of it, unless a money resource holds it.
+   the need; others filed under other needs come after the need's own, on their words alone. A need that is a
+   matter of paying (rent, a bill) gives its last place to the best emergency fund that speaks of it, unless a
+   money resource holds it.
 3. A need without a recognized category must match all of its words, so an unanswerable question gets nothing
    rather than a wild guess; nothing found is recorded as an unmet need (redacted, normalized, counted).
    When results exist but none offers an asked language or population, that gap is recorded too
@@ -40,15 +40,9 @@ from bot.partners.matching import PartnerMatch, matching_partners
 from bot.platform import clock, vocabulary
 from bot.platform.privacy import Redaction, redact
 from bot.platform.privacy.allowlist import keep_known_words
+from bot.search.gaps import closest_place, known_place, town_of_zip, uncovered_words
 from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, asks_to_pay, parse_query
-from bot.search.ranking import (
-    _rank,
-    best_money_help,
-    closest_place,
-    known_place,
-    town_of_zip,
-    uncovered_words,
-)
+from bot.search.ranking import _rank, best_money_help
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 

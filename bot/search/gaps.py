@@ -1,0 +1,110 @@
+"""Honest gaps for "who can help": the towns and ZIPs the directory knows (to name an unknown place back), and the
+kinds of need nobody in the directory offers ("equine therapy", "car insurance")."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import text
+from sqlmodel import Session
+from wordfreq import zipf_frequency
+
+from bot.platform import clock, vocabulary
+from bot.search import ranking
+from bot.search.query import Need
+
+SPECIFIC_WORD_ZIPF = 3.5  # rarer English words (under ~3 per million) name a specific kind of service
+
+_TOWNS_TTL = timedelta(minutes=10)
+# (database, team) -> (until, {normalized town: town as written}, {ZIP: its town})
+_towns: dict[tuple[str, str], tuple[datetime, dict[str, str], dict[str, str]]] = {}
+
+
+def _directory_places(session: Session, team_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The workspace's towns (normalized -> as written) and the town each ZIP is filed under most, read at most
+    every few minutes: reading them costs a scan of the directory, and towns change rarely."""
+    key = (str(session.get_bind().engine.url), team_id)
+    now = clock.utcnow()
+    cached = _towns.get(key)
+    if cached and cached[0] > now:
+        return cached[1], cached[2]
+    rows = session.execute(
+        text("SELECT city, substr(postal_code, 1, 5) AS zip, count(*) AS n FROM resource "
+             "WHERE team_id = :team AND city != '' GROUP BY city, substr(postal_code, 1, 5) LIMIT 5000"),
+        {"team": team_id},
+    ).all()  # fmt: skip
+    towns = {vocabulary.normalize(row[0]): row[0] for row in rows}
+    zip_towns: dict[str, str] = {}
+    for city, zip_code, _ in sorted(rows, key=lambda row: row[2]):  # the most resources last, so they win
+        if zip_code and len(zip_code) == 5 and zip_code.isdigit():
+            zip_towns[zip_code] = city
+    if len(_towns) > 1000:
+        _towns.clear()
+    _towns[key] = (now + _TOWNS_TTL, towns, zip_towns)
+    return towns, zip_towns
+
+
+def forget_cached_directory_facts() -> None:
+    """Drops the cached towns, ZIPs and common words (tests empty the database between cases)."""
+    _towns.clear()
+    ranking.forget_common_words()
+
+
+def _directory_towns(session: Session, team_id: str) -> dict[str, str]:
+    return _directory_places(session, team_id)[0]
+
+
+def town_of_zip(session: Session, team_id: str, zip_code: str) -> str | None:
+    """The town the directory files most of a ZIP's resources under, or None."""
+    return _directory_places(session, team_id)[1].get(zip_code)
+
+
+def closest_place(session: Session, team_id: str, place: str) -> str | None:
+    """The directory's town a misspelled place stands for ("Eastpot" -> Eastport), or None."""
+    towns = _directory_towns(session, team_id)
+    best = process.extractOne(vocabulary.normalize(place), list(towns), scorer=fuzz.ratio, score_cutoff=85)
+    return towns[best[0]] if best else None
+
+
+def known_place(session: Session, team_id: str, place: str) -> bool:
+    """Whether any resource of the workspace is in this town (an index lookup)."""
+    statement = text("SELECT 1 FROM resource WHERE team_id = :team AND normalized_city = :city LIMIT 1")
+    return session.execute(statement, {"team": team_id, "city": vocabulary.normalize(place)}).first() is not None
+
+
+def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> bool:
+    """Whether some resource's text contains every one of `words` (its word forms included)."""
+    if ranking.is_postgres(session):
+        statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
+                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        query = ranking.tsquery(words, True)
+    else:
+        statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+                         "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        query = ranking.fts5_query(words, True)
+    return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+
+
+# Words whose kind is set by the word before them: health insurance is coverage, car insurance is not.
+_KIND_TAKEN_FROM_QUALIFIER = frozenset({"insurance", "repair", "repairs"})
+
+
+def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
+    """The words that make a need a different one from its category's, when no resource mentions them: "equine
+    therapy" is not therapy in general. Empty otherwise."""
+    phrase = need.phrase.split()
+    if not need.categories or len(phrase) != 2:
+        return []  # a sentence is not the name of a kind of service
+    qualifier, term = phrase
+    terms = {vocabulary.fold(word) for word in need.term_words}
+    if term in _KIND_TAKEN_FROM_QUALIFIER and (vocabulary.fold(qualifier) not in terms or len(need.categories) > 1):
+        # "car insurance", "life insurance", "phone repair": the first word says what kind it is, not the need
+        # the second names ("dental insurance" and "roof repair" are that need's), unless some resource says so.
+        return [] if _mentioned_anywhere(session, team_id, [f"{qualifier} {term}"]) else phrase
+    # An uncommon word the vocabulary does not know, right before a need term, names a kind of it ("equine
+    # therapy"); an everyday word ("reverse an overdose", "pay the light bill") does not.
+    if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
+            or len(qualifier) < 4 or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
+        return []
+    return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase
