@@ -87,7 +87,11 @@ def _boost_sql(modifiers: Modifiers, params: dict, postgres: bool = False) -> st
             f"CASE WHEN lower(r.languages) LIKE '%spanish%' THEN {ASKED_IN_SPANISH_BOOST} ELSE 0 END"
         )
     if modifiers.populations:
-        said = "lower(coalesce(r.name, '') || ' ' || coalesce(r.description, '') || ' ' || coalesce(r.eligibility, ''))"
+        # Whom its eligibility names first: "Anyone in the county. Adults 60+ may apply by phone." is for anyone.
+        eligibility = "coalesce(r.eligibility, '')"
+        first_sentence = (f"split_part({eligibility}, '. ', 1)" if postgres
+                          else f"substr({eligibility}, 1, instr({eligibility} || '. ', '. '))")  # fmt: skip
+        said = f"lower(coalesce(r.name, '') || ' ' || coalesce(r.description, '') || ' ' || {first_sentence})"
         listed = _any_of("lower(r.populations)", list(modifiers.populations), "pop", params, postgres)
         # Or its own text says so ("rides for adults 60+"), when the directory has no populations column.
         words = [word for population in modifiers.populations for word in POPULATION_TEXT.get(population, ())]

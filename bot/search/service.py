@@ -152,7 +152,8 @@ def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime
         if language.lower() in languages:
             reasons.append(f"speaks {language}")
     populations = (resource.populations or "").lower()
-    said = " ".join([resource.name, resource.description, resource.eligibility]).lower()
+    # Whom its eligibility names first, as ranking reads it ("Anyone. Adults 60+ may apply by phone." is for anyone).
+    said = " ".join([resource.name, resource.description, (resource.eligibility or "").split(". ", 1)[0]]).lower()
     for population in modifiers.populations:
         if population in populations or any(word in said for word in POPULATION_TEXT.get(population, ())):
             reasons.append(f"serves {population}")

@@ -340,3 +340,13 @@ def test_a_resource_that_hands_out_the_thing_asked_for_answers_it(db):
     with db.session() as s:
         # Formula is food to the vocabulary; the diaper bank that has it is filed under goods.
         assert "Baby Basics Bank" in names(who_can_help(s, TEAM, "baby is out of formula"))[:3]
+
+
+def test_a_group_named_after_the_first_sentence_of_eligibility_is_not_whom_it_serves(db):
+    with db.session() as s:
+        add(s, "Benefits Outreach", "food", eligibility="Anyone in the county. Adults 60+ may apply by phone.")
+        add(s, "Senior Food Box", "food", eligibility="Adults 60+ with low income.")
+    with db.session() as s:
+        hits = who_can_help(s, TEAM, "food for seniors").needs[0].hits
+    assert [hit.name for hit in hits] == ["Senior Food Box", "Benefits Outreach"]
+    assert "serves seniors" not in hits[1].reasons
