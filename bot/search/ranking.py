@@ -18,7 +18,8 @@ from bot.search.query import POPULATION_TEXT, Modifiers, Need
 CATEGORY_POOL = 250  # newest resources of each of the need's categories
 MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
 TEXT_POOL = 40  # best full-text matches
-NAMING_POOL = 200  # resources that mention an asked program anywhere, read to see whether they help with it
+NAMING_POOL = 200
+MONEY_TEXT_POOL = 200  # text matches read to find a money resource among them: the need's own words are common  # resources that mention an asked program anywhere, read to see whether they help with it
 COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
@@ -533,14 +534,22 @@ def _rank(
 
 def best_money_help(session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime,
                     shown: set[int]) -> tuple[int, float] | None:
-    """The best resource filed under money (an emergency fund, a benefits office) whose text speaks of what the
-    need asks to pay for, not among `shown`; None if there is none. Paying rent or a bill is a money need too,
-    and a county's one-time emergency fund is filed under money, not under every bill it pays."""
+    """The best resource whose main service is money (an emergency fund, a benefits office) and whose text speaks
+    of what the need asks to pay for, not among `shown`; None if there is none. Paying rent or a bill is a money
+    need too, and a county's one-time emergency fund is filed under money, not under every bill it pays."""
     words = [*need.term_words, *need.extra_words,
              *(word for category in need.categories for word in vocabulary.tokens(vocabulary.label(category)))]
     money = Need(categories=("money",), term_words=tuple(dict.fromkeys(words)), extra_words=(), matched_terms=(),
                  phrase="")  # fmt: skip
-    said = _text_candidates(session, team_id, money, modifiers, TEXT_POOL)
+    said = _text_candidates(session, team_id, money, modifiers, MONEY_TEXT_POOL)
     ranked, _ = _rank(session, team_id, money, modifiers, now, len(shown) + 5)
-    return next(((resource_id, score) for resource_id, score in ranked
-                 if resource_id in said and resource_id not in shown), None)  # fmt: skip
+    candidates = [(resource_id, score) for resource_id, score in ranked if resource_id in said and resource_id not in
+                  shown][:10]  # fmt: skip
+    if not candidates:
+        return None
+    # Money must be its main service: a foreclosure desk filed under housing, then money, is housing help.
+    statement = text("SELECT id, categories FROM resource WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True))
+    main = {row[0]: (row[1] or "").split(";", 1)[0] for row in
+            session.execute(statement, {"ids": [resource_id for resource_id, _ in candidates]})}  # fmt: skip
+    return next((pair for pair in candidates if main.get(pair[0]) == "money"), None)
