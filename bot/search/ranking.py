@@ -333,7 +333,9 @@ def _text_candidates(
     if is_postgres(session):
         params["query"] = tsquery(words, require_all)
         # ts_rank has no inverse document frequency, so a common word in a name outweighs a rare word in a
-        # description; adding the share of the question's words a resource contains restores that balance.
+        # description; adding the share of the question's words a resource contains restores that balance. Its
+        # rank is divided by 1 + log(length), as bm25 normalizes length on SQLite: a long description that says
+        # a word in passing ranks below a short one about it.
         coverage = []
         for index, word in enumerate(words):
             params[f"w{index}"] = tsquery([word], False)
@@ -341,7 +343,7 @@ def _text_candidates(
                 f"CASE WHEN r.search_vector @@ to_tsquery('english', :w{index}) THEN 1 ELSE 0 END"
             )
         statement = text(
-            f"SELECT r.id, ts_rank(r.search_vector, q) + 3.0 * ({' + '.join(coverage)}) / {len(coverage)} "
+            f"SELECT r.id, ts_rank(r.search_vector, q, 1) + 3.0 * ({' + '.join(coverage)}) / {len(coverage)} "
             "AS relevance FROM resource r, to_tsquery('english', :query) q "
             "WHERE r.search_vector @@ q AND r.team_id = :team AND r.retired_at IS NULL "
             "ORDER BY relevance DESC, r.id LIMIT :pool"
