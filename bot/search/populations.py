@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.platform import vocabulary
 
@@ -94,7 +95,6 @@ def find_populations(text: str, filler: frozenset[str]) -> tuple[list[str], list
 # Groups narrow enough that a service only for them is wrong for someone of another group (a teen counseling line
 # for a veteran, a children's meal program for a senior). Families, women and people with disabilities are left
 # out: family shelters and paratransit serve most of the people who ask.
-_NARROW_GROUPS = ("seniors", "veterans", "youth", "children", "students", "lgbtq", "immigrants", "pregnant")
 _GROUP_WORDS = {
     "seniors": r"seniors?|elders?|elderly|older adults?|aging|(?:55|60|62|65)\s?\+",
     "veterans": r"veterans?|military|service members",
@@ -105,7 +105,8 @@ _GROUP_WORDS = {
     "immigrants": r"immigrants?|refugees?|newcomers",
     "pregnant": r"pregnant|prenatal|postpartum|new moms?|new mothers?",
 }
-_GROUP_PATTERNS = {key: re.compile(r"\b(?:" + words + r")", re.IGNORECASE) for key, words in _GROUP_WORDS.items()}
+# One pattern for all groups, each a named alternative, so a text is read once.
+_ANY_GROUP = re.compile("|".join(rf"(?P<{key}>\b(?:{words}))" for key, words in _GROUP_WORDS.items()), re.IGNORECASE)
 # Eligibility that opens the door to everyone, whatever groups it then mentions ("All ages", "Open to all").
 _OPEN_TO_ALL = re.compile(r"\b(?:anyone|everyone|all ages|open to (?:all|the public|everyone)|any (?:age|one))\b",
                           re.IGNORECASE)
@@ -114,6 +115,11 @@ _BROAD_HOUSEHOLDS = re.compile(r"\b(?:famil(?:y|ies)|households?|parents|adults\
                                re.IGNORECASE)
 
 
+def _groups_named(text: str) -> set[str]:
+    return {match.lastgroup for match in _ANY_GROUP.finditer(text) if match.lastgroup}
+
+
+@lru_cache(maxsize=16384)  # the same resources are candidates for question after question
 def restricted_groups(name: str, eligibility: str) -> frozenset[str]:
     """The narrow groups a resource serves only: named in its name ("Teen Counseling", "Senior Food Box"), or in
     the first clause of its eligibility ("Veterans and their households.", "Youth ages 12-19 ..."), unless that
@@ -121,7 +127,7 @@ def restricted_groups(name: str, eligibility: str) -> frozenset[str]:
     first_clause = re.sub(r"\([^)]*\)", " ", re.split(r"[.;:]\s", eligibility or "", maxsplit=1)[0])
     groups: set[str] = set()
     if not _OPEN_TO_ALL.search(first_clause):
-        groups = {key for key in _NARROW_GROUPS if _GROUP_PATTERNS[key].search(first_clause)}
+        groups = _groups_named(first_clause)
         if _BROAD_HOUSEHOLDS.search(first_clause):
             groups -= {"children", "youth"}  # "Families with children", "Adults, teens and families"
-    return frozenset(groups | {key for key in _NARROW_GROUPS if _GROUP_PATTERNS[key].search(name)})
+    return frozenset(groups | _groups_named(name))

@@ -377,28 +377,31 @@ def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
     params: dict = {"team": team_id, "pool": TEXT_POOL}
     # In what it does (name, description), not whom it serves: "households on SNAP" does not help with SNAP.
     if is_postgres(session):
-        # The index finds the resources that say it anywhere (a bounded number); their name and description are
-        # then read here, which costs less than building a second text vector for each in SQL.
+        # The index finds the resources that say it anywhere (a bounded number); a regular expression then reads
+        # their name and description in the same statement, cheaper than a second text vector for each.
         params["query"] = " | ".join("(" + " <-> ".join(phrase.split()) + ")" for phrase in phrases)
         params["pool"] = NAMING_POOL
-        statement = text("SELECT r.id, r.name, r.description FROM resource r "
-                         "WHERE r.search_vector @@ to_tsquery('english', :query) "
-                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool")  # fmt: skip
         # Each word in any of its forms ("diaper" or "diapers"), as the index's stemming would take it.
-        says_it = re.compile(r"\b(?:" + "|".join(r"\W+".join(re.escape(w.rstrip("s")) + r"\w*" for w in p.split())
-                                                for p in phrases) + ")", re.IGNORECASE)  # fmt: skip
-        return {resource_id for resource_id, name, description in session.execute(statement, params)
-                if says_it.search(f"{name} {description or ''}")}  # fmt: skip
-    else:
-        params["query"] = "{name description} : (" + " OR ".join(f'"{phrase}"' for phrase in phrases) + ")"
-        statement = text("SELECT r.id FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
-                         "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
-                         "LIMIT :pool")  # fmt: skip
+        params["says_it"] = r"\m(" + "|".join(r"\W+".join(re.escape(w.rstrip("s")) + r"\w*" for w in p.split())
+                                               for p in phrases) + ")"  # fmt: skip
+        statement = text("SELECT c.id FROM (SELECT r.id, r.name, r.description FROM resource r "
+                         "WHERE r.search_vector @@ to_tsquery('english', :query) "
+                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool) AS c "
+                         "WHERE (c.name || ' ' || coalesce(c.description, '')) ~* :says_it")  # fmt: skip
+        return {row[0] for row in session.execute(statement, params)}
+    params["query"] = "{name description} : (" + " OR ".join(f'"{phrase}"' for phrase in phrases) + ")"
+    statement = text("SELECT r.id FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+                     "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool")
     return {row[0] for row in session.execute(statement, params)}
 
 
 # A family may be children, teens or an expecting mother; a woman may be expecting.
 _GROUPS_WITHIN = {"families": {"children", "youth", "pregnant"}, "women": {"pregnant"}}
+
+
+def _group_columns(modifiers: Modifiers) -> str:
+    # Whom a resource serves is read only when the question names a group: its texts are long to fetch.
+    return "r.name, r.eligibility" if modifiers.populations else "NULL, NULL"
 
 
 def _with_group_fit(rows, modifiers: Modifiers) -> dict[int, tuple[str, float]]:
@@ -423,7 +426,7 @@ def _scores(
     params: dict = {"team": team_id, "ids": ids}
     boost = _boost_sql(modifiers, params)
     statement = text(
-        f"SELECT r.id, r.categories, {boost} AS boost, r.name, r.eligibility FROM resource r "
+        f"SELECT r.id, r.categories, {boost} AS boost, {_group_columns(modifiers)} FROM resource r "
         "WHERE r.id IN :ids AND r.team_id = :team AND r.retired_at IS NULL"
     ).bindparams(bindparam("ids", expanding=True), *_time_params(now))
     return _with_group_fit(session.execute(statement, params), modifiers)
@@ -468,7 +471,7 @@ def _postgres_scores(
     # "= ANY(ARRAY(...))" makes the candidate ids one array, read through the primary key: a join would tempt
     # the planner into scanning the whole table when it is small.
     statement = text(
-        f"SELECT r.id, r.categories, {boost} AS boost, r.name, r.eligibility FROM resource r WHERE r.id = ANY(ARRAY("
+        f"SELECT r.id, r.categories, {boost} AS boost, {_group_columns(modifiers)} FROM resource r WHERE r.id = ANY(ARRAY("
         + " UNION ".join(sources)
         + ")) AND r.team_id = :team AND r.retired_at IS NULL"
     ).bindparams(*_time_params(now))
@@ -534,7 +537,7 @@ def _rank(
     return ranked, len(ranked)
 
 
-def best_money_help(session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime,
+def best_money_help(session: Session, team_id: str, need: Need, modifiers: Modifiers,
                     shown: set[int]) -> tuple[int, float] | None:
     """The best resource whose main service is money (an emergency fund, a benefits office) and whose text speaks
     of what the need asks to pay for, not among `shown`; None if there is none. Paying rent or a bill is a money
@@ -543,15 +546,13 @@ def best_money_help(session: Session, team_id: str, need: Need, modifiers: Modif
              *(word for category in need.categories for word in vocabulary.tokens(vocabulary.label(category)))]
     money = Need(categories=("money",), term_words=tuple(dict.fromkeys(words)), extra_words=(), matched_terms=(),
                  phrase="")  # fmt: skip
-    said = _text_candidates(session, team_id, money, modifiers, MONEY_TEXT_POOL)
-    ranked, _ = _rank(session, team_id, money, modifiers, now, len(shown) + 5)
-    candidates = [(resource_id, score) for resource_id, score in ranked if resource_id in said and resource_id not in
-                  shown][:10]  # fmt: skip
-    if not candidates:
+    said = {resource_id: relevance for resource_id, relevance in
+            _text_candidates(session, team_id, money, modifiers, MONEY_TEXT_POOL).items() if resource_id not in shown}
+    if not said:
         return None
     # Money must be its main service: a foreclosure desk filed under housing, then money, is housing help.
-    statement = text("SELECT id, categories FROM resource WHERE id IN :ids").bindparams(
-        bindparam("ids", expanding=True))
-    main = {row[0]: (row[1] or "").split(";", 1)[0] for row in
-            session.execute(statement, {"ids": [resource_id for resource_id, _ in candidates]})}  # fmt: skip
-    return next((pair for pair in candidates if main.get(pair[0]) == "money"), None)
+    statement = text("SELECT id FROM resource WHERE id IN :ids AND (categories = 'money' OR categories LIKE "
+                     "'money;%')").bindparams(bindparam("ids", expanding=True))  # fmt: skip
+    funds = [row[0] for row in session.execute(statement, {"ids": list(said)})]
+    best = max(funds, key=lambda resource_id: (said[resource_id], -resource_id), default=None)
+    return (best, said[best]) if best is not None else None

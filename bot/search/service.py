@@ -360,7 +360,7 @@ def answer_parsed(
         page = ranked[offset : offset + limit]
         money = None
         if offset == 0 and limit > PER_NEED_WHEN_SEVERAL and len(page) == limit and asks_to_pay(need):
-            money = best_money_help(session, team_id, need, modifiers, now, {i for i, _ in page})
+            money = best_money_help(session, team_id, need, modifiers, {i for i, _ in page})
         rows = {r.id: r for r in session.exec(select(Resource).where(
             Resource.id.in_([i for i, _ in page] + ([money[0]] if money else []))))}  # fmt: skip
         if money:
