@@ -161,7 +161,8 @@ def _reasons(resource: Resource, need: Need, modifiers: Modifiers, now: datetime
         reasons.append(f"in {resource.city}")
     if modifiers.zip_code and (resource.postal_code or "")[:5] == modifiers.zip_code:
         reasons.append(f"in {modifiers.zip_code}")
-    elif modifiers.zip_town and resource.normalized_city == vocabulary.normalize(modifiers.zip_town):
+    elif modifiers.zip_code and modifiers.zip_town and resource.normalized_city == vocabulary.normalize(
+            modifiers.zip_town):
         reasons.append(f"in {resource.city}")
     elif modifiers.zip_code and (resource.postal_code or "")[:3] == modifiers.zip_code[:3]:
         reasons.append("nearby ZIP")
@@ -284,11 +285,11 @@ def _resolved(session: Session, team_id: str, modifiers: Modifiers) -> Modifiers
     if modifiers.place and not known_place(session, team_id, modifiers.place):
         corrected = closest_place(session, team_id, modifiers.place)
         if corrected:
-            return replace(modifiers, place=corrected)
-        return replace(modifiers, place=None, unknown_place=modifiers.place)
-    if modifiers.zip_code and not modifiers.place:
-        return replace(modifiers, zip_town=town_of_zip(session, team_id, modifiers.zip_code))
-    return modifiers
+            return replace(modifiers, place=corrected, zip_town=None)
+        return replace(modifiers, place=None, unknown_place=modifiers.place, zip_town=None)
+    # The ZIP's town is looked up afresh each time (a refined question may have dropped its ZIP).
+    zip_town = town_of_zip(session, team_id, modifiers.zip_code) if modifiers.zip_code and not modifiers.place else None
+    return replace(modifiers, zip_town=zip_town)
 
 
 # ---------------------------------------------------------------------------------------------------------------
