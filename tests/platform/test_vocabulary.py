@@ -131,6 +131,13 @@ def test_get_returns_none_for_unknown_names(name):
         # "Cut off" is a utility only when a utility is named; benefits cut off are a matter for legal aid.
         ("they're going to cut off her gas", "utilities"),
         ("her benefits got cut off and she wants to fight it", "legal"),
+        # Care coordinators' shorthand.
+        ("needs a PCP", "health-coverage"),
+        ("needs HHA", "aging-disability"),
+        ("unstably housed", "housing"),
+        ("needs MH services", "mental-health"),
+        ("LEP family, needs an interpreter", "education"),
+        ("needs a CPAP", "aging-disability"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):
