@@ -138,6 +138,8 @@ def test_get_returns_none_for_unknown_names(name):
         ("needs MH services", "mental-health"),
         ("LEP family, needs an interpreter", "education"),
         ("needs a CPAP", "aging-disability"),
+        ("got a 3 day notice", "housing"),
+        ("dad needs someone to bathe him", "aging-disability"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):
