@@ -270,14 +270,19 @@ def _recognizable(need: Need) -> bool:
 HELP_PAYING = "help paying"  # why an emergency fund shows among a bill's answers
 
 
-def _with_money_help(page: list[tuple[int, float]], money: tuple[int, float], rows: dict[int, Resource]) -> list:
+def _with_money_help(session: Session, ranked: list[tuple[int, float]], money: tuple[int, float],
+                     limit: int) -> list[tuple[int, float]]:
     """Paying for it: the best emergency fund or benefits office that speaks of it takes the place of the last
-    resource not filed under money (one that is, already answers the paying); the page is unchanged if all are."""
-    for index in range(len(page) - 1, -1, -1):
-        resource = rows.get(page[index][0])
-        if resource is not None and "money" not in (resource.categories or "").split(";"):
-            return [*page[:index], *page[index + 1 :], money]
-    return page
+    resource of the first page not filed under money (one that is, already answers the paying), and the resource
+    it displaces opens the next page. Unchanged if every resource of the first page is filed under money."""
+    first = ranked[:limit]
+    statement = select(Resource.id, Resource.categories).where(Resource.id.in_([i for i, _ in first]))
+    filed = {resource_id: (categories or "").split(";") for resource_id, categories in session.exec(statement)}
+    for index in range(len(first) - 1, -1, -1):
+        if "money" not in filed.get(first[index][0], ["money"]):
+            rest = [pair for pair in ranked[limit:] if pair[0] != money[0]]
+            return [*first[:index], *first[index + 1 :], money, first[index], *rest]
+    return ranked
 
 
 def _resolved(session: Session, team_id: str, modifiers: Modifiers) -> Modifiers:
@@ -357,15 +362,15 @@ def answer_parsed(
         # A place that also serves the other needs leads the first need's answers; the later needs' answers
         # rank on their own, so that the reply names more places rather than the same one twice.
         others = tuple(c for other in needs[1:] for c in other.categories[:1]) if need is needs[0] else ()
-        ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit, others)
-        page = ranked[offset : offset + limit]
+        ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit + 1, others)
         money = None
-        if offset == 0 and limit > PER_NEED_WHEN_SEVERAL and len(page) == limit and asks_to_pay(need):
-            money = best_money_help(session, team_id, need, modifiers, {i for i, _ in page})
-        rows = {r.id: r for r in session.exec(select(Resource).where(
-            Resource.id.in_([i for i, _ in page] + ([money[0]] if money else []))))}  # fmt: skip
+        if limit > PER_NEED_WHEN_SEVERAL and len(ranked) >= limit and asks_to_pay(need):
+            money = best_money_help(session, team_id, need, modifiers, {i for i, _ in ranked[:limit]})
         if money:
-            page = _with_money_help(page, money, rows)
+            ranked = _with_money_help(session, ranked, money, limit)
+            total = len(ranked)
+        page = ranked[offset : offset + limit]
+        rows = {r.id: r for r in session.exec(select(Resource).where(Resource.id.in_([i for i, _ in page])))}
         hits = [
             _hit(rows[resource_id], score, (*((HELP_PAYING,) if money and resource_id == money[0] else ()),
                                             *_reasons(rows[resource_id], need, modifiers, now)))

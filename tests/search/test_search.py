@@ -315,6 +315,12 @@ def test_paying_a_bill_also_shows_the_emergency_fund_that_pays_it(db):
     # The fund that speaks of utility bills takes the last place, and says why it is there.
     assert len(hits) == 5 and hits[-1].name == "Helping Hand Fund"
     assert hits[-1].reasons[0] == "help paying"
+    # The program it displaced opens the next page; nothing is lost or shown twice.
+    with db.session() as s:
+        more = who_can_help(s, TEAM, "can't pay the electric bill", offset=5, record=False)
+    assert len(names(more)) == 1 and names(more)[0].startswith("Energy Program")
+    assert {hit.name for hit in hits} | set(names(more)) == {f"Energy Program {n}" for n in range(5)} | {
+        "Helping Hand Fund"}
     assert "Tax Help" not in names(paying)
     # Not a matter of paying: the utilities answers alone.
     assert "Helping Hand Fund" not in names(asking)
