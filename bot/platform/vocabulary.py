@@ -45,6 +45,7 @@ __all__ = [
     "gloss",
     "normalize",
     "original_tokens",
+    "PERSONAL_PRONOUNS",
     "split_compound",
     "tokens",
 ]
@@ -184,11 +185,11 @@ _ARTICLES = frozenset({"a", "an", "the", "un", "una", "el", "la", "los", "las"})
 
 # Whoever a phrase is about: "hits me", "hits her" and "hits them" are one phrase.
 _PERSON = "@person"
-_PERSONAL_PRONOUNS = frozenset(["me", "him", "her", "them", "us", "you", "my", "his", "their", "our", "your"])
+PERSONAL_PRONOUNS = frozenset(["me", "him", "her", "them", "us", "you", "my", "his", "their", "our", "your"])
 
 
 def _as_context(word: str) -> str:
-    return _PERSON if word in _PERSONAL_PRONOUNS else fold(word)
+    return _PERSON if word in PERSONAL_PRONOUNS else fold(word)
 
 
 def _context_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:

@@ -280,9 +280,6 @@ def _take_unknown_languages(text: str) -> tuple[list[str], str]:
     return unknown, text
 
 
-_WHOSE = frozenset(["her", "his", "my", "their", "our", "your", "him", "them", "me"])
-
-
 def _take_place(text: str) -> tuple[str | None, str, str]:
     for cue, pattern in (("near", _NEAR), ("in", _IN_PLACE)):
         match = pattern.search(text)
@@ -293,7 +290,7 @@ def _take_place(text: str) -> tuple[str | None, str, str]:
         while words and vocabulary.detect_categories(" ".join(words)):
             words = words[:-1]
         place = " ".join(words).strip(" ?.,;!")
-        if words and words[0].lower() in _WHOSE:
+        if words and words[0].lower() in vocabulary.PERSONAL_PRONOUNS:
             continue  # "near her house", "close to his work": somebody's place, not a town
         if not place or vocabulary.normalize(place) in _FILLER or vocabulary.detect_categories(place):
             continue  # "near me", "in crisis": not a place

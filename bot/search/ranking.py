@@ -78,11 +78,9 @@ def _boost_sql(modifiers: Modifiers, params: dict, postgres: bool = False) -> st
     parts = []
     # Any one of the asked languages (or populations) is what was asked for; two do not count double.
     if modifiers.languages:
-        conditions = []
-        for index, language in enumerate(modifiers.languages):
-            params[f"lang{index}"] = f"%{language.lower()}%"
-            conditions.append(f"lower(r.languages) LIKE :lang{index}")
-        parts.append(f"CASE WHEN {' OR '.join(conditions)} THEN {LANGUAGE_BOOST} ELSE 0 END")
+        spoken = _any_of("lower(r.languages)", [language.lower() for language in modifiers.languages], "lang", params,
+                         postgres)  # fmt: skip
+        parts.append(f"CASE WHEN {spoken} THEN {LANGUAGE_BOOST} ELSE 0 END")
     if modifiers.asked_in_spanish and "Spanish" not in modifiers.languages:
         parts.append(
             f"CASE WHEN lower(r.languages) LIKE '%spanish%' THEN {ASKED_IN_SPANISH_BOOST} ELSE 0 END"
@@ -471,7 +469,8 @@ def _postgres_scores(
     # "= ANY(ARRAY(...))" makes the candidate ids one array, read through the primary key: a join would tempt
     # the planner into scanning the whole table when it is small.
     statement = text(
-        f"SELECT r.id, r.categories, {boost} AS boost, {_group_columns(modifiers)} FROM resource r WHERE r.id = ANY(ARRAY("
+        f"SELECT r.id, r.categories, {boost} AS boost, {_group_columns(modifiers)} FROM resource r "
+        "WHERE r.id = ANY(ARRAY("
         + " UNION ".join(sources)
         + ")) AND r.team_id = :team AND r.retired_at IS NULL"
     ).bindparams(*_time_params(now))
@@ -517,7 +516,7 @@ def _rank(
             # Filed under it first: the resource's main service (logging and imports keep the best category first).
             category_score += MAIN_SERVICE
         if resource_id in naming:
-            # It names the program asked for: as good as filed under the need, wherever it is filed.
+            # It names the program or thing asked for: as good as filed under the need, wherever it is filed.
             category_score = max(category_score, FIRST_CATEGORY) + NAMES_THE_SERVICE
         relevance = by_text.get(resource_id, floor_text)
         text_score = (
