@@ -158,6 +158,12 @@ def test_a_question_of_patient_details_only_asks_for_the_need(slack, fake_slack,
     assert "What does the person need?" in content and "Garcia" not in content
 
 
+def reply_in_thread(slack, thread: str, text: str, *, user: str, after: int) -> None:
+    """A person's message in the thread of the answer posted at `thread`, `after` seconds later, in #CCARE."""
+    slack.event({"type": "message", "channel_type": "channel", "user": user, "text": text,
+                 "ts": f"{float(thread) + after:.6f}", "thread_ts": thread, "channel": "CCARE"})  # fmt: skip
+
+
 def test_thread_replies_refine_the_answer(slack, fake_slack, db):
     seed(db)
     slack.mention("who can help with food?", channel="CCARE")
@@ -169,8 +175,7 @@ def test_thread_replies_refine_the_answer(slack, fake_slack, db):
 
     def reply(text: str) -> str:
         fake_slack.reset()
-        slack.event({"type": "message", "channel_type": "channel", "user": "U1", "text": text,
-                     "ts": f"{float(thread) + 1:.6f}", "thread_ts": thread, "channel": "CCARE"})  # fmt: skip
+        reply_in_thread(slack, thread, text, user="U1", after=1)
         post = fake_slack.wait_for("chat.postMessage")
         assert post.args["thread_ts"] == thread
         return post.text_content()
@@ -221,8 +226,7 @@ def test_people_talking_in_an_answers_thread_are_left_alone(slack, fake_slack, d
     slack.mention("food pantry?", channel="CCARE")
     thread = fake_slack.wait_for("chat.postMessage").args["thread_ts"]
     fake_slack.reset()
-    slack.event({"type": "message", "channel_type": "channel", "user": "U2", "text": "calling them now",
-                 "ts": f"{float(thread) + 2:.6f}", "thread_ts": thread, "channel": "CCARE"})  # fmt: skip
+    reply_in_thread(slack, thread, "calling them now", user="U2", after=2)
     slack.mention("thanks", channel="CCARE")
     fake_slack.wait_for("chat.postMessage")
     assert len(fake_slack.calls("chat.postMessage")) == 1
