@@ -393,6 +393,7 @@ def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
     return {row[0] for row in session.execute(statement, params)}
 
 
+_WHOM_IT_SERVES = frozenset({"veterans"})
 # A family may be children, teens or an expecting mother; a woman may be expecting.
 _GROUPS_WITHIN = {"families": {"children", "youth", "pregnant"}, "women": {"pregnant"}}
 
@@ -477,6 +478,13 @@ def _postgres_scores(
     return _with_group_fit(session.execute(statement, params), modifiers)
 
 
+def _main_service(categories: str) -> str:
+    """The first category a resource is filed under that is a service; "veterans" names whom it serves: the
+    veterans' legal clinic filed under veterans, then legal, is legal help."""
+    filed = categories.split(";")
+    return next((category for category in filed if category not in _WHOM_IT_SERVES), filed[0])
+
+
 def _rank(
     session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int,
     companions: tuple[str, ...] = (),
@@ -512,7 +520,7 @@ def _rank(
         # The need's categories are alternatives ("diapers": childcare or goods); being filed under more of them
         # is only a little more evidence.
         category_score = (matched[0] + EXTRA_CATEGORY * (len(matched) - 1)) if matched else 0.0
-        if matched and categories.split(";", 1)[0] in weights:
+        if matched and _main_service(categories) in weights:
             # Filed under it first: the resource's main service (logging and imports keep the best category first).
             category_score += MAIN_SERVICE
         if resource_id in naming:

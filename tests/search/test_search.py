@@ -356,3 +356,12 @@ def test_a_group_named_after_the_first_sentence_of_eligibility_is_not_whom_it_se
         hits = who_can_help(s, TEAM, "food for seniors").needs[0].hits
     assert [hit.name for hit in hits] == ["Senior Food Box", "Benefits Outreach"]
     assert "serves seniors" not in hits[1].reasons
+
+
+def test_a_veterans_service_filed_under_veterans_first_is_still_its_service(db):
+    with db.session() as s:
+        add(s, "Tenants Hotline", "housing;legal", description="wills and discharge upgrades")
+        add(s, "Veterans Desk", "veterans;legal", description="wills and discharge upgrades")
+    with db.session() as s:
+        # "veterans" names whom the desk serves: legal help is its main service, and not the tenants line's.
+        assert names(who_can_help(s, TEAM, "legal help")) == ["Veterans Desk", "Tenants Hotline"]
