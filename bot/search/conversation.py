@@ -32,6 +32,9 @@ _THANKS = re.compile(
     re.I,
 )
 
+# Gratitude anywhere in a message that asks for nothing.
+_THANKING = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty|tysm|gracias|appreciate (?:it|you|that|this))\b", re.I)
+
 
 def classify(text: str) -> str:
     """ "search", "greeting", "thanks", "help" or "unplaceable" (which gets the help card)."""
@@ -53,6 +56,8 @@ def classify(text: str) -> str:
         return "search"
     if not parsed.needs and redacted != text and asks_for_something(redacted):
         return "search"  # only patient details and a request: the answer asks for the need
+    if _THANKING.search(text):
+        return "thanks"  # "thanks so much, that worked!": no need in it, and gratitude is not a question
     return "unplaceable"
 
 

@@ -9,7 +9,8 @@ from bot.platform import vocabulary
 
 __all__ = ["HOURS_PATTERNS", "OPEN_WHEN_LABELS", "take_open_when"]
 
-# When it should be open: "open Saturday", "on weekends", "after 5pm", "late tonight", "at 2am", "24/7".
+# When it should be open: "open Saturday", "on weekends", "after 5pm", "late tonight", "at 2am", "24/7". A bare
+# "late" is a time only when it is open late: "late on rent" is not.
 _DAYS = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
          "saturday": "sat", "sunday": "sun", "sabado": "sat", "domingo": "sun"}  # fmt: skip
 _OPEN_WHEN = (
@@ -18,7 +19,7 @@ _OPEN_WHEN = (
                 re.I), ()),
     (re.compile(r"\b(?:open\s+)?(?:after\s+(?:[5-9]|1[01])\s*(?::00\s*)?(?:pm|p\.m\.)?|in the evenings?|evenings?|"
                 r"after work|after hours|de noche|por la noche)\b", re.I), ("evening",)),
-    (re.compile(r"\b(?:open\s+)?(?:late(?:\s+(?:tonight|at night|night))?|tonight|overnight|middle of the night|"
+    (re.compile(r"\b(?:open\s+)?(?:late\s+(?:tonight|at night|night)|tonight|(?<=open )late|overnight|middle of the night|"
                 r"at\s+(?:1[0-2]|[1-4])\s*(?:am|a\.m\.)|24\s*/\s*7|24 hours|around the clock|right now)\b", re.I),
      ("overnight",)),
 )

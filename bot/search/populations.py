@@ -54,10 +54,12 @@ def _without_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-# "17 year old", "a 70-year-old", "age 8", "de 80 anos": an age says which group of people is meant.
+# "17 year old", "a 70-year-old", "age 8", "de 80 anos", "she's 82": an age says which group of people is meant.
 _AGE = re.compile(
     r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,3})\s*(?:yo|y/o)\b|\baged?\s+(\d{1,3})\b|"
-    r"\bde\s+(\d{1,3})\s+anos\b",
+    r"\bde\s+(\d{1,3})\s+anos\b|"
+    r"\b(?:she|he|pt|patient|client)(?:'s|\s+is)\s+(\d{1,3})\b(?![\s-]*(?:%|\$|dollars?|am\b|pm\b|min|hours?|"
+    r"days?|weeks?|months?|times?|x\b|th\b|st\b|nd\b|rd\b))",
     re.IGNORECASE,
 )
 

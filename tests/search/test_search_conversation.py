@@ -50,6 +50,7 @@ def dm_answer(slack, fake_slack, text: str, **kw) -> str:
         ("is there a detox that takes walk-ins at 2am?", "Riverside Detox"),
         ("someone to fix my teeth", "Smile Mobile Dental Van"),
         ("my patient cant afford her insulin", "County Rx Assistance"),
+        ("she's 82 and can't cook anymore", "Golden Years Meals"),
     ],
 )
 def test_a_dm_in_any_wording_is_answered_not_given_the_help_card(slack, fake_slack, db, question, expected):
@@ -66,7 +67,8 @@ def test_a_mention_in_any_wording_is_answered_in_its_thread(slack, fake_slack, d
     assert fake_slack.calls("chat.postEphemeral") == []
 
 
-@pytest.mark.parametrize("text", ["thanks!", "hi", "thank you so much"])
+@pytest.mark.parametrize("text", ["thanks!", "hi", "thank you so much", "thanks so much, that worked!",
+                                  "ok great thank you!!", "Appreciate it :)"])
 def test_greetings_and_thanks_get_one_short_line(slack, fake_slack, db, text):
     slack.mention(text, channel="CCARE")
     post = fake_slack.wait_for("chat.postMessage")

@@ -84,6 +84,30 @@ def test_populations(text, population):
     assert population in parse_query(text).modifiers.populations
 
 
+@pytest.mark.parametrize(
+    "text, population",
+    [("she's 82 and can't cook anymore", "seniors"), ("he is 16 and got kicked out", "youth"),
+     ("pt is 70 years old and needs rides", "seniors")],
+)  # fmt: skip
+def test_an_age_said_of_the_person_names_the_group(text, population):
+    assert population in parse_query(text).modifiers.populations
+
+
+@pytest.mark.parametrize("text", ["pt is 3 months behind on rent", "she is 45 and needs a job", "he is 5 days late"])
+def test_a_duration_or_an_adults_age_names_no_group(text):
+    assert parse_query(text).modifiers.populations == ()
+
+
+@pytest.mark.parametrize(
+    "text, open_when",
+    [("she is 5 days late on rent", ()), ("late fees on her electric bill", ()),
+     ("mental health help open late tonight", ("overnight",)), ("anything open late?", ("overnight",)),
+     ("shelter late tonight", ("overnight",))],
+)  # fmt: skip
+def test_late_is_a_time_only_when_something_should_be_open_late(text, open_when):
+    assert parse_query(text).modifiers.open_when == open_when
+
+
 def test_a_population_alone_is_the_need():
     assert _needs("who helps veterans?") == [("veterans",)]
     assert _needs("seniors") == [("aging-disability",)]
