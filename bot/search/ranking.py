@@ -57,6 +57,9 @@ BM25_WEIGHTS = (10.0, 4.0, 1.5, 3.0, 2.0, 2.0, 1.0, 1.0, 1.0)
 
 # A service that reaches people anywhere in the county (rides, mobile pantries, phone lines) serves the asked town
 # too, though its address is elsewhere.
+# A service that comes to the person (a mobile pantry, meals delivered home): "food and a ride to get there" is
+# answered by it alone.
+_COMES_TO_YOU = ("mobile", "deliver", "brings", "to your door", "doorstep", "home visit", "in-home", "comes to")
 _COUNTYWIDE = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE '%county%'"
 
 
@@ -73,9 +76,14 @@ def _any_of(expression: str, fragments: list[str], key: str, params: dict, postg
     return "(" + " OR ".join(conditions) + ")"
 
 
-def _boost_sql(modifiers: Modifiers, params: dict, postgres: bool = False) -> str:
-    """A SQL expression of every boost that does not depend on the text match; shared by both lookups."""
+def _boost_sql(modifiers: Modifiers, params: dict, postgres: bool = False, coming: bool = False) -> str:
+    """A SQL expression of every boost that does not depend on the text match; shared by both lookups. `coming`:
+    a ride is asked with this need, and a service that comes to the person needs none."""
     parts = []
+    if coming:
+        comes = _any_of("lower(r.name || ' ' || coalesce(r.description, ''))", list(_COMES_TO_YOU), "comes", params,
+                        postgres)  # fmt: skip
+        parts.append(f"CASE WHEN {comes} THEN {ALSO_SERVES_BOOST} ELSE 0 END")
     # Any one of the asked languages (or populations) is what was asked for; two do not count double.
     if modifiers.languages:
         spoken = _any_of("lower(r.languages)", [language.lower() for language in modifiers.languages], "lang", params,
@@ -419,11 +427,11 @@ def _with_group_fit(rows, modifiers: Modifiers) -> dict[int, tuple[str, float]]:
 
 
 def _scores(
-    session: Session, team_id: str, ids: list[int], modifiers: Modifiers, now: datetime
+    session: Session, team_id: str, ids: list[int], modifiers: Modifiers, now: datetime, coming: bool = False
 ) -> dict[int, tuple[str, float]]:
     """resource id -> (categories, boost) for the candidates that are in this workspace and not retired."""
     params: dict = {"team": team_id, "ids": ids}
-    boost = _boost_sql(modifiers, params)
+    boost = _boost_sql(modifiers, params, coming=coming)
     statement = text(
         f"SELECT r.id, r.categories, {boost} AS boost, {_group_columns(modifiers)} FROM resource r "
         "WHERE r.id IN :ids AND r.team_id = :team AND r.retired_at IS NULL"
@@ -449,7 +457,8 @@ def _postgres_modifier_members(session: Session, modifier_query: str, params: di
 
 
 def _postgres_scores(
-    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, text_ids: list[int]
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, text_ids: list[int],
+    coming: bool = False,
 ) -> dict[int, tuple[str, float]]:
     """_scores for PostgreSQL with the category lookup inside the same statement: one round trip and one plan
     instead of one per lookup (the modifier lookup goes first, on its own, see _postgres_modifier_members)."""
@@ -466,7 +475,7 @@ def _postgres_scores(
         if modifier_query:
             params["modifier_ids"] = _postgres_modifier_members(session, modifier_query, params)
             sources.append("SELECT unnest(CAST(:modifier_ids AS integer[]))")
-    boost = _boost_sql(modifiers, params, postgres=True)
+    boost = _boost_sql(modifiers, params, postgres=True, coming=coming)
     # "= ANY(ARRAY(...))" makes the candidate ids one array, read through the primary key: a join would tempt
     # the planner into scanning the whole table when it is small.
     statement = text(
@@ -497,14 +506,15 @@ def _rank(
     text_pool = max(TEXT_POOL, wanted + 10)
     by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
     naming = _naming_the_service(session, team_id, need)
+    coming = "transportation" in companions and "transportation" not in need.categories
     if is_postgres(session):
-        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(set(by_text) | naming))
+        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(set(by_text) | naming), coming)
     else:
         candidates = set(by_text) | naming
         if need.categories:
             candidates.update(_category_members(session, team_id, need.categories, CATEGORY_POOL))
             candidates.update(_modifier_members(session, team_id, need, modifiers, MODIFIER_POOL))
-        scored = _scores(session, team_id, sorted(candidates), modifiers, now) if candidates else {}
+        scored = _scores(session, team_id, sorted(candidates), modifiers, now, coming) if candidates else {}
     if not scored:
         return [], 0
     best_text = max(by_text.values(), default=0.0)

@@ -365,3 +365,15 @@ def test_a_veterans_service_filed_under_veterans_first_is_still_its_service(db):
     with db.session() as s:
         # "veterans" names whom the desk serves: legal help is its main service, and not the tenants line's.
         assert names(who_can_help(s, TEAM, "legal help")) == ["Veterans Desk", "Tenants Hotline"]
+
+
+def test_with_a_ride_asked_a_service_that_comes_to_the_person_leads(db):
+    with db.session() as s:
+        for number in range(5):
+            add(s, f"Food Shelf {number}", "food", description="groceries once a month")
+        add(s, "Harvest Truck", "food", description="a truck that brings groceries to rural towns")
+        add(s, "County Shuttle", "transportation", description="rides anywhere in the county")
+    with db.session() as s:
+        answer = who_can_help(s, TEAM, "food and a ride to get there")
+    assert names(answer)[0] == "Harvest Truck"
+    assert names(answer, 1) == ["County Shuttle"]
