@@ -193,17 +193,34 @@ def _as_context(word: str) -> str:
 
 
 def _context_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The other words of a one-word term. A person is marked with its side of the word, "<" before or ">" after:
+    whoever a verb is done to follows it ("threatens her"; "threatening shutoff" names no one)."""
     if len(words) != 1:
         return ()
-    others = [_as_context(word) for word in tokens(text) if fold(word) not in words and word not in _ARTICLES]
+    said = tokens(text)
+    where = next((index for index, word in enumerate(said) if _as_context(word) != _PERSON and fold(word) not in
+                  _ARTICLES and _content_words(word) == words), 0)  # fmt: skip
+    others = []
+    for index, word in enumerate(said):
+        if index == where or word in _ARTICLES:
+            continue
+        context = _as_context(word)
+        others.append((("<" if index < where else ">") + context) if context == _PERSON else context)
     return tuple(dict.fromkeys(others))
 
 
 def _in_context(term: _Term, folded: list[str], positions: tuple[int, ...]) -> bool:
     if not term.contexts:
         return True
-    near = {_as_context(word) for word in
-            folded[max(0, positions[0] - _NEIGHBOURHOOD - 2) : positions[-1] + _NEIGHBOURHOOD + 3]}  # fmt: skip
+    start, end = positions[0], positions[-1]
+    before = [_as_context(word) for word in folded[max(0, start - _NEIGHBOURHOOD - 2) : start]]
+    after = [_as_context(word) for word in folded[end + 1 : end + _NEIGHBOURHOOD + 3]]
+    near = set(before) | set(after)
+    if _PERSON in before:
+        near.add("<" + _PERSON)
+    # Whoever a verb is done to follows it closely: "threatened to evict her" threatens an eviction, not her.
+    if _PERSON in after[:2]:
+        near.add(">" + _PERSON)
     return any(all(word in near for word in context) for context in term.contexts)
 
 
@@ -412,9 +429,11 @@ def _base_form(word: str, known: dict[str, tuple]) -> str | None:
     if len(word) > 5 and word.endswith("ing"):
         stem = word[:-3]
         candidates = [stem + "e", stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+        candidates.append(stem + "s")  # "threatening" -> threatens
     elif len(word) > 4 and word.endswith("ed"):
         stem = word[:-2]
         candidates = [word[:-1], stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+        candidates.append(stem + "s")  # "threatened" -> threatens
     elif len(word) > 4 and word.endswith("er"):
         candidates = [word[:-2], word[:-1]]
     return next((candidate for candidate in candidates if candidate in known), None)

@@ -140,6 +140,10 @@ def test_get_returns_none_for_unknown_names(name):
         ("needs a CPAP", "aging-disability"),
         ("got a 3 day notice", "housing"),
         ("dad needs someone to bathe him", "aging-disability"),
+        ("her boyfriend threatened her", "safety"),
+        ("he keeps threatening her", "safety"),
+        ("Is there somewhere a dad with two kids can sleep tonight?", "shelter"),
+        ("she's 82 and can't cook anymore", "food"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):
@@ -193,6 +197,15 @@ def test_find_terms_reports_positions_and_terms():
 def test_word_forms_never_invent_a_need():
     # "hit" with nobody hit, "ate" and "left" are ordinary words.
     assert vocabulary.detect_categories("the storm hit on Tuesday and we left early after we ate") == []
+
+
+@pytest.mark.parametrize(
+    "text, categories",
+    [("he can't afford his electric bill and they're threatening shutoff", ["utilities"]),
+     ("her landlord threatened to evict her", ["housing"])],
+)  # fmt: skip
+def test_a_threat_is_to_a_person_only_when_the_person_follows_it(text, categories):
+    assert vocabulary.detect_categories(text, fuzzy=True) == categories
 
 
 def test_him_is_no_more_a_need_word_than_her():

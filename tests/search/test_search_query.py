@@ -108,6 +108,12 @@ def test_late_is_a_time_only_when_something_should_be_open_late(text, open_when)
     assert parse_query(text).modifiers.open_when == open_when
 
 
+def test_a_place_to_sleep_is_shelter_once_the_time_is_taken_out():
+    parsed = parse_query("Is there somewhere a dad with two kids can sleep tonight?")
+    assert [need.categories for need in parsed.needs] == [("shelter",)]
+    assert parsed.modifiers.open_when == ("overnight",)
+
+
 def test_a_population_alone_is_the_need():
     assert _needs("who helps veterans?") == [("veterans",)]
     assert _needs("seniors") == [("aging-disability",)]
