@@ -20,7 +20,7 @@ POPULATIONS: dict[str, str] = {
     "children": r"children|kids|infants?|toddlers?|babies|ninos",
     "families": r"famil(?:y|ies)|parents|familias",
     "women": r"women|mothers|moms|mujeres",
-    "pregnant": r"pregnant|pregnancy|prenatal|postpartum|expecting|embarazadas?",
+    "pregnant": r"pregnant|expecting|embarazadas?",
     "lgbtq": r"lgbtq\+?|lgbt|queer|transgender|trans",
     "immigrants": r"immigrants?|refugees?|newcomers|undocumented|no papers|without papers|sin papeles|"
     r"inmigrantes|indocumentados?",

@@ -394,9 +394,12 @@ def _words_of_category(category_id: str) -> tuple[str, ...]:
 def _compounds_of(word: str, categories: tuple[str, ...]) -> tuple[str, ...]:
     if len(word) < 4:
         return ()
-    found = [candidate for category_id in categories for candidate in _words_of_category(category_id)
-             if candidate != word and len(candidate) > len(word) + 2 and candidate.endswith(word)]  # fmt: skip
-    return tuple(dict.fromkeys(found))
+    words = {candidate for category_id in categories for candidate in _words_of_category(category_id)}
+    # A compound's first part is a word of the same needs ("eye" + "glasses"); "medicare" and "preschool" are
+    # not kinds of care or school.
+    found = [candidate for candidate in sorted(words) if candidate != word and len(candidate) > len(word) + 2
+             and candidate.endswith(word) and candidate[: -len(word)] in words]  # fmt: skip
+    return tuple(found)
 
 
 def _needs(text: str) -> list[Need]:

@@ -144,6 +144,11 @@ def test_get_returns_none_for_unknown_names(name):
         ("he keeps threatening her", "safety"),
         ("Is there somewhere a dad with two kids can sleep tonight?", "shelter"),
         ("she's 82 and can't cook anymore", "food"),
+        # Open Eligibility's medical care: pregnancy care, birth control, testing, vaccinations.
+        ("where can a pregnant teen get prenatal care", "health-coverage"),
+        ("free condoms and STI testing", "health-coverage"),
+        ("kids need shots for school", "health-coverage"),
+        ("her kids have nothing to wear to school", "goods"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):

@@ -114,6 +114,18 @@ def test_a_place_to_sleep_is_shelter_once_the_time_is_taken_out():
     assert parsed.modifiers.open_when == ("overnight",)
 
 
+def test_a_word_is_searched_with_its_compounds_but_not_with_words_that_merely_end_like_it():
+    assert "eyeglasses" in parse_query("glasses").needs[0].term_words
+    assert {"medicare", "obamacare"}.isdisjoint(parse_query("dental care").needs[0].term_words)
+    assert "preschool" not in parse_query("a laptop for school").needs[0].term_words
+
+
+def test_prenatal_care_is_a_need_not_a_group_of_people():
+    parsed = parse_query("where can a pregnant teen get prenatal care")
+    assert [need.categories for need in parsed.needs] == [("health-coverage",)]
+    assert set(parsed.modifiers.populations) == {"pregnant", "youth"}
+
+
 def test_a_population_alone_is_the_need():
     assert _needs("who helps veterans?") == [("veterans",)]
     assert _needs("seniors") == [("aging-disability",)]
