@@ -377,3 +377,13 @@ def test_with_a_ride_asked_a_service_that_comes_to_the_person_leads(db):
         answer = who_can_help(s, TEAM, "food and a ride to get there")
     assert names(answer)[0] == "Harvest Truck"
     assert names(answer, 1) == ["County Shuttle"]
+
+
+def test_a_service_in_the_asked_language_comes_before_a_better_worded_one(db):
+    with db.session() as s:
+        add(s, "Grief and Loss Circle", "mental-health;social-connection", description="grief support after a death",
+            languages="English")  # fmt: skip
+        add(s, "Community Friends", "social-connection", description="weekly visits", languages="English;Vietnamese")
+    with db.session() as s:
+        answer = who_can_help(s, TEAM, "Vietnamese speaker, lonely since her husband died")
+    assert names(answer)[0] == "Community Friends"
