@@ -149,6 +149,11 @@ def test_get_returns_none_for_unknown_names(name):
         ("free condoms and STI testing", "health-coverage"),
         ("kids need shots for school", "health-coverage"),
         ("her kids have nothing to wear to school", "goods"),
+        ("counseling for a kid whose dad died", "mental-health"),
+        ("help with hoarding", "mental-health"),
+        ("He's 19, aged out of foster care and has nowhere to live", "housing"),
+        ("mi mamá no puede salir de la casa", "aging-disability"),
+        ("busco una clínica que hable español", "health-coverage"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):
@@ -211,6 +216,11 @@ def test_word_forms_never_invent_a_need():
 )  # fmt: skip
 def test_a_threat_is_to_a_person_only_when_the_person_follows_it(text, categories):
     assert vocabulary.detect_categories(text, fuzzy=True) == categories
+
+
+@pytest.mark.parametrize("text", ["the fridge died", "the car died on the highway", "a legal clinic"])
+def test_died_is_grief_only_for_a_person_and_a_clinic_is_health_only_when_medical(text):
+    assert {"mental-health", "health-coverage"}.isdisjoint(vocabulary.detect_categories(text, fuzzy=True))
 
 
 def test_him_is_no_more_a_need_word_than_her():
