@@ -154,6 +154,9 @@ def test_get_returns_none_for_unknown_names(name):
         ("He's 19, aged out of foster care and has nowhere to live", "housing"),
         ("mi mamá no puede salir de la casa", "aging-disability"),
         ("busco una clínica que hable español", "health-coverage"),
+        ("rental help for a family", "housing"),
+        # The thing qualified comes last: a wheelchair-accessible ride is a ride.
+        ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
 )
 def test_detect_categories_understands_everyday_wording(text, expected_first):

@@ -126,6 +126,10 @@ def test_prenatal_care_is_a_need_not_a_group_of_people():
     assert set(parsed.modifiers.populations) == {"pregnant", "youth"}
 
 
+def test_what_the_person_lacks_is_not_a_second_need():
+    assert _needs("rental help without a social security number") == [("housing",)]
+
+
 def test_a_population_alone_is_the_need():
     assert _needs("who helps veterans?") == [("veterans",)]
     assert _needs("seniors") == [("aging-disability",)]
