@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.platform.folding import comparison_key
 
@@ -385,17 +385,21 @@ def _place_all(
 
 
 def _correction(word: str, choices: tuple[str, ...]) -> str | None:
-    if len(word) < _FUZZY_MIN_LENGTH:
-        # Short words: one letter doubled or dropped ("foood", "rnt" is too short to tell), same first letter.
-        near = [c for c in choices if abs(len(c) - len(word)) <= 1 and len(c) >= 4
-                and Levenshtein.distance(word, c) <= 1]  # fmt: skip
-        return near[0] if len(near) == 1 else None
-    # Typos rarely touch the first letter; short words need a closer match ("rental" is not "rent").
-    cutoff = _FUZZY_CUTOFF_LONG if len(word) >= 7 else _FUZZY_CUTOFF_SHORT
-    best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-    if best is None or (len(word) > len(best[0]) and word.startswith(best[0])):
-        return None  # a longer word that starts with a term is another word ("rental"), not a typo
-    return best[0]
+    if len(word) >= _FUZZY_MIN_LENGTH:
+        # Typos rarely touch the first letter; short words need a closer match ("rental" is not "rent").
+        cutoff = _FUZZY_CUTOFF_LONG if len(word) >= 7 else _FUZZY_CUTOFF_SHORT
+        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # A longer word that starts with a term is another word ("rental"), not a typo.
+        if best is not None and not (len(word) > len(best[0]) and word.startswith(best[0])):
+            return best[0]
+    # One slip: a letter dropped, doubled, mistyped or swapped with the next ("foood", "menal", "diapres",
+    # "rigths", "medicaide"), same first letter. A dropped letter is the commonest slip, so of two words one slip
+    # away the longer one is meant ("walkr" is "walker", not "walk"); "rnt" is too short to tell.
+    near = [c for c in choices if abs(len(c) - len(word)) <= 1 and len(c) >= 4 and OSA.distance(word, c) <= 1]
+    longer = [c for c in near if len(c) > len(word)]
+    if len(near) == 1 or len(longer) == 1:
+        return (near if len(near) == 1 else longer)[0]
+    return None
 
 
 # Past forms that no suffix rule reaches ("beaten" is "beat", "slept outside" is "sleeping outside").
@@ -481,7 +485,9 @@ def find_terms_in_words(
                 continue
             choices = vocabulary.all_words.get(word[0], ()) if len(word) < _FUZZY_MIN_LENGTH else \
                 vocabulary.fuzzy_words.get(word[0], ())  # fmt: skip
-            best = _correction(word, choices)
+            written = original[index].lower()
+            # As written too: folding took a typo's last "s" for a plural ("dentis").
+            best = _correction(word, choices) or (_correction(written, choices) if written != word else None)
             if best is None:
                 continue
             folded[index] = best

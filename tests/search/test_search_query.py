@@ -130,6 +130,18 @@ def test_what_the_person_lacks_is_not_a_second_need():
     assert _needs("rental help without a social security number") == [("housing",)]
 
 
+@pytest.mark.parametrize(
+    "text, category, word",
+    [("diapres", "childcare", "diapers"), ("menal health", "mental-health", "mental"), ("walkr", "aging-disability",
+     "walker"), ("tenant rigths", "legal", "rights"), ("medicaide", "health-coverage", "medicaid"),
+     ("dentis", "health-coverage", "dentist"), ("resumee help", "employment", "resume"),
+     ("medicade dentist", "health-coverage", "medicaid")],
+)  # fmt: skip
+def test_one_slip_of_the_keyboard_is_a_typo_at_any_length(text, category, word):
+    need = parse_query(text).needs[0]
+    assert need.category == category and word in need.term_words
+
+
 def test_a_population_alone_is_the_need():
     assert _needs("who helps veterans?") == [("veterans",)]
     assert _needs("seniors") == [("aging-disability",)]
