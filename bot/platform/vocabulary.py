@@ -363,6 +363,9 @@ def _place_all(
             if positions is not None:
                 between = sum(1 for p in range(positions[0], positions[-1]) if p not in positions
                               and words[p] not in STOPWORDS)  # fmt: skip
+                # Three words or more out of the term's order are weaker evidence: in "heating bill she can't pay",
+                # "heating bill" is the need, not "can't pay bills" ("dialysis rides" is still "rides to dialysis").
+                between += len(term_words) > 2 and tuple(words[p] for p in positions) != term_words
                 placed.append((between - len(term_words), positions[-1] - positions[0], term_words, positions))
         if not placed:
             break

@@ -155,6 +155,27 @@ def test_get_returns_none_for_unknown_names(name):
         ("mi mamá no puede salir de la casa", "aging-disability"),
         ("busco una clínica que hable español", "health-coverage"),
         ("rental help for a family", "housing"),
+        # Everyday wording of each need, as care coordinators relay it.
+        ("kids are going to bed hungry", "food"),
+        ("they're going to lose the house", "housing"),
+        ("she's been bouncing between friends' couches", "shelter"),
+        ("no roof over his head tonight", "shelter"),
+        ("the toilet has been broken for a month", "housing-repairs"),
+        ("water got turned off", "utilities"),
+        ("he's talking about hurting himself", "mental-health"),
+        ("hearing voices", "mental-health"),
+        ("he's an alcoholic and wants to get clean", "substance-use"),
+        ("her partner controls all the money", "safety"),
+        ("husband pushed her down the stairs", "safety"),
+        ("grandson is taking her social security check", "safety"),
+        ("bills are piling up", "money"),
+        ("laid off last week", "employment"),
+        ("needs someone to watch the kids while she works", "childcare"),
+        ("dad keeps wandering off", "aging-disability"),
+        ("wants to meet other moms", "social-connection"),
+        ("being sued by a debt collector", "legal"),
+        ("needs a washer and dryer", "goods"),
+        ("doesn't know how to use email", "digital"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
@@ -224,6 +245,13 @@ def test_a_threat_is_to_a_person_only_when_the_person_follows_it(text, categorie
 @pytest.mark.parametrize("text", ["the fridge died", "the car died on the highway", "a legal clinic"])
 def test_died_is_grief_only_for_a_person_and_a_clinic_is_health_only_when_medical(text):
     assert {"mental-health", "health-coverage"}.isdisjoint(vocabulary.detect_categories(text, fuzzy=True))
+
+
+def test_a_long_term_out_of_order_loses_to_a_shorter_one_in_order():
+    # "can't pay bills" is there only out of order; "heating bill" is said as it is.
+    assert vocabulary.detect_categories("huge heating bill she can't pay", fuzzy=True)[0] == "utilities"
+    # Two words read in either order: "dialysis rides" are rides to dialysis.
+    assert [m.term for m in vocabulary.find_terms("dialysis rides")] == ["rides to dialysis"]
 
 
 def test_him_is_no_more_a_need_word_than_her():
