@@ -14,8 +14,8 @@ __all__ = ["HOURS_PATTERNS", "OPEN_WHEN_LABELS", "take_open_when"]
 _DAYS = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
          "saturday": "sat", "sunday": "sun", "sabado": "sat", "domingo": "sun"}  # fmt: skip
 _OPEN_WHEN = (
-    (re.compile(r"\b(?:on\s+|open\s+)?(?:the\s+)?weekends?\b|\bfin(?:es)? de semana\b", re.I), ("sat", "sun")),
-    (re.compile(r"\b(?:open\s+|on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|s[aá]bado|domingo)s?\b",
+    (re.compile(r"\b(?:open\s+)?(?:on\s+)?(?:the\s+)?weekends?\b|\bfin(?:es)? de semana\b", re.I), ("sat", "sun")),
+    (re.compile(r"\b(?:open\s+)?(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|s[aá]bado|domingo)s?\b",
                 re.I), ()),
     (re.compile(r"\b(?:open\s+)?(?:after\s+(?:[5-9]|1[01])\s*(?::00\s*)?(?:pm|p\.m\.)?|in the evenings?|evenings?|"
                 r"after work|after hours|de noche|por la noche)\b", re.I), ("evening",)),

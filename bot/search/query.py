@@ -515,14 +515,36 @@ def _respell_modifiers(text: str) -> str:
     return re.sub(r"[A-Za-z]+", fix, text)
 
 
+def _lost_terms(text: str, shorter: str) -> set[str]:
+    return {m.term for m in vocabulary.find_terms(text)} - {m.term for m in vocabulary.find_terms(shorter)}
+
+
+def _lost_needs(text: str, shorter: str) -> set[str]:
+    return {m.category for m in vocabulary.find_terms(text)} - {m.category for m in vocabulary.find_terms(shorter)}
+
+
+def _without_opening(text: str) -> str:
+    """The question without how it opens ("who can help with"), unless the opening starts a need's words
+    ("looking for work"; but "help with a tax audit" is not "tax help")."""
+    stripped = _ASKING.sub(" ", text, count=1)
+    words = vocabulary.tokens(text)
+    if stripped == text or not words:
+        return stripped
+    first = vocabulary.fold(words[0])
+    opens_a_term = any(vocabulary.fold(vocabulary.tokens(term)[0]) == first for term in _lost_terms(text, stripped))
+    return text if opens_a_term else stripped
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Needs and modifiers in a (redacted) question. An empty `needs` means nothing searchable was asked."""
     text = (text or "")[:MAX_QUERY_LENGTH]
     working = _respell_modifiers(_strip_placeholders(text))
-    working = _ASKING.sub(" ", working, count=1)
+    working = _without_opening(working)
     languages, working = _take_languages(working)
     unknown_languages, working = _take_unknown_languages(working)
-    open_when, working = take_open_when(working)
+    open_when, without_times = take_open_when(working)
+    # A time inside the only words that name a need stays in them: "a bed tonight" is shelter, asked for tonight.
+    working = working if _lost_needs(working, without_times) else without_times
     place, working, place_cue = _take_place(working)
     zip_code, working = _take_zip(working)
     if place and _ZIP.fullmatch(place):

@@ -176,6 +176,12 @@ def test_get_returns_none_for_unknown_names(name):
         ("being sued by a debt collector", "legal"),
         ("needs a washer and dryer", "goods"),
         ("doesn't know how to use email", "digital"),
+        ("there's a hole in the floor", "housing-repairs"),
+        ("he's been really down since the layoff", "mental-health"),
+        ("she's scared to go home", "safety"),
+        ("grandma can't take care of herself anymore", "aging-disability"),
+        ("wants to get his record expunged", "legal"),
+        ("can't afford her blood pressure medicine", "health-coverage"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],

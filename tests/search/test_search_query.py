@@ -142,6 +142,25 @@ def test_one_slip_of_the_keyboard_is_a_typo_at_any_length(text, category, word):
     assert need.category == category and word in need.term_words
 
 
+@pytest.mark.parametrize(
+    "text, category",
+    [("looking for work", "employment"), ("need a bed tonight", "shelter"), ("needs a bed tonight", "shelter")],
+)
+def test_an_opening_or_a_time_that_is_part_of_the_need_stays_in_it(text, category):
+    assert _needs(text) == [(category,)]
+
+
+def test_an_opening_is_not_borrowed_by_a_need_further_on():
+    # "help with a tax audit" is not "tax help": nothing in the directory does a corporation's audit.
+    assert _needs("who can help with a tax audit of a corporation") == [()]
+
+
+def test_a_time_in_a_need_still_asks_for_that_time():
+    assert parse_query("need a bed tonight").modifiers.open_when == ("overnight",)
+    parsed = parse_query("shelter open on the weekend")
+    assert parsed.modifiers.open_when == ("sat", "sun") and parsed.needs[0].extra_words == ()
+
+
 def test_a_population_alone_is_the_need():
     assert _needs("who helps veterans?") == [("veterans",)]
     assert _needs("seniors") == [("aging-disability",)]
