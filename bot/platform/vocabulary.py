@@ -440,7 +440,7 @@ def _base_form(word: str, known: dict[str, tuple]) -> str | None:
     elif len(word) > 4 and word.endswith("ed"):
         stem = word[:-2]
         candidates = [word[:-1], stem] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
-        candidates.append(stem + "s")  # "threatened" -> threatens
+        candidates += [stem + "s", stem + "ing"]  # "threatened" -> threatens, "trafficked" -> trafficking
     elif len(word) > 4 and word.endswith("er"):
         candidates = [word[:-2], word[:-1]]
     return next((candidate for candidate in candidates if candidate in known), None)

@@ -182,6 +182,13 @@ def test_get_returns_none_for_unknown_names(name):
         ("grandma can't take care of herself anymore", "aging-disability"),
         ("wants to get his record expunged", "legal"),
         ("can't afford her blood pressure medicine", "health-coverage"),
+        ("teen being trafficked", "safety"),
+        ("being harassed by a bill collector", "legal"),
+        ("her ex keeps showing up at her job", "safety"),
+        ("how does she get to dialysis three times a week", "transportation"),
+        ("la van a desalojar", "housing"),
+        ("duerme en la calle", "shelter"),
+        ("no hay nada en el refri", "food"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
