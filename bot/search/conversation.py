@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from bot.platform.privacy import redact
 from bot.platform.privacy.allowlist import keep_known_words
+from bot.search.emergency import is_medical_emergency
 from bot.search.query import Modifiers, Need, ParsedQuery, asks_for_something, parse_query, take_populations
 
 __all__ = ["classify", "from_json", "refine", "to_json"]
@@ -46,6 +47,8 @@ def classify(text: str) -> str:
     if _THANKS.match(text):
         return "thanks"
     redacted = redact(text).text
+    if is_medical_emergency(redacted):
+        return "search"  # answered at once with 911, never with the help card
     parsed = parse_query(redacted)
     if any(need.categories for need in parsed.needs):
         return "search"

@@ -40,6 +40,7 @@ from bot.partners.matching import PartnerMatch, matching_partners
 from bot.platform import clock, vocabulary
 from bot.platform.privacy import Redaction, redact
 from bot.platform.privacy.allowlist import keep_known_words
+from bot.search.emergency import is_medical_emergency
 from bot.search.gaps import closest_place, known_place, town_of_zip, uncovered_words
 from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, asks_to_pay, parse_query
 from bot.search.ranking import _rank, best_money_help
@@ -111,7 +112,7 @@ class SearchAnswer:
     privacy_notice: str  # "Removed for privacy: ..." or ""
     modifiers: Modifiers
     needs: list[NeedAnswer]
-    problem: str | None = None  # "empty" | "too_long" | "no_need": nothing was searched
+    problem: str | None = None  # "empty" | "too_long" | "no_need" | "emergency": nothing was searched
     offset: int = 0
     parsed: ParsedQuery | None = None  # what was understood (no text), kept with a conversation's answer
 
@@ -321,6 +322,9 @@ def who_can_help(
     if len(raw) > MAX_QUESTION_LENGTH:
         return SearchAnswer("", "", Modifiers(), [], problem="too_long")
     redaction = redact_query(raw)
+    if is_medical_emergency(redaction.text):
+        # 911, not a directory: nothing is searched, and nothing is counted as an unmet need.
+        return SearchAnswer(redaction.text, redaction.summary(), Modifiers(), [], problem="emergency")
     parsed: ParsedQuery = parse_query(redaction.text)
     return answer_parsed(session, team_id, parsed, query=redaction.text, privacy_notice=redaction.summary(),
                          limit=limit, limit_when_several=limit_when_several, offset=offset, surface=surface,

@@ -42,6 +42,8 @@ SMALL_TALK = {
 PROBLEMS = {
     "empty": "Tell me what the person needs, e.g. `/whohelps food near Eastport`.",
     "too_long": "That question is too long for me. Please ask in a sentence or two (under 500 characters).",
+    "emergency": ":rotating_light: *This sounds like a medical emergency: call 911 now.* Community resources can't "
+    "help in an emergency; ask me again once the person is safe.",
     "no_need": "What does the person need? I couldn't tell what kind of help to look for. Try a few words such "
     "as _food_, _rent_, _rides to dialysis_ or _mental health in Spanish_.",
 }

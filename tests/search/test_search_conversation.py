@@ -255,3 +255,13 @@ def test_a_misspelled_town_is_read_as_the_directorys_town(slack, fake_slack, db)
     content = fake_slack.wait_for("response_url").text_content()
     assert "near Eastport" in content and "I don't know a place" not in content
     assert "*1. Eastside Food Pantry*" in content
+
+
+def test_a_medical_emergency_is_answered_with_911_and_nothing_is_recorded(slack, fake_slack, db):
+    seed(db)
+    content = dm_answer(slack, fake_slack, "my patient is having chest pain right now")
+    assert "call 911" in content and "What partnerbot can do" not in content
+    assert "Food Shelf" not in content
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 0
+        assert s.exec(select(func.count()).select_from(UnmetNeed)).one() == 0
