@@ -20,6 +20,7 @@ POPULATIONS: dict[str, str] = {
     "children": r"children|kids|infants?|toddlers?|babies|ninos",
     "families": r"famil(?:y|ies)|parents|familias",
     "women": r"women|mothers|moms|mujeres",
+    "men": r"single men|men|males|hombres",
     "pregnant": r"pregnant|expecting|embarazadas?",
     "lgbtq": r"lgbtq\+?|lgbt|queer|transgender|trans",
     "immigrants": r"immigrants?|refugees?|newcomers|undocumented|no papers|without papers|sin papeles|"
@@ -36,6 +37,7 @@ POPULATION_TEXT: dict[str, tuple[str, ...]] = {
     "children": ("child", "kids", "infant", "toddler"),
     "families": ("famil", "parent"),
     "women": ("women", "mother", "moms"),
+    "men": ("single men", " men's", " men ", "for men", "adult men", " males"),
     "pregnant": ("pregnan", "prenatal", "postpartum"),
     "lgbtq": ("lgbt", "queer", "transgender"),
     "immigrants": ("immigra", "refugee", "undocumented", "newcomer"),
@@ -95,8 +97,8 @@ def find_populations(text: str, filler: frozenset[str]) -> tuple[list[str], list
 
 
 # Groups narrow enough that a service only for them is wrong for someone of another group (a teen counseling line
-# for a veteran, a children's meal program for a senior). Families, women and people with disabilities are left
-# out: family shelters and paratransit serve most of the people who ask.
+# for a veteran, a children's meal program for a senior, a women's shelter for a man). Families and people with
+# disabilities are left out: family shelters and paratransit serve most of the people who ask.
 _GROUP_WORDS = {
     "seniors": r"seniors?|elders?|elderly|older adults?|aging|(?:55|60|62|65)\s?\+",
     "veterans": r"veterans?|military|service members",
@@ -106,6 +108,8 @@ _GROUP_WORDS = {
     "lgbtq": r"lgbtq?\+?|queer|transgender",
     "immigrants": r"immigrants?|refugees?|newcomers",
     "pregnant": r"pregnant|prenatal|postpartum|new moms?|new mothers?",
+    "women": r"women'?s?|ladies",
+    "men": r"men'?s?|males?",
 }
 # One pattern for all groups, each a named alternative, so a text is read once.
 _ANY_GROUP = re.compile("|".join(rf"(?P<{key}>\b(?:{words}))" for key, words in _GROUP_WORDS.items()), re.IGNORECASE)

@@ -387,3 +387,12 @@ def test_a_service_in_the_asked_language_comes_before_a_better_worded_one(db):
     with db.session() as s:
         answer = who_can_help(s, TEAM, "Vietnamese speaker, lonely since her husband died")
     assert names(answer)[0] == "Community Friends"
+
+
+def test_asked_for_men_a_womens_shelter_comes_after_shelters_for_anyone(db):
+    with db.session() as s:
+        add(s, "Magdalene Women's Shelter", "shelter", eligibility="Single adult women 18+.")
+        add(s, "Grace Mission Shelter", "shelter", eligibility="Adults 18+ experiencing homelessness.")
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "shelter for men")) == ["Grace Mission Shelter", "Magdalene Women's Shelter"]
+        assert names(who_can_help(s, TEAM, "women's shelter"))[0] == "Magdalene Women's Shelter"

@@ -78,7 +78,8 @@ def test_lower_case_in_is_not_a_place():
 @pytest.mark.parametrize(
     "text, population",
     [("housing for undocumented families", "immigrants"), ("jobs for teens", "youth"),
-     ("food for veterans", "veterans"), ("rides for older adults", "seniors"), ("ropa para los niños", "children")],
+     ("food for veterans", "veterans"), ("rides for older adults", "seniors"), ("ropa para los niños", "children"),
+     ("shelter for single men", "men"), ("hombres sin hogar", "men"), ("women's shelter", "women")],
 )  # fmt: skip
 def test_populations(text, population):
     assert population in parse_query(text).modifiers.populations
@@ -235,6 +236,8 @@ def test_by_names_a_town_when_one_follows():
         ("Counseling Collaborative", "Adults, teens and families. Sliding scale.", set()),
         ("Senior Food Box", "Adults 60+ with low income.", {"seniors"}),
         ("Food Shelf", "Anyone in the county. Adults 60+ may use a simplified form.", set()),
+        ("Magdalene House Women's Shelter", "Single adult women 18+.", {"women"}),
+        ("Grace Mission Shelter", "Single men 18+.", {"men"}),
     ],
 )
 def test_the_groups_a_resource_serves_only(name, eligibility, groups):
