@@ -57,9 +57,9 @@ BM25_WEIGHTS = (10.0, 4.0, 1.5, 3.0, 2.0, 2.0, 1.0, 1.0, 1.0)
 
 # A service that reaches people anywhere in the county (rides, mobile pantries, phone lines) serves the asked town
 # too, though its address is elsewhere.
-# A service that comes to the person (a mobile pantry, meals delivered home): "food and a ride to get there" is
-# answered by it alone.
-_COMES_TO_YOU = ("mobile", "deliver", "brings", "to your door", "doorstep", "home visit", "in-home", "comes to")
+# A service that travels to people (a mobile pantry, a van that brings groceries): "food and a ride to get there"
+# is answered by it alone. Home delivery is left out: it is mostly for the homebound only.
+_COMES_TO_YOU = ("mobile", "brings", "comes to", "to your door", "to your neighborhood")
 _COUNTYWIDE = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE '%county%'"
 
 
