@@ -520,6 +520,8 @@ def _lost_terms(text: str, shorter: str) -> set[str]:
 
 
 def _lost_needs(text: str, shorter: str) -> set[str]:
+    if text == shorter:
+        return set()
     return {m.category for m in vocabulary.find_terms(text)} - {m.category for m in vocabulary.find_terms(shorter)}
 
 
