@@ -189,6 +189,15 @@ def test_get_returns_none_for_unknown_names(name):
         ("la van a desalojar", "housing"),
         ("duerme en la calle", "shelter"),
         ("no hay nada en el refri", "food"),
+        ("my client said they've been going without dinner so the kids can eat", "food"),
+        ("couple with a dog living in their van", "shelter"),
+        ("teen girl ran away and is sleeping at a friend's", "shelter"),
+        ("she needs help paying a funeral", "money"),
+        ("wants training to become a CNA", "employment"),
+        ("grandpa keeps forgetting to take his meds", "aging-disability"),
+        ("he's new to town and doesn't know anybody", "social-connection"),
+        ("wrongful eviction", "legal"),
+        ("they lost everything in a fire", "goods"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
@@ -265,6 +274,14 @@ def test_a_long_term_out_of_order_loses_to_a_shorter_one_in_order():
     assert vocabulary.detect_categories("huge heating bill she can't pay", fuzzy=True)[0] == "utilities"
     # Two words read in either order: "dialysis rides" are rides to dialysis.
     assert [m.term for m in vocabulary.find_terms("dialysis rides")] == ["rides to dialysis"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Confidential location; no address listed. Call the 24/7 hotline.", "doesn't know how to use email"],
+)
+def test_a_resources_own_text_and_a_skill_are_not_read_as_homelessness_or_loneliness(text):
+    assert {"shelter", "social-connection"}.isdisjoint(vocabulary.detect_categories(text, fuzzy=True))
 
 
 def test_him_is_no_more_a_need_word_than_her():
