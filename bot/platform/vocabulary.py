@@ -198,8 +198,7 @@ def _context_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     if len(words) != 1:
         return ()
     said = tokens(text)
-    where = next((index for index, word in enumerate(said) if _as_context(word) != _PERSON and fold(word) not in
-                  _ARTICLES and _content_words(word) == words), 0)  # fmt: skip
+    where = next((index for index, word in enumerate(said) if _content_words(word) == words), 0)
     others = []
     for index, word in enumerate(said):
         if index == where or word in _ARTICLES:

@@ -515,14 +515,12 @@ def _respell_modifiers(text: str) -> str:
     return re.sub(r"[A-Za-z]+", fix, text)
 
 
-def _lost_terms(text: str, shorter: str) -> set[str]:
-    return {m.term for m in vocabulary.find_terms(text)} - {m.term for m in vocabulary.find_terms(shorter)}
-
-
-def _lost_needs(text: str, shorter: str) -> set[str]:
+def _lost(text: str, shorter: str, what: str) -> set[str]:
+    """The terms (what="term") or needs (what="category") the vocabulary finds in `text` but not in `shorter`."""
     if text == shorter:
         return set()
-    return {m.category for m in vocabulary.find_terms(text)} - {m.category for m in vocabulary.find_terms(shorter)}
+    return ({getattr(m, what) for m in vocabulary.find_terms(text)}
+            - {getattr(m, what) for m in vocabulary.find_terms(shorter)})  # fmt: skip
 
 
 def _without_opening(text: str) -> str:
@@ -533,7 +531,7 @@ def _without_opening(text: str) -> str:
     if stripped == text or not words:
         return stripped
     first = vocabulary.fold(words[0])
-    opens_a_term = any(vocabulary.fold(vocabulary.tokens(term)[0]) == first for term in _lost_terms(text, stripped))
+    opens_a_term = any(vocabulary.fold(vocabulary.tokens(term)[0]) == first for term in _lost(text, stripped, "term"))
     return text if opens_a_term else stripped
 
 
@@ -546,7 +544,7 @@ def parse_query(text: str) -> ParsedQuery:
     unknown_languages, working = _take_unknown_languages(working)
     open_when, without_times = take_open_when(working)
     # A time inside the only words that name a need stays in them: "a bed tonight" is shelter, asked for tonight.
-    working = working if _lost_needs(working, without_times) else without_times
+    working = working if _lost(working, without_times, "category") else without_times
     place, working, place_cue = _take_place(working)
     zip_code, working = _take_zip(working)
     if place and _ZIP.fullmatch(place):

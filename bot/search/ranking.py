@@ -55,11 +55,11 @@ BM25_WEIGHTS = (10.0, 4.0, 1.5, 3.0, 2.0, 2.0, 1.0, 1.0, 1.0)
 # SQL
 
 
-# A service that reaches people anywhere in the county (rides, mobile pantries, phone lines) serves the asked town
-# too, though its address is elsewhere.
 # A service that travels to people (a mobile pantry, a van that brings groceries): "food and a ride to get there"
 # is answered by it alone. Home delivery is left out: it is mostly for the homebound only.
 _COMES_TO_YOU = ("mobile", "brings", "comes to", "to your door", "to your neighborhood")
+# A service that reaches people anywhere in the county (rides, mobile pantries, phone lines) serves the asked town
+# too, though its address is elsewhere.
 _COUNTYWIDE = "lower(coalesce(r.description, '') || ' ' || coalesce(r.eligibility, '')) LIKE '%county%'"
 
 
@@ -401,7 +401,6 @@ def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
     return {row[0] for row in session.execute(statement, params)}
 
 
-_WHOM_IT_SERVES = frozenset({"veterans"})
 # A family may be children, teens or an expecting mother; a woman may be expecting.
 _GROUPS_WITHIN = {"families": {"children", "youth", "pregnant"}, "women": {"pregnant"}}
 
@@ -485,6 +484,9 @@ def _postgres_scores(
         + ")) AND r.team_id = :team AND r.retired_at IS NULL"
     ).bindparams(*_time_params(now))
     return _with_group_fit(session.execute(statement, params), modifiers)
+
+
+_WHOM_IT_SERVES = frozenset({"veterans"})  # categories that name a group of people rather than a service
 
 
 def _main_service(categories: str) -> str:
