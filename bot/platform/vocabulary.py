@@ -131,6 +131,8 @@ class _Term:
     # the other words (articles aside) that must be nearby, one alternative per way the vocabulary says it. Empty
     # when the word alone is a term.
     contexts: tuple[tuple[str, ...], ...] = ()
+    # Words that, said nearby, give the word another sense: "vet" beside "cat" is an animal doctor, not a veteran.
+    other_sense: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -209,12 +211,14 @@ def _context_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _in_context(term: _Term, folded: list[str], positions: tuple[int, ...]) -> bool:
-    if not term.contexts:
-        return True
     start, end = positions[0], positions[-1]
     before = [_as_context(word) for word in folded[max(0, start - _NEIGHBOURHOOD - 2) : start]]
     after = [_as_context(word) for word in folded[end + 1 : end + _NEIGHBOURHOOD + 3]]
     near = set(before) | set(after)
+    if term.other_sense and not term.other_sense.isdisjoint(near):
+        return False
+    if not term.contexts:
+        return True
     if _PERSON in before:
         near.add("<" + _PERSON)
     # Whoever a verb is done to follows it closely: "threatened to evict her" threatens an eviction, not her.
@@ -227,6 +231,8 @@ def _in_context(term: _Term, folded: list[str], positions: tuple[int, ...]) -> b
 def _vocabulary() -> _Vocabulary:
     raw = json.loads(resources.files("bot.platform").joinpath("data/needs.json").read_text(encoding="utf-8"))
     capitals_only = frozenset(raw.get("case_sensitive_abbreviations", ()))
+    other_senses = {fold(word): frozenset(fold(other) for other in others)
+                    for word, others in raw.get("other_senses", {}).items()}  # fmt: skip
     loaded: list[Category] = []
     terms: dict[tuple[str, tuple[str, ...]], _Term] = {}
     for entry in raw["categories"]:
@@ -248,8 +254,9 @@ def _vocabulary() -> _Vocabulary:
             context = _context_words(text, words)
             known = terms.get((category.id, words))
             if known is None:
+                sense = other_senses.get(words[0], frozenset()) if len(words) == 1 else frozenset()
                 terms[(category.id, words)] = _Term(category.id, text, words, text in capitals_only,
-                                                    (context,) if context else ())  # fmt: skip
+                                                    (context,) if context else (), sense)  # fmt: skip
             elif known.contexts and context:
                 terms[(category.id, words)] = replace(known, contexts=(*known.contexts, context))
             elif known.contexts:

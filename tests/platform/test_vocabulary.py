@@ -198,6 +198,14 @@ def test_get_returns_none_for_unknown_names(name):
         ("he's new to town and doesn't know anybody", "social-connection"),
         ("wrongful eviction", "legal"),
         ("they lost everything in a fire", "goods"),
+        ("kids are eating cereal for dinner every night", "food"),
+        ("can't drive since the stroke, needs to get to PT", "transportation"),
+        ("he's been talking about ending it", "mental-health"),
+        ("grieving her son, can't get out of bed", "mental-health"),
+        ("fired last week", "employment"),
+        ("she hasn't talked to anyone in weeks", "social-connection"),
+        ("doesn't have a phone", "digital"),
+        ("help paying for meds", "health-coverage"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
@@ -216,6 +224,13 @@ def test_longer_terms_consume_their_words():
 def test_several_needs_are_all_detected():
     assert set(vocabulary.detect_categories("food and a ride to get there")) == {"food", "transportation"}
     assert set(vocabulary.detect_categories("needs a lawyer for an eviction")) == {"legal", "housing"}
+
+
+def test_a_word_with_another_sense_nearby_is_not_that_need():
+    assert vocabulary.detect_categories("vet for her cat") == []
+    assert vocabulary.detect_categories("the dog needs a vet") == []
+    assert set(vocabulary.detect_categories("homeless vet")) == {"veterans", "shelter"}
+    assert vocabulary.detect_categories("vets") == ["veterans"]
 
 
 def test_capitals_only_abbreviations_ignore_ordinary_lower_case_words():
