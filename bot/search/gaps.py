@@ -14,7 +14,14 @@ from bot.platform import clock, vocabulary
 from bot.search import ranking
 from bot.search.query import Need
 
-SPECIFIC_WORD_ZIPF = 3.5  # rarer English words (under ~3 per million) name a specific kind of service
+SPECIFIC_WORD_ZIPF = 4.5  # rarer words (under ~30 per million) said right before a need can name a kind of it
+KNOWN_WORD_ZIPF = 1.0  # about one in 100 million words: rarer is no word a dictionary knows
+# Words that say how good, how costly or how soon, not what kind: "decent dentist" is still a dentist.
+_QUALITIES = frozenset({
+    "affordable", "inexpensive", "discounted", "reputable", "trustworthy", "reliable", "decent", "compassionate",
+    "gentle", "qualified", "licensed", "certified", "accessible", "confidential", "anonymous", "temporary",
+    "overnight", "virtual", "bilingual", "secondhand", "walkin",
+})  # fmt: skip
 
 _TOWNS_TTL = timedelta(minutes=10)
 # (database, team) -> (until, {normalized town: town as written}, {ZIP: its town})
@@ -102,9 +109,13 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
         # "car insurance", "life insurance", "phone repair": the first word says what kind it is, not the need
         # the second names ("dental insurance" and "roof repair" are that need's), unless some resource says so.
         return [] if _mentioned_anywhere(session, team_id, [f"{qualifier} {term}"]) else phrase
-    # An uncommon word the vocabulary does not know, right before a need term, names a kind of it ("equine
-    # therapy"); an everyday word ("reverse an overdose", "pay the light bill") does not.
+    # An uncommon word the vocabulary does not know, said right beside a need term, names a kind of it or a thing
+    # done with it ("equine therapy", "teeth whitening"); an everyday word ("reverse an overdose") does not.
+    if vocabulary.fold(qualifier) in terms:
+        qualifier, term = term, qualifier
+    frequency = max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es"))
     if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
-            or len(qualifier) < 4 or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
-        return []
+            or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES
+            or not KNOWN_WORD_ZIPF <= frequency < SPECIFIC_WORD_ZIPF):  # fmt: skip
+        return []  # a word no dictionary knows may be a typo ("childcare subsidey")
     return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase

@@ -128,6 +128,9 @@ class Need:
     matched_terms: tuple[str, ...]  # vocabulary terms as written, for "why it matched"
     phrase: str  # normalized words of this need, for unmet-need records (text already redacted)
     fuzzy: bool = False  # at least one term was recognized through a spelling correction
+    # A word of no substance stood between the phrase's first two words: "reverse an overdose" is a thing done to
+    # the need, "massage therapy" (said together) a kind of it.
+    said_apart: bool = False
 
     @property
     def category(self) -> str | None:
@@ -354,14 +357,15 @@ def _need_from(
         return None
     # The phrase may be stored as an unmet need: leave out numbers and capitalized words (likely names that
     # redaction could not recognize without a cue); vocabulary terms are kept whatever their case.
-    phrase_words = [
-        words[index]
+    phrase_at = [
+        index
         for index in range(start, end)
         if words[index] != ","
         and words[index] not in _FILLER
         and not any(ch.isdigit() for ch in words[index])
         and (index in used or not original[index][:1].isupper() or original[index].isupper())
     ]
+    phrase_words = [words[index] for index in phrase_at]
     return Need(
         categories=tuple(categories),
         term_words=tuple(term_words),
@@ -369,6 +373,7 @@ def _need_from(
         matched_terms=tuple(dict.fromkeys(m.term for m in inside)),
         phrase=" ".join(phrase_words)[:120],
         fuzzy=any(m.fuzzy for m in inside),
+        said_apart=len(phrase_at) > 1 and phrase_at[1] - phrase_at[0] > 1,
     )
 
 

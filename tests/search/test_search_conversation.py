@@ -122,6 +122,9 @@ def test_dental_for_kids_does_not_claim_a_gap_above_a_hit_serving_children(slack
 @pytest.mark.parametrize(
     ("question", "loose"),
     [("equine therapy", "Calm Minds Counseling"),
+     ("massage therapy", "Calm Minds Counseling"),
+     # The kind said after the need: teeth are dental care, whitening them is not what the van does.
+     ("teeth whitening", "Smile Mobile Dental Van"),
      # Insurance for a car, not health coverage; a ride service is not it either.
      ("car insurance", "County Rx Assistance")],
 )  # fmt: skip
@@ -133,6 +136,19 @@ def test_a_kind_of_need_nobody_offers_is_not_answered_from_a_loose_category(slac
     assert "nobody in the directory covers this" in content and loose not in content
     with db.session() as s:
         assert len(s.exec(select(UnmetNeed.phrase)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("a decent dentist", "Smile Mobile Dental Van"),  # a quality, not a kind
+     ("something to reverse an overdose", "Riverside Detox"),  # a thing done to the need, said apart
+     ("dentist visitt", "Smile Mobile Dental Van")],  # a typo no dictionary knows
+)  # fmt: skip
+def test_a_word_beside_the_need_that_names_no_kind_of_it_still_answers(slack, fake_slack, db, question, expected):
+    seed(db)
+    slack.command("/whohelps", question)
+    content = fake_slack.wait_for("response_url").text_content()
+    assert expected in content and "nobody in the directory covers this" not in content
 
 
 @pytest.mark.parametrize(
