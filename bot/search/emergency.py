@@ -21,6 +21,8 @@ _HAPPENING = re.compile(
     rf"\b(?:{_ACUTE})\b.*\b(?:{_NOW})\b|\b(?:{_NOW})\b.*\b(?:{_ACUTE})\b|"
     r"\b(?:is|are|s) having (?:a stroke|a heart attack|a seizure|chest pains?|trouble breathing)\b|"
     r"\b(?:is not breathing|isn'?t breathing|not breathing|stopped breathing|unresponsive|is overdosing|"
+    r"(?:is|s) unconscious|(?:won'?t|will not|not) wak(?:e|ing) up(?! (?:for|in time|on time|early|until))|"
+    r"can'?t wake (?:him|her|them) up|"
     r"(?:he|she|just|has) collapsed|no respira|se desmay[oó])\b",
     re.IGNORECASE,
 )

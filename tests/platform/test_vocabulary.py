@@ -206,6 +206,12 @@ def test_get_returns_none_for_unknown_names(name):
         ("she hasn't talked to anyone in weeks", "social-connection"),
         ("doesn't have a phone", "digital"),
         ("help paying for meds", "health-coverage"),
+        ("living out of his truck", "shelter"),
+        ("the stairs are falling apart", "housing-repairs"),
+        ("can't afford to fill the oil tank", "utilities"),
+        ("her teenager is cutting herself", "mental-health"),
+        ("wants to learn a trade", "employment"),
+        ("vietnam vet needs help", "veterans"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
@@ -231,6 +237,8 @@ def test_a_word_with_another_sense_nearby_is_not_that_need():
     assert vocabulary.detect_categories("the dog needs a vet") == []
     assert set(vocabulary.detect_categories("homeless vet")) == {"veterans", "shelter"}
     assert vocabulary.detect_categories("vets") == ["veterans"]
+    assert vocabulary.detect_categories("dog walker") == []
+    assert vocabulary.detect_categories("music therapy for dogs") == []
 
 
 def test_capitals_only_abbreviations_ignore_ordinary_lower_case_words():
