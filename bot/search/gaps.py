@@ -13,9 +13,9 @@ from wordfreq import zipf_frequency
 from bot.platform import clock, vocabulary
 from bot.search import ranking
 from bot.search.query import Need
+from bot.search.spelling import forget_directory_words, is_dictionary_word
 
 SPECIFIC_WORD_ZIPF = 4.5  # rarer words (under ~30 per million) said right before a need can name a kind of it
-KNOWN_WORD_ZIPF = 1.0  # about one in 100 million words: rarer is no word a dictionary knows
 # Words that say how good, how costly or how soon, not what kind: "decent dentist" is still a dentist.
 _QUALITIES = frozenset({
     "affordable", "inexpensive", "discounted", "reputable", "trustworthy", "reliable", "decent", "compassionate",
@@ -56,6 +56,7 @@ def forget_cached_directory_facts() -> None:
     """Drops the cached towns, ZIPs and common words (tests empty the database between cases)."""
     _towns.clear()
     ranking.forget_common_words()
+    forget_directory_words()
 
 
 def _directory_towns(session: Session, team_id: str) -> dict[str, str]:
@@ -113,9 +114,8 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     # done with it ("equine therapy", "teeth whitening"); an everyday word ("reverse an overdose") does not.
     if vocabulary.fold(qualifier) in terms:
         qualifier, term = term, qualifier
-    frequency = max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es"))
     if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
-            or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES
-            or not KNOWN_WORD_ZIPF <= frequency < SPECIFIC_WORD_ZIPF):  # fmt: skip
+            or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES or not is_dictionary_word(qualifier)
+            or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
         return []  # a word no dictionary knows may be a typo ("childcare subsidey")
     return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase

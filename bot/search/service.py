@@ -44,6 +44,7 @@ from bot.search.emergency import is_medical_emergency
 from bot.search.gaps import closest_place, known_place, town_of_zip, uncovered_words
 from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, asks_to_pay, parse_query
 from bot.search.ranking import _rank, best_money_help
+from bot.search.spelling import respelled
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 
@@ -349,7 +350,7 @@ def answer_parsed(
     comes here with the needs and modifiers kept from it."""
     now = now or clock.utcnow()
     modifiers = _resolved(session, team_id, parsed.modifiers)
-    needs = tuple(need for need in parsed.needs if _recognizable(need))
+    needs = tuple(need for need in (respelled(session, team_id, need) for need in parsed.needs) if _recognizable(need))
     parsed = ParsedQuery(text="", needs=needs, modifiers=modifiers)
     answer = SearchAnswer(query, privacy_notice, modifiers, [], offset=offset, parsed=parsed)
     if not needs:
