@@ -22,6 +22,13 @@ _QUALITIES = frozenset({
     "gentle", "qualified", "licensed", "certified", "accessible", "confidential", "anonymous", "temporary",
     "overnight", "virtual", "bilingual", "secondhand", "walkin",
 })  # fmt: skip
+# Said after a need, the form its help takes (singular, as vocabulary.fold leaves a plural).
+_SERVICE_FORMS = frozenset({
+    "hotline", "helpline", "waitlist", "navigator", "referral", "counselor", "screening", "consult", "consultation",
+    "voucher", "kit", "clinic", "hearing", "pickup", "workshop", "shuttle", "coordinator", "advocate", "appointment",
+    "intake", "provider", "closet", "evaluation", "assessment", "visit", "boxe", "box", "desk", "worker", "course",
+    "meeting", "session", "lesson", "class", "classe", "training", "program", "service", "line", "office", "group",
+})  # fmt: skip
 
 _TOWNS_TTL = timedelta(minutes=10)
 # (database, team) -> (until, {normalized town: town as written}, {ZIP: its town})
@@ -86,12 +93,13 @@ def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> boo
     if ranking.is_postgres(session):
         statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
                          "AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-        query = ranking.tsquery(words, True)
-    else:
-        statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
-                         "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-        query = ranking.fts5_query(words, True)
-    return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+        # A word nobody mentions is the usual answer: read through the index, not row by row until one matches.
+        with ranking.through_the_index(session):
+            found = session.execute(statement, {"query": ranking.tsquery(words, True), "team": team_id}).first()
+        return found is not None
+    statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+                     "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+    return session.execute(statement, {"query": ranking.fts5_query(words, True), "team": team_id}).first() is not None
 
 
 # Words whose kind is set by the word before them: health insurance is coverage, car insurance is not.
@@ -113,6 +121,8 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     # An uncommon word the vocabulary does not know, said right beside a need term, names a kind of it or a thing
     # done with it ("equine therapy", "teeth whitening"); an everyday word ("reverse an overdose") does not.
     if vocabulary.fold(qualifier) in terms:
+        if vocabulary.fold(term) in _SERVICE_FORMS:
+            return []  # "IPV hotline", "ESL lessons": how the need is served, not another need
         qualifier, term = term, qualifier
     if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
             or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES or not is_dictionary_word(qualifier)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, text
@@ -308,7 +310,8 @@ def _common_words(session: Session, words: list[str]) -> set[str]:
                      "FROM unnest(CAST(:words AS text[])) AS w"),
                 {"words": missing},
             ).all())  # fmt: skip
-        return {word for word in words if _lexemes.get(word) in common}
+        # A phrase of common words ("child care") is taken as common: statistics know words, not phrases.
+        return {word for word in words if _lexemes.get(word) and set(_lexemes[word].split()) <= common}
     # FTS5: count matches, stopping at the limit, so "food" costs the same in a directory of any size.
     statement = text(
         "SELECT count(*) FROM (SELECT 1 FROM fts_resource WHERE fts_resource MATCH :query LIMIT :cap)"
@@ -441,18 +444,24 @@ def _scores(
 _PLANNER = text("SELECT set_config('enable_seqscan', :on, true), set_config('enable_indexscan', :on, true)")
 
 
-def _postgres_modifier_members(session: Session, modifier_query: str, params: dict) -> list[int]:
-    """The first MODIFIER_POOL resources the GIN index finds for the need's categories and every asked modifier.
-    Expecting matches spread evenly, the planner would rather read the table in order, testing each row's text
-    until enough match (12 ms at 100,000 resources when they cluster), than ask the index (3 ms); for this one
-    lookup it is told to ask the index."""
+@contextmanager
+def through_the_index(session: Session) -> Iterator[None]:
+    """PostgreSQL, for a LIMITed text lookup: expecting matches spread evenly, the planner would rather read the
+    table in order, testing each row's text until enough match (12 ms at 100,000 resources when they cluster, the
+    whole table when nothing matches), than ask the GIN index (3 ms); inside this block it asks the index."""
     session.execute(_PLANNER, {"on": "off"})
     try:
+        yield
+    finally:
+        session.execute(_PLANNER, {"on": "on"})
+
+
+def _postgres_modifier_members(session: Session, modifier_query: str, params: dict) -> list[int]:
+    """The first MODIFIER_POOL resources the GIN index finds for the need's categories and every asked modifier."""
+    with through_the_index(session):
         statement = text(f"SELECT m.id FROM resource m WHERE m.search_vector @@ {modifier_query} "
                          "AND m.team_id = :team AND m.retired_at IS NULL LIMIT :modifier_pool")  # fmt: skip
         return [row[0] for row in session.execute(statement, params)]
-    finally:
-        session.execute(_PLANNER, {"on": "on"})
 
 
 def _postgres_scores(
