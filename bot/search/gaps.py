@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlmodel import Session
 from wordfreq import zipf_frequency
@@ -114,17 +115,23 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
         return []  # a sentence is not the name of a kind of service
     qualifier, term = phrase
     terms = {vocabulary.fold(word) for word in need.term_words}
-    if term in _KIND_TAKEN_FROM_QUALIFIER and (vocabulary.fold(qualifier) not in terms or len(need.categories) > 1):
+
+    def is_term(word: str) -> bool:
+        # As written, or the term a typo of it was read as ("helth insurance" is health insurance).
+        return vocabulary.fold(word) in terms or (need.fuzzy and any(
+            OSA.distance(word, known, score_cutoff=2) <= (1 if len(word) < 8 else 2) for known in terms))  # fmt: skip
+
+    if term in _KIND_TAKEN_FROM_QUALIFIER and (not is_term(qualifier) or len(need.categories) > 1):
         # "car insurance", "life insurance", "phone repair": the first word says what kind it is, not the need
         # the second names ("dental insurance" and "roof repair" are that need's), unless some resource says so.
         return [] if _mentioned_anywhere(session, team_id, [f"{qualifier} {term}"]) else phrase
     # An uncommon word the vocabulary does not know, said right beside a need term, names a kind of it or a thing
     # done with it ("equine therapy", "teeth whitening"); an everyday word ("reverse an overdose") does not.
-    if vocabulary.fold(qualifier) in terms:
+    if is_term(qualifier):
         if vocabulary.fold(term) in _SERVICE_FORMS:
             return []  # "IPV hotline", "ESL lessons": how the need is served, not another need
         qualifier, term = term, qualifier
-    if (vocabulary.fold(term) not in terms or vocabulary.fold(qualifier) in terms or qualifier not in need.extra_words
+    if (not is_term(term) or is_term(qualifier) or qualifier not in need.extra_words
             or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES or not is_dictionary_word(qualifier)
             or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
         return []  # a word no dictionary knows may be a typo ("childcare subsidey")

@@ -429,8 +429,11 @@ def _needs(text: str) -> list[Need]:
         )
         for m in matches
     ]
-    # "Medicaid ID [removed]", "SNAP number": a program named as the label of an identifier is not a need.
-    remapped = [m for m in remapped if not (m.end + 1 < len(flat) and flat[m.end + 1] in _IDENTIFIER_LABELS)]
+    # "Medicaid ID [removed]", "SNAP number": a program named as the label of an identifier is not a need. A
+    # label word right before a need of its own is no label: "dentist no insurance".
+    in_terms = {m.positions[0] for m in remapped if len(m.positions) > 1 and m.positions[1] == m.positions[0] + 1}
+    remapped = [m for m in remapped if not (m.end + 1 < len(flat) and flat[m.end + 1] in _IDENTIFIER_LABELS
+                                            and m.end + 1 not in in_terms)]  # fmt: skip
     used = {p for m in remapped for p in m.positions}
     needs: list[Need] = []
     listed: list[bool] = []  # whether the segment was listed with "and" (a need) rather than set off by commas

@@ -143,7 +143,8 @@ def test_a_kind_of_need_nobody_offers_is_not_answered_from_a_loose_category(slac
     [("a decent dentist", "Smile Mobile Dental Van"),  # a quality, not a kind
      ("something to reverse an overdose", "Riverside Detox"),  # a thing done to the need, said apart
      ("dentist visitt", "Smile Mobile Dental Van"),  # a typo no dictionary knows
-     ("dentist appointment", "Smile Mobile Dental Van")],  # the form help takes, said after the need
+     ("dentist appointment", "Smile Mobile Dental Van"),  # the form help takes, said after the need
+     ("perscription insurance", "County Rx Assistance")],  # a typo of the need's own word names no other kind
 )  # fmt: skip
 def test_a_word_beside_the_need_that_names_no_kind_of_it_still_answers(slack, fake_slack, db, question, expected):
     seed(db)

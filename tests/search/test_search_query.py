@@ -242,3 +242,10 @@ def test_by_names_a_town_when_one_follows():
 )
 def test_the_groups_a_resource_serves_only(name, eligibility, groups):
     assert restricted_groups(name, eligibility) == groups
+
+
+def test_no_before_a_need_is_a_negation_not_the_label_of_an_identifier():
+    (need,) = parse_query("dentist no insurance").needs
+    assert "dentist" in need.term_words and "insurance" in need.term_words
+    # A program named as an identifier's label still is not a need.
+    assert [n.category for n in parse_query("Medicaid no   needs food").needs] == ["food"]
