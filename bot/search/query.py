@@ -115,6 +115,9 @@ _FILLER = frozenset(
 
 _IDENTIFIER_LABELS = frozenset({"id", "number", "no", "num", "member", "account", "acct"})
 _CONJUNCTIONS = frozenset({"and", "plus", "also", "y", "e", "or", "as", "well", "then"})
+# Verbs that make words a clause about the person rather than the name of something needed.
+_CLAUSE_VERBS = frozenset(_split_words("""is are was were be been being am has have had says said keeps kept got
+    gets does did do will would could should can cant wont isnt wasnt hasnt doesnt didnt its hes shes theyre"""))
 _SPLIT_PUNCTUATION = re.compile(r"[,;&+/]|\bas well as\b")
 
 
@@ -450,7 +453,8 @@ def _needs(text: str) -> list[Need]:
             )  # fmt: skip
             continue
         needs.append(need)
-        listed.append(start > 0 and flat[start - 1] in _CONJUNCTIONS)
+        # Listed with "and", a clause ("and payday is a week away") tells the story; a thing names a need.
+        listed.append(start > 0 and flat[start - 1] in _CONJUNCTIONS and _CLAUSE_VERBS.isdisjoint(flat[start:end]))
     if any(need.categories for need in needs):
         # Around a recognized need, words set off by commas are context ("pt lives at …, age 6"), not a need.
         needs = [need for need, was_listed in zip(needs, listed, strict=True) if need.categories or was_listed]

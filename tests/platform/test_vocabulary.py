@@ -212,6 +212,13 @@ def test_get_returns_none_for_unknown_names(name):
         ("her teenager is cutting herself", "mental-health"),
         ("wants to learn a trade", "employment"),
         ("vietnam vet needs help", "veterans"),
+        ("she keeps saying everyone would be better off without her", "mental-health"),
+        ("8 year old can't sit still in class and keeps getting sent home", "mental-health"),
+        ("grandma can't get in and out of the tub safely anymore", "aging-disability"),
+        ("the parents want to learn to speak the language", "education"),
+        ("his back is shot so he can't work anymore", "money"),
+        ("mom is rationing the baby's pampers", "goods"),
+        ("it's 10 degrees out and he has nothing warmer", "goods"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
@@ -238,6 +245,8 @@ def test_a_word_with_another_sense_nearby_is_not_that_need():
     assert set(vocabulary.detect_categories("homeless vet")) == {"veterans", "shelter"}
     assert vocabulary.detect_categories("vets") == ["veterans"]
     assert vocabulary.detect_categories("dog walker") == []
+    # Showing up is stalking when someone keeps doing it, or at her door: not showing up in a t-shirt.
+    assert vocabulary.detect_categories("showed up in a t-shirt") == []
     assert vocabulary.detect_categories("music therapy for dogs") == []
 
 

@@ -249,3 +249,11 @@ def test_no_before_a_need_is_a_negation_not_the_label_of_an_identifier():
     assert "dentist" in need.term_words and "insurance" in need.term_words
     # A program named as an identifier's label still is not a need.
     assert [n.category for n in parse_query("Medicaid no   needs food").needs] == ["food"]
+
+
+def test_a_clause_listed_after_a_need_tells_the_story_and_is_no_second_need():
+    assert [n.category for n in parse_query("fridge is empty and payday is a week away").needs] == ["food"]
+    assert [n.category for n in parse_query("he got laid off and has never looked for work online").needs] == [
+        "employment"]  # fmt: skip
+    # A thing listed after a need is one.
+    assert [n.phrase for n in parse_query("food and snow plowing").needs] == ["food", "snow plowing"]
