@@ -219,6 +219,8 @@ def test_get_returns_none_for_unknown_names(name):
         ("his back is shot so he can't work anymore", "money"),
         ("mom is rationing the baby's pampers", "goods"),
         ("it's 10 degrees out and he has nothing warmer", "goods"),
+        ("necesito un lugar seguro para mí y mis hijos", "safety"),
+        ("got a $14k bill from his admission", "health-coverage"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
