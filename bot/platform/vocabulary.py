@@ -79,6 +79,7 @@ _NEVER_FUZZY = frozenset(
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF_SHORT = 88.0  # words of 6 letters
 _FUZZY_CUTOFF_LONG = 80.0
+_LISTING = frozenset({"and", "or", "plus", "y", "o"})  # words that list separate things
 _NEIGHBOURHOOD = 4  # extra words allowed between the words of a multi-word term
 
 
@@ -372,6 +373,9 @@ def _place_all(
                 # Three words or more out of the term's order are weaker evidence: in "heating bill she can't pay",
                 # "heating bill" is the need, not "can't pay bills" ("dialysis rides" is still "rides to dialysis").
                 between += len(term_words) > 2 and tuple(words[p] for p in positions) != term_words
+                if tuple(words[p] for p in positions) != term_words and not _LISTING.isdisjoint(
+                        words[positions[0] : positions[-1]]):  # fmt: skip
+                    continue  # out of order across "and": "food and dog grooming" is no "dog food"
                 placed.append((between - len(term_words), positions[-1] - positions[0], term_words, positions))
         if not placed:
             break

@@ -236,6 +236,11 @@ def test_longer_terms_consume_their_words():
     assert vocabulary.detect_categories("power of attorney") == ["legal"]
 
 
+def test_a_term_read_out_of_order_does_not_reach_across_and():
+    assert vocabulary.detect_categories("food and dog grooming") == ["food"]
+    assert "goods" in vocabulary.detect_categories("food for the dog")  # in any order within one need
+
+
 def test_several_needs_are_all_detected():
     assert set(vocabulary.detect_categories("food and a ride to get there")) == {"food", "transportation"}
     assert set(vocabulary.detect_categories("needs a lawyer for an eviction")) == {"legal", "housing"}
