@@ -95,6 +95,12 @@ def _split_words(text: str) -> list[str]:
     return text.split()
 
 
+_CALENDAR_WORDS = frozenset(_split_words("""january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+    mon tue tues wed thu thur thurs fri sat sun christmas thanksgiving easter enero febrero marzo abril mayo junio
+    julio agosto septiembre octubre noviembre diciembre lunes martes miercoles jueves viernes sabado domingo"""))
+
+
 # Words that only frame the question; they never make a need, nor a search word.
 _FILLER = frozenset(
     vocabulary.STOPWORDS
@@ -300,6 +306,8 @@ def _take_place(text: str) -> tuple[str | None, str, str]:
             continue  # "near her house", "close to his work": somebody's place, not a town
         if not place or vocabulary.normalize(place) in _FILLER or vocabulary.detect_categories(place):
             continue  # "near me", "in crisis": not a place
+        if words[0].lower().rstrip(".") in _CALENDAR_WORDS:
+            continue  # "in November", "by Monday": a time, not a town
         end = match.start(1) + match.group(1).find(place) + len(place)
         return place, text[: match.start()] + " " + text[end:], cue
     return None, text, "near"

@@ -221,6 +221,16 @@ def test_get_returns_none_for_unknown_names(name):
         ("it's 10 degrees out and he has nothing warmer", "goods"),
         ("necesito un lugar seguro para mí y mis hijos", "safety"),
         ("got a $14k bill from his admission", "health-coverage"),
+        ("fridge is bare and payday isn't till the 15th", "food"),
+        ("my 16 year old just told me he doesn't want to be here anymore", "mental-health"),
+        ("her husband put his hands around her neck last night", "safety"),
+        ("her nephew is cashing her checks", "safety"),
+        ("just walked out of county lockup", "legal"),
+        ("came back from deployment a different person", "veterans"),
+        ("dad can't remember if he took his meds", "aging-disability"),
+        ("mom has gone down twice this month", "aging-disability"),
+        ("he wants to quit the bottle", "substance-use"),
+        ("she's eight months along and has no insurance card", "health-coverage"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],
@@ -254,6 +264,8 @@ def test_a_word_with_another_sense_nearby_is_not_that_need():
     assert vocabulary.detect_categories("dog walker") == []
     # Showing up is stalking when someone keeps doing it, or at her door: not showing up in a t-shirt.
     assert vocabulary.detect_categories("showed up in a t-shirt") == []
+    assert vocabulary.detect_categories("all she has is a cracked phone") == []
+    assert "food" not in vocabulary.detect_categories("sleeping behind the grocery store")
     assert vocabulary.detect_categories("music therapy for dogs") == []
 
 

@@ -257,3 +257,9 @@ def test_a_clause_listed_after_a_need_tells_the_story_and_is_no_second_need():
         "employment"]  # fmt: skip
     # A thing listed after a need is one.
     assert [n.phrase for n in parse_query("food and snow plowing").needs] == ["food", "snow plowing"]
+
+
+def test_a_month_or_a_day_is_not_a_place():
+    assert parse_query("the heater quit in November").modifiers.place is None
+    assert parse_query("shelter open by Monday").modifiers.place is None
+    assert parse_query("food in Eastport").modifiers.place == "Eastport"
