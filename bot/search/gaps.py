@@ -23,6 +23,9 @@ _QUALITIES = frozenset({
     "gentle", "qualified", "licensed", "certified", "accessible", "confidential", "anonymous", "temporary",
     "overnight", "virtual", "bilingual", "secondhand", "walkin",
 })  # fmt: skip
+# Whether there is any, and how much it costs: never what kind it is.
+_HOW_MUCH = frozenset({"no", "sin", "without", "any", "some", "more", "new", "better", "cheap", "cheaper", "free",
+                       "low", "lowcost", "good", "own", "enough", "full", "basic", "gratis"})  # fmt: skip
 # Said after a need, the form its help takes (singular, as vocabulary.fold leaves a plural).
 _SERVICE_FORMS = frozenset({
     "hotline", "helpline", "waitlist", "navigator", "referral", "counselor", "screening", "consult", "consultation",
@@ -114,6 +117,8 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     if not need.categories or len(phrase) != 2:
         return []  # a sentence is not the name of a kind of service
     qualifier, term = phrase
+    if qualifier in _HOW_MUCH or qualifier in _QUALITIES or qualifier in vocabulary.STOPWORDS:
+        return []  # "no insurance", "cheap insurance": insurance
     terms = {vocabulary.fold(word) for word in need.term_words}
 
     def is_term(word: str) -> bool:

@@ -358,7 +358,8 @@ def answer_parsed(
         return answer
 
     # Several needs: the best few of each, so the reply's first screen answers every need (Show more continues).
-    limit = limit if len(needs) == 1 else min(limit, limit_when_several)
+    # A need of unplaced words ("and to start treatment this week") is answered by its words alone, if at all.
+    limit = limit if sum(1 for need in needs if need.categories) <= 1 else min(limit, limit_when_several)
     for need in needs:
         uncovered = uncovered_words(session, team_id, need)
         if uncovered:

@@ -400,3 +400,12 @@ def test_asked_for_men_a_womens_shelter_comes_after_shelters_for_anyone(db):
         assert names(who_can_help(s, TEAM, "shelter for men")) == ["Grace Mission Overnight Shelter",
                                                                    "Women's Shelter"]  # fmt: skip
         assert names(who_can_help(s, TEAM, "women's shelter"))[0] == "Women's Shelter"
+
+
+def test_a_need_beside_unplaced_words_keeps_its_five_answers(db):
+    with db.session() as s:
+        for number in range(6):
+            add(s, f"Pantry {number}", "food", description="groceries")
+        answer = who_can_help(s, TEAM, "food and snow plowing", record=False)
+    assert len(names(answer)) == 5
+    assert [need.need.phrase for need in answer.needs] == ["food", "snow plowing"]
