@@ -19,6 +19,7 @@ from bot.platform import vocabulary
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.platform.privacy.lexicon import is_known_word
 from bot.search.hours import OPEN_WHEN_LABELS, take_open_when
+from bot.search.places import ZIP, take_place, take_zip
 from bot.search.populations import POPULATION_TEXT, find_populations
 
 __all__ = [
@@ -45,23 +46,6 @@ LANGUAGES: dict[str, str] = {
 # only count as a language with a cue ("in Thai", "Thai-speaking", "speaks Thai").
 _LANGUAGES_NEEDING_A_CUE = frozenset(
     {"english", "karen", "polish", "thai", "german", "french", "italian", "lao"}
-)
-
-_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
-_PLACE_WORD = r"[A-Za-zÀ-ÿ][\w'.À-ÿ-]*"
-# "near Eastport", "around 97201", "close to Lake City"; up to three words, stopping at the next cue.
-_NEAR = re.compile(
-    # "by" names a place only when one follows ("by Eastport", "by 55104"), not a person ("beaten by her husband").
-    r"\b(?:(?i:near|around|close to|closest to|nearby|cerca de)\s+|(?i:by)\s+(?=\d{5}\b|[A-Z]))(\d{5}|"
-    + _PLACE_WORD
-    + r"(?:\s+"
-    + _PLACE_WORD
-    + r"){0,2})"
-)
-# "in Eastport" only when the place is capitalized (lower-case "in crisis" or "in recovery" is not a place).
-_IN_PLACE = re.compile(r"\b(?:in|en)\s+(\d{5}|[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})")
-_PLACE_STOP = re.compile(
-    r"\s+\b(?:for|in|and|with|who|that|speaking|speaks|para|y|con)\b.*$|[?,.;!]+$", re.IGNORECASE | re.DOTALL
 )
 
 _LANGUAGE_NAMES = "|".join(
@@ -95,10 +79,7 @@ def _split_words(text: str) -> list[str]:
     return text.split()
 
 
-_CALENDAR_WORDS = frozenset(_split_words("""january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
-    mon tue tues wed thu thur thurs fri sat sun christmas thanksgiving easter enero febrero marzo abril mayo junio
-    julio agosto septiembre octubre noviembre diciembre lunes martes miercoles jueves viernes sabado domingo"""))
+
 
 
 # Words that only frame the question; they never make a need, nor a search word.
@@ -245,13 +226,6 @@ def _strip_placeholders(text: str) -> str:
     return re.sub(r"\[[^\]]{0,40}\]", " ", text)
 
 
-def _take_zip(text: str) -> tuple[str | None, str]:
-    match = _ZIP.search(text)
-    if not match:
-        return None, text
-    return match.group(1), text[: match.start()] + " " + text[match.end() :]
-
-
 def _take_languages(text: str) -> tuple[list[str], str]:
     found: list[str] = []
 
@@ -292,25 +266,6 @@ def _take_unknown_languages(text: str) -> tuple[list[str], str]:
     return unknown, text
 
 
-def _take_place(text: str) -> tuple[str | None, str, str]:
-    for cue, pattern in (("near", _NEAR), ("in", _IN_PLACE)):
-        match = pattern.search(text)
-        if not match:
-            continue
-        words = _PLACE_STOP.sub("", match.group(1)).strip(" ?.,;!").split()
-        # "near Atlantis food": the place ends where a need begins.
-        while words and vocabulary.detect_categories(" ".join(words)):
-            words = words[:-1]
-        place = " ".join(words).strip(" ?.,;!")
-        if words and words[0].lower() in vocabulary.PERSONAL_PRONOUNS:
-            continue  # "near her house", "close to his work": somebody's place, not a town
-        if not place or vocabulary.normalize(place) in _FILLER or vocabulary.detect_categories(place):
-            continue  # "near me", "in crisis": not a place
-        if words[0].lower().rstrip(".") in _CALENDAR_WORDS:
-            continue  # "in November", "by Monday": a time, not a town
-        end = match.start(1) + match.group(1).find(place) + len(place)
-        return place, text[: match.start()] + " " + text[end:], cue
-    return None, text, "near"
 
 
 
@@ -565,9 +520,9 @@ def parse_query(text: str) -> ParsedQuery:
     open_when, without_times = take_open_when(working)
     # A time inside the only words that name a need stays in them: "a bed tonight" is shelter, asked for tonight.
     working = working if _lost(working, without_times, "category") else without_times
-    place, working, place_cue = _take_place(working)
-    zip_code, working = _take_zip(working)
-    if place and _ZIP.fullmatch(place):
+    place, working, place_cue = take_place(working, _FILLER)
+    zip_code, working = take_zip(working)
+    if place and ZIP.fullmatch(place):
         zip_code, place = place, None
     without_populations = working
     populations, population_words, without_populations = take_populations(without_populations)
