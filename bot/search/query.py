@@ -510,6 +510,11 @@ def _without_opening(text: str) -> str:
     return text if opens_a_term else stripped
 
 
+# A question's cue said after other words: what follows it is what is asked.
+_ASKED_LATER = re.compile(r"(?:[,.;:!?]|\s-|\band|\bso)\s*(?:who\s+(?:can|could)\s+help|can\s+(?:someone|anyone|you)\s+"
+                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place))\b", re.IGNORECASE)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Needs and modifiers in a (redacted) question. An empty `needs` means nothing searchable was asked."""
     text = (text or "")[:MAX_QUERY_LENGTH]
@@ -531,6 +536,12 @@ def parse_query(text: str) -> ParsedQuery:
         # "who helps veterans?" / "anything for seniors": the population is the need itself.
         needs = _needs(working)
         populations = [p for p in populations if not any(_population_is_need(p, need) for need in needs)]
+    asked = _ASKED_LATER.search(without_populations)
+    if asked and len(needs) > 1:
+        # "..., unhoused, SSDI denied last month - who can help with the appeal?": what the question asks leads,
+        # the story before it follows.
+        later = set(vocabulary.tokens(without_populations[asked.end() :]))
+        needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
     modifiers = Modifiers(
         place=place,
         zip_code=zip_code,

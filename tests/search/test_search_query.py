@@ -263,3 +263,10 @@ def test_a_month_or_a_day_is_not_a_place():
     assert parse_query("the heater quit in November").modifiers.place is None
     assert parse_query("shelter open by Monday").modifiers.place is None
     assert parse_query("food in Eastport").modifiers.place == "Eastport"
+
+
+def test_what_is_asked_after_the_story_leads():
+    needs = parse_query("currently unhoused, SSDI denied last month - who can help with the appeal?").needs
+    assert needs[0].category == "money" and needs[-1].category == "shelter"
+    # Without such a cue, the order said is kept.
+    assert [n.category for n in parse_query("unhoused and SSDI denied").needs] == ["shelter", "money"]
