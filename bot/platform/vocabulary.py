@@ -155,8 +155,14 @@ def normalize(text: str) -> str:
     return comparison_key(text, ampersand=" ")
 
 
+# Plurals whose singular is another word: "goods" are things, "good" is how they are.
+_NOT_PLURALS = frozenset({"goods"})
+
+
 def fold(word: str) -> str:
     """A crude plural fold, applied identically to text and vocabulary, so only consistency matters."""
+    if word in _NOT_PLURALS:
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):

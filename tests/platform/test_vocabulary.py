@@ -261,6 +261,11 @@ def test_longer_terms_consume_their_words():
     assert vocabulary.detect_categories("power of attorney") == ["legal"]
 
 
+def test_good_is_not_goods():
+    assert vocabulary.detect_categories("a good dentist") == ["health-coverage"]
+    assert vocabulary.detect_categories("household goods") == ["goods"]
+
+
 def test_a_term_read_out_of_order_does_not_reach_across_and():
     assert vocabulary.detect_categories("food and dog grooming") == ["food"]
     assert "goods" in vocabulary.detect_categories("food for the dog")  # in any order within one need
