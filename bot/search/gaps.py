@@ -26,6 +26,21 @@ _QUALITIES = frozenset({
 # Whether there is any, and how much it costs: never what kind it is.
 _HOW_MUCH = frozenset({"no", "sin", "without", "any", "some", "more", "new", "better", "cheap", "cheaper", "free",
                        "low", "lowcost", "good", "own", "enough", "full", "basic", "gratis"})  # fmt: skip
+# Words that say where, when, how soon or how good, said before a need: never what kind it is.
+_NOT_A_KIND = _HOW_MUCH | _QUALITIES | frozenset({
+    "local", "nearby", "nearest", "closest", "other", "another", "different", "same", "regular", "normal", "usual",
+    "real", "general", "simple", "quick", "fast", "urgent", "small", "big", "large", "little", "nice", "best", "right",
+    "proper", "immediate", "ongoing", "short", "long", "longterm", "daily", "weekly", "monthly", "weekend", "night",
+    "day", "morning", "evening", "overnight", "temporary", "permanent", "emergency", "crisis", "extra", "additional",
+    "more", "some", "any", "reliable", "trusted", "certain", "specific", "special", "private", "public", "online",
+    "virtual", "person", "personal", "professional", "volunteer", "community", "county", "city", "state", "federal",
+    "neighborhood", "area", "town", "downtown", "rural", "urban", "regional", "walk", "drop",
+})  # fmt: skip
+# Needs named by the form of help alone, which a word before them can make a kind nobody offers ("art therapy").
+_BROAD_HEADS = [[word] for word in ("therapy", "therapist", "lawyer", "attorney", "rehab", "rehabilitation",
+                                    "treatment", "counseling", "counselling", "counselor", "doctor", "clinic",
+                                    "specialist", "class", "lesson", "program", "group", "service", "care",
+                                    "pantry", "shelter")] + [["food", "pantry"], ["food", "bank"], ["food", "shelf"]]  # fmt: skip
 # Said after a need, the form its help takes (singular, as vocabulary.fold leaves a plural).
 _SERVICE_FORMS = frozenset({
     "hotline", "helpline", "waitlist", "navigator", "referral", "counselor", "screening", "consult", "consultation",
@@ -106,6 +121,38 @@ def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> boo
     return session.execute(statement, {"query": ranking.fts5_query(words, True), "team": team_id}).first() is not None
 
 
+def _mentioned_in(session: Session, team_id: str, word: str, categories: tuple[str, ...]) -> bool:
+    """Whether some resource filed under one of `categories` mentions `word` (its word forms included)."""
+    if ranking.is_postgres(session):
+        filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])
+        statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ (to_tsquery('english', :filed) && "
+                         "to_tsquery('english', :word)) AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        with ranking.through_the_index(session):
+            found = session.execute(statement, {"filed": filed, "word": ranking.tsquery([word], True),
+                                                "team": team_id}).first()  # fmt: skip
+        return found is not None
+    filed = " OR ".join('"' + " ".join(vocabulary.tokens(c)) + '"' for c in categories[:4])
+    statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
+                     "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+    query = "{categories} : (" + filed + ") AND " + ranking.fts5_query([word], True)
+    return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+
+
+def _unoffered_kind(session: Session, team_id: str, need: Need) -> list[str]:
+    """ "art therapy", "criminal defense lawyer", "cardiac rehab": words said right before the need that no
+    resource of its kind mentions name a kind of it nobody offers. Empty when every such word is mentioned."""
+    head = vocabulary.tokens(need.matched_terms[0]) if need.matched_terms else []
+    if [vocabulary.fold(word) for word in head] not in _BROAD_HEADS or not need.phrase.startswith(need.qualifiers[0]):
+        return []  # a specific service ("attic insulation") or a sentence ("can't afford daycare")
+    kinds = [word for word in need.qualifiers if len(word) >= 3 and word not in _NOT_A_KIND
+             and not word.endswith(("ing", "ed")) and word not in vocabulary.STOPWORDS and is_dictionary_word(word)]  # fmt: skip
+    if not kinds:
+        return []
+    if all(_mentioned_in(session, team_id, word, need.categories) for word in kinds):
+        return []
+    return [*need.qualifiers, *vocabulary.tokens(need.matched_terms[0])]
+
+
 # Words whose kind is set by the word before them: health insurance is coverage, car insurance is not.
 _KIND_TAKEN_FROM_QUALIFIER = frozenset({"insurance", "repair", "repairs"})
 
@@ -113,6 +160,10 @@ _KIND_TAKEN_FROM_QUALIFIER = frozenset({"insurance", "repair", "repairs"})
 def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     """The words that make a need a different one from its category's, when no resource mentions them: "equine
     therapy" is not therapy in general. Empty otherwise."""
+    if need.categories and need.qualifiers:
+        unoffered = _unoffered_kind(session, team_id, need)
+        if unoffered:
+            return unoffered
     phrase = need.phrase.split()
     if not need.categories or len(phrase) != 2:
         return []  # a sentence is not the name of a kind of service
@@ -132,7 +183,8 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
         return [] if _mentioned_anywhere(session, team_id, [f"{qualifier} {term}"]) else phrase
     # An uncommon word the vocabulary does not know, said right beside a need term, names a kind of it or a thing
     # done with it ("equine therapy", "teeth whitening"); an everyday word ("reverse an overdose") does not.
-    if is_term(qualifier):
+    leading = not is_term(qualifier)
+    if not leading:
         if vocabulary.fold(term) in _SERVICE_FORMS:
             return []  # "IPV hotline", "ESL lessons": how the need is served, not another need
         qualifier, term = term, qualifier
@@ -140,4 +192,7 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
             or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES or not is_dictionary_word(qualifier)
             or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
         return []  # a word no dictionary knows may be a typo ("childcare subsidey")
+    if leading and [vocabulary.fold(term)] not in _BROAD_HEADS and _mentioned_in(session, team_id, term,
+                                                                                 need.categories):  # fmt: skip
+        return []  # "attic insulation": the service itself is offered, the word before it is a detail
     return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase

@@ -121,6 +121,9 @@ class Need:
     # A word of no substance stood between the phrase's first two words: "reverse an overdose" is a thing done to
     # the need, "massage therapy" (said together) a kind of it.
     said_apart: bool = False
+    # Words the vocabulary does not know, said right before the need's first term ("art" therapy, "criminal
+    # defense" lawyer): they may name a kind of it nobody offers.
+    qualifiers: tuple[str, ...] = ()
 
     @property
     def category(self) -> str | None:
@@ -332,6 +335,12 @@ def _need_from(
         and (index in used or not original[index][:1].isupper() or original[index].isupper())
     ]
     phrase_words = [words[index] for index in phrase_at]
+    qualifiers: list[str] = []
+    first = min((m.start for m in inside), default=end)
+    for index in range(first - 1, start - 1, -1):
+        if index in used or words[index] in _FILLER or not words[index].isalpha() or len(qualifiers) == 3:
+            break
+        qualifiers.insert(0, words[index])
     return Need(
         categories=tuple(categories),
         term_words=tuple(term_words),
@@ -340,6 +349,7 @@ def _need_from(
         phrase=" ".join(phrase_words)[:120],
         fuzzy=any(m.fuzzy for m in inside),
         said_apart=len(phrase_at) > 1 and phrase_at[1] - phrase_at[0] > 1,
+        qualifiers=tuple(qualifiers),
     )
 
 

@@ -409,3 +409,22 @@ def test_a_need_beside_unplaced_words_keeps_its_five_answers(db):
         answer = who_can_help(s, TEAM, "food and snow plowing", record=False)
     assert len(names(answer)) == 5
     assert [need.need.phrase for need in answer.needs] == ["food", "snow plowing"]
+
+
+def test_a_kind_of_a_broad_service_nobody_mentions_is_named_as_uncovered(db):
+    with db.session() as s:
+        add(s, "Open Studio", "mental-health", description="art therapy groups and counseling")
+        add(s, "Eastside Pantry", "food", description="groceries every Tuesday")
+        add(s, "Rocket Lawyers", "legal", description="eviction defense")
+        add(s, "Warm Homes", "housing-repairs", description="free insulation and weatherstripping")
+        answers = {question: who_can_help(s, TEAM, question, record=False).needs[0] for question in (
+            "art therapy", "music therapy", "neighborhood food pantry", "pet food pantry", "criminal defense lawyer",
+            "attic insulation")}  # fmt: skip
+    assert [hit.name for hit in answers["art therapy"].hits] == ["Open Studio"]
+    assert answers["music therapy"].uncovered == "music therapy" and not answers["music therapy"].hits
+    assert [hit.name for hit in answers["neighborhood food pantry"].hits] == ["Eastside Pantry"]
+    assert answers["pet food pantry"].uncovered == "pet food pantry"
+    # One of the words is mentioned ("defense"), the other is not: nobody offers criminal defense.
+    assert answers["criminal defense lawyer"].uncovered == "criminal defense lawyer"
+    # A specific service that is offered: the word before it is a detail.
+    assert [hit.name for hit in answers["attic insulation"].hits] == ["Warm Homes"]

@@ -123,6 +123,8 @@ def test_dental_for_kids_does_not_claim_a_gap_above_a_hit_serving_children(slack
     ("question", "loose"),
     [("equine therapy", "Calm Minds Counseling"),
      ("massage therapy", "Calm Minds Counseling"),
+     ("art therapy group for a teen", "Calm Minds Counseling"),
+     ("cardiac rehab after a heart attack", "Riverside Detox"),
      # The kind said after the need: teeth are dental care, whitening them is not what the van does.
      ("teeth whitening", "Smile Mobile Dental Van"),
      # Insurance for a car, not health coverage; a ride service is not it either.
