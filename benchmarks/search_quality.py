@@ -39,7 +39,7 @@ from bot.directory.importer import import_file  # noqa: E402
 from bot.platform import clock  # noqa: E402
 from bot.platform.db import Database, ScratchDatabaseUnavailable, scratch_postgres_database  # noqa: E402
 from bot.search.query import parse_query  # noqa: E402
-from bot.search.service import PER_NEED_WHEN_SEVERAL  # noqa: E402
+from bot.search.service import PER_NEED_WHEN_SEVERAL, redact_query  # noqa: E402
 
 ORDER = [*evaluation.KINDS, "phi", "answerable"]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -102,7 +102,7 @@ def _score(ranked: list[str], relevant: dict[str, int]) -> tuple[float, float, f
 def _diagnose(query: dict, ranked: list[str], relevant: dict[str, int], filed: dict[str, str]) -> None:
     """What the question was read as, and where the expected resources are filed: enough to tell a missing word
     from a split that lost a need or a resource filed under a neighbouring category."""
-    parsed = parse_query(query["query"])
+    parsed = parse_query(redact_query(query["query"]).text)  # as the service reads it
     print(f"  miss {query['kind']:<12} {query['query']!r}")
     for need in parsed.needs:
         print(f"       need {list(need.categories)} terms={list(need.term_words)} extra={list(need.extra_words)}")
