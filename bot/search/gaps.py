@@ -37,10 +37,10 @@ _NOT_A_KIND = _HOW_MUCH | _QUALITIES | frozenset({
     "neighborhood", "area", "town", "downtown", "rural", "urban", "regional", "walk", "drop",
 })  # fmt: skip
 # Needs named by the form of help alone, which a word before them can make a kind nobody offers ("art therapy").
-_BROAD_HEADS = [[word] for word in ("therapy", "therapist", "lawyer", "attorney", "rehab", "rehabilitation",
+_BROAD_HEADS = [[vocabulary.fold(word)] for word in ("therapy", "therapist", "lawyer", "attorney", "rehab", "rehabilitation",
                                     "treatment", "counseling", "counselling", "counselor", "doctor", "clinic",
                                     "specialist", "class", "lesson", "program", "group", "service", "care",
-                                    "pantry", "shelter")] + [["food", "pantry"], ["food", "bank"], ["food", "shelf"]]  # fmt: skip
+                                    "pantry", "shelter", "classes", "lessons")] + [["food", "pantry"], ["food", "bank"], ["food", "shelf"]]  # fmt: skip
 # Said after a need, the form its help takes (singular, as vocabulary.fold leaves a plural).
 _SERVICE_FORMS = frozenset({
     "hotline", "helpline", "waitlist", "navigator", "referral", "counselor", "screening", "consult", "consultation",
@@ -192,6 +192,8 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
             or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES or not is_dictionary_word(qualifier)
             or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
         return []  # a word no dictionary knows may be a typo ("childcare subsidey")
+    if leading and zipf_frequency(qualifier, "es") > zipf_frequency(qualifier, "en"):
+        return []  # Spanish names the kind after the need ("terapia de arte"): a word before it is a verb ("busco")
     if leading and [vocabulary.fold(term)] not in _BROAD_HEADS and _mentioned_in(session, team_id, term,
                                                                                  need.categories):  # fmt: skip
         return []  # "attic insulation": the service itself is offered, the word before it is a detail

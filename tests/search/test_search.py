@@ -417,9 +417,10 @@ def test_a_kind_of_a_broad_service_nobody_mentions_is_named_as_uncovered(db):
         add(s, "Eastside Pantry", "food", description="groceries every Tuesday")
         add(s, "Rocket Lawyers", "legal", description="eviction defense")
         add(s, "Warm Homes", "housing-repairs", description="free insulation and weatherstripping")
+        add(s, "Job Center", "employment", description="job search help")
         answers = {question: who_can_help(s, TEAM, question, record=False).needs[0] for question in (
             "art therapy", "music therapy", "neighborhood food pantry", "pet food pantry", "criminal defense lawyer",
-            "attic insulation")}  # fmt: skip
+            "attic insulation", "busco trabajo")}  # fmt: skip
     assert [hit.name for hit in answers["art therapy"].hits] == ["Open Studio"]
     assert answers["music therapy"].uncovered == "music therapy" and not answers["music therapy"].hits
     assert [hit.name for hit in answers["neighborhood food pantry"].hits] == ["Eastside Pantry"]
@@ -428,3 +429,5 @@ def test_a_kind_of_a_broad_service_nobody_mentions_is_named_as_uncovered(db):
     assert answers["criminal defense lawyer"].uncovered == "criminal defense lawyer"
     # A specific service that is offered: the word before it is a detail.
     assert [hit.name for hit in answers["attic insulation"].hits] == ["Warm Homes"]
+    # Spanish names a kind after the need: a word before it is a verb ("I look for").
+    assert [hit.name for hit in answers["busco trabajo"].hits] == ["Job Center"]
