@@ -35,6 +35,10 @@ _NOT_A_KIND = _HOW_MUCH | _QUALITIES | frozenset({
     "more", "some", "any", "reliable", "trusted", "certain", "specific", "special", "private", "public", "online",
     "virtual", "person", "personal", "professional", "volunteer", "community", "county", "city", "state", "federal",
     "neighborhood", "area", "town", "downtown", "rural", "urban", "regional", "walk", "drop",
+    # verbs said before what they act on: "afford therapy", "locate shelter"
+    "afford", "locate", "find", "get", "need", "want", "apply", "obtain", "request", "arrange", "schedule", "book",
+    "seek", "pay", "cover", "access", "receive", "keep", "start", "stop", "quit", "manage", "handle", "recommend",
+    "suggest", "refer", "renew", "replace", "enroll", "join", "attend", "visit", "see", "call", "contact", "reach",
 })  # fmt: skip
 # Needs named by the form of help alone, which a word before them can make a kind nobody offers ("art therapy").
 _BROAD_HEADS = [[vocabulary.fold(word)] for word in ("therapy", "therapist", "lawyer", "attorney", "rehab", "rehabilitation",
@@ -168,8 +172,8 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     if not need.categories or len(phrase) != 2:
         return []  # a sentence is not the name of a kind of service
     qualifier, term = phrase
-    if qualifier in _HOW_MUCH or qualifier in _QUALITIES or qualifier in vocabulary.STOPWORDS:
-        return []  # "no insurance", "cheap insurance": insurance
+    if qualifier in _NOT_A_KIND or qualifier in vocabulary.STOPWORDS:
+        return []  # "no insurance", "cheap insurance", "afford therapy": insurance, therapy
     terms = {vocabulary.fold(word) for word in need.term_words}
 
     def is_term(word: str) -> bool:

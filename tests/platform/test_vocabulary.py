@@ -255,6 +255,7 @@ def test_get_returns_none_for_unknown_names(name):
         ("mi papa no sabe usar la compu", "digital"),
         ("es viuda de un veterano", "veterans"),
         ("pt needs a free cell fone", "digital"),
+        ("eye care for a diabetic", "health-coverage"),
         # The thing qualified comes last: a wheelchair-accessible ride is a ride.
         ("wheelchair accessible transportation in Cedar Falls", "transportation"),
     ],

@@ -148,7 +148,8 @@ def test_a_kind_of_need_nobody_offers_is_not_answered_from_a_loose_category(slac
      ("dentist appointment", "Smile Mobile Dental Van"),  # the form help takes, said after the need
      ("perscription insurance", "County Rx Assistance"),  # a typo of the need's own word names no other kind
      ("no insurance", "County Rx Assistance"),  # whether there is any: not a kind of insurance
-     ("cheap insurance", "County Rx Assistance")],
+     ("cheap insurance", "County Rx Assistance"),
+     ("afford therapy", "Calm Minds Counseling")],  # a verb before the need
 )  # fmt: skip
 def test_a_word_beside_the_need_that_names_no_kind_of_it_still_answers(slack, fake_slack, db, question, expected):
     seed(db)
