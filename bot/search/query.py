@@ -338,7 +338,10 @@ def _need_from(
     qualifiers: list[str] = []
     first = min((m.start for m in inside), default=end)
     for index in range(first - 1, start - 1, -1):
-        if index in used or words[index] in _FILLER or not words[index].isalpha() or len(qualifiers) == 3:
+        # A capitalized word inside the question is perhaps a name; the question's first word is capitalized anyway.
+        capitalized = index > 0 and original[index][:1].isupper() and not original[index].isupper()
+        if (index in used or words[index] in _FILLER or not words[index].isalpha() or capitalized
+                or len(qualifiers) == 3):  # fmt: skip
             break
         qualifiers.insert(0, words[index])
     return Need(

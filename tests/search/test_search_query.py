@@ -270,3 +270,10 @@ def test_what_is_asked_after_the_story_leads():
     assert needs[0].category == "money" and needs[-1].category == "shelter"
     # Without such a cue, the order said is kept.
     assert [n.category for n in parse_query("unhoused and SSDI denied").needs] == ["shelter", "money"]
+
+
+def test_the_words_before_a_need_that_may_name_its_kind():
+    assert parse_query("criminal defense lawyer").needs[0].qualifiers == ("criminal", "defense")
+    assert parse_query("Art therapy for a teen").needs[0].qualifiers == ("art",)
+    assert parse_query("pt Kowalski therapy").needs[0].qualifiers == ()  # perhaps a name redaction missed
+    assert parse_query("can't afford daycare").needs[0].qualifiers == ("afford",)  # gaps reads it as a verb
