@@ -100,6 +100,7 @@ _FILLER = frozenset(
     )
 )
 
+_PROGRAMS = frozenset({"medicaid", "medicare", "medi-cal", "medical"})  # programs whose members carry a number
 _IDENTIFIER_LABELS = frozenset({"id", "number", "no", "num", "member", "account", "acct"})
 _CONJUNCTIONS = frozenset({"and", "plus", "also", "y", "e", "or", "as", "well", "then"})
 # Verbs that make words a clause about the person rather than the name of something needed.
@@ -412,7 +413,7 @@ def _needs(text: str) -> list[Need]:
     # label word right before a need of its own is no label: "dentist no insurance".
     in_terms = {m.positions[0] for m in remapped if len(m.positions) > 1 and m.positions[1] == m.positions[0] + 1}
     remapped = [m for m in remapped if not (m.end + 1 < len(flat) and flat[m.end + 1] in _IDENTIFIER_LABELS
-                                            and m.end + 1 not in in_terms)]  # fmt: skip
+                                            and m.end + 1 not in in_terms and _names_a_program(m, flat))]  # fmt: skip
     used = {p for m in remapped for p in m.positions}
     needs: list[Need] = []
     listed: list[bool] = []  # whether the segment was listed with "and" (a need) rather than set off by commas
@@ -435,6 +436,11 @@ def _needs(text: str) -> list[Need]:
         # Around a recognized need, words set off by commas are context ("pt lives at …, age 6"), not a need.
         needs = [need for need, was_listed in zip(needs, listed, strict=True) if need.categories or was_listed]
     return _merge_same_category(needs)
+
+
+def _names_a_program(match: vocabulary.TermMatch, flat: list[str]) -> bool:
+    # "no" labels an identifier only after a program ("Medicaid no."): "no ride no bed" lists what is missing.
+    return flat[match.end + 1] != "no" or bool(vocabulary.expansion(match.term)) or match.term.lower() in _PROGRAMS
 
 
 def _merge_same_category(needs: list[Need]) -> list[Need]:

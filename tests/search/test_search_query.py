@@ -277,3 +277,8 @@ def test_the_words_before_a_need_that_may_name_its_kind():
     assert parse_query("Art therapy for a teen").needs[0].qualifiers == ("art",)
     assert parse_query("pt Kowalski therapy").needs[0].qualifiers == ()  # perhaps a name redaction missed
     assert parse_query("can't afford daycare").needs[0].qualifiers == ("afford",)  # gaps reads it as a verb
+
+
+def test_no_after_a_need_lists_what_else_is_missing():
+    assert [n.category for n in parse_query("released from county at 11pm no ride no bed").needs] == [
+        "transportation"]  # fmt: skip
