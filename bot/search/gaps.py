@@ -196,6 +196,8 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
             or need.said_apart or len(qualifier) < 4 or qualifier in _QUALITIES or not is_dictionary_word(qualifier)
             or max(zipf_frequency(qualifier, "en"), zipf_frequency(qualifier, "es")) >= SPECIFIC_WORD_ZIPF):  # fmt: skip
         return []  # a word no dictionary knows may be a typo ("childcare subsidey")
+    if leading and qualifier.endswith(("ing", "ed")):
+        return []  # a verb acting on the need ("mixing oxy"), not a kind of it
     if leading and zipf_frequency(qualifier, "es") > zipf_frequency(qualifier, "en"):
         return []  # Spanish names the kind after the need ("terapia de arte"): a word before it is a verb ("busco")
     if leading and [vocabulary.fold(term)] not in _BROAD_HEADS and _mentioned_in(session, team_id, term,

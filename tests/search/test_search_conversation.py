@@ -149,7 +149,8 @@ def test_a_kind_of_need_nobody_offers_is_not_answered_from_a_loose_category(slac
      ("perscription insurance", "County Rx Assistance"),  # a typo of the need's own word names no other kind
      ("no insurance", "County Rx Assistance"),  # whether there is any: not a kind of insurance
      ("cheap insurance", "County Rx Assistance"),
-     ("afford therapy", "Calm Minds Counseling")],  # a verb before the need
+     ("afford therapy", "Calm Minds Counseling"),  # a verb before the need
+     ("mixing opioids", "Riverside Detox")],
 )  # fmt: skip
 def test_a_word_beside_the_need_that_names_no_kind_of_it_still_answers(slack, fake_slack, db, question, expected):
     seed(db)
