@@ -31,9 +31,9 @@ _NOT_A_KIND = _HOW_MUCH | _QUALITIES | frozenset({
     "local", "nearby", "nearest", "closest", "other", "another", "different", "same", "regular", "normal", "usual",
     "real", "general", "simple", "quick", "fast", "urgent", "small", "big", "large", "little", "nice", "best", "right",
     "proper", "immediate", "ongoing", "short", "long", "longterm", "daily", "weekly", "monthly", "weekend", "night",
-    "day", "morning", "evening", "overnight", "temporary", "permanent", "emergency", "crisis", "extra", "additional",
-    "more", "some", "any", "reliable", "trusted", "certain", "specific", "special", "private", "public", "online",
-    "virtual", "person", "personal", "professional", "volunteer", "community", "county", "city", "state", "federal",
+    "day", "morning", "evening", "permanent", "emergency", "crisis", "extra", "additional", "trusted", "certain",
+    "specific", "special", "private", "public", "online", "person", "personal", "professional", "volunteer",
+    "community", "county", "city", "state", "federal",
     "neighborhood", "area", "town", "downtown", "rural", "urban", "regional", "walk", "drop",
     # verbs said before what they act on: "afford therapy", "locate shelter"
     "afford", "locate", "find", "get", "need", "want", "apply", "obtain", "request", "arrange", "schedule", "book",
@@ -41,17 +41,18 @@ _NOT_A_KIND = _HOW_MUCH | _QUALITIES | frozenset({
     "suggest", "refer", "renew", "replace", "enroll", "join", "attend", "visit", "see", "call", "contact", "reach",
 })  # fmt: skip
 # Needs named by the form of help alone, which a word before them can make a kind nobody offers ("art therapy").
-_BROAD_HEADS = [[vocabulary.fold(word)] for word in ("therapy", "therapist", "lawyer", "attorney", "rehab", "rehabilitation",
-                                    "treatment", "counseling", "counselling", "counselor", "doctor", "clinic",
-                                    "specialist", "class", "lesson", "program", "group", "service", "care",
-                                    "pantry", "shelter", "classes", "lessons")] + [["food", "pantry"], ["food", "bank"], ["food", "shelf"]]  # fmt: skip
-# Said after a need, the form its help takes (singular, as vocabulary.fold leaves a plural).
-_SERVICE_FORMS = frozenset({
+_BROAD_HEADS = frozenset(tuple(vocabulary.fold(word) for word in head.split()) for head in (
+    "therapy", "therapist", "lawyer", "attorney", "rehab", "rehabilitation", "treatment", "counseling",
+    "counselling", "counselor", "doctor", "clinic", "specialist", "class", "classes", "lesson", "lessons",
+    "program", "group", "service", "care", "pantry", "shelter", "food pantry", "food bank", "food shelf",
+))  # fmt: skip
+# Said after a need, the form its help takes.
+_SERVICE_FORMS = frozenset(vocabulary.fold(word) for word in (
     "hotline", "helpline", "waitlist", "navigator", "referral", "counselor", "screening", "consult", "consultation",
     "voucher", "kit", "clinic", "hearing", "pickup", "workshop", "shuttle", "coordinator", "advocate", "appointment",
-    "intake", "provider", "closet", "evaluation", "assessment", "visit", "boxe", "box", "desk", "worker", "course",
-    "meeting", "session", "lesson", "class", "classe", "training", "program", "service", "line", "office", "group",
-})  # fmt: skip
+    "intake", "provider", "closet", "evaluation", "assessment", "visit", "box", "boxes", "desk", "worker", "course",
+    "meeting", "session", "lesson", "class", "classes", "training", "program", "service", "line", "office", "group",
+))  # fmt: skip
 
 _TOWNS_TTL = timedelta(minutes=10)
 # (database, team) -> (until, {normalized town: town as written}, {ZIP: its town})
@@ -111,34 +112,25 @@ def known_place(session: Session, team_id: str, place: str) -> bool:
     return session.execute(statement, {"team": team_id, "city": vocabulary.normalize(place)}).first() is not None
 
 
-def _mentioned_anywhere(session: Session, team_id: str, words: list[str]) -> bool:
-    """Whether some resource's text contains every one of `words` (its word forms included)."""
+def _mentioned(session: Session, team_id: str, words: list[str], categories: tuple[str, ...] = ()) -> bool:
+    """Whether some resource (filed under one of `categories`, when given) contains every one of `words`, its word
+    forms included."""
     if ranking.is_postgres(session):
+        query = ranking.tsquery(words, True)
+        if categories:
+            filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])
+            query = f"({filed}) & ({query})"
         statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
                          "AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
         # A word nobody mentions is the usual answer: read through the index, not row by row until one matches.
         with ranking.through_the_index(session):
-            found = session.execute(statement, {"query": ranking.tsquery(words, True), "team": team_id}).first()
-        return found is not None
+            return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+    query = ranking.fts5_query(words, True)
+    if categories:
+        filed = " OR ".join('"' + " ".join(vocabulary.tokens(c)) + '"' for c in categories[:4])
+        query = "{categories} : (" + filed + ") AND " + query
     statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
                      "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-    return session.execute(statement, {"query": ranking.fts5_query(words, True), "team": team_id}).first() is not None
-
-
-def _mentioned_in(session: Session, team_id: str, word: str, categories: tuple[str, ...]) -> bool:
-    """Whether some resource filed under one of `categories` mentions `word` (its word forms included)."""
-    if ranking.is_postgres(session):
-        filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])
-        statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ (to_tsquery('english', :filed) && "
-                         "to_tsquery('english', :word)) AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-        with ranking.through_the_index(session):
-            found = session.execute(statement, {"filed": filed, "word": ranking.tsquery([word], True),
-                                                "team": team_id}).first()  # fmt: skip
-        return found is not None
-    filed = " OR ".join('"' + " ".join(vocabulary.tokens(c)) + '"' for c in categories[:4])
-    statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
-                     "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-    query = "{categories} : (" + filed + ") AND " + ranking.fts5_query([word], True)
     return session.execute(statement, {"query": query, "team": team_id}).first() is not None
 
 
@@ -146,13 +138,13 @@ def _unoffered_kind(session: Session, team_id: str, need: Need) -> list[str]:
     """ "art therapy", "criminal defense lawyer", "cardiac rehab": words said right before the need that no
     resource of its kind mentions name a kind of it nobody offers. Empty when every such word is mentioned."""
     head = vocabulary.tokens(need.matched_terms[0]) if need.matched_terms else []
-    if [vocabulary.fold(word) for word in head] not in _BROAD_HEADS or not need.phrase.startswith(need.qualifiers[0]):
+    if tuple(vocabulary.fold(word) for word in head) not in _BROAD_HEADS or not need.phrase.startswith(need.qualifiers[0]):
         return []  # a specific service ("attic insulation") or a sentence ("can't afford daycare")
     kinds = [word for word in need.qualifiers if len(word) >= 3 and word not in _NOT_A_KIND
              and not word.endswith(("ing", "ed")) and word not in vocabulary.STOPWORDS and is_dictionary_word(word)]  # fmt: skip
     if not kinds:
         return []
-    if all(_mentioned_in(session, team_id, word, need.categories) for word in kinds):
+    if all(_mentioned(session, team_id, [word], need.categories) for word in kinds):
         return []
     return [*need.qualifiers, *vocabulary.tokens(need.matched_terms[0])]
 
@@ -184,7 +176,7 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     if term in _KIND_TAKEN_FROM_QUALIFIER and (not is_term(qualifier) or len(need.categories) > 1):
         # "car insurance", "life insurance", "phone repair": the first word says what kind it is, not the need
         # the second names ("dental insurance" and "roof repair" are that need's), unless some resource says so.
-        return [] if _mentioned_anywhere(session, team_id, [f"{qualifier} {term}"]) else phrase
+        return [] if _mentioned(session, team_id, [f"{qualifier} {term}"]) else phrase
     # An uncommon word the vocabulary does not know, said right beside a need term, names a kind of it or a thing
     # done with it ("equine therapy", "teeth whitening"); an everyday word ("reverse an overdose") does not.
     leading = not is_term(qualifier)
@@ -200,7 +192,7 @@ def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
         return []  # a verb acting on the need ("mixing oxy"), not a kind of it
     if leading and zipf_frequency(qualifier, "es") > zipf_frequency(qualifier, "en"):
         return []  # Spanish names the kind after the need ("terapia de arte"): a word before it is a verb ("busco")
-    if leading and [vocabulary.fold(term)] not in _BROAD_HEADS and _mentioned_in(session, team_id, term,
-                                                                                 need.categories):  # fmt: skip
+    if leading and (vocabulary.fold(term),) not in _BROAD_HEADS and _mentioned(session, team_id, [term],
+                                                                               need.categories):  # fmt: skip
         return []  # "attic insulation": the service itself is offered, the word before it is a detail
-    return [] if _mentioned_anywhere(session, team_id, [qualifier]) else phrase
+    return [] if _mentioned(session, team_id, [qualifier]) else phrase

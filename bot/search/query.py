@@ -79,9 +79,6 @@ def _split_words(text: str) -> list[str]:
     return text.split()
 
 
-
-
-
 # Words that only frame the question; they never make a need, nor a search word.
 _FILLER = frozenset(
     vocabulary.STOPWORDS
@@ -100,7 +97,7 @@ _FILLER = frozenset(
     )
 )
 
-_PROGRAMS = frozenset({"medicaid", "medicare", "medi-cal", "medical"})  # programs whose members carry a number
+_PROGRAMS = frozenset({"medicaid", "medicare"})  # programs whose members carry a number
 _IDENTIFIER_LABELS = frozenset({"id", "number", "no", "num", "member", "account", "acct"})
 _CONJUNCTIONS = frozenset({"and", "plus", "also", "y", "e", "or", "as", "well", "then"})
 # Verbs that make words a clause about the person rather than the name of something needed.
@@ -268,9 +265,6 @@ def _take_unknown_languages(text: str) -> tuple[list[str], str]:
     for pattern in _UNKNOWN_LANGUAGE:
         text = pattern.sub(named, text)
     return unknown, text
-
-
-
 
 
 def take_populations(text: str) -> tuple[list[str], list[str], str]:
