@@ -1,7 +1,7 @@
 """Patient identifiers against the product as care teams use it: how many reach a table, a log line or a bot post,
 and how much of what had to be kept is kept.
 
-    python benchmarks/privacy_eval.py [--sets dev,report,tune] [--quick]
+    python benchmarks/privacy_eval.py [--sets dev,report,tune] [--cases FILE.jsonl] [--quick]
 
 Sets (each case: surface, text, forbidden, keep):
 - dev: ../shared/eval/phi_cases.jsonl, written apart from the code (skipped when the folder is absent);
@@ -73,11 +73,17 @@ KEEP_TABLES = {
 }
 
 
-def load_sets(names: list[str]) -> dict[str, list[dict]]:
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_sets(names: list[str], cases: Path | None = None) -> dict[str, list[dict]]:
     sets: dict[str, list[dict]] = {}
+    if cases:
+        sets[cases.name] = _jsonl(cases)
     if "dev" in names:
         if DEV_SET.exists():
-            sets["dev"] = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+            sets["dev"] = _jsonl(DEV_SET)
         else:
             print(f"(dev set skipped: {DEV_SET} is not present)")
     corpus = json.loads(OWN_CORPUS.read_text(encoding="utf-8"))
@@ -371,12 +377,14 @@ def _report(title: str, score: Score, verbose: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="dev,report,tune")
+    parser.add_argument("--cases", type=Path, help="also measure this file of cases (the dev set's format), "
+                        "such as a new set written apart before anything is tuned on it")
     parser.add_argument("--quick", action="store_true", help="function level only (no database, no HTTP)")
     parser.add_argument("--verbose", action="store_true", help="print the items found or lost")
     parser.add_argument("--answer", choices=("none", "save", "trim"), default="save",
                         help="also run the surfaces clicking this choice on every ask-before-keeping question")
     args = parser.parse_args(argv)
-    sets = load_sets(args.sets.split(","))
+    sets = load_sets([name for name in args.sets.split(",") if name], args.cases)
     privacy.warm()
     capture = _Capture()
     capture.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
