@@ -147,6 +147,8 @@ class _Vocabulary:
     glosses: dict[str, str]  # normalized Spanish term -> English words
     expansions: dict[str, str]  # normalized abbreviation -> what it stands for
     items: frozenset[str]  # normalized terms of things handed out or lent ("formula", "walker")
+    # Services of their own within a broad need: (name, categories that ask for it, normalized words naming it)
+    specific_services: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = ()
 
 
 def normalize(text: str) -> str:
@@ -298,6 +300,8 @@ def _vocabulary() -> _Vocabulary:
         expansions={normalize(abbreviation): expansion for category in loaded
                     for abbreviation, expansion in category.abbreviations},
         items=frozenset(normalize(item) for item in raw.get("items", ())),
+        specific_services=tuple((name, frozenset(entry["needs"]), tuple(normalize(word) for word in entry["words"]))
+                                for name, entry in raw.get("specific_services", {}).items() if name != "about"),
     )  # fmt: skip
 
 
@@ -534,6 +538,17 @@ def expansion(term: str) -> str:
 def is_item(term: str) -> bool:
     """Whether a term names a thing handed out or lent ("formula", "walker"), not a kind of service."""
     return normalize(term) in _vocabulary().items
+
+
+def specific_service(category: str, said: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The service of its own ("dental care") that a need of `category`, named by the terms and glosses `said`,
+    asks for: the categories a resource giving it is filed under and the words it would name it by. None for the
+    broad need itself."""
+    text = f" {' '.join(normalize(phrase) for phrase in said)} "
+    for _, needs, words in _vocabulary().specific_services:
+        if category in needs and any(f" {word} " in text for word in words):
+            return tuple(sorted(needs)), words
+    return None
 
 
 def rank_categories(matches: Iterable[TermMatch]) -> list[str]:

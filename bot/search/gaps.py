@@ -153,9 +153,28 @@ def _unoffered_kind(session: Session, team_id: str, need: Need) -> list[str]:
 _KIND_TAKEN_FROM_QUALIFIER = frozenset({"insurance", "repair", "repairs"})
 
 
+def _unserved_service(session: Session, team_id: str, need: Need) -> list[str]:
+    """ "hospice", "hearing aids", "free dental care": a service of its own within the need's category that no
+    resource filed where it would be names (a ride to the dentist is no dentist), as the words that asked for it.
+    Empty when some resource names it, or when the need is the category's broad one."""
+    if not need.categories or not need.matched_terms:
+        return []
+    said = [*need.matched_terms, *(vocabulary.gloss(term) for term in need.matched_terms)]
+    service = vocabulary.specific_service(need.categories[0], said)
+    if service is None:
+        return []
+    filed, words = service
+    if any(_mentioned(session, team_id, [word], filed) for word in words):
+        return []
+    return [word for term in need.matched_terms for word in vocabulary.tokens(term)]
+
+
 def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     """The words that make a need a different one from its category's, when no resource mentions them: "equine
-    therapy" is not therapy in general. Empty otherwise."""
+    therapy" is not therapy in general; nor is hospice the care of older adults in general. Empty otherwise."""
+    unserved = _unserved_service(session, team_id, need)
+    if unserved:
+        return unserved
     if need.categories and need.qualifiers:
         unoffered = _unoffered_kind(session, team_id, need)
         if unoffered:

@@ -386,3 +386,26 @@ def test_every_item_is_a_term_people_can_ask_with():
     raw = json.loads(resources.files("bot.platform").joinpath("data/needs.json").read_text(encoding="utf-8"))
     assert raw["items"] and not [item for item in raw["items"] if vocabulary.normalize(item) not in terms]
     assert vocabulary.is_item("Formula") and not vocabulary.is_item("food pantry")
+
+
+@pytest.mark.parametrize(
+    ("category", "said", "service_word"),
+    [("aging-disability", ["hospice"], "hospice"),
+     ("health-coverage", ["fix my teeth", "dental"], "dental"),
+     ("health-coverage", ["eyeglasses", "vision eye"], "eyeglasses"),
+     ("money", ["funeral"], "funeral"),
+     ("education", ["after school", "tutoring"], "tutoring")],
+)  # fmt: skip
+def test_a_service_of_its_own_within_a_need_is_known_with_where_it_is_filed(category, said, service_word):
+    filed, words = vocabulary.specific_service(category, said)
+    assert category in filed and service_word in words
+
+
+@pytest.mark.parametrize(
+    ("category", "said"),
+    [("mental-health", ["depression"]), ("food", ["food pantry"]), ("health-coverage", ["insurance"]),
+     # The words of a service said for another need: a ride to the dentist is transportation.
+     ("transportation", ["ride", "dental"])],
+)  # fmt: skip
+def test_a_broad_need_is_no_service_of_its_own(category, said):
+    assert vocabulary.specific_service(category, said) is None

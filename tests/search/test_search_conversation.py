@@ -140,6 +140,47 @@ def test_a_kind_of_need_nobody_offers_is_not_answered_from_a_loose_category(slac
         assert len(s.exec(select(UnmetNeed.phrase)).all()) == 1
 
 
+def seed_without_specific_services(db) -> None:
+    with db.session() as s:
+        add(s, "Senior Day Club", "aging-disability", description="activities, lunch and caregiver respite")
+        add(s, "Rides to Care", "transportation", description="rides to medical and dental appointments")
+        add(s, "County Rx Assistance", "health-coverage", description="help paying for prescriptions")
+        add(s, "Hope Emergency Fund", "money", description="one-time grants for urgent bills")
+        add(s, "Kids Learning Center", "childcare;education", description="preschool and after-school care")
+
+
+@pytest.mark.parametrize(
+    ("question", "named", "loose"),
+    [("hospice care for her dad", "hospice", "Senior Day Club"),
+     ("hearing aids", "hearing aids", "County Rx Assistance"),
+     # A ride to the dentist is not a dentist.
+     ("free dental care for adults", "dental care", "Rides to Care"),
+     ("help paying for a funeral", "funeral", "Hope Emergency Fund"),
+     ("tutoring for a 10 year old", "tutoring", "Kids Learning Center")],
+)  # fmt: skip
+def test_a_service_of_its_own_that_nobody_names_is_not_answered_from_its_broad_need(slack, fake_slack, db,
+                                                                                 question, named, loose):
+    seed_without_specific_services(db)
+    slack.command("/whohelps", question)
+    content = fake_slack.wait_for("response_url").text_content()
+    assert f"{named}: nobody in the directory covers this".lower() in content.lower() and loose not in content
+    with db.session() as s:
+        assert len(s.exec(select(UnmetNeed.phrase)).all()) == 1
+
+
+def test_a_service_of_its_own_is_answered_once_a_resource_names_it(slack, fake_slack, db):
+    seed_without_specific_services(db)
+    with db.session() as s:
+        add(s, "Comfort Hospice House", "health-coverage;aging-disability", description="end-of-life care at home")
+        add(s, "Lions Hearing Project", "goods", description="refurbished hearing aids for low-income adults")
+    for question, expected in (("hospice care for her dad", "Comfort Hospice House"),
+                               ("hearing aids", "Lions Hearing Project")):  # fmt: skip
+        fake_slack.reset()
+        slack.command("/whohelps", question)
+        content = fake_slack.wait_for("response_url").text_content()
+        assert expected in content and "nobody in the directory covers this" not in content
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("a decent dentist", "Smile Mobile Dental Van"),  # a quality, not a kind
