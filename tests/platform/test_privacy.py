@@ -180,6 +180,25 @@ def test_redaction_is_immutable():
         ("patient Maria Lopez, March 4, 1950, asked for rides", "March 4, 1950"),
         ("Pt John Smith, 555-0199, needs a ride", "555-0199"),
         ("Mrs. Garcia (mgarcia@example.com) asked about rent help", "mgarcia@example.com"),
+        # Names the words around them make a person's
+        ("client name Rosa Delgado needs a ride", "Rosa Delgado"),
+        ("intake for Walter 'Walt' Hughes tomorrow", "Walt"),
+        ("Ines's son needs a coat", "Ines"),
+        ("call Tomas's cell 555-0193 after 5", "Tomas"),
+        ("housing for the Petrosyan family", "Petrosyan"),
+        ("follow up with D. Ferreira on rides", "Ferreira"),
+        ("Rita & Paul Kowalczyk both need meals", "Rita"),
+        ("bed 2 (Harriet) needs a ride home", "Harriet"),
+        ("Duke (the pt who walks everywhere) needs shoes", "Duke"),
+        ("wound care for Sam O'Donnell's leg", "O'Donnell"),
+        # Identifiers said without their usual label
+        ("SSN ending 7731", "7731"),
+        ("chart 2021-0098765 reviewed", "0098765"),
+        ("rm 214 bed A, needs walker", "214"),
+        ("rm 7-East 22 wants a ride", "7-East 22"),
+        ("the pt in 3N-18 needs a walker", "3N-18"),
+        ("she lives alone at 14 Birch Ln", "14 Birch Ln"),
+        ("granddaughter is the best contact at 555-0192", "555-0192"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -206,6 +225,12 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "Medicaid helpline 1-800-555-0100",
         "Patient phone line: 555-0100",
         "Medicaid 2019 renewal, call 555-0100",
+        "W. Washington Ave pantry opens at 9",
+        "A. Philip Randolph Institute job fair on Friday",
+        "The Smith Family Foundation pays utility bills",
+        "Mary's Place shelter: call 555-0100",
+        "Ms. Lucy's Home Daycare, 555-0131",
+        "12 beds, waitlist about 3 weeks",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -112,8 +112,12 @@ def _unlabelled(text: str) -> list[Span]:
     for match in rules.BED.finditer(text):
         spans.append((*match.span("value"), ROOM))
     for match in rules.ROOM.finditer(text):
-        if _patient_in_clause(text, match.start()):
+        # A room with a bed in it is a patient's wherever it is said ("rm 412 bed B").
+        # So is a room on a ward ("6-North 14").
+        if "bed" in match.group("value").lower() or match.group("unit") or _patient_in_clause(text, match.start()):
             spans.append((*match.span("value"), ROOM))
+    for match in rules.PATIENT_ROOM_CODE.finditer(text):
+        spans.append((*match.span("value"), ROOM))
     # Only in running text: a value that is just a number came from a field whose meaning its caller knows.
     if _HAS_WORD.search(text):
         for match in rules.MIXED_ID.finditer(text):
@@ -140,15 +144,25 @@ def _unlabelled(text: str) -> list[Span]:
     return spans
 
 
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'\u2019])(?P<name>[A-Z][^\W\d_]{1,30})\s{0,2}[,(:\-]?\s{0,3}$")
+_GIVEN_NAME_AFTER = re.compile(r"\s{0,2}[,(:\-]?\s{0,2}(?P<name>[A-Z][^\W\d_]{1,30})(?![\w'\u2019])")
+
+
 def _initials_and_ages(text: str, spans: list[Span]) -> list[Span]:
-    """Initials right before a birth date or an age over 89 are the patient's: "K.T., 2/9/1957"."""
+    """Initials right before a birth date, an age over 89, a bed or a record number are the patient's ("K.T.,
+    2/9/1957", "JT (bed 22)"), and so is a given name right beside one ("bed 3B (Eleanor)")."""
     found = []
-    for start, _end, kind in spans:
-        if kind in (DATE_OF_BIRTH, AGE):
-            window_start = max(0, start - 12)
-            initials = rules.INITIALS_BEFORE.search(text[window_start:start])
-            if initials:
-                found.append((window_start + initials.start("initials"), window_start + initials.end("initials"), NAME))
+    for start, end, kind in spans:
+        if kind not in (DATE_OF_BIRTH, AGE, ROOM, RECORD_NUMBER):
+            continue
+        window_start = max(0, start - 12)
+        initials = rules.INITIALS_BEFORE.search(text[window_start:start])
+        if initials:
+            found.append((window_start + initials.start("initials"), window_start + initials.end("initials"), NAME))
+        for name in (_GIVEN_NAME_BEFORE.search(text[max(0, start - 34) : start]), _GIVEN_NAME_AFTER.match(text, end)):
+            if name and names.is_plain_given_name(name.group("name")):
+                offset = max(0, start - 34) if name.re is _GIVEN_NAME_BEFORE else 0
+                found.append((offset + name.start("name"), offset + name.end("name"), NAME))
     return found
 
 
@@ -243,11 +257,13 @@ def _repeats(text: str, spans: list[Span]) -> list[Span]:
 def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     """Every identifier found in normalised `text`, possibly overlapping."""
     spans = _labelled(text) + _unlabelled(text)
-    spans += [(start, end, NAME) for start, end in names.cued_names(text)]
+    spans += [(start, end, NAME) for start, end in names.cued_names(text) + names.contextual_names(text)]
     if not staff_contact:
         uncued, _doubtful = names.uncued_names(text)
         spans += [(start, end, NAME) for start, end in uncued]
     spans += _initials_and_ages(text, spans)
+    spans += [(start, end, NAME) for start, end in
+              names.given_names_joined(text, [start for start, _end, kind in spans if kind == NAME])]  # fmt: skip
     spans += _after_names(text, spans)
     spans += _patients_contacts(text, spans)
     return spans

@@ -34,7 +34,7 @@ NAME_CUE = _compile(
     r"(?<!\w)(?:"
     r"(?P<strong>(?:patient|pt\.?|client)(?:%(apos)ss)?\s{1,3}name\b(?:\s{1,3}is|\s{0,2}:)?"
     r"|(?:first|last|full|sur)\s{0,2}name\s{0,2}:|apellidos?\s{0,2}:|nombre\s{1,3}completo\s{0,2}:?"
-    r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|nombre\s{1,3}es|nombre\s{0,2}:"
+    r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|name(?=\s{1,3}(?-i:[A-Z])[^\W\d_])|nombre\s{1,3}es|nombre\s{0,2}:"
     r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
     # "her son Jayden", "pt's daughter Keiko", "su hija María": tried before "pt" so the relative is seen.
     r"|(?P<relative>(?:her|his|their|su|sus|la|el|the|%(patients)s)\s{1,3}%(relative_word)s"
@@ -177,10 +177,11 @@ def heads_organisation(following: str) -> bool:
     return False
 
 
-# "Tyrone (pt) missed his appointment": capitalised words right before a patient mark in brackets.
+# "Tyrone (pt) missed his appointment", "Bubba (the pt who sleeps at the station)": capitalised words right before
+# a patient mark in brackets.
 _BEFORE_PATIENT_MARK = _compile(
     r"(?<![\w.])(?P<name>(?-i:[A-Z])[^\W\d_]{1,30}(?:[ \t](?-i:[A-Z])[^\W\d_]{1,30}){0,2})"
-    r"\s{0,2}[(\[]\s{0,2}(?:pt|patient|client|paciente)\s{0,2}[)\]]"
+    r"\s{0,2}[(\[]\s{0,2}(?:(?:the|our|my|a|el|la)\s{1,3})?(?:pt|patient|client|paciente)(?!\w)"
 )
 
 
@@ -205,7 +206,9 @@ def cued_names(text: str) -> list[tuple[int, int]]:
 
 # A capitalised word (or an all-caps one), possibly possessive or hyphenated; "Jr."/"Sr." may sit inside a run.
 _CAP_WORD = re.compile(r"(?<![\w@.#/])(?-i:[A-Z])[^\W\d_]{0,30}(?:[\-'\u2019][^\W\d_]{1,30}){0,2}(?![\w@])")
-_RUN_GAP = re.compile(r"(?:[ \t]{1,2}(?:(?:de|del|la|van|von|da|dos|y)[ \t]{1,2})?|\.[ \t]{1,2}(?=(?-i:[A-Z])))")
+# A nickname in quotes between given name and surname stays inside the name: "Gerald 'Gerry' Nash".
+_RUN_GAP = re.compile(r"(?:[ \t]{1,2}(?:(?:de|del|la|van|von|da|dos|y)[ \t]{1,2})?|\.[ \t]{1,2}(?=(?-i:[A-Z]))"
+                      r"|[ \t]{1,2}['\"\u2018\u201c]|['\"\u2019\u201d][ \t]{1,2})")
 _SAINT_OR_DOCTOR = re.compile(r"(?:\b(?:st|ste|saint|san|santa|santo|dr|doctor|mt|mount|fort|ft)\.?[ \t]{1,2})$",
                               re.IGNORECASE)
 _PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|to|at|of|en|cerca\s+de|called|named|town|city)[ \t]{1,2})$",
@@ -235,6 +238,12 @@ def _bare(word: str) -> str:
     return re.sub(r"['\u2019]s$", "", word)
 
 
+def _strength(word: str) -> int:
+    # "O'Neill", "D'Angelo": the census lists spell them without the apostrophe.
+    plain = word.replace("'", "").replace("\u2019", "")
+    return max(lexicon.name_strength(word), lexicon.name_strength(plain) if plain != word else 0)
+
+
 def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(names, doubtful): full names found without a cue, and single capitalised words that read as names but
     are kept (shown as doubtful where a person is asked)."""
@@ -249,7 +258,7 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
         if _SAINT_OR_DOCTOR.search(before):
             continue
         # The longest stretch of name words inside the run.
-        strengths = [0 if word in _SUFFIXES else lexicon.name_strength(word) for word in folded]
+        strengths = [0 if word in _SUFFIXES else _strength(word) for word in folded]
         best: tuple[int, int] | None = None
         index = 0
         while index < len(run):
@@ -280,3 +289,74 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
         ):
             doubtful.append((run[first][0], run[first][1] - (2 if possessive_end else 0)))
     return found, doubtful
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Names that the words around them make a person's
+
+_PERSON_SHAPED = r"(?-i:[A-Z])[^\W\d_]{1,30}(?:[%(q)s\-](?-i:[A-Z])?[^\W\d_]{1,30})?"
+# "Ana's daughter", "Tom's wife": whoever has a relative is a person.
+_POSSESSOR_OF_RELATIVE = _compile(
+    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}%(relative_word)s(?!\w)"
+)
+# "Ana's # 555-0196", "Tom's cell": whoever has a phone of their own is a person.
+_POSSESSOR_OF_CONTACT = _compile(
+    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#|e-?mail"
+    r"|address)(?!\w)"
+)
+# "the Nguyen family", "the Kaminski household": a surname that names a household.
+_HOUSEHOLD = _compile(
+    rf"(?<!\w)(?:the|los|las)\s{{1,3}}(?P<name>{_PERSON_SHAPED})\s{{1,3}}"
+    # lower case: "The Smith Family Foundation" is an organisation
+    r"(?-i:family|household|kids|children|boys|girls|twins|familia)(?!\w)"
+)
+# "R. Okonkwo", "J. Morales'": an initial and a surname ("W. Washington Ave" is a street, "A. Philip Randolph
+# Institute" an organisation).
+_INITIAL_AND_SURNAME = _compile(rf"(?<![\w.])(?P<name>(?-i:[A-Z])\.\s?{_PERSON_SHAPED})(?=(?P<after>.{{0,40}}))")
+_STREET_AFTER = _compile(r"^\s{1,3}(?:%(street_suffix)s)\b")
+# "Betty & Frank Olsen": a given name joined to a full name already found shares its surname.
+_GIVEN_AND = _compile(r"(?<![\w%(q)s])(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})\s{1,3}(?:&|and|y)\s{1,3}$")
+
+
+def _reads_as_surname(word: str) -> bool:
+    lower = fold(_bare(word).replace("\u2019", "'"))
+    if _stop(lower) or lexicon.is_place_word(lower):
+        return False
+    return lexicon.name_strength(lower) > 0 or lexicon.name_strength(lower.replace("'", "")) > 0 or (
+        not lexicon.is_known_word(lower) and not lexicon.is_everyday(lower))
+
+
+def contextual_names(text: str) -> list[tuple[int, int]]:
+    """Names that read as a person's only from the words around them: a possessor of a relative, a household's
+    surname, an initial and a surname."""
+    spans = []
+    for pattern in (_POSSESSOR_OF_RELATIVE, _POSSESSOR_OF_CONTACT, _HOUSEHOLD):
+        for match in pattern.finditer(text):
+            if _reads_as_surname(match.group("name")):
+                spans.append(match.span("name"))
+    for match in _INITIAL_AND_SURNAME.finditer(text):
+        surname = match.group("name")[2:].strip()
+        after = match.group("after")
+        if _STREET_AFTER.match(after) or heads_organisation(after) or not _reads_as_surname(surname):
+            continue
+        spans.append((match.start("name"), match.end("name") - (2 if _POSSESSIVE_S.search(surname) else 0)))
+    return spans
+
+
+def given_names_joined(text: str, name_starts: list[int]) -> list[tuple[int, int]]:
+    """ "Betty & Frank Olsen": the given name joined by "&", "and" or "y" to a name found."""
+    spans = []
+    for start in name_starts:
+        joined = _GIVEN_AND.search(text[max(0, start - 40) : start])
+        if joined and lexicon.is_given_name(fold(joined.group("name"))) and not _stop(fold(joined.group("name"))):
+            offset = max(0, start - 40)
+            spans.append((offset + joined.start("name"), offset + joined.end("name")))
+    return spans
+
+
+def is_plain_given_name(word: str) -> bool:
+    """A capitalised word that reads as a given name and as nothing else ("Eleanor", not "Grace Lutheran"'s
+    "Grace" nor "Hope")."""
+    lower = fold(word)
+    return lexicon.is_given_name(lower) and lexicon.name_strength(lower) == 2 and not _stop(lower) and not (
+        lexicon.is_place_word(lower))

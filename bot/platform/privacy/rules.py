@@ -74,7 +74,8 @@ _part(
 _part(
     "filler",
     r"(?:[\s:=#%(dash)s,]{0,3}(?:(?:%(apos)ss|is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
-    r"|ending\s{1,3}in|ends\s{1,3}in|last\s{1,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}[\s:=#%(dash)s]{0,3}",
+    r"|ending(?:\s{1,3}in)?|ends(?:\s{1,3}in)?|last\s{1,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}"
+    r"[\s:=#%(dash)s]{0,3}",
 )
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ _SSN_LABELLED = _compile(
 _RECORD_LABELLED = _compile(
     r"(?<!\w)(?:m[\s.]{0,3}r[\s.]{0,3}n\b\.?|mr\s{0,2}#"
     r"|medical\s{1,3}rec(?:ord)?s?(?:\s{1,3}(?:number|num|no\.?|#|id))?"
-    r"|rec(?:ord)?\s{0,3}(?:#|number|num|no\.?)|chart\s{0,3}(?:#|number|num|no\.?|id)"
+    r"|rec(?:ord)?\s{0,3}(?:#|number|num|no\.?)|chart\s{0,3}(?:#|number|num|no\.?|id)|chart(?=\s{1,3}\d)"
     r"|acct\.?(?:\s{0,3}(?:#|number|num|no\.?))?|account\s{0,3}(?:#|number|num|no\.?)"
     r"|(?:encounter|case|visit|claim)\s{0,3}(?:#|number|num|no\.?|id)|fin\s{0,3}#|csn\b|fin\b|id\s{0,2}#"
     r"|(?:patient|pt\.?|client|paciente)\s{0,3}(?:id|#|number|no\.?|identifier)\b"
@@ -133,7 +134,8 @@ _DOB_LABELLED = _compile(
 _part(
     "relative",
     r"(?:daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma"
-    r"|grandmother|grandpa|grandfather|aunt|uncle|niece|nephew|guardian|spouse|boyfriend|girlfriend|family)",
+    r"|grandmother|grandpa|grandfather|grandson|granddaughter|grandchild|aunt|uncle|niece|nephew|guardian|spouse"
+    r"|boyfriend|girlfriend|family)",
 )
 _part(
     "patients",
@@ -157,7 +159,7 @@ _part(
 _part(
     "named_persons_detail",
     r"(?:(?-i:Mrs|Mr|Ms|Mx|Miss|Sra|Sr)\.?\s{1,3})?(?-i:[A-Z])[^\W\d_]{1,30}(?:-[^\W\d_]{1,30})?%(apos)s"
-    r"s\s{1,3}(?:cell(?:\s{0,2}phone)?|mobile|home\s{1,3}(?:phone|address|number)"
+    r"s\s{1,3}(?:cell(?:\s{0,2}phone)?|mobile|phone|number|#|home\s{1,3}(?:phone|address|number)"
     r"|personal\s{1,3}(?:phone|email|cell)|private\s{1,3}(?:phone|email))",
 )
 _part(
@@ -167,6 +169,9 @@ _part(
     r"(?:\s{1,3}(?:back|directly|anytime|later|today|tomorrow))?\s{0,3}(?:at|on|via|@|:)?"
     # A caller's own number: "Mrs. Alvarez called from 555-778-1212".
     r"|(?:called|calling|texted|texting)\s{1,3}(?:us\s{1,3}|me\s{1,3})?from"
+    # "grandson is best contact at", "daughter reachable at": a relative's line is the family's
+    r"|%(relative)s\s{1,3}(?:is\s{1,3})?(?:the\s{1,3})?(?:best\s{1,3})?(?:contact|reachable|reached)"
+    r"(?:\s{1,3}(?:at|on|via))?"
     r"|(?:ll[aá]mal[aoe]s?|llamarl[aoe]s?|marcarle|escr[ií]bele|escribirle|contactarl[aoe]|textearle)"
     r"\s{0,3}(?:al|a|en)?",
 )
@@ -184,7 +189,10 @@ _PATIENT_CONTACT = _compile(
     r"%(filler)s%(contact_value)s"
 )
 _PATIENT_LOCATION = _compile(
-    r"(?<!\w)(?:(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)\s{1,3}(?:at|on|in|@)"
+    r"(?<!\w)(?:(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)"
+    # "lives alone at", "lives with her son at"
+    r"(?:\s{1,3}(?:alone|together|now|currently|still|by\s{1,3}(?:herself|himself|themselves)"
+    r"|with\s{1,3}(?:(?:her|his|their|a|an)\s{1,3})?[^\W\d_]{1,15}))?\s{1,3}(?:at|on|in|@)"
     # "moved to" only with a person as subject: "Dr. Patel's Free Clinic moved to 300 Elm Ave" stays.
     r"|(?:she|he|they|pt|patient|client|family)\s{1,3}(?:just\s{1,3}|has\s{1,3}|is\s{1,3})?mov(?:ed|ing)\s{1,3}to"
     r"|home\s{1,3}address|mailing\s{1,3}address|vive\s{1,3}en|reside\s{1,3}en"
@@ -250,10 +258,17 @@ AGE_OVER_89 = _compile(
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
-BED = _compile(r"(?<!\w)(?P<value>(?:bed|cama)\s{0,2}#?\s{0,2}\d{1,4}[a-z]?)(?![\w\-])")
+BED = _compile(r"(?<!\w)(?P<value>(?:bed|cama)\s{0,2}#?\s{0,2}(?:\d{1,4}[a-z]?|(?-i:[A-D])))(?![\w\-])")
 ROOM = _compile(
-    r"(?<!\w)(?P<value>(?:room|rm\.?|habitaci[oó]n|cuarto)\s{0,2}#?\s{0,2}\d{1,5}[a-z]?(?:\s{0,2}[%(dash)s]?\s{0,2}"
-    r"(?:bed\s{0,2})?[a-d])?)(?![\w\-])"
+    r"(?<!\w)(?P<value>(?:room|rm\.?|habitaci[oó]n|cuarto)\s{0,2}#?\s{0,2}(?:\d{1,5}[a-z]?"
+    # a room on a named unit: "6-North 14", "5W-12"
+    r"|(?P<unit>\d{1,2}\s{0,2}[%(dash)s]?\s{0,2}(?:north|south|east|west|[nsew])\s{0,2}[%(dash)s]?\s{0,2}\d{1,4}))"
+    r"(?:\s{0,2}[%(dash)s,]?\s{0,2}(?:bed\s{0,2})?[a-d])?)(?![\w\-])"
+)
+# "the pt in 5W-12", "patient on 4B-07": a code of digits and letters right after a patient is where they lie.
+PATIENT_ROOM_CODE = _compile(
+    r"(?<!\w)(?:pt\.?|patient|client)\s{1,3}(?:in|on|at)\s{1,3}(?P<value>(?=[a-z0-9%(dash)s]{0,8}\d)"
+    r"(?=[a-z0-9%(dash)s]{0,8}[a-z%(dash)s])[a-z0-9][a-z0-9%(dash)s]{1,7})(?![\w%(dash)s])"
 )
 # An id made of letters and digits with five digits or more ("RB88123441", "AB12345C", "91234567A",
 # "MRN4471066", "A-99812-0043"), whatever label (if any) stands before it.
