@@ -291,6 +291,18 @@ def test_a_zip_means_its_town_and_the_services_that_reach_it(db):
     assert "in Oak Hollow" in answer.needs[0].hits[1].reasons
 
 
+def test_in_the_asked_town_comes_before_better_wording_elsewhere(db):
+    with db.session() as s:
+        add(s, "Township Food Shelf", "food", description="canned goods and eggs from local farms", city="Tamarack",
+            postal_code="56472")  # fmt: skip
+        for number in range(5):
+            add(s, f"City Pantry {number}", "food", description="free groceries every week, groceries for all",
+                city="Brennan", postal_code="56410")  # fmt: skip
+    with db.session() as s:
+        assert names(who_can_help(s, TEAM, "free groceries near 56472"))[0] == "Township Food Shelf"
+        assert names(who_can_help(s, TEAM, "free groceries in Tamarack"))[0] == "Township Food Shelf"
+
+
 def test_a_resource_that_names_the_program_answers_its_abbreviation(db):
     with db.session() as s:
         add(s, "County Benefits Office", "money", description="Apply for cash aid, SNAP and Medicaid in one visit")
