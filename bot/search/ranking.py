@@ -535,6 +535,7 @@ def _rank(
     weights = {category: FIRST_CATEGORY if index == 0 else OTHER_CATEGORY
                for index, category in enumerate(need.categories[:4])}  # fmt: skip
     scores: dict[int, float] = {}
+    covers_all: set[int] = set()
     for resource_id, (categories, boost) in scored.items():
         filed_under = set(categories.split(";"))
         matched = sorted((weight for category, weight in weights.items() if category in filed_under), reverse=True)
@@ -555,6 +556,8 @@ def _rank(
         )
         if category_score and companions and filed_under.intersection(companions):
             # Asked with other needs ("food and a ride to get there"): one place that covers them too comes first.
+            if filed_under.issuperset(companions):
+                covers_all.add(resource_id)  # filed under this need and every other one
             category_score += ALSO_SERVES_BOOST
         if category_score or not need.categories:
             scores[resource_id] = category_score + text_score + boost
@@ -562,6 +565,11 @@ def _rank(
             # Filed under another need: shown only after the need's own resources, on its words alone.
             scores[resource_id] = text_score
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    if covers_all:
+        # The best place filed under every need asked leads, however it is worded: it is the one referral that
+        # answers the whole question.
+        first = next(index for index, (resource_id, _) in enumerate(ranked) if resource_id in covers_all)
+        ranked.insert(0, ranked.pop(first))
     return ranked, len(ranked)
 
 

@@ -303,6 +303,18 @@ def test_in_the_asked_town_comes_before_better_wording_elsewhere(db):
         assert names(who_can_help(s, TEAM, "free groceries in Tamarack"))[0] == "Township Food Shelf"
 
 
+def test_a_place_filed_under_every_need_asked_leads_however_it_is_worded(db):
+    with db.session() as s:
+        add(s, "County Economic Assistance", "money;food;health-coverage", description="apply for county programs")
+        for number in range(6):
+            add(s, f"Food Pantry {number}", "food", description="free food, food boxes and groceries, food for all")
+            add(s, f"Insurance Navigator {number}", "health-coverage", description="health insurance enrollment")
+    with db.session() as s:
+        answer = who_can_help(s, TEAM, "no food and no health insurance")
+    assert [need_answer.need.category for need_answer in answer.needs] == ["food", "health-coverage"]
+    assert names(answer)[0] == "County Economic Assistance"
+
+
 def test_a_resource_that_names_the_program_answers_its_abbreviation(db):
     with db.session() as s:
         add(s, "County Benefits Office", "money", description="Apply for cash aid, SNAP and Medicaid in one visit")
