@@ -494,6 +494,14 @@ def find_terms_in_words(
         if word not in known and word not in STOPWORDS and not typo:
             folded[index] = _base_form(word, known) or word
     used = [word in STOPWORDS for word in (w.lower() for w in original)]
+    for index in range(len(folded) - 1):
+        # "wheel chair", "day care": a term written as two words is that term, unless the two words are one too.
+        joined = folded[index] + folded[index + 1]
+        if (not used[index] and not used[index + 1] and len(joined) >= 7
+                and any(term.words == (joined,) for term in known.get(joined, ()))
+                and not any(term.words[:2] == (folded[index], folded[index + 1]) for term in known.get(folded[index], ()))):  # fmt: skip
+            folded[index] = joined
+            used[index + 1] = True
     corrected: set[int] = set()
     if fuzzy:
         # Words the vocabulary does not know are spelling-corrected against the vocabulary's words before terms

@@ -205,6 +205,10 @@ def test_get_returns_none_for_unknown_names(name):
         ("drinking a fifth a day", "substance-use"),
         ("seven people squeezed into a one-bedroom", "housing"),
         ("a man pretending to be from the bank drained his savings", "money"),
+        # A term written as two words
+        ("borrow a wheel chair for a month", "aging-disability"),
+        ("her baby sitter quit", "childcare"),
+        ("home work help for a 6th grader", "education"),
         ("kids are eating cereal for dinner every night", "food"),
         ("can't drive since the stroke, needs to get to PT", "transportation"),
         ("he's been talking about ending it", "mental-health"),
