@@ -167,7 +167,9 @@ def measure_shared(db: Database, folder: Path, misses: bool) -> tuple[dict, dict
 def report(name: str, baseline: str, ours: dict, plain: dict) -> None:
     print(f"\n{name}: partnerbot vs {baseline} (same index, same run)")
     print(f"{'kind':<14}{'n':>4}  {'recall@5':>17}  {'MRR':>17}  {'nDCG@5':>17}")
-    for kind in ORDER:
+    # Kinds a set brings of its own ("dm": full sentences sent as direct messages) come before the total.
+    extra = sorted(kind for kind in ours if kind not in ORDER)
+    for kind in [*ORDER[:-1], *extra, ORDER[-1]]:
         if kind not in ours:
             continue
         row, base = ours[kind], plain.get(kind, {})
