@@ -525,7 +525,25 @@ def _without_opening(text: str) -> str:
 
 # A question's cue said after other words: what follows it is what is asked.
 _ASKED_LATER = re.compile(r"(?:[,.;:!?]|\s-|\band|\bso)\s*(?:who\s+(?:can|could)\s+help|can\s+(?:someone|anyone|you)\s+"
-                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place))\b", re.IGNORECASE)
+                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place))\b"
+                          r"|\b(?:asking|asked|asks|wants\s+to\s+know)\s+about\b", re.IGNORECASE)
+# "just got out of detox and has nowhere to sleep", "going home on oxygen", "a student at the tech college": what
+# the person has just left, is already on or is at is the story, not the need.
+_STORY_BEFORE = re.compile(
+    r"\b(?:(?:got|just|came|getting|gets)\s+out\s+of|(?:moved|back|discharged)\s+(?:out\s+of|from)"
+    r"|(?:is|s|hes|shes|was|been|home|already|currently|still|now)\s+on"
+    r"|(?:student|works|working|staying|stays|lives|living|enrolled)\s+at)$"
+)
+
+
+def _told_as_story(text: str, need: Need) -> bool:
+    first = [word for word in need.phrase.split() if word in need.term_words][:1]
+    said = re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None
+    if said is None:
+        return False
+    before = text[max(0, said.start() - 30) : said.start()].lower().replace("'", "").replace("\u2019", "")
+    before = re.sub(r"\b(?:(?:the|a|an|his|her|their)\s+)?(?:tech|community|local)?\s*$", "", before).strip()
+    return bool(_STORY_BEFORE.search(before))
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -555,6 +573,8 @@ def parse_query(text: str) -> ParsedQuery:
         # the story before it follows.
         later = set(vocabulary.tokens(without_populations[asked.end() :]))
         needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
+    elif len(needs) > 1:
+        needs = sorted(needs, key=lambda need: _told_as_story(working, need))
     modifiers = Modifiers(
         place=place,
         zip_code=zip_code,

@@ -272,6 +272,22 @@ def test_what_is_asked_after_the_story_leads():
     assert [n.category for n in parse_query("unhoused and SSDI denied").needs] == ["shelter", "money"]
 
 
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [("just got out of rehab and has nowhere to stay", "shelter", "substance-use"),
+     ("discharged from the shelter last week, needs a job", "employment", "shelter"),
+     ("he's on oxygen and his gas got shut off", "utilities", "aging-disability"),
+     ("she's on Medicaid and can't buy groceries", "food", "health-coverage"),
+     ("she is a student at the college and has no food", "food", "education"),
+     # "behind on" is the need itself, and a need asked after the story still leads
+     ("behind on rent and out of food", "housing", "food"),
+     ("her husband passed away and she's asking about survivor benefits", "veterans", "mental-health")],
+)  # fmt: skip
+def test_what_the_person_has_left_is_on_or_is_at_is_the_story_not_the_first_need(text, first, last):
+    needs = parse_query(text).needs
+    assert needs[0].category == first and needs[-1].category == last
+
+
 def test_the_words_before_a_need_that_may_name_its_kind():
     assert parse_query("criminal defense lawyer").needs[0].qualifiers == ("criminal", "defense")
     assert parse_query("Art therapy for a teen").needs[0].qualifiers == ("art",)
