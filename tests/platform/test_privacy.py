@@ -199,6 +199,22 @@ def test_redaction_is_immutable():
         ("the pt in 3N-18 needs a walker", "3N-18"),
         ("she lives alone at 14 Birch Ln", "14 Birch Ln"),
         ("granddaughter is the best contact at 555-0192", "555-0192"),
+        ("widow Jean Marsh called", "Jean Marsh"),
+        ("paid the Ostrowskis' gas bill", "Ostrowski"),
+        ("comida para la familia Quintanilla", "Quintanilla"),
+        ("rides for k.l. to dialysis", "k.l."),
+        ("Gloria P and her son both enrolled", "Gloria P"),
+        ("good fit for marisol, 79, after discharge", "marisol"),
+        ("Villanueva needs a notary by Friday", "Villanueva"),
+        ("pickup for Ms. Cole on RR 3 Box 41B", "RR 3 Box 41B"),
+        ("she gets her mail at PO Box 77", "PO Box 77"),
+        ("helped them fight eviction from 8 Alder Ct", "8 Alder Ct"),
+        ("son calling 3x/day from 555-0191", "555-0191"),
+        ("do not call the home number 555-0198", "555-0198"),
+        ("Medicaid #NM 4410-2290-7", "4410-2290-7"),
+        ("born in '61, needs meals", "'61"),
+        ("fall risk, 3 North rm 18", "rm 18"),
+        ("discharged Mr. Ames (rm 602) with oxygen", "602"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -231,6 +247,9 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "Mary's Place shelter: call 555-0100",
         "Ms. Lucy's Home Daycare, 555-0131",
         "12 beds, waitlist about 3 weeks",
+        "Se llama Centro Nueva Vida y abre a las 9",
+        "open 9 a.m. to 5 p.m., P.O. Box 12 for mail",
+        "the Rockets youth league pays fees for the Lakers camp",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -116,6 +116,8 @@ def _unlabelled(text: str) -> list[Span]:
         # So is a room on a ward ("6-North 14").
         if "bed" in match.group("value").lower() or match.group("unit") or _patient_in_clause(text, match.start()):
             spans.append((*match.span("value"), ROOM))
+    for match in rules.WARD_ROOM.finditer(text):
+        spans.append((*match.span("value"), ROOM))
     for match in rules.PATIENT_ROOM_CODE.finditer(text):
         spans.append((*match.span("value"), ROOM))
     # Only in running text: a value that is just a number came from a field whose meaning its caller knows.
@@ -208,6 +210,8 @@ def _details_in_same_clause(text: str, after: int) -> list[Span]:
     while (match := rules._CLAUSE_DETAIL.search(text, pos, limit + 200)) and match.start() < limit:
         found.append(_contact_span(match))
         pos = match.end()
+    # A room or a bed in that clause is the patient's too: "getting Mr. Ortiz (rm 412) discharged".
+    found.extend((*match.span("value"), ROOM) for match in rules.ROOM.finditer(text, after, limit))
     return found
 
 

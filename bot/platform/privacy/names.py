@@ -27,6 +27,7 @@ _part(
     "relative_word",
     r"(?:daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma|grandmother"
     r"|grandpa|grandfather|aunt|uncle|niece|nephew|guardian|spouse|boyfriend|girlfriend|cousin|grandson"
+    r"|widow|widower|dtr|stepson|stepdaughter|stepmom|stepdad|fianc[eé]e?"
     r"|granddaughter|hija|hijo|madre|padre|mam[aá]|pap[aá]|esposo|esposa|marido|hermana|hermano|abuela|abuelo"
     r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia)",
 )
@@ -304,6 +305,30 @@ _POSSESSOR_OF_CONTACT = _compile(
     rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#|e-?mail"
     r"|address)(?!\w)"
 )
+# "the Hendersons'", "the Szymańskis": a surname in the plural names a household too.
+_PLURAL_HOUSEHOLD = _compile(
+    r"(?<!\w)the\s{1,3}(?P<name>(?-i:[A-Z])[^\W\d_]{2,30}?)(?:e?s)(?:%(apos)s|(?!\w))(?!\s{1,3}(?-i:[A-Z]))"
+)
+# "la familia Treviño", "family of Ruth Park"
+_FAMILY_OF = _compile(r"(?<!\w)(?:familia|family\s{1,3}of)\s{1,3}(?:los\s{1,3})?(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})")
+# Dotted initials, in either case ("for j.b.", "placed B.M. there"), unless an everyday abbreviation.
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])(?P<name>[A-Za-z]\.\s?[A-Za-z]\.)(?![\w]|\s?[A-Za-z]\.)")
+_ABBREVIATIONS = frozenset({"am", "pm", "eg", "ie", "us", "po", "dc", "md", "rn", "na", "aa", "uk", "er", "ok", "ft",
+                            "st", "jr", "sr", "vs", "nd", "ed", "bs", "ba", "ma", "ms", "mr", "dr", "pt", "ot", "np",
+                            "pa", "lp", "rx", "tx", "hr"})  # fmt: skip
+# A given name and one initial: "Wilma K", "Noah A.'s", "tasha w."
+_GIVEN_AND_INITIAL = re.compile(
+    r"(?<![\w'\u2019])(?P<name>(?P<given>[A-Za-z][^\W\d_]{1,30})\s(?:[A-Z]\.?|[a-z]\.))(?![\w])"  # "y", "a": words
+)
+# A given name then an age: "delia, 84,", "Kev (… , 41)"
+_NAME_THEN_AGE = re.compile(
+    r"(?<![\w'\u2019])(?P<name>[A-Za-z][^\W\d_]{1,30}),\s{0,2}\d{1,3}\s{0,2}(?:y/?o|yo|[MF])?\s{0,2}[,;)]"
+)
+# A surname opening the message, then what the person needs or is: "Ramírez needs a notary".
+_SURNAME_OPENING = re.compile(
+    r"^\s{0,3}(?P<name>[A-Z][^\W\d_]{1,30})\s{1,3}(?:needs|is|has|wants|was|lives|can'?t|cannot|got|missed|called)\b"
+)
+
 # "the Nguyen family", "the Kaminski household": a surname that names a household.
 _HOUSEHOLD = _compile(
     rf"(?<!\w)(?:the|los|las)\s{{1,3}}(?P<name>{_PERSON_SHAPED})\s{{1,3}}"
@@ -330,10 +355,24 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
     """Names that read as a person's only from the words around them: a possessor of a relative, a household's
     surname, an initial and a surname."""
     spans = []
-    for pattern in (_POSSESSOR_OF_RELATIVE, _POSSESSOR_OF_CONTACT, _HOUSEHOLD):
+    for pattern in (_POSSESSOR_OF_RELATIVE, _POSSESSOR_OF_CONTACT, _HOUSEHOLD, _FAMILY_OF):
         for match in pattern.finditer(text):
             if _reads_as_surname(match.group("name")):
                 spans.append(match.span("name"))
+    for match in _PLURAL_HOUSEHOLD.finditer(text):
+        if _strong_name(match.group("name")):
+            spans.append((match.start("name"), match.end()))
+    for match in _DOTTED_INITIALS.finditer(text):
+        if re.sub(r"[\s.]", "", match.group("name")).lower() not in _ABBREVIATIONS:
+            spans.append(match.span("name"))
+    for pattern in (_GIVEN_AND_INITIAL, _NAME_THEN_AGE):
+        for match in pattern.finditer(text):
+            given = match.group("given") if "given" in pattern.groupindex else match.group("name")
+            if is_plain_given_name(given):
+                spans.append(match.span("name"))
+    opening = _SURNAME_OPENING.match(text)
+    if opening and _strong_name(opening.group("name")) and not lexicon.is_everyday(fold(opening.group("name"))):
+        spans.append(opening.span("name"))
     for match in _INITIAL_AND_SURNAME.finditer(text):
         surname = match.group("name")[2:].strip()
         after = match.group("after")
@@ -352,6 +391,11 @@ def given_names_joined(text: str, name_starts: list[int]) -> list[tuple[int, int
             offset = max(0, start - 40)
             spans.append((offset + joined.start("name"), offset + joined.end("name")))
     return spans
+
+
+def _strong_name(word: str) -> bool:
+    lower = fold(word)
+    return lexicon.name_strength(lower) == 2 and not _stop(lower) and not lexicon.is_place_word(lower)
 
 
 def is_plain_given_name(word: str) -> bool:

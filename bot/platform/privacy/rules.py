@@ -50,6 +50,9 @@ _part(
     # Spanish order: Calle Luna 123
     r"|(?:calle|c/|avenida|av\.|avda\.?|camino|carrera|paseo|callej[oó]n)\s{1,3}"
     r"(?:[^\W\d_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?(?:n[uú]m\.?\s{0,2}|#\s{0,2})?\d{1,6}%(unit)s"
+    # A rural route or a post-office box: "RR 2 Box 117", "PO Box 410, Round Rock"
+    r"|(?:rr|rural\s{1,3}route|hc)\s{0,2}\d{1,4}\s{1,3}box\s{0,2}\d{1,5}[a-z]?(?:,?\s{1,3}(?-i:[A-Z])[^\W\d_]{1,20})?"
+    r"|p\.?\s{0,2}o\.?\s{0,2}box\s{0,2}\d{1,6}(?:,?\s{1,3}(?-i:[A-Z])[^\W\d_]{1,20}(?:\s(?-i:[A-Z])[^\W\d_]{1,20})?)?"
     # A house number and one or two words; only ever tried after a cue such as "lives at".
     r"|\d{1,6}[a-z]?\s{1,3}[^\W\d_][\w%(q)s\-]{0,25}(?:\s{1,3}[^\W\d_][\w%(q)s\-]{0,25})?%(unit)s)",
 )
@@ -68,6 +71,7 @@ _part(
     r"|%(month)s\s{0,3}\d{1,2}(?!\d)(?:st|nd|rd|th)?(?:,?\s{0,3}%(year)s)?"  # March 4th, 1950
     r"|%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s"  # March 1950, marzo de 1950
     r"|%(year)s"  # 1950: only ever after a birth label
+    r"|[%(q)s]\d\d(?!\d)"  # '58: only ever after a birth label
     r"|\d(?:[\s/.%(dash)s]{0,3}\d){3,9}(?!\d))",  # 0 3 / 0 4 / 1 9 5 0
 )
 # Words that may sit between a label and its value: "DOB is", "MRN: #", "her cell number is now".
@@ -115,7 +119,8 @@ _INSURANCE_LABELLED = _compile(
     r"|plan|seguro|p[oó]liza|afiliado|beneficiary|benefits?|ebt|snap|aetna|cigna|humana|molina|anthem|uhc"
     r"|unitedhealthcare|bcbs|blue\s{1,3}cross|kaiser|ambetter|wellcare|caresource|tricare)"
     r"(?P<marker>(?:[\s,:]{0,3}(?:(?:id|no|number|num|card|n[uú]mero|identification|ident)\b\.?#?|#)){1,2})?"
-    r"%(filler)s(?P<value>\d(?:[ \-]{0,2}\d){5,19}(?!\d)|(?=[a-z\-]{0,8}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
+    r"%(filler)s(?P<value>\d(?:[ \-]{0,2}\d){5,19}(?!\d)|(?-i:[A-Z]){1,3}\s\d[\d\-]{5,20}\d(?![\w\-])"
+    r"|(?=[a-z\-]{0,8}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
 )
 # Generic words only count as an insurance label when a marker follows ("group #", "plan ID").
 _INSURANCE_NEEDS_MARKER = frozenset({"group", "plan", "benefit", "benefits", "snap", "chip", "member"})
@@ -168,7 +173,9 @@ _part(
     r"(?:her|him|the\s{1,3}patient|the\s{1,3}pt|patient|pt|mom|dad|the\s{1,3}family|the\s{1,3}client|client)"
     r"(?:\s{1,3}(?:back|directly|anytime|later|today|tomorrow))?\s{0,3}(?:at|on|via|@|:)?"
     # A caller's own number: "Mrs. Alvarez called from 555-778-1212".
-    r"|(?:called|calling|texted|texting)\s{1,3}(?:us\s{1,3}|me\s{1,3})?from"
+    r"|(?:called|calling|texted|texting)(?:\s{1,3}[\w/]{1,12}){0,3}?\s{1,3}from"
+    # a home line is a person's, whoever's it is
+    r"|home\s{1,3}(?:phone|number|tel|line)(?:\s{1,3}(?:is|at))?"
     # "grandson is best contact at", "daughter reachable at": a relative's line is the family's
     r"|%(relative)s\s{1,3}(?:is\s{1,3})?(?:the\s{1,3})?(?:best\s{1,3})?(?:contact|reachable|reached)"
     r"(?:\s{1,3}(?:at|on|via))?"
@@ -196,6 +203,8 @@ _PATIENT_LOCATION = _compile(
     # "moved to" only with a person as subject: "Dr. Patel's Free Clinic moved to 300 Elm Ave" stays.
     r"|(?:she|he|they|pt|patient|client|family)\s{1,3}(?:just\s{1,3}|has\s{1,3}|is\s{1,3})?mov(?:ed|ing)\s{1,3}to"
     r"|home\s{1,3}address|mailing\s{1,3}address|vive\s{1,3}en|reside\s{1,3}en"
+    # "fight eviction from 19 Birch Ln", "lives out on RR 2 Box 117", "gets her mail at PO Box 4"
+    r"|evict(?:ion|ed)\s{1,3}(?:from|at)|lives\s{1,3}out\s{1,3}on|(?:her|his|their)\s{1,3}mail\s{1,3}(?:at|to)"
     r"|se\s{1,3}queda\s{1,3}en|se\s{1,3}est[aá]\s{1,3}quedando\s{1,3}en|est[aá]\s{1,3}viviendo\s{1,3}en"
     r"|direcci[oó]n\s{1,3}de\s{1,3}(?:casa|su\s{1,3}casa))%(filler)s(?P<address>%(address)s)"
 )
@@ -224,7 +233,9 @@ _DATE_AFTER_NAME = _compile(
 )
 # "Pt John Smith, 555-0199" / "(jsmith@mail.com)": a phone or email right after a patient's name is theirs.
 _CONTACT_AFTER_NAME = _compile(
-    r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s))"
+    r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s)"
+    # "Ms. Hatfield on RR 1 Box 23A": where the person is
+    r"|(?:on|at|from)\s{1,3}(?P<address>%(address)s))"
 )
 _NEWLINE = re.compile(r"\n")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
@@ -264,6 +275,11 @@ ROOM = _compile(
     # a room on a named unit: "6-North 14", "5W-12"
     r"|(?P<unit>\d{1,2}\s{0,2}[%(dash)s]?\s{0,2}(?:north|south|east|west|[nsew])\s{0,2}[%(dash)s]?\s{0,2}\d{1,4}))"
     r"(?:\s{0,2}[%(dash)s,]?\s{0,2}(?:bed\s{0,2})?[a-d])?)(?![\w\-])"
+)
+# A room on a named ward, said ward first: "4 North rm 22", "5W, rm 519" (always a patient's).
+WARD_ROOM = _compile(
+    r"(?<!\w)(?P<value>\d{1,2}\s{0,2}(?:north|south|east|west|[nsew])(?!\w)[,\s]{1,3}(?:rm\.?|room)\s{0,2}#?\s{0,2}"
+    r"\d{1,5}[a-z]?)(?![\w\-])"
 )
 # "the pt in 5W-12", "patient on 4B-07": a code of digits and letters right after a patient is where they lie.
 PATIENT_ROOM_CODE = _compile(
