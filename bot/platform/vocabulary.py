@@ -548,14 +548,26 @@ def is_item(term: str) -> bool:
     return normalize(term) in _vocabulary().items
 
 
-def specific_service(category: str, said: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+@dataclass(frozen=True)
+class SpecificService:
+    name: str  # "dental care"
+    filed_under: tuple[str, ...]  # the categories a resource giving it is filed under
+    words: tuple[str, ...]  # how a resource names it
+    named_by_terms: bool  # asked for by the need's vocabulary terms, not only by its other words
+
+
+def specific_service(category: str, said: Iterable[str], phrase: str = "") -> SpecificService | None:
     """The service of its own ("dental care") that a need of `category`, named by the terms and glosses `said`,
-    asks for: the categories a resource giving it is filed under and the words it would name it by. None for the
-    broad need itself."""
+    asks for. The need's other words (`phrase`) ask for it by a phrase or a long word only ("criminal defense",
+    "transmission"). None for the broad need itself."""
     text = f" {' '.join(normalize(phrase) for phrase in said)} "
-    for _, needs, words in _vocabulary().specific_services:
-        if category in needs and any(f" {word} " in text for word in words):
-            return tuple(sorted(needs)), words
+    own = f" {normalize(phrase)} "
+    for name, needs, words in _vocabulary().specific_services:
+        if category not in needs:
+            continue
+        by_terms = any(f" {word} " in text for word in words)
+        if by_terms or any((" " in word or len(word) >= 8) and f" {word} " in own for word in words):
+            return SpecificService(name, tuple(sorted(needs)), words, by_terms)
     return None
 
 

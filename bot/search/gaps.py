@@ -112,11 +112,12 @@ def known_place(session: Session, team_id: str, place: str) -> bool:
     return session.execute(statement, {"team": team_id, "city": vocabulary.normalize(place)}).first() is not None
 
 
-def _mentioned(session: Session, team_id: str, words: list[str], categories: tuple[str, ...] = ()) -> bool:
+def _mentioned(session: Session, team_id: str, words: list[str], categories: tuple[str, ...] = (),
+               prefixes: bool = True) -> bool:
     """Whether some resource (filed under one of `categories`, when given) contains every one of `words`, its word
-    forms included."""
+    forms included (and, with `prefixes`, the longer words a short one begins)."""
     if ranking.is_postgres(session):
-        query = ranking.tsquery(words, True)
+        query = ranking.tsquery(words, True, prefixes)
         if categories:
             filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])
             query = f"({filed}) & ({query})"
@@ -125,7 +126,7 @@ def _mentioned(session: Session, team_id: str, words: list[str], categories: tup
         # A word nobody mentions is the usual answer: read through the index, not row by row until one matches.
         with ranking.through_the_index(session):
             return session.execute(statement, {"query": query, "team": team_id}).first() is not None
-    query = ranking.fts5_query(words, True)
+    query = ranking.fts5_query(words, True, prefixes)
     if categories:
         filed = " OR ".join('"' + " ".join(vocabulary.tokens(c)) + '"' for c in categories[:4])
         query = "{categories} : (" + filed + ") AND " + query
@@ -160,25 +161,27 @@ def _unserved_service(session: Session, team_id: str, need: Need) -> list[str]:
     if not need.categories or not need.matched_terms:
         return []
     said = [*need.matched_terms, *(vocabulary.gloss(term) for term in need.matched_terms)]
-    service = vocabulary.specific_service(need.categories[0], said)
+    service = vocabulary.specific_service(need.categories[0], said, need.phrase)
     if service is None:
         return []
-    filed, words = service
-    if any(_mentioned(session, team_id, [word], filed) for word in words):
+    # Whole words and their forms only: "camps" is not "campus".
+    if any(_mentioned(session, team_id, [word], service.filed_under, prefixes=False) for word in service.words):
         return []
+    if not service.named_by_terms:
+        return vocabulary.tokens(service.name)  # "car repair", not the "car" the vocabulary saw
     return [word for term in need.matched_terms for word in vocabulary.tokens(term)]
 
 
 def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:
     """The words that make a need a different one from its category's, when no resource mentions them: "equine
     therapy" is not therapy in general; nor is hospice the care of older adults in general. Empty otherwise."""
-    unserved = _unserved_service(session, team_id, need)
-    if unserved:
-        return unserved
     if need.categories and need.qualifiers:
         unoffered = _unoffered_kind(session, team_id, need)
         if unoffered:
             return unoffered
+    unserved = _unserved_service(session, team_id, need)
+    if unserved:
+        return unserved
     phrase = need.phrase.split()
     if not need.categories or len(phrase) != 2:
         return []  # a sentence is not the name of a kind of service

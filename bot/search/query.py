@@ -534,12 +534,13 @@ _STORY_BEFORE = re.compile(
     r"|(?:is|s|hes|shes|was|been|home|already|currently|still|now)\s+on"
     r"|(?:student|works|working|staying|stays|lives|living|enrolled)\s+at)$"
 )
+_NOT_ONE = re.compile(r"\b(?:never|not|isn'?t|wasn'?t|no)\s+(?:(?:been|served|a|an|in|the)\s+){0,3}"
+                      r"(?:military|veteran|vet|army|navy|service)\b", re.IGNORECASE)
 
 
 def _told_as_story(text: str, need: Need) -> bool:
     first = [word for word in need.phrase.split() if word in need.term_words][:1]
-    said = re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None
-    if said is None:
+    if not (said := re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None):
         return False
     before = text[max(0, said.start() - 30) : said.start()].lower().replace("'", "").replace("\u2019", "")
     before = re.sub(r"\b(?:(?:the|a|an|his|her|their)\s+)?(?:tech|community|local)?\s*$", "", before).strip()
@@ -575,6 +576,8 @@ def parse_query(text: str) -> ParsedQuery:
         needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
     elif len(needs) > 1:
         needs = sorted(needs, key=lambda need: _told_as_story(working, need))
+    # "she was never in the military": who the person is not names no need (lacking a thing is one: "no food").
+    needs = [need for need in needs if not (need.categories == ("veterans",) and _NOT_ONE.search(working))]
     modifiers = Modifiers(
         place=place,
         zip_code=zip_code,

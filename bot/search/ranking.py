@@ -247,15 +247,16 @@ def _as_prefix(word: str) -> bool:
     return 4 <= len(word) <= 5
 
 
-def fts5_query(words: list[str], require_all: bool) -> str:
+def fts5_query(words: list[str], require_all: bool, prefixes: bool = True) -> str:
     # Words are [a-z0-9] only (vocabulary.normalize), quoted anyway so no word is read as FTS5 syntax.
-    terms = [f'"{word}"*' if _as_prefix(word) else f'"{word}"' for word in words]
+    terms = [f'"{word}"*' if prefixes and _as_prefix(word) else f'"{word}"' for word in words]
     return (" AND " if require_all else " OR ").join(terms)
 
 
-def tsquery(words: list[str], require_all: bool) -> str:
+def tsquery(words: list[str], require_all: bool, prefixes: bool = True) -> str:
     # A word with spaces is a phrase ("child care"), matched as one.
-    terms = [f"{word}:*" if _as_prefix(word) else "(" + " <-> ".join(word.split()) + ")" for word in words]
+    terms = [f"{word}:*" if prefixes and _as_prefix(word) else "(" + " <-> ".join(word.split()) + ")"
+             for word in words]
     return (" & " if require_all else " | ").join(terms)
 
 

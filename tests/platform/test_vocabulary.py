@@ -408,8 +408,8 @@ def test_every_item_is_a_term_people_can_ask_with():
      ("education", ["after school", "tutoring"], "tutoring")],
 )  # fmt: skip
 def test_a_service_of_its_own_within_a_need_is_known_with_where_it_is_filed(category, said, service_word):
-    filed, words = vocabulary.specific_service(category, said)
-    assert category in filed and service_word in words
+    service = vocabulary.specific_service(category, said)
+    assert category in service.filed_under and service_word in service.words and service.named_by_terms
 
 
 @pytest.mark.parametrize(
@@ -420,3 +420,11 @@ def test_a_service_of_its_own_within_a_need_is_known_with_where_it_is_filed(cate
 )  # fmt: skip
 def test_a_broad_need_is_no_service_of_its_own(category, said):
     assert vocabulary.specific_service(category, said) is None
+
+
+def test_a_need_s_other_words_ask_for_a_service_by_a_phrase_or_a_long_word_only():
+    service = vocabulary.specific_service("legal", ["lawyer"], "court appointed criminal defense lawyer")
+    assert service.name == "criminal defense" and not service.named_by_terms
+    assert vocabulary.specific_service("transportation", ["car"], "car transmission died").name == "car repair"
+    # A short everyday word of the need's story asks for nothing: "keep an eye on her" is no eye care.
+    assert vocabulary.specific_service("aging-disability", ["check on"], "keep eye on her check on") is None

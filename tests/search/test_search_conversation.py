@@ -147,6 +147,7 @@ def seed_without_specific_services(db) -> None:
         add(s, "County Rx Assistance", "health-coverage", description="help paying for prescriptions")
         add(s, "Hope Emergency Fund", "money", description="one-time grants for urgent bills")
         add(s, "Kids Learning Center", "childcare;education", description="preschool and after-school care")
+        add(s, "Legal Aid Clinic", "legal", description="free civil legal help with eviction and benefits")
 
 
 @pytest.mark.parametrize(
@@ -156,7 +157,10 @@ def seed_without_specific_services(db) -> None:
      # A ride to the dentist is not a dentist.
      ("free dental care for adults", "dental care", "Rides to Care"),
      ("help paying for a funeral", "funeral", "Hope Emergency Fund"),
-     ("tutoring for a 10 year old", "tutoring", "Kids Learning Center")],
+     ("tutoring for a 10 year old", "tutoring", "Kids Learning Center"),
+     # Asked for by the question's own words, and named back as the service
+     ("a court-appointed lawyer for his DUI charge", "criminal defense", "Legal Aid Clinic"),
+     ("his car's transmission died, needs it fixed to get to work", "car repair", "Rides to Care")],
 )  # fmt: skip
 def test_a_service_of_its_own_that_nobody_names_is_not_answered_from_its_broad_need(slack, fake_slack, db,
                                                                                  question, named, loose):

@@ -288,6 +288,12 @@ def test_what_the_person_has_left_is_on_or_is_at_is_the_story_not_the_first_need
     assert needs[0].category == first and needs[-1].category == last
 
 
+def test_who_the_person_is_not_names_no_need():
+    assert [n.category for n in parse_query("needs a funeral paid for, he was never in the military").needs] == ["money"]
+    assert [n.category for n in parse_query("not a veteran, needs a ride").needs] == ["transportation"]
+    assert parse_query("no food").needs[0].category == "food"  # lacking a thing is a need
+
+
 def test_the_words_before_a_need_that_may_name_its_kind():
     assert parse_query("criminal defense lawyer").needs[0].qualifiers == ("criminal", "defense")
     assert parse_query("Art therapy for a teen").needs[0].qualifiers == ("art",)
