@@ -463,7 +463,10 @@ def _base_form(word: str, known: dict[str, tuple]) -> str | None:
         candidates += [stem + "s", stem + "ing"]  # "threatened" -> threatens, "trafficked" -> trafficking
     elif len(word) > 4 and word.endswith("er"):
         candidates = [word[:-2], word[:-1]]
-    return next((candidate for candidate in candidates if candidate in known), None)
+    # A verb's form is never a thing handed out: "wiped out" is not "wipes", "walked" is not a walker.
+    items = _vocabulary().items
+    return next((candidate for candidate in candidates if candidate in known
+                 and not all(normalize(term.text) in items for term in known[candidate])), None)
 
 
 def split_compound(word: str, *, known_too: bool = False) -> tuple[str, str] | None:

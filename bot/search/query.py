@@ -18,6 +18,7 @@ from wordfreq import zipf_frequency
 from bot.platform import vocabulary
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.platform.privacy.lexicon import is_known_word
+from bot.search import story
 from bot.search.hours import OPEN_WHEN_LABELS, take_open_when
 from bot.search.places import ZIP, take_place, take_zip
 from bot.search.populations import POPULATION_TEXT, find_populations
@@ -236,6 +237,8 @@ def _take_languages(text: str) -> tuple[list[str], str]:
             found.append(language)
 
     def with_cue(match: re.Match) -> str:
+        if story.learning_it(match.string, match.start()):
+            return match.group(0)  # "wants to learn to speak English": a class is the need, not a language
         keep(match.group(1) or match.group(2))
         return " "
 
@@ -243,7 +246,7 @@ def _take_languages(text: str) -> tuple[list[str], str]:
 
     def bare(match: re.Match) -> str:
         name = vocabulary.normalize(match.group(1))
-        if name in _LANGUAGES_NEEDING_A_CUE:
+        if name in _LANGUAGES_NEEDING_A_CUE or story.learning_it(match.string, match.start()):
             return match.group(0)
         keep(name)
         return " "
@@ -257,8 +260,9 @@ def _take_unknown_languages(text: str) -> tuple[list[str], str]:
 
     def named(match: re.Match) -> str:
         name = match.group(1)
-        if vocabulary.normalize(name) in _FILLER or vocabulary.detect_categories(name):
-            return match.group(0)
+        if (vocabulary.normalize(name) in _FILLER or vocabulary.detect_categories(name)
+                or vocabulary.normalize(name) in LANGUAGES):  # fmt: skip
+            return match.group(0)  # a language kept above because it is being learned
         unknown.append(name[:1].upper() + name[1:].lower())
         return " "
 
@@ -524,29 +528,6 @@ def _without_opening(text: str) -> str:
 
 
 # A question's cue said after other words: what follows it is what is asked.
-_ASKED_LATER = re.compile(r"(?:[,.;:!?]|\s-|\band|\bso)\s*(?:who\s+(?:can|could)\s+help|can\s+(?:someone|anyone|you)\s+"
-                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place))\b"
-                          r"|\b(?:asking|asked|asks|wants\s+to\s+know)\s+about\b", re.IGNORECASE)
-# "just got out of detox and has nowhere to sleep", "going home on oxygen", "a student at the tech college": what
-# the person has just left, is already on or is at is the story, not the need.
-_STORY_BEFORE = re.compile(
-    r"\b(?:(?:got|just|came|getting|gets)\s+out\s+of|(?:moved|back|discharged)\s+(?:out\s+of|from)"
-    r"|(?:is|s|hes|shes|was|been|home|already|currently|still|now)\s+on"
-    r"|(?:student|works|working|staying|stays|lives|living|enrolled)\s+at)$"
-)
-_NOT_ONE = re.compile(r"\b(?:never|not|isn'?t|wasn'?t|no)\s+(?:(?:been|served|a|an|in|the)\s+){0,3}"
-                      r"(?:military|veteran|vet|army|navy|service)\b", re.IGNORECASE)
-
-
-def _told_as_story(text: str, need: Need) -> bool:
-    first = [word for word in need.phrase.split() if word in need.term_words][:1]
-    if not (said := re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None):
-        return False
-    before = text[max(0, said.start() - 30) : said.start()].lower().replace("'", "").replace("\u2019", "")
-    before = re.sub(r"\b(?:(?:the|a|an|his|her|their)\s+)?(?:tech|community|local)?\s*$", "", before).strip()
-    return bool(_STORY_BEFORE.search(before))
-
-
 def parse_query(text: str) -> ParsedQuery:
     """Needs and modifiers in a (redacted) question. An empty `needs` means nothing searchable was asked."""
     text = (text or "")[:MAX_QUERY_LENGTH]
@@ -568,16 +549,7 @@ def parse_query(text: str) -> ParsedQuery:
         # "who helps veterans?" / "anything for seniors": the population is the need itself.
         needs = _needs(working)
         populations = [p for p in populations if not any(_population_is_need(p, need) for need in needs)]
-    asked = _ASKED_LATER.search(without_populations)
-    if asked and len(needs) > 1:
-        # "..., unhoused, SSDI denied last month - who can help with the appeal?": what the question asks leads,
-        # the story before it follows.
-        later = set(vocabulary.tokens(without_populations[asked.end() :]))
-        needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
-    elif len(needs) > 1:
-        needs = sorted(needs, key=lambda need: _told_as_story(working, need))
-    # "she was never in the military": who the person is not names no need (lacking a thing is one: "no food").
-    needs = [need for need in needs if not (need.categories == ("veterans",) and _NOT_ONE.search(working))]
+    needs = story.asked_first(needs, working, without_populations)
     modifiers = Modifiers(
         place=place,
         zip_code=zip_code,

@@ -209,6 +209,13 @@ def test_get_returns_none_for_unknown_names(name):
         ("borrow a wheel chair for a month", "aging-disability"),
         ("her baby sitter quit", "childcare"),
         ("home work help for a 6th grader", "education"),
+        ("he has nowhere to lay his head", "shelter"),
+        ("her boyfriend keeps hitting her", "safety"),
+        ("grandpa forgets to eat when nobody's around", "food"),
+        ("she needs a bedside commode", "aging-disability"),
+        ("her son is cleaning out her bank account", "safety"),
+        # A verb's past form is no thing handed out
+        ("mom is wiped out looking after dad", "aging-disability"),
         ("kids are eating cereal for dinner every night", "food"),
         ("can't drive since the stroke, needs to get to PT", "transportation"),
         ("he's been talking about ending it", "mental-health"),

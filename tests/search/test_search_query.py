@@ -288,6 +288,13 @@ def test_what_the_person_has_left_is_on_or_is_at_is_the_story_not_the_first_need
     assert needs[0].category == first and needs[-1].category == last
 
 
+def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
+    parsed = parse_query("just arrived and wants to learn to speak English")
+    assert parsed.needs[0].category == "education"
+    assert parsed.modifiers.languages == () and parsed.modifiers.unknown_languages == ()
+    assert parse_query("counselor who speaks Spanish").modifiers.languages == ("Spanish",)
+
+
 def test_who_the_person_is_not_names_no_need():
     assert [n.category for n in parse_query("needs a funeral paid for, he was never in the military").needs] == ["money"]
     assert [n.category for n in parse_query("not a veteran, needs a ride").needs] == ["transportation"]

@@ -1,0 +1,65 @@
+"""What in a message is the story rather than the need asked: the need asked after the story ("…, SSDI denied
+last month - who can help with the appeal?"), what the person has just left, is already on or is at ("just got out
+of detox and has nowhere to sleep"), who the person is not ("never in the military") and a language being learned
+("wants to learn English"). Pure: no database."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol, TypeVar
+
+from bot.platform import vocabulary
+
+
+class _Need(Protocol):
+    categories: tuple[str, ...]
+    term_words: tuple[str, ...]
+    phrase: str
+
+
+N = TypeVar("N", bound=_Need)
+
+__all__ = ["asked_first", "learning_it"]
+
+_ASKED_LATER = re.compile(r"(?:[,.;:!?]|\s-|\band|\bso)\s*(?:who\s+(?:can|could)\s+help|can\s+(?:someone|anyone|you)\s+"
+                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place))\b"
+                          r"|\b(?:asking|asked|asks|wants\s+to\s+know)\s+about\b", re.IGNORECASE)
+# "just got out of detox and has nowhere to sleep", "going home on oxygen", "a student at the tech college": what
+# the person has just left, is already on or is at is the story, not the need.
+_STORY_BEFORE = re.compile(
+    r"\b(?:(?:got|just|came|getting|gets)\s+out\s+of|(?:moved|back|discharged)\s+(?:out\s+of|from)"
+    r"|(?:is|s|hes|shes|was|been|home|already|currently|still|now)\s+on"
+    r"|(?:student|works|working|staying|stays|lives|living|enrolled)\s+at)$"
+)
+_NOT_ONE = re.compile(r"\b(?:never|not|isn'?t|wasn'?t|no)\s+(?:(?:been|served|a|an|in|the)\s+){0,3}"
+                      r"(?:military|veteran|vet|army|navy|service)\b", re.IGNORECASE)
+
+
+def _told_as_story(text: str, need: _Need) -> bool:
+    first = [word for word in need.phrase.split() if word in need.term_words][:1]
+    if not (said := re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None):
+        return False
+    before = text[max(0, said.start() - 30) : said.start()].lower().replace("'", "").replace("\u2019", "")
+    before = re.sub(r"\b(?:(?:the|a|an|his|her|their)\s+)?(?:tech|community|local)?\s*$", "", before).strip()
+    return bool(_STORY_BEFORE.search(before))
+_LEARNING = re.compile(r"\b(?:learn|learning|study|practice|improve)(?:\s+(?:to|his|her|their))?"
+                       r"(?:\s+(?:speak|read|write))?\s*$", re.IGNORECASE)
+
+
+def learning_it(text: str, position: int) -> bool:
+    """Whether the language named at `position` is one being learned ("learn to speak English")."""
+    return bool(_LEARNING.search(text[max(0, position - 40) : position]))
+
+
+def asked_first(needs: list[N], working: str, without_populations: str) -> list[N]:
+    """The needs with the one asked first and the story after it; a group the person is not in is no need."""
+    asked = _ASKED_LATER.search(without_populations)
+    if asked and len(needs) > 1:
+        # "..., unhoused, SSDI denied last month - who can help with the appeal?": what the question asks leads,
+        # the story before it follows.
+        later = set(vocabulary.tokens(without_populations[asked.end() :]))
+        needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
+    elif len(needs) > 1:
+        needs = sorted(needs, key=lambda need: _told_as_story(working, need))
+    # "she was never in the military": who the person is not names no need (lacking a thing is one: "no food").
+    return [need for need in needs if not (need.categories == ("veterans",) and _NOT_ONE.search(working))]
