@@ -1,6 +1,6 @@
 """What in a message is the story rather than the need asked: the need asked after the story ("…, SSDI denied
 last month - who can help with the appeal?"), what the person has just left, is already on or is at ("just got out
-of detox and has nowhere to sleep"), who the person is not ("never in the military") and a language being learned
+of detox and has nowhere to sleep"), what the person is not ("never in the military", "not a DV situation") and a language being learned
 ("wants to learn English"). Pure: no database."""
 
 from __future__ import annotations
@@ -31,17 +31,23 @@ _STORY_BEFORE = re.compile(
     r"|(?:is|s|hes|shes|was|been|home|already|currently|still|now)\s+on"
     r"|(?:student|works|working|staying|stays|lives|living|enrolled)\s+at)$"
 )
-_NOT_ONE = re.compile(r"\b(?:never|not|isn'?t|wasn'?t|no)\s+(?:(?:been|served|a|an|in|the)\s+){0,3}"
-                      r"(?:military|veteran|vet|army|navy|service)\b", re.IGNORECASE)
+# "not a domestic violence situation", "never in the military": said right before a need, it is not one.
+_NOT_BEFORE = re.compile(r"\b(?:(?:not|isnt|wasnt|arent)\s+(?:really\s+)?(?:a|an)|never(?:\s+been)?(?:\s+in\s+the)?"
+                         r"|never\s+served\s+in\s+the)$")
+
+
+def _said_before(text: str, need: _Need) -> str:
+    """The few words right before the need's first term, lower case, without apostrophes."""
+    first = [word for word in need.phrase.split() if word in need.term_words][:1]
+    if not (said := re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None):
+        return ""
+    return text[max(0, said.start() - 30) : said.start()].lower().replace("'", "").replace("\u2019", "").strip()
 
 
 def _told_as_story(text: str, need: _Need) -> bool:
-    first = [word for word in need.phrase.split() if word in need.term_words][:1]
-    if not (said := re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None):
-        return False
-    before = text[max(0, said.start() - 30) : said.start()].lower().replace("'", "").replace("\u2019", "")
-    before = re.sub(r"\b(?:(?:the|a|an|his|her|their)\s+)?(?:tech|community|local)?\s*$", "", before).strip()
-    return bool(_STORY_BEFORE.search(before))
+    before = re.sub(r"\b(?:(?:the|a|an|his|her|their)\s+)?(?:tech|community|local)?\s*$", "",
+                    _said_before(text, need) + " ")
+    return bool(_STORY_BEFORE.search(before.strip()))
 _LEARNING = re.compile(r"\b(?:learn|learning|study|practice|improve)(?:\s+(?:to|his|her|their))?"
                        r"(?:\s+(?:speak|read|write))?\s*$", re.IGNORECASE)
 
@@ -61,5 +67,6 @@ def asked_first(needs: list[N], working: str, without_populations: str) -> list[
         needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
     elif len(needs) > 1:
         needs = sorted(needs, key=lambda need: _told_as_story(working, need))
-    # "she was never in the military": who the person is not names no need (lacking a thing is one: "no food").
-    return [need for need in needs if not (need.categories == ("veterans",) and _NOT_ONE.search(working))]
+    # What the person is not names no need; lacking a thing is one ("no food", "doesn't have insurance").
+    kept = [need for need in needs if not _NOT_BEFORE.search(_said_before(working, need))]
+    return kept or needs

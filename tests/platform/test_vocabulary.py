@@ -216,6 +216,7 @@ def test_get_returns_none_for_unknown_names(name):
         ("her son is cleaning out her bank account", "safety"),
         # A verb's past form is no thing handed out
         ("mom is wiped out looking after dad", "aging-disability"),
+        ("ya no quiere vivir", "mental-health"),
         ("kids are eating cereal for dinner every night", "food"),
         ("can't drive since the stroke, needs to get to PT", "transportation"),
         ("he's been talking about ending it", "mental-health"),

@@ -295,10 +295,14 @@ def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
     assert parse_query("counselor who speaks Spanish").modifiers.languages == ("Spanish",)
 
 
-def test_who_the_person_is_not_names_no_need():
+def test_what_the_person_is_not_names_no_need():
     assert [n.category for n in parse_query("needs a funeral paid for, he was never in the military").needs] == ["money"]
     assert [n.category for n in parse_query("not a veteran, needs a ride").needs] == ["transportation"]
-    assert parse_query("no food").needs[0].category == "food"  # lacking a thing is a need
+    assert [n.category for n in parse_query("shelter for a mom and kids, not a domestic violence case").needs] == [
+        "shelter"]
+    # Lacking a thing is a need.
+    assert parse_query("no food").needs[0].category == "food"
+    assert parse_query("doesn't have insurance").needs[0].category == "health-coverage"
 
 
 def test_the_words_before_a_need_that_may_name_its_kind():
