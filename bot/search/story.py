@@ -36,6 +36,10 @@ _NOT_BEFORE = re.compile(r"\b(?:(?:not|isnt|wasnt|arent)\s+(?:really\s+)?(?:a|an
                          r"|never\s+served\s+in\s+the)$")
 
 
+# "lives alone, needs meals delivered": what the person needs, wants or asks for leads the circumstances.
+_ASKED_FOR = re.compile(r"\b(?:needs?|wants?|asking\s+for|looking\s+for|requesting)(?:\s+(?:a|an|some|help\s+with|to\s+get))?$")
+
+
 def _said_before(text: str, need: _Need) -> str:
     """The few words right before the need's first term, lower case, without apostrophes."""
     first = [word for word in need.phrase.split() if word in need.term_words][:1]
@@ -66,7 +70,10 @@ def asked_first(needs: list[N], working: str, without_populations: str) -> list[
         later = set(vocabulary.tokens(without_populations[asked.end() :]))
         needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
     elif len(needs) > 1:
-        needs = sorted(needs, key=lambda need: _told_as_story(working, need))
+        asked_for = [bool(_ASKED_FOR.search(_said_before(working, need))) for need in needs]
+        order = {id(need): (_told_as_story(working, need), any(asked_for) and not asked) for need, asked in
+                 zip(needs, asked_for, strict=True)}  # fmt: skip
+        needs = sorted(needs, key=lambda need: order[id(need)])
     # What the person is not names no need; lacking a thing is one ("no food", "doesn't have insurance").
     kept = [need for need in needs if not _NOT_BEFORE.search(_said_before(working, need))]
     return kept or needs

@@ -281,7 +281,9 @@ def test_what_is_asked_after_the_story_leads():
      ("she is a student at the college and has no food", "food", "education"),
      # "behind on" is the need itself, and a need asked after the story still leads
      ("behind on rent and out of food", "housing", "food"),
-     ("her husband passed away and she's asking about survivor benefits", "veterans", "mental-health")],
+     ("her husband passed away and she's asking about survivor benefits", "veterans", "mental-health"),
+     # What the person needs leads the circumstances
+     ("lives alone since her stroke, needs meals brought to her", "food", "aging-disability")],
 )  # fmt: skip
 def test_what_the_person_has_left_is_on_or_is_at_is_the_story_not_the_first_need(text, first, last):
     needs = parse_query(text).needs
