@@ -3,12 +3,13 @@ question's words OR-ed; BM25 on SQLite, ts_rank on PostgreSQL) over the same ind
 
     python benchmarks/search_quality.py [--postgres URL] [--sqlite-only] [--shared PATH] [--misses]
 
-Two data sets:
+The data sets:
 - the project's own (tests/search/eval: 159 resources of fictional Riverbend County, 175 questions), split into a
   part the vocabulary and weights are tuned on and a part that is only reported (every third question);
-- a second directory and its questions, written apart from the code and tuned on after their first measurement
-  (tests/search/eval_marlow: 90 resources of fictional Marlow County, 190 questions; its README has the first
-  figures);
+- three more directories and their questions, each written apart from the code and tuned on after its first
+  measurement (tests/search/eval_marlow: Marlow County, 90 resources, 190 questions; eval_kettle_lake: Kettle
+  Lake County, 85 resources, 145 questions; eval_orvale: Orvale County, 80 resources, 140 questions; each README
+  has the first figures);
 - the evaluation set written apart from the code, read from ../shared/eval (directory.csv imported through the
   real importer, queries.jsonl) when that folder exists; skipped cleanly otherwise. It is scored as a stranger
   would read the answer: the resource names in the order the reply shows them, near-duplicate twins collapsed.
@@ -43,7 +44,11 @@ from bot.search.service import PER_NEED_WHEN_SEVERAL, redact_query  # noqa: E402
 
 ORDER = [*evaluation.KINDS, "phi", "answerable"]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
-MARLOW = Path(__file__).resolve().parents[1] / "tests" / "search" / "eval_marlow"
+_SETS = Path(__file__).resolve().parents[1] / "tests" / "search"
+# Directories written apart from the code, each tuned on after its first measurement (see its README).
+WRITTEN_APART = [(_SETS / "eval_marlow", "second directory (Marlow County"),
+                 (_SETS / "eval_kettle_lake", "third directory (Kettle Lake County"),
+                 (_SETS / "eval_orvale", "fourth directory (Orvale County")]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -192,10 +197,10 @@ def run_all(make_db, label: str, baseline: str, shared: Path | None, misses: boo
         parts = measure_own(db)
     for part, (ours, plain) in parts.items():
         report(f"{label}, own set ({part} part)", baseline, ours, plain)
-    with make_db() as db:
-        ours, plain = measure_shared(db, MARLOW, misses and shared is None)
-    report(f"{label}, second directory (Marlow County, written apart, since tuned on; see its README)", baseline,
-           ours, plain)  # fmt: skip
+    for folder, name in WRITTEN_APART:
+        with make_db() as db:
+            ours, plain = measure_shared(db, folder, misses and shared is None)
+        report(f"{label}, {name}, written apart, since tuned on; see its README)", baseline, ours, plain)
     if shared is not None:
         with make_db() as db:
             ours, plain = measure_shared(db, shared, misses)
