@@ -215,6 +215,7 @@ def test_redaction_is_immutable():
         ("born in '61, needs meals", "'61"),
         ("fall risk, 3 North rm 18", "rm 18"),
         ("discharged Mr. Ames (rm 602) with oxygen", "602"),
+        ("readmitted twice: brennan, marjorie; dob 4.5.51", "marjorie"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -325,6 +326,11 @@ def test_published_resource_data_passes_through_untouched():
     assert len(strings) > 100
     changed = [(value, redact(value).text) for value in strings if redact(value).changed]
     assert changed == []
+
+
+def test_a_street_named_like_the_patient_stays():
+    text = redact("home safety check for Mr. Alvarado; meet at the Juan Alvarado Ave fire station").text
+    assert "Mr. Alvarado" not in text and "Juan Alvarado Ave fire station" in text
 
 
 def test_every_copy_of_a_found_identifier_goes():

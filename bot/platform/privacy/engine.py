@@ -147,6 +147,9 @@ def _unlabelled(text: str) -> list[Span]:
 
 
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'\u2019])(?P<name>[A-Z][^\W\d_]{1,30})\s{0,2}[,(:\-]?\s{0,3}$")
+# "okafor, rosalind; dob …": a surname and a given name, in any case, right before a birth date's label.
+_NAME_BEFORE_LABEL = re.compile(r"(?<![\w'\u2019])(?P<surname>[^\W\d_]{2,30}),\s{1,2}(?P<given>[^\W\d_]{2,30})"
+                                r"\s{0,2}[;,:]?\s{0,3}(?:d\.?o\.?b\.?|born|b\.)?\s{0,3}[:#]?\s{0,2}$", re.IGNORECASE)
 _GIVEN_NAME_AFTER = re.compile(r"\s{0,2}[,(:\-]?\s{0,2}(?P<name>[A-Z][^\W\d_]{1,30})(?![\w'\u2019])")
 
 
@@ -161,6 +164,10 @@ def _initials_and_ages(text: str, spans: list[Span]) -> list[Span]:
         initials = rules.INITIALS_BEFORE.search(text[window_start:start])
         if initials:
             found.append((window_start + initials.start("initials"), window_start + initials.end("initials"), NAME))
+        before = _NAME_BEFORE_LABEL.search(text[max(0, start - 50) : start]) if kind == DATE_OF_BIRTH else None
+        if before and names.is_plain_given_name(before.group("given")) and names.reads_as_surname(before.group("surname")):
+            offset = max(0, start - 50)
+            found.append((offset + before.start("surname"), offset + before.end("given"), NAME))
         for name in (_GIVEN_NAME_BEFORE.search(text[max(0, start - 34) : start]), _GIVEN_NAME_AFTER.match(text, end)):
             if name and names.is_plain_given_name(name.group("name")):
                 offset = max(0, start - 34) if name.re is _GIVEN_NAME_BEFORE else 0
@@ -229,6 +236,7 @@ def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
 
 
 _WORD = re.compile(r"\w+")
+_STREET_AFTER = rules._compile(r"\s{1,3}%(street_suffix)s\b")
 _REPEAT_MIN_LENGTH = 6  # shorter values ("Ann", "1950") are too likely to be part of something else
 _REPEAT_CANDIDATES = 20  # per first word; bounds the work on hostile input
 
@@ -254,6 +262,8 @@ def _repeats(text: str, spans: list[Span]) -> list[Span]:
         for value, kind in by_first_word.get(word.group().lower(), {}).items():
             end = word.start() + len(value)
             if text[word.start() : end].lower() == value and not (end < len(text) and text[end].isalnum()):
+                if kind == NAME and _STREET_AFTER.match(text, end):
+                    continue  # "Mr. Chavez; … the Cesar Chavez Ave fire station": a street named like the person
                 found.append((word.start(), end, kind))
     return found
 

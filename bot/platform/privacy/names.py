@@ -343,7 +343,7 @@ _STREET_AFTER = _compile(r"^\s{1,3}(?:%(street_suffix)s)\b")
 _GIVEN_AND = _compile(r"(?<![\w%(q)s])(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})\s{1,3}(?:&|and|y)\s{1,3}$")
 
 
-def _reads_as_surname(word: str) -> bool:
+def reads_as_surname(word: str) -> bool:
     lower = fold(_bare(word).replace("\u2019", "'"))
     if _stop(lower) or lexicon.is_place_word(lower):
         return False
@@ -357,7 +357,7 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
     spans = []
     for pattern in (_POSSESSOR_OF_RELATIVE, _POSSESSOR_OF_CONTACT, _HOUSEHOLD, _FAMILY_OF):
         for match in pattern.finditer(text):
-            if _reads_as_surname(match.group("name")):
+            if reads_as_surname(match.group("name")):
                 spans.append(match.span("name"))
     for match in _PLURAL_HOUSEHOLD.finditer(text):
         if _strong_name(match.group("name")):
@@ -376,7 +376,7 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
     for match in _INITIAL_AND_SURNAME.finditer(text):
         surname = match.group("name")[2:].strip()
         after = match.group("after")
-        if _STREET_AFTER.match(after) or heads_organisation(after) or not _reads_as_surname(surname):
+        if _STREET_AFTER.match(after) or heads_organisation(after) or not reads_as_surname(surname):
             continue
         spans.append((match.start("name"), match.end("name") - (2 if _POSSESSIVE_S.search(surname) else 0)))
     return spans
