@@ -13,6 +13,8 @@ import json
 import re
 from dataclasses import replace
 
+from wordfreq import zipf_frequency
+
 from bot.platform.privacy import redact
 from bot.platform.privacy.allowlist import keep_known_words
 from bot.search.emergency import is_medical_emergency
@@ -37,6 +39,17 @@ _THANKS = re.compile(
 _THANKING = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty|tysm|gracias|appreciate (?:it|you|that|this))\b", re.I)
 
 
+_SHORT_PHRASE = 8  # words: longer messages that ask for nothing are chatter
+_SPECIFIC_ZIPF = 4.5  # a word rarer than this (under ~30 per million) names a thing, not small talk
+
+
+def _names_a_thing(parsed: ParsedQuery) -> bool:
+    """A short phrase of real words with an uncommon one among them ("pet grooming", "piano lessons for adults"),
+    not small talk ("see you tomorrow", "will follow up")."""
+    words = [word for need in parsed.needs for word in keep_known_words(need.phrase).split()]
+    return 0 < len(words) <= _SHORT_PHRASE and any(zipf_frequency(word, "en") < _SPECIFIC_ZIPF for word in words)
+
+
 def classify(text: str) -> str:
     """ "search", "greeting", "thanks", "help" or "unplaceable" (which gets the help card)."""
     text = (text or "").strip()
@@ -59,6 +72,8 @@ def classify(text: str) -> str:
         return "search"
     if not parsed.needs and redacted != text and asks_for_something(redacted):
         return "search"  # only patient details and a request: the answer asks for the need
+    if parsed.needs and not _THANKING.search(text) and _names_a_thing(parsed):
+        return "search"  # "pet grooming", "tattoo removal": a thing nobody may offer, answered honestly
     if _THANKING.search(text):
         return "thanks"  # "thanks so much, that worked!": no need in it, and gratitude is not a question
     return "unplaceable"

@@ -1,5 +1,5 @@
-"""A medical emergency happening now ("patient having chest pain right now", "he's not breathing"): the answer is
-911, not a community resource. Pure: no database, no Slack. A crisis of the mind ("suicidal") is not matched here:
+"""A medical emergency happening now ("patient having chest pain right now", "he's not breathing", "someone is
+waving a gun right now"): the answer is 911, not a community resource. Pure: no database, no Slack. A crisis of the mind ("suicidal") is not matched here:
 the directory's crisis lines answer it."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ _ACUTE = (
     r"chest pains?|heart attack|(?:a |having a )?stroke|can'?t breathe|cannot breathe|trouble breathing|"
     r"struggling to breathe|seizures?|seizing|bleeding (?:heavily|badly|a lot)|choking|anaphylaxis|"
     r"overdosing|unconscious|dolor (?:de|en el) pecho|ataque al coraz[oó]n|convulsi[oó]n(?:es)?|"
-    r"derrame cerebral"
+    r"derrame cerebral|"
+    # Violence in progress is 911's too.
+    r"(?:waving|pointing|holding|has|with) an? (?:gun|knife|weapon)|active shooter|shots fired|being stabbed"
 )
 # Said so that it is happening now.
 _NOW = r"right now|now|currently|at the moment|as we speak|ahora(?:\s+mismo)?|ahorita"

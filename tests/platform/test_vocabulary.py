@@ -217,6 +217,7 @@ def test_get_returns_none_for_unknown_names(name):
         # A verb's past form is no thing handed out
         ("mom is wiped out looking after dad", "aging-disability"),
         ("ya no quiere vivir", "mental-health"),
+        ("she can't afford to feed her dog", "goods"),
         ("OD'd twice this month and wants to start treatment", "substance-use"),
         ("kids are eating cereal for dinner every night", "food"),
         ("can't drive since the stroke, needs to get to PT", "transportation"),

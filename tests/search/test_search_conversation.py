@@ -78,6 +78,21 @@ def test_greetings_and_thanks_get_one_short_line(slack, fake_slack, db, text):
         assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 0
 
 
+@pytest.mark.parametrize("text", ["pet grooming", "tattoo removal", "piano lessons for adults"])
+def test_a_thing_nobody_offers_asked_in_a_dm_is_answered_honestly_not_with_the_help_card(slack, fake_slack, db, text):
+    seed(db)
+    content = dm_answer(slack, fake_slack, text)
+    assert "What partnerbot can do" not in content and "nobody" in content.lower()
+
+
+@pytest.mark.parametrize("text", ["see you tomorrow", "will follow up", "sounds good to me"])
+def test_small_talk_is_not_read_as_a_need(slack, fake_slack, db, text):
+    content = dm_answer(slack, fake_slack, text)
+    assert "nobody" not in content.lower()
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 0
+
+
 def test_gibberish_gets_the_help_card_privately_and_is_never_an_unmet_need(slack, fake_slack, db):
     slack.mention("asdkjhasd", channel="CCARE")
     assert "What partnerbot can do" in fake_slack.wait_for("chat.postEphemeral").text_content()
