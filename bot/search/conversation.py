@@ -85,11 +85,21 @@ def classify(text: str) -> str:
 _MORE = re.compile(r"^\s*(?:more|show more|more please|any more|anything else|others?|m[aá]s)\b[\s?!.]*$", re.I)
 
 
+def _known_words_only(need: Need) -> Need:
+    """The need with only the words the allow-list keeps: a name redaction missed ("for 'Pops' Jenkins") is not
+    stored with the thread."""
+    kept = set(keep_known_words(need.phrase, extra=need.term_words).split())
+    return replace(need, phrase=" ".join(word for word in need.phrase.split() if word in kept),
+                   extra_words=tuple(word for word in need.extra_words if word in kept),
+                   qualifiers=tuple(word for word in need.qualifiers if word in kept))  # fmt: skip
+
+
 def to_json(parsed: ParsedQuery) -> str:
-    """Needs and modifiers, without the question's text."""
+    """Needs and modifiers, without the question's text, and only the need words the allow-list keeps."""
+    modifiers = replace(parsed.modifiers, unknown_place=None, unknown_languages=())  # only ever echoed, never kept
     data = {
-        "needs": [dataclasses.asdict(need) for need in parsed.needs],
-        "modifiers": dataclasses.asdict(parsed.modifiers),
+        "needs": [dataclasses.asdict(_known_words_only(need)) for need in parsed.needs],
+        "modifiers": dataclasses.asdict(modifiers),
     }
     return json.dumps(data, separators=(",", ":"))[:4000]
 

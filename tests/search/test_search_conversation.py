@@ -250,6 +250,16 @@ def reply_in_thread(slack, thread: str, text: str, *, user: str, after: int) -> 
                  "ts": f"{float(thread) + after:.6f}", "thread_ts": thread, "channel": "CCARE"})  # fmt: skip
 
 
+def test_a_thread_keeps_only_the_need_words_the_allow_list_keeps(slack, fake_slack, db):
+    seed(db)
+    # A nickname in quotes and a surname no cue marks: whatever redaction misses is not kept with the thread.
+    slack.mention("who can help with food for 'Pops' Okonkwo-Baptiste, he eats once a day", channel="CCARE")
+    fake_slack.wait_for("chat.postMessage")
+    with db.session() as s:
+        saved = s.exec(select(SearchThread)).one()
+    assert "food" in saved.parsed and "okonkwo" not in saved.parsed.lower() and "baptiste" not in saved.parsed.lower()
+
+
 def test_thread_replies_refine_the_answer(slack, fake_slack, db):
     seed(db)
     slack.mention("who can help with food?", channel="CCARE")
