@@ -328,6 +328,11 @@ def test_published_resource_data_passes_through_untouched():
     assert changed == []
 
 
+def test_a_family_name_said_again_goes_unless_it_names_an_organisation():
+    text = redact("rides for the Xiong kids (Pa Xiong, Kou Xiong); the Xiong Family Foundation paid").text
+    assert text.count("Xiong") == 1 and "Xiong Family Foundation" in text
+
+
 def test_a_street_named_like_the_patient_stays():
     text = redact("home safety check for Mr. Alvarado; meet at the Juan Alvarado Ave fire station").text
     assert "Mr. Alvarado" not in text and "Juan Alvarado Ave fire station" in text

@@ -238,6 +238,8 @@ def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
 _WORD = re.compile(r"\w+")
 _STREET_AFTER = rules._compile(r"\s{1,3}%(street_suffix)s\b")
 _REPEAT_MIN_LENGTH = 6  # shorter values ("Ann", "1950") are too likely to be part of something else
+_SURNAME_MIN_LENGTH = 4  # a family name said again ("Vang"), capitalised; "Lee" is too likely something else
+_SURNAME = "surname"  # a copy's kind while it is looked for
 _REPEAT_CANDIDATES = 20  # per first word; bounds the work on hostile input
 
 
@@ -255,6 +257,12 @@ def _repeats(text: str, spans: list[Span]) -> list[Span]:
             candidates = by_first_word.setdefault(first.group().lower(), {})
             if len(candidates) < _REPEAT_CANDIDATES:
                 candidates[value.lower()] = kind
+        surname = value.split()[-1] if kind == NAME and value else ""
+        if len(surname) >= _SURNAME_MIN_LENGTH and surname[0].isupper() and surname.isalpha():
+            # "the Vang kids (Pa Vang, Tou Vang)": the family's name said again goes too.
+            candidates = by_first_word.setdefault(surname.lower(), {})
+            if len(candidates) < _REPEAT_CANDIDATES:
+                candidates.setdefault(surname.lower(), _SURNAME)
     if not by_first_word:
         return []
     found = []
@@ -262,9 +270,12 @@ def _repeats(text: str, spans: list[Span]) -> list[Span]:
         for value, kind in by_first_word.get(word.group().lower(), {}).items():
             end = word.start() + len(value)
             if text[word.start() : end].lower() == value and not (end < len(text) and text[end].isalnum()):
-                if kind == NAME and _STREET_AFTER.match(text, end):
+                if kind in (NAME, _SURNAME) and _STREET_AFTER.match(text, end):
                     continue  # "Mr. Chavez; … the Cesar Chavez Ave fire station": a street named like the person
-                found.append((word.start(), end, kind))
+                after = re.sub(r"^['\u2019]s\b", "", text[end : end + 60])
+                if kind == _SURNAME and (not word.group()[0].isupper() or names.heads_organisation(after)):
+                    continue  # a capitalised copy only, and not an organisation's name ("Vang Family Foundation")
+                found.append((word.start(), end, NAME if kind == _SURNAME else kind))
     return found
 
 
