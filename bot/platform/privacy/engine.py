@@ -179,6 +179,8 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
     found: list[Span] = []
     for _start, end, kind in list(spans):
         found.extend(_details_in_same_clause(text, end))
+        if kind == NAME and (given := names.bracketed_given_name(text, end)):
+            found.append((*given, NAME))
         if kind == NAME and (date := rules._DATE_AFTER_NAME.match(text, end)):
             found.append((*date.span("value"), DATE_OF_BIRTH))
         elif kind == NAME and (contact := rules._CONTACT_AFTER_NAME.match(text, end)):

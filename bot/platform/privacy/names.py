@@ -27,7 +27,7 @@ _part(
     "relative_word",
     r"(?:daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma|grandmother"
     r"|grandpa|grandfather|aunt|uncle|niece|nephew|guardian|spouse|boyfriend|girlfriend|cousin|grandson"
-    r"|widow|widower|dtr|stepson|stepdaughter|stepmom|stepdad|fianc[eé]e?"
+    r"|widow|widower|dtr|stepson|stepdaughter|stepmom|stepdad|fianc[eé]e?|neighbou?r|roommate|mum"
     r"|granddaughter|hija|hijo|madre|padre|mam[aá]|pap[aá]|esposo|esposa|marido|hermana|hermano|abuela|abuelo"
     r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia)",
 )
@@ -163,7 +163,12 @@ _RELIGIOUS = frozenset({"Sister", "Brother", "Father", "Mother"})
 def _given_name_at(text: str, start: int) -> bool:
     """Whether a capitalised given name of the census lists starts at `start` ("wife Gloria", not "son rise")."""
     word = _NAME_TOKEN.match(text, start)
-    return bool(word) and word.group()[0].isupper() and lexicon.is_given_name(fold(_bare(word.group())))
+    if not word or not word.group()[0].isupper():
+        return False
+    lower = fold(_bare(word.group()))
+    # A given name the lists miss ("wife Bożena", "son Tiago") is still no everyday word.
+    return lexicon.is_given_name(lower) or not (lexicon.is_known_word(lower) or lexicon.is_everyday(lower)
+                                                or _stop(lower) or lexicon.is_place_word(lower))
 
 
 def heads_organisation(following: str) -> bool:
@@ -347,8 +352,29 @@ def reads_as_surname(word: str) -> bool:
     lower = fold(_bare(word).replace("\u2019", "'"))
     if _stop(lower) or lexicon.is_place_word(lower):
         return False
+    parts = [part for part in re.split(r"[-']", lower) if part]  # "Pierre-Louis", "Nowak-Lewandowska"
+    if len(parts) > 1:
+        return any(lexicon.name_strength(part) > 0 for part in parts) or not any(
+            lexicon.is_everyday(part) for part in parts)
     return lexicon.name_strength(lower) > 0 or lexicon.name_strength(lower.replace("'", "")) > 0 or (
         not lexicon.is_known_word(lower) and not lexicon.is_everyday(lower))
+
+
+# "Jean-Baptiste, Wilner", "FERREIRA, JOÃO", "McCarthy, Padraig": a surname, a comma, a given name.
+_SURNAME_COMMA_GIVEN = re.compile(
+    r"(?<![\w'\u2019])(?P<name>(?P<surname>[A-Z][^\W\d_]{0,30}(?:[-'\u2019][A-Za-z][^\W\d_]{1,30})?),\s{1,2}"
+    r"(?P<given>[A-Z][^\W\d_]{1,30}))(?![\w'\u2019])(?!\s{0,2}(?:,|and\b|&|or\b|y\b)\s{0,2}[A-Z])"  # not a list
+)
+# "Mrs. Alves (Fernanda)": a given name in brackets right after a name is the same person's.
+_BRACKETED_GIVEN = re.compile(r"\s{0,2}\(\s{0,2}(?P<name>[A-Z][^\W\d_]{1,30})\s{0,2}\)")
+
+
+def bracketed_given_name(text: str, end: int) -> tuple[int, int] | None:
+    """The span of "(Fernanda)" right after position `end` (the end of a name found), or None."""
+    match = _BRACKETED_GIVEN.match(text, end)
+    if match and (lexicon.is_given_name(fold(match.group("name"))) or not lexicon.is_known_word(fold(match.group("name")))):
+        return match.span("name")
+    return None
 
 
 def contextual_names(text: str) -> list[tuple[int, int]]:
@@ -370,6 +396,18 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
             given = match.group("given") if "given" in pattern.groupindex else match.group("name")
             if is_plain_given_name(given):
                 spans.append(match.span("name"))
+    for match in _SURNAME_COMMA_GIVEN.finditer(text):
+        given, surname = fold(match.group("given")), fold(match.group("surname"))
+        # The surname is one the lists know (or half of a double one); the given name is, or is no word at all.
+        known_surname = any(lexicon.name_strength(part) > 0 for part in
+                            [*re.split(r"[-'\u2019]", surname), re.sub(r"['\u2019]", "", surname)] if len(part) > 1)
+        plausible_given = lexicon.is_given_name(given) or not (
+            lexicon.is_known_word(given) or lexicon.is_everyday(given)
+            or (match.group("given").isupper() and not match.group("surname").isupper())  # "Lopez, HICN"
+            or heads_organisation(text[match.end() : match.end() + 60]))  # "…, Eastport Senior Center"
+        if (known_surname and plausible_given and not _stop(given) and not _stop(surname)
+                and not lexicon.is_place_word(given) and not lexicon.is_place_word(surname)):  # fmt: skip
+            spans.append(match.span("name"))
     opening = _SURNAME_OPENING.match(text)
     if opening and _strong_name(opening.group("name")) and not lexicon.is_everyday(fold(opening.group("name"))):
         spans.append(opening.span("name"))

@@ -78,7 +78,7 @@ _part(
 _part(
     "filler",
     r"(?:[\s:=#%(dash)s,]{0,3}(?:(?:%(apos)ss|is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
-    r"|ending(?:\s{1,3}in)?|ends(?:\s{1,3}in)?|last\s{1,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}"
+    r"|ending(?:\s{1,3}in)?|ends(?:\s{1,3}in)?|last\s{0,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}"
     r"[\s:=#%(dash)s]{0,3}",
 )
 
@@ -140,6 +140,7 @@ _part(
     "relative",
     r"(?:daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma"
     r"|grandmother|grandpa|grandfather|grandson|granddaughter|grandchild|aunt|uncle|niece|nephew|guardian|spouse"
+    r"|neighbou?r|roommate"
     r"|boyfriend|girlfriend|family)",
 )
 _part(
@@ -196,7 +197,8 @@ _PATIENT_CONTACT = _compile(
     r"%(filler)s%(contact_value)s"
 )
 _PATIENT_LOCATION = _compile(
-    r"(?<!\w)(?:(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)"
+    r"(?<!\w)(?:(?:lives|living)(?=\s{1,3}(?:rr|rural\s{1,3}route|p\.?\s{0,2}o\.?\s{0,2}box)\b)"
+    r"|(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)"
     # "lives alone at", "lives with her son at"
     r"(?:\s{1,3}(?:alone|together|now|currently|still|by\s{1,3}(?:herself|himself|themselves)"
     r"|with\s{1,3}(?:(?:her|his|their|a|an)\s{1,3})?[^\W\d_]{1,15}))?\s{1,3}(?:at|on|in|@)"
