@@ -1,13 +1,13 @@
 """Patient identifiers against the product as care teams use it: how many reach a table, a log line or a bot post,
 and how much of what had to be kept is kept.
 
-    python benchmarks/privacy_eval.py [--sets dev,apart1,apart2,report,tune] [--cases FILE.jsonl] [--quick]
+    python benchmarks/privacy_eval.py [--sets dev,apart1,apart2,apart3,report,tune] [--cases FILE.jsonl] [--quick]
 
 Sets (each case: surface, text, forbidden, keep):
 - dev: ../shared/eval/phi_cases.jsonl, written apart from the code (skipped when the folder is absent);
-- apart1, apart2: tests/data/phi_written_apart_{1,2}.jsonl, 70 cases each in the dev set's format, written apart
-  from the code and tuned on after their first measurement (first figures over HTTP: 20/146 and 28/162
-  identifiers stored or posted, at fe3acec and 91f97a8);
+- apart1, apart2, apart3: tests/data/phi_written_apart_{1,2,3}.jsonl, 70, 70 and 60 cases in the dev set's
+  format, written apart from the code and tuned on after their first measurement (first figures over HTTP:
+  20/146, 28/162 and 27/127 identifiers stored or posted, at fe3acec, 91f97a8 and 00f3e39);
 - report: the report-only part of tests/data/phi_corpus.json (never tuned on);
 - tune: the part of tests/data/phi_corpus.json the engine was tuned on (function level only; no surfaces).
 
@@ -67,7 +67,8 @@ from tests.conftest import TrackingExecutor  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "eval" / "phi_cases.jsonl"
 WRITTEN_APART = {"apart1": ROOT / "tests" / "data" / "phi_written_apart_1.jsonl",
-                 "apart2": ROOT / "tests" / "data" / "phi_written_apart_2.jsonl"}  # fmt: skip
+                 "apart2": ROOT / "tests" / "data" / "phi_written_apart_2.jsonl",
+                 "apart3": ROOT / "tests" / "data" / "phi_written_apart_3.jsonl"}  # fmt: skip
 OWN_CORPUS = ROOT / "tests" / "data" / "phi_corpus.json"
 SECRET = "privacy-eval-secret"
 KEEP_TABLES = {
@@ -384,7 +385,7 @@ def _report(title: str, score: Score, verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", default="dev,apart1,apart2,report,tune")
+    parser.add_argument("--sets", default="dev,apart1,apart2,apart3,report,tune")
     parser.add_argument("--cases", type=Path, help="also measure this file of cases (the dev set's format), "
                         "such as a new set written apart before anything is tuned on it")
     parser.add_argument("--quick", action="store_true", help="function level only (no database, no HTTP)")
