@@ -114,3 +114,10 @@ def test_doubtful_words_are_marked_and_can_be_removed():
     # Nothing removed is ever offered back: doubts index the redacted text.
     for doubt in result.doubtful:
         assert "removed]" not in result.text[doubt.start : doubt.end]
+
+
+def test_a_given_name_after_to_is_doubtful_unless_it_is_where_someone_goes():
+    given = redact("thanks for getting glasses to Gabriel in 3 days")
+    assert [given.text[d.start : d.end] for d in given.doubtful] == ["Gabriel"]
+    place = redact("rides to Marion every Tuesday")
+    assert place.doubtful == () and place.text == "rides to Marion every Tuesday"

@@ -217,7 +217,11 @@ _RUN_GAP = re.compile(r"(?:[ \t]{1,2}(?:(?:de|del|la|van|von|da|dos|y)[ \t]{1,2}
                       r"|[ \t]{1,2}['\"\u2018\u201c]|['\"\u2019\u201d][ \t]{1,2})")
 _SAINT_OR_DOCTOR = re.compile(r"(?:\b(?:st|ste|saint|san|santa|santo|dr|doctor|mt|mount|fort|ft)\.?[ \t]{1,2})$",
                               re.IGNORECASE)
-_PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|to|at|of|en|cerca\s+de|called|named|town|city)[ \t]{1,2})$",
+_PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|at|of|en|cerca\s+de|called|named|town|city"
+                                # "to" a place only after a way of getting there: "rides to Marion", not
+                                # "glasses to Gabriel"
+                                r"|(?:ride|rides|drive|drives|go|goes|get|bus|trip|move|moved|way|back|out)\s{1,2}to)"
+                                r"[ \t]{1,2})$",
                                 re.IGNORECASE)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
