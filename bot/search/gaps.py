@@ -113,11 +113,11 @@ def known_place(session: Session, team_id: str, place: str) -> bool:
 
 
 def _mentioned(session: Session, team_id: str, words: list[str], categories: tuple[str, ...] = (),
-               prefixes: bool = True) -> bool:
-    """Whether some resource (filed under one of `categories`, when given) contains every one of `words`, its word
-    forms included (and, with `prefixes`, the longer words a short one begins)."""
+               prefixes: bool = True, every: bool = True) -> bool:
+    """Whether some resource (filed under one of `categories`, when given) contains every one of `words` (or, with
+    `every` false, any one), its word forms included (and, with `prefixes`, the longer words a short one begins)."""
     if ranking.is_postgres(session):
-        query = ranking.tsquery(words, True, prefixes)
+        query = ranking.tsquery(words, every, prefixes)
         if categories:
             filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])
             query = f"({filed}) & ({query})"
@@ -126,10 +126,10 @@ def _mentioned(session: Session, team_id: str, words: list[str], categories: tup
         # A word nobody mentions is the usual answer: read through the index, not row by row until one matches.
         with ranking.through_the_index(session):
             return session.execute(statement, {"query": query, "team": team_id}).first() is not None
-    query = ranking.fts5_query(words, True, prefixes)
+    query = ranking.fts5_query(words, every, prefixes)
     if categories:
         filed = " OR ".join('"' + " ".join(vocabulary.tokens(c)) + '"' for c in categories[:4])
-        query = "{categories} : (" + filed + ") AND " + query
+        query = "{categories} : (" + filed + ") AND (" + query + ")"
     statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
                      "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
     return session.execute(statement, {"query": query, "team": team_id}).first() is not None
@@ -164,8 +164,8 @@ def _unserved_service(session: Session, team_id: str, need: Need) -> list[str]:
     service = vocabulary.specific_service(need.categories[0], said, need.phrase)
     if service is None:
         return []
-    # Whole words and their forms only: "camps" is not "campus".
-    if any(_mentioned(session, team_id, [word], service.filed_under, prefixes=False) for word in service.words):
+    # One lookup for any of its words; whole words and their forms only: "camps" is not "campus".
+    if _mentioned(session, team_id, list(service.words), service.filed_under, prefixes=False, every=False):
         return []
     if not service.named_by_terms:
         return vocabulary.tokens(service.name)  # "car repair", not the "car" the vocabulary saw

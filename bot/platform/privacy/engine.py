@@ -238,7 +238,6 @@ def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
 
 
 _WORD = re.compile(r"\w+")
-_STREET_AFTER = rules._compile(r"\s{1,3}%(street_suffix)s\b")
 _REPEAT_MIN_LENGTH = 6  # shorter values ("Ann", "1950") are too likely to be part of something else
 _SURNAME_MIN_LENGTH = 4  # a family name said again ("Vang"), capitalised; "Lee" is too likely something else
 _SURNAME = "surname"  # a copy's kind while it is looked for
@@ -272,7 +271,7 @@ def _repeats(text: str, spans: list[Span]) -> list[Span]:
         for value, kind in by_first_word.get(word.group().lower(), {}).items():
             end = word.start() + len(value)
             if text[word.start() : end].lower() == value and not (end < len(text) and text[end].isalnum()):
-                if kind in (NAME, _SURNAME) and _STREET_AFTER.match(text, end):
+                if kind in (NAME, _SURNAME) and names.STREET_AFTER.match(text, end):
                     continue  # "Mr. Chavez; … the Cesar Chavez Ave fire station": a street named like the person
                 after = re.sub(r"^['\u2019]s\b", "", text[end : end + 60])
                 if kind == _SURNAME and (not word.group()[0].isupper() or names.heads_organisation(after)):

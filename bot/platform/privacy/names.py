@@ -347,7 +347,8 @@ _HOUSEHOLD = _compile(
 # "R. Okonkwo", "J. Morales'": an initial and a surname ("W. Washington Ave" is a street, "A. Philip Randolph
 # Institute" an organisation).
 _INITIAL_AND_SURNAME = _compile(rf"(?<![\w.])(?P<name>(?-i:[A-Z])\.\s?{_PERSON_SHAPED})(?=(?P<after>.{{0,40}}))")
-_STREET_AFTER = _compile(r"^\s{1,3}(?:%(street_suffix)s)\b")
+# A street suffix right after a name: "W. Washington Ave", "the Cesar Chavez Ave fire station".
+STREET_AFTER = _compile(r"\s{1,3}%(street_suffix)s\b")
 # "Betty & Frank Olsen": a given name joined to a full name already found shares its surname.
 _GIVEN_AND = _compile(r"(?<![\w%(q)s])(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})\s{1,3}(?:&|and|y)\s{1,3}$")
 
@@ -418,7 +419,7 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
     for match in _INITIAL_AND_SURNAME.finditer(text):
         surname = match.group("name")[2:].strip()
         after = match.group("after")
-        if _STREET_AFTER.match(after) or heads_organisation(after) or not reads_as_surname(surname):
+        if STREET_AFTER.match(after) or heads_organisation(after) or not reads_as_surname(surname):
             continue
         spans.append((match.start("name"), match.end("name") - (2 if _POSSESSIVE_S.search(surname) else 0)))
     return spans
