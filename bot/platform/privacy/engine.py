@@ -128,6 +128,8 @@ def _unlabelled(text: str) -> list[Span]:
         for match in rules.LONG_NUMBER.finditer(text):
             if not _public_label_before(text, match.start()):
                 spans.append((*match.span("value"), RECORD_NUMBER))
+    for pattern in (rules.LIVES_SOMEWHERE, rules.HOME_ANYWHERE):
+        spans.extend((*match.span("address"), ADDRESS) for match in pattern.finditer(text))
     for match in rules.SPELLED_EMAIL.finditer(text):
         spans.append((match.start(), match.end(), EMAIL))
     this_year = datetime.date.today().year
@@ -146,7 +148,10 @@ def _unlabelled(text: str) -> list[Span]:
     return spans
 
 
-_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'\u2019])(?P<name>[A-Z][^\W\d_]{1,30})\s{0,2}[,(:\-]?\s{0,3}$")
+# "Sadie Yazzie-Tsinajinnie (chart 881-20-445)", "Eleanor, DOB 3/4/1931": a name right before a label and its value.
+_ID_LABEL = r"(?:(?:mrn|chart|dob|d\.o\.b\.|born|b\.|acct|account|member\s{1,2}id|id)\s{0,2}[#:.]?\s{0,2})?"
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'\u2019])(?P<name>[A-Z][^\W\d_]{1,30})(?:\s(?P<surname>[A-Z][^\W\d_]{1,30}"
+                                r"(?:-[A-Z][^\W\d_]{1,30})?))?\s{0,2}[,(:\-]?\s{0,3}" + _ID_LABEL + "$", re.IGNORECASE)
 # "okafor, rosalind; dob …": a surname and a given name, in any case, right before a birth date's label.
 _NAME_BEFORE_LABEL = re.compile(r"(?<![\w'\u2019])(?P<surname>[^\W\d_]{2,30}),\s{1,2}(?P<given>[^\W\d_]{2,30})"
                                 r"\s{0,2}[;,:]?\s{0,3}(?:d\.?o\.?b\.?|born|b\.)?\s{0,3}[:#]?\s{0,2}$", re.IGNORECASE)
@@ -168,10 +173,33 @@ def _initials_and_ages(text: str, spans: list[Span]) -> list[Span]:
         if before and names.is_plain_given_name(before.group("given")) and names.reads_as_surname(before.group("surname")):
             offset = max(0, start - 50)
             found.append((offset + before.start("surname"), offset + before.end("given"), NAME))
-        for name in (_GIVEN_NAME_BEFORE.search(text[max(0, start - 34) : start]), _GIVEN_NAME_AFTER.match(text, end)):
-            if name and names.is_plain_given_name(name.group("name")):
-                offset = max(0, start - 34) if name.re is _GIVEN_NAME_BEFORE else 0
-                found.append((offset + name.start("name"), offset + name.end("name"), NAME))
+        for name in (_GIVEN_NAME_BEFORE.search(text[max(0, start - 60) : start]), _GIVEN_NAME_AFTER.match(text, end)):
+            if name and name.group("name")[0].isupper() and names.is_plain_given_name(name.group("name")):
+                offset = max(0, start - 60) if name.re is _GIVEN_NAME_BEFORE else 0
+                surname = name.re is _GIVEN_NAME_BEFORE and name.group("surname")
+                last = "surname" if surname and names.reads_as_surname(surname) else "name"
+                found.append((offset + name.start("name"), offset + name.end(last), NAME))
+    return found
+
+
+# "Ti Jean (Jean-Robert Pierre-Louis, 1958-09-17)": a bracket holding a name and a date gives a person and their
+# birth date, and the capitalised words right before it are what the person is called.
+_NAME_AND_DATE_IN_BRACKETS = re.compile(
+    r"(?P<before>(?:(?<![\w'\u2019])[A-Z][^\W\d_]{1,20}[ \t]){1,2})?\((?P<inside>[^()\n,]{2,60}),\s{0,2}"
+    r"(?:(?:dob|born|b\.)\s{0,2}:?\s{0,2})?(?P<date>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2}))"
+    r"\s{0,2}\)", re.IGNORECASE)
+
+
+def _names_with_dates_in_brackets(text: str) -> list[Span]:
+    found: list[Span] = []
+    for match in _NAME_AND_DATE_IN_BRACKETS.finditer(text):
+        inside = match.group("inside").split()
+        if not all(names.is_alias_word(word) for word in inside):
+            continue
+        found += [(*match.span("inside"), NAME), (*match.span("date"), DATE_OF_BIRTH)]
+        before = match.group("before") or ""
+        if before and not any(names.is_stop_or_place(word) for word in before.split()):
+            found.append((match.start("before"), match.end("before") - 1, NAME))
     return found
 
 
@@ -179,8 +207,9 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
     found: list[Span] = []
     for _start, end, kind in list(spans):
         found.extend(_details_in_same_clause(text, end))
-        if kind == NAME and (given := names.bracketed_given_name(text, end)):
-            found.append((*given, NAME))
+        if kind in (NAME, ROOM):
+            found.extend((*alias, NAME) for alias in names.bracketed_aliases(text, end))
+            found.extend(_dates_in_brackets(text, end))
         if kind == NAME and (date := rules._DATE_AFTER_NAME.match(text, end)):
             found.append((*date.span("value"), DATE_OF_BIRTH))
         elif kind == NAME and (contact := rules._CONTACT_AFTER_NAME.match(text, end)):
@@ -198,6 +227,15 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
                 found.append(_contact_span(more))
                 end = more.end()
     return found
+
+
+def _dates_in_brackets(text: str, end: int) -> list[Span]:
+    """A date in the brackets right after a person is their birth date: "Ti Jean (Jean-Robert, 1958-09-17)"."""
+    bracket = re.compile(r"\s{0,2}\([^()\n]{0,80}\)").match(text, end)
+    if not bracket:
+        return []
+    return [(end + date.start("value"), end + date.end("value"), DATE_OF_BIRTH)
+            for date in rules._DATE_ANYWHERE.finditer(text[end : bracket.end()])]
 
 
 def _in_intake_form(text: str, spans: list[Span]) -> bool:
@@ -287,6 +325,7 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     if not staff_contact:
         uncued, _doubtful = names.uncued_names(text)
         spans += [(start, end, NAME) for start, end in uncued]
+    spans += _names_with_dates_in_brackets(text)
     spans += _initials_and_ages(text, spans)
     spans += [(start, end, NAME) for start, end in
               names.given_names_joined(text, [start for start, _end, kind in spans if kind == NAME])]  # fmt: skip

@@ -25,11 +25,12 @@ from bot.platform.privacy.rules import _compile, _part
 
 _part(
     "relative_word",
-    r"(?:daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma|grandmother"
+    r"(?:(?:daughter|son|mother|father|sister|brother)-in-law|kiddo|(?-i:kids)"
+    r"|daughter|son|mom|mother|dad|father|husband|wife|partner|sister|brother|caregiver|grandma|grandmother"
     r"|grandpa|grandfather|aunt|uncle|niece|nephew|guardian|spouse|boyfriend|girlfriend|cousin|grandson"
     r"|widow|widower|dtr|stepson|stepdaughter|stepmom|stepdad|fianc[eé]e?|neighbou?r|roommate|mum"
     r"|granddaughter|hija|hijo|madre|padre|mam[aá]|pap[aá]|esposo|esposa|marido|hermana|hermano|abuela|abuelo"
-    r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia)",
+    r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia|bro|sis)",
 )
 NAME_CUE = _compile(
     r"(?<!\w)(?:"
@@ -43,10 +44,10 @@ NAME_CUE = _compile(
     # "wife Gloria called": a relative word alone; only a capitalised given name after it counts.
     r"|(?P<kin>%(relative_word)s)"
     r"|(?P<patient>patient|pt\.?|client|paciente)"
-    r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS))"
+    r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|mme|mlle|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS))"
     r")(?=(?P<window>(?s:.{0,120})))"
 )
-_NAME_START = re.compile(r"[\s:,(\-\u2013\u2014]{1,4}")
+_NAME_START = re.compile(r"[\s:,(\-\u2013\u2014]{1,4}['\"\u2018\u201c]?")  # "pt 'Big Mike'": a nickname in quotes
 # "the pt, 67M, Juan Perez": an age and sex between the cue and the name.
 _DEMOGRAPHIC = re.compile(
     r"\d{1,3}\s{0,2}(?:(?:y/?o|yo|yrs?|years?\s{1,3}old)\b[\s,]{0,3}(?:[MFmf]\b)?|[MFmf]\b)\.?[\s,;:()\-]{1,4}"
@@ -160,15 +161,22 @@ def _next_word_is_organisation(window: str, pos: int) -> bool:
 _RELIGIOUS = frozenset({"Sister", "Brother", "Father", "Mother"})
 
 
+_VERB_OF_ABBREVIATION = re.compile(r"^[A-Z]{2,5}['\u2019]?(?:d|ed|ing|s)$")
+
+
 def _given_name_at(text: str, start: int) -> bool:
     """Whether a capitalised given name of the census lists starts at `start` ("wife Gloria", not "son rise")."""
     word = _NAME_TOKEN.match(text, start)
     if not word or not word.group()[0].isupper():
         return False
-    lower = fold(_bare(word.group()))
-    # A given name the lists miss ("wife Bożena", "son Tiago") is still no everyday word.
-    return lexicon.is_given_name(lower) or not (lexicon.is_known_word(lower) or lexicon.is_everyday(lower)
-                                                or _stop(lower) or lexicon.is_place_word(lower))
+    bare = _bare(word.group())
+    lower = fold(bare)
+    if lexicon.is_given_name(lower) or (lexicon.name_strength(lower) == 2 and not lexicon.is_everyday(lower)):
+        return True
+    # A given name the lists miss ("wife Bożena", "son Tiago") is still no everyday word, and no abbreviation or
+    # verb made of one ("son OD'd last night").
+    return not (lexicon.is_known_word(lower) or lexicon.is_everyday(lower) or _stop(lower)
+                or lexicon.is_place_word(lower) or _VERB_OF_ABBREVIATION.search(bare) or bare[1:].isupper())
 
 
 def heads_organisation(following: str) -> bool:
@@ -307,7 +315,8 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
 _PERSON_SHAPED = r"(?-i:[A-Z])[^\W\d_]{1,30}(?:[%(q)s\-](?-i:[A-Z])?[^\W\d_]{1,30})?"
 # "Ana's daughter", "Tom's wife": whoever has a relative is a person.
 _POSSESSOR_OF_RELATIVE = _compile(
-    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}%(relative_word)s(?!\w)"
+    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:(?:little|big|baby|older|younger|oldest|youngest"
+    rf"|twin|ex)\s{{1,3}})?%(relative_word)s(?!\w)"
 )
 # "Ana's # 555-0196", "Tom's cell": whoever has a phone of their own is a person.
 _POSSESSOR_OF_CONTACT = _compile(
@@ -370,16 +379,42 @@ _SURNAME_COMMA_GIVEN = re.compile(
     r"(?<![\w'\u2019])(?P<name>(?P<surname>[A-Z][^\W\d_]{0,30}(?:[-'\u2019][A-Za-z][^\W\d_]{1,30})?),\s{1,2}"
     r"(?P<given>[A-Z][^\W\d_]{1,30}))(?![\w'\u2019])(?!\s{0,2}(?:,|and\b|&|or\b|y\b)\s{0,2}[A-Z])"  # not a list
 )
-# "Mrs. Alves (Fernanda)": a given name in brackets right after a name is the same person's.
-_BRACKETED_GIVEN = re.compile(r"\s{0,2}\(\s{0,2}(?P<name>[A-Z][^\W\d_]{1,30})\s{0,2}\)")
+# "Mrs. Alves (Fernanda)", "bed 14 (Kateryna Bondarenko)", "Hodan (sp? maybe Xoodan)", "the Nowak family (Krzysztof +
+# Agnieszka, …)": brackets right after a person or a bed hold the same person's other names.
+_BRACKET_AFTER = re.compile(r"(?:\s{1,2}(?:family|household|kids|children|familia))?\s{0,2}\((?P<inside>[^()\n]{1,80})\)",
+                            re.IGNORECASE)
+_BRACKET_WORD = _compile(r"[^\W\d_]{2,30}(?:[%(q)s\-][^\W\d_]{1,30}){0,2}")
+_BRACKET_WORDS_MAX = 8
 
 
-def bracketed_given_name(text: str, end: int) -> tuple[int, int] | None:
-    """The span of "(Fernanda)" right after position `end` (the end of a name found), or None."""
-    match = _BRACKETED_GIVEN.match(text, end)
-    if match and (lexicon.is_given_name(fold(match.group("name"))) or not lexicon.is_known_word(fold(match.group("name")))):
-        return match.span("name")
-    return None
+def is_stop_or_place(word: str) -> bool:
+    lower = fold(word)
+    return _stop(lower) or lexicon.is_place_word(lower)
+
+
+def is_alias_word(word: str) -> bool:
+    """A word that reads as a name inside such brackets: a given name, or no word of a dictionary."""
+    if word[0].islower() and not word.islower():
+        return False
+    parts = [fold(part) for part in re.split(r"[-'\u2019]", word) if part]
+    if any(_stop(part) or lexicon.is_place_word(part) for part in parts):
+        return False
+    if word[0].isupper():
+        return not word.isupper() and any(
+            lexicon.is_given_name(part) or not (lexicon.is_known_word(part) or lexicon.is_everyday(part))
+            for part in parts)
+    return any(lexicon.is_given_name(part) for part in parts)
+
+
+def bracketed_aliases(text: str, end: int) -> list[tuple[int, int]]:
+    """The names in brackets right after position `end` (the end of a name or a bed found)."""
+    match = _BRACKET_AFTER.match(text, end)
+    if not match:
+        return []
+    words = list(_BRACKET_WORD.finditer(text, match.start("inside"), match.end("inside")))
+    if len(words) > _BRACKET_WORDS_MAX:
+        return []
+    return [word.span() for word in words if is_alias_word(word.group())]
 
 
 def contextual_names(text: str) -> list[tuple[int, int]]:

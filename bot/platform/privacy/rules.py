@@ -46,7 +46,7 @@ _part(
 _part(
     "address",
     r"(?:\d{1,6}(?:[a-z]|-\d{1,4})?\s{1,3}(?:[nsew]\.?\s{1,3})?(?:[^\W_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?"
-    r"%(street_suffix)s\b\.?%(unit)s(?:,?\s{0,2}\d{5}(?:-\d{4})?)?"
+    r"%(street_suffix)s\b\.?(?:\s{1,3}(?-i:[NSEW]{1,2})\b\.?)?%(unit)s(?:,?\s{0,2}\d{5}(?:-\d{4})?)?"
     # Spanish order: Calle Luna 123
     r"|(?:calle|c/|avenida|av\.|avda\.?|camino|carrera|paseo|callej[oó]n)\s{1,3}"
     r"(?:[^\W\d_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?(?:n[uú]m\.?\s{0,2}|#\s{0,2})?\d{1,6}%(unit)s"
@@ -174,7 +174,7 @@ _part(
     r"(?:her|him|the\s{1,3}patient|the\s{1,3}pt|patient|pt|mom|dad|the\s{1,3}family|the\s{1,3}client|client)"
     r"(?:\s{1,3}(?:back|directly|anytime|later|today|tomorrow))?\s{0,3}(?:at|on|via|@|:)?"
     # A caller's own number: "Mrs. Alvarez called from 555-778-1212".
-    r"|(?:called|calling|texted|texting)(?:\s{1,3}[\w/]{1,12}){0,3}?\s{1,3}from"
+    r"|(?:calls|called|calling|texts|texted|texting)(?:\s{1,3}[\w/]{1,12}){0,3}?\s{1,3}from"
     # a home line is a person's, whoever's it is
     r"|home\s{1,3}(?:phone|number|tel|line)(?:\s{1,3}(?:is|at))?"
     # "grandson is best contact at", "daughter reachable at": a relative's line is the family's
@@ -210,6 +210,19 @@ _PATIENT_LOCATION = _compile(
     r"|se\s{1,3}queda\s{1,3}en|se\s{1,3}est[aá]\s{1,3}quedando\s{1,3}en|est[aá]\s{1,3}viviendo\s{1,3}en"
     r"|direcci[oó]n\s{1,3}de\s{1,3}(?:casa|su\s{1,3}casa))%(filler)s(?P<address>%(address)s)"
 )
+# "lives alone 3rd fl walkup 2941 N Kostner Ave", "lives out at RR 2 Box 17", "lives Lot 31 Pine Hollow MHP": a few
+# words may sit between "lives" and a home that cannot be anything else (a street, a rural box, a lot).
+_part("rural_box", r"(?:rr|rural\s{1,3}route|hc)\s{0,2}\d{1,4}\s{1,3}box\s{0,2}\d{1,5}[a-z]?"
+                   r"(?:,?\s{1,3}(?-i:[A-Z])[^\W\d_]{1,20}){0,2}")
+_part("home_lot", r"lot\s{0,2}#?\s{0,2}\d{1,4}[a-z]?,?(?:\s{1,3}[\w%(q)s\-]{1,25}){0,4}?\s{1,3}"
+                  r"(?:mhp|mobile\s{1,3}home\s{1,3}(?:park|court|community)|trailer\s{1,3}(?:park|court)|rv\s{1,3}park)")
+LIVES_SOMEWHERE = _compile(
+    r"(?<!\w)(?:lives|living|resides|residing)(?:\s{1,3}[\w%(q)s/]{1,15}){0,5}?\s{1,3}(?:(?:at|on|in|@)\s{1,3})?"
+    r"(?P<address>\d{1,6}[a-z]?\s{1,3}(?:[nsew]{1,2}\.?\s{1,3})?(?:[^\W_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?"
+    r"%(street_suffix)s\b\.?(?:\s{1,3}[nsew]{1,2}\b\.?)?%(unit)s|%(rural_box)s|%(home_lot)s)"
+)
+# A rural box or a mobile home's lot is a home wherever it is said.
+HOME_ANYWHERE = _compile(r"(?<!\w)(?P<address>%(rural_box)s|%(home_lot)s)")
 # "…at 555-0199 or 555-0100": further values joined to a patient's contact detail are the patient's too.
 _CONTINUATION = _compile(r"\s{0,3}(?:,|/|;|or|and|o|y)\s{0,3}%(contact_value)s")
 # Right after a patient identifier, in the same sentence, a bare "cell 555-0116" is the patient's cell.
@@ -233,6 +246,8 @@ _DATE_AFTER_NAME = _compile(
     r"|%(month)s\s{0,3}\d{1,2}(?!\d)(?:st|nd|rd|th)?,?\s{0,3}%(year)s"
     r"|\d{1,2}(?:st|nd|rd|th)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s)"
 )
+_DATE_ANYWHERE = _compile(r"(?<![\w/.\-])(?P<value>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2}))"
+                          r"(?![\w/]|[.\-]\d)")
 # "Pt John Smith, 555-0199" / "(jsmith@mail.com)": a phone or email right after a patient's name is theirs.
 _CONTACT_AFTER_NAME = _compile(
     r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s)"
