@@ -17,7 +17,9 @@ _OPEN_WHEN = (
     (re.compile(r"\b(?:open\s+)?(?:on\s+)?(?:the\s+)?weekends?\b|\bfin(?:es)? de semana\b", re.I), ("sat", "sun")),
     (re.compile(r"\b(?:open\s+)?(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|s[aá]bado|domingo)s?\b",
                 re.I), ()),
-    (re.compile(r"\b(?:open\s+)?(?:after\s+(?:[5-9]|1[01])\s*(?::00\s*)?(?:pm|p\.m\.)?|in the evenings?|evenings?|"
+    (re.compile(r"\b(?:open\s+)?(?:at\s+(?:1[01]|midnight)\s*(?::\d\d\s*)?(?:pm|p\.m\.)?)(?!\w)", re.I), ("overnight",)),
+    (re.compile(r"\b(?:open\s+)?(?:(?:after|at|past|until|till)\s+(?:[5-9]|1[01])\s*(?::\d\d\s*)?(?:pm|p\.m\.)"
+                r"|after\s+(?:[5-9]|1[01])\s*(?::00\s*)?|in the evenings?|evenings?|"
                 r"after work|after hours|de noche|por la noche)\b", re.I), ("evening",)),
     (re.compile(r"\b(?:open\s+)?(?:late\s+(?:tonight|at night|night)|tonight|(?<=open )late|overnight|middle of the night|"
                 r"at\s+(?:1[0-2]|[1-4])\s*(?:am|a\.m\.)|24\s*/\s*7|24 hours|around the clock|right now)\b", re.I),

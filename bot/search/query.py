@@ -225,7 +225,13 @@ def _strip_placeholders(text: str) -> str:
     # <#C1|name>) and links (<https://…|label>). None of it describes what the patient needs.
     text = re.sub(r"<(?:https?://|mailto:)[^>|]*\|([^>]*)>", r" \1 ", text)
     text = re.sub(r"<[^>]{0,200}>", " ", text)
-    return re.sub(r"\[[^\]]{0,40}\]", " ", text)
+    text = re.sub(r"\[[^\]]{0,40}\]", " ", text)
+    # "heat's off", "power's out": the contraction of "is" before a state, not a possessive ("grandma's check").
+    return _IS_CONTRACTED.sub(" is ", text)
+
+
+_IS_CONTRACTED = re.compile(r"(?<=[a-z])['\u2019]s\s+(?=(?:off|out|gone|broken|empty|dead|down|behind|been|getting|going|"
+                            r"not|no|about|still|really|so|too|always|never)\b)", re.IGNORECASE)
 
 
 def _take_languages(text: str) -> tuple[list[str], str]:

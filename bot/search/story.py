@@ -1,6 +1,6 @@
 """What in a message is the story rather than the need asked: the need asked after the story ("…, SSDI denied
 last month - who can help with the appeal?"), what the person has just left, is already on or is at ("just got out
-of detox and has nowhere to sleep"), what the person is not ("never in the military", "not a DV situation") and a language being learned
+of detox and has nowhere to sleep"), what the person is not or refuses ("never in the military", "not a DV situation", "doesn't want meds") and a language being learned
 ("wants to learn English"). Pure: no database."""
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ _STORY_BEFORE = re.compile(
 )
 # "not a domestic violence situation", "never in the military": said right before a need, it is not one.
 _NOT_BEFORE = re.compile(r"\b(?:(?:not|isnt|wasnt|arent)\s+(?:really\s+)?(?:a|an)|never(?:\s+been)?(?:\s+in\s+the)?"
-                         r"|never\s+served\s+in\s+the)$")
+                         r"|never\s+served\s+in\s+the|(?:(?:doesnt|dont|didnt|wont)\s+(?:want|take)|refuses|refused|declined"
+                         r"|declines)(?:\s+(?:a|an|any|the|to\s+take|to\s+go\s+to))?)$")
 
 
 # "lives alone, needs meals delivered": what the person needs, wants or asks for leads the circumstances.

@@ -103,7 +103,8 @@ def test_a_duration_or_an_adults_age_names_no_group(text):
     "text, open_when",
     [("she is 5 days late on rent", ()), ("late fees on her electric bill", ()),
      ("mental health help open late tonight", ("overnight",)), ("anything open late?", ("overnight",)),
-     ("shelter late tonight", ("overnight",))],
+     ("shelter late tonight", ("overnight",)), ("pantry open at 7pm", ("evening",)),
+     ("open until 8 pm", ("evening",)), ("urgent care open at 11pm", ("overnight",))],
 )  # fmt: skip
 def test_late_is_a_time_only_when_something_should_be_open_late(text, open_when):
     assert parse_query(text).modifiers.open_when == open_when
@@ -295,6 +296,26 @@ def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
     assert parsed.needs[0].category == "education"
     assert parsed.modifiers.languages == () and parsed.modifiers.unknown_languages == ()
     assert parse_query("counselor who speaks Spanish").modifiers.languages == ("Spanish",)
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [("her heat's off again", "utilities"), ("power's out since Tuesday", "utilities"),
+     ("no electricity at the house", "utilities"), ("no tengo cómo llegar a mis citas", "transportation"),
+     ("the kids are sleeping on the floor", "goods")],
+)  # fmt: skip
+def test_everyday_wording_and_contractions_name_the_need(text, category):
+    assert [need.category for need in parse_query(text).needs][:1] == [category]
+
+
+def test_a_contracted_is_is_not_read_as_a_possessive():
+    assert [n.category for n in parse_query("she's been living in her car").needs] == ["shelter"]
+    assert "heat" in parse_query("heat's off").needs[0].term_words
+
+
+def test_what_the_person_refuses_names_no_need():
+    assert [n.category for n in parse_query("she doesn't want meds, just needs food").needs] == ["food"]
+    assert [n.category for n in parse_query("he refused rehab; needs a coat").needs] == ["goods"]
 
 
 def test_what_the_person_is_not_names_no_need():

@@ -185,3 +185,16 @@ def test_too_long_and_empty_questions_get_a_friendly_message(slack, fake_slack, 
     assert "couldn't tell" in fake_slack.wait_for("response_url").args["text"]
     with db.session() as s:
         assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 0
+
+
+def test_a_dm_in_everyday_words_is_answered_and_the_refused_thing_is_no_need(slack, fake_slack, db):
+    seed(db)
+    with db.session() as s:
+        add(s, "Keep Warm Fund", "utilities", description="help with heating and electric bills")
+    slack.dm("her heat's off and it's january. she doesn't want a ride, just the bill paid", user="U7")
+    post = fake_slack.wait_for("chat.postMessage")
+    content = post.text_content()
+    assert "Keep Warm Fund" in content and "Kidney Care Transport" not in content
+    assert "What partnerbot can do" not in content
+    with db.session() as s:
+        assert s.exec(select(QuestionLog.need_key)).all() == ["utilities"]
