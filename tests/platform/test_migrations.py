@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -89,3 +90,15 @@ def test_0006_unescapes_stored_text_and_merges_what_now_folds_together(db):
         ("CAFE BANK", "cafe bank #3", ""),  # reads as the one before: kept apart
     ]
     assert accentless not in [r.id for r in rows]
+
+
+def test_0010_the_full_text_index_has_no_pending_list_on_postgresql(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's FTS5 index has no pending list")
+    options = "SELECT reloptions FROM pg_class WHERE relname = 'fts_resource_search_vector'"
+    with db.engine.connect() as connection:
+        assert connection.execute(text(options)).scalar() == ["fastupdate=off"]
+    _migrate(db, "0009", command.downgrade)
+    with db.engine.connect() as connection:
+        assert connection.execute(text(options)).scalar() == ["fastupdate=on"]
+    _migrate(db, "heads")
