@@ -22,12 +22,15 @@ N = TypeVar("N", bound=_Need)
 __all__ = ["asked_first", "learning_it"]
 
 _ASKED_LATER = re.compile(r"(?:[,.;:!?]|\s-|\band|\bso)\s*(?:who\s+(?:can|could)\s+help|can\s+(?:someone|anyone|you)\s+"
-                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place))\b"
+                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place)"
+                          r"|(?:does|do)\s+(?:anyone|anybody|someone|you)\s+(?:do|offer|have|know|help)"
+                          r"|any\s+(?:place|program|agency|one)s?\s+(?:that|who|to))\b"
                           r"|\b(?:asking|asked|asks|wants\s+to\s+know)\s+about\b", re.IGNORECASE)
 # "just got out of detox and has nowhere to sleep", "going home on oxygen", "a student at the tech college": what
 # the person has just left, is already on or is at is the story, not the need.
 _STORY_BEFORE = re.compile(
-    r"\b(?:(?:got|just|came|getting|gets)\s+out\s+of|(?:moved|back|discharged)\s+(?:out\s+of|from)"
+    r"\b(?:since(?:\s+(?:her|his|their|the))?(?:\s+\w+)?"
+    r"|(?:got|just|came|getting|gets)\s+out\s+of|(?:moved|back|discharged)\s+(?:out\s+of|from)"
     r"|(?:is|s|hes|shes|was|been|home|already|currently|still|now)\s+on"
     r"|(?:student|works|working|staying|stays|lives|living|enrolled)\s+at)$"
 )
@@ -43,7 +46,9 @@ _ASKED_FOR = re.compile(r"\b(?:needs?|wants?|asking\s+for|looking\s+for|requesti
 
 def _said_before(text: str, need: _Need) -> str:
     """The few words right before the need's first term, lower case, without apostrophes."""
-    first = [word for word in need.phrase.split() if word in need.term_words][:1]
+    # A term's word as said, in any form ("overdosed" for "overdose").
+    first = [word for word in need.phrase.split() if word in need.term_words
+             or any(len(term) >= 4 and word.startswith(term) for term in need.term_words)][:1]
     if not (said := re.search(rf"\b{re.escape(first[0])}", text, re.IGNORECASE) if first else None):
         return ""
     return text[max(0, said.start() - 30) : said.start()].lower().replace("'", "").replace("\u2019", "").strip()

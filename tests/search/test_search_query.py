@@ -313,6 +313,19 @@ def test_a_contracted_is_is_not_read_as_a_possessive():
     assert "heat" in parse_query("heat's off").needs[0].term_words
 
 
+def test_an_abbreviation_for_medicines_looks_for_the_medicines_and_a_floor_mat_is_no_treatment():
+    assert {"buprenorphine", "methadone", "naltrexone"} <= set(parse_query("MAT for OUD").needs[0].term_words)
+    assert [n.category for n in parse_query("mat for the floor").needs] == [None]
+
+
+def test_what_is_asked_leads_the_story_told_before_it():
+    asked = parse_query("schizophrenia, off his meds. Does anyone do case management for him?")
+    assert "case" in asked.needs[0].term_words
+    # "since their mom overdosed" is how the family got here; being overwhelmed is what to help with.
+    told = parse_query("she's raising grandkids since their mom overdosed and she's overwhelmed")
+    assert [n.category for n in told.needs] == ["mental-health", "substance-use"]
+
+
 def test_what_the_person_refuses_names_no_need():
     assert [n.category for n in parse_query("she doesn't want meds, just needs food").needs] == ["food"]
     assert [n.category for n in parse_query("he refused rehab; needs a coat").needs] == ["goods"]
