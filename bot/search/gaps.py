@@ -169,7 +169,9 @@ def _unserved_service(session: Session, team_id: str, need: Need) -> list[str]:
         return []
     if not service.named_by_terms:
         return vocabulary.tokens(service.name)  # "car repair", not the "car" the vocabulary saw
-    return [word for term in need.matched_terms for word in vocabulary.tokens(term)]
+    # The terms that asked for it ("bed bugs"), not the need's others ("apartment").
+    asking = [term for term in need.matched_terms if vocabulary.normalize(term) in service.words] or need.matched_terms
+    return [word for term in asking for word in vocabulary.tokens(term)]
 
 
 def uncovered_words(session: Session, team_id: str, need: Need) -> list[str]:

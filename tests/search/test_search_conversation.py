@@ -163,6 +163,8 @@ def seed_without_specific_services(db) -> None:
         add(s, "Hope Emergency Fund", "money", description="one-time grants for urgent bills")
         add(s, "Kids Learning Center", "childcare;education", description="preschool and after-school care")
         add(s, "Legal Aid Clinic", "legal", description="free civil legal help with eviction and benefits")
+        add(s, "Home Repair Helpers", "housing-repairs", description="free repairs to roofs, furnaces and ramps")
+        add(s, "Night Shelter", "shelter", description="emergency beds for adults, 7pm to 7am")
 
 
 @pytest.mark.parametrize(
@@ -175,7 +177,13 @@ def seed_without_specific_services(db) -> None:
      ("tutoring for a 10 year old", "tutoring", "Kids Learning Center"),
      # Asked for by the question's own words, and named back as the service
      ("a court-appointed lawyer for his DUI charge", "criminal defense", "Legal Aid Clinic"),
-     ("his car's transmission died, needs it fixed to get to work", "car repair", "Rides to Care")],
+     ("his car's transmission died, needs it fixed to get to work", "car repair", "Rides to Care"),
+     # Services Open Eligibility files under broader ones
+     ("bed bug extermination for an apartment", "bed bugs", "Home Repair Helpers"),
+     ("a storage unit for her things while she's in the shelter", "storage", "Night Shelter"),
+     ("rental car for a trip", "car rental", "Rides to Care"),
+     ("homeless shelter that allows dogs", "pet friendly shelter", "Night Shelter"),
+     ("lawyer for a medical malpractice case", "personal injury law", "Legal Aid Clinic")],
 )  # fmt: skip
 def test_a_service_of_its_own_that_nobody_names_is_not_answered_from_its_broad_need(slack, fake_slack, db,
                                                                                  question, named, loose):
