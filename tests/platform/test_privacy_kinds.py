@@ -69,6 +69,12 @@ from bot.platform.privacy import redact
         # relatives: kin with a census name, a possessor of a "little bro", a caller's own line, an abbreviation
         ("granddaughter Kee rides with him; grandson calls from 505-555-0166", "505-555-0166", "phone"),
         ("school wants to talk about Dontae (Jamal's little bro)", "Jamal", "name"),
+        # a full name the lists miss, in capitals or with a particle, right before an id's label
+        ("Readmission risk — Wesner Pierre-Paul (MRN 00381244), no scale at home", "Wesner Pierre-Paul", "name"),
+        ("Hospice intake — DMYTRO HORBATIUK, Medicare # 4TE7-GH2-KL91", "DMYTRO HORBATIUK", "name"),
+        ("(for Nguyen Van Thanh, acct # 88120043, no phone)", "Nguyen Van Thanh", "name"),
+        # a child's birth date with its label spelled out
+        ("DOB of kid: 04.09.2019, needs a car seat", "04.09.2019", "date of birth"),
     ],
 )
 def test_new_kinds_are_removed(text, forbidden, kind):
@@ -103,6 +109,7 @@ def test_new_kinds_are_removed(text, forbidden, kind):
         "Spring Gala (Grand Ballroom, 3/14/2026) tickets at the desk",
         "Harbor Pantry (Spanish, Somali) open Friday",
         "Bridge Street Pantry, 1820 Lake St E, open Tue",
+        "Sunrise Dental (Medicaid ID accepted) open Monday",
     ],
 )
 def test_organisations_places_and_public_details_stay(text):

@@ -149,11 +149,15 @@ def _unlabelled(text: str) -> list[Span]:
 
 
 # "Sadie Yazzie-Tsinajinnie (chart 881-20-445)", "Eleanor, DOB 3/4/1931": a name right before a label and its value.
-_ID_LABEL = r"(?:(?:mrn|chart|dob|d\.o\.b\.|born|b\.|acct|account|member\s{1,2}id|id)\s{0,2}[#:.]?\s{0,2})?"
-_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'\u2019])(?P<name>[A-Z][^\W\d_]{1,30})(?:\s(?P<surname>[A-Z][^\W\d_]{1,30}"
-                                r"(?:-[A-Z][^\W\d_]{1,30})?))?\s{0,2}[,(:\-]?\s{0,3}" + _ID_LABEL + "$", re.IGNORECASE)
+_ID_LABEL = (r"(?:(?:mrn|chart|dob|d\.o\.b\.|born|b\.|acct|account|member\s{1,2}id|id|medicare|medicaid|ssn|insurance)"
+             r"\s{0,2}(?:#|no\.?|number)?\s{0,2}[#:.]?\s{0,2})?")
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'\u2019])(?!(?:patient|pt|client|paciente|mrs?|ms|dr|the|for)\b)"
+                                r"(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})(?P<surname>(?:\s(?-i:[A-Z])[^\W\d_]{1,30}"
+                                r"(?:-[A-Z][^\W\d_]{1,30})?){1,2})?\s{0,2}[,(:\-]?\s{0,3}" + _ID_LABEL + "$",
+                                re.IGNORECASE)
 # "okafor, rosalind; dob …": a surname and a given name, in any case, right before a birth date's label.
-_NAME_BEFORE_LABEL = re.compile(r"(?<![\w'\u2019])(?P<surname>[^\W\d_]{2,30}),\s{1,2}(?P<given>[^\W\d_]{2,30})"
+_NAME_BEFORE_LABEL = re.compile(r"(?<![\w'\u2019])(?P<surname>[^\W\d_]{2,30}),\s{1,2}(?P<given>[^\W\d_]{2,30}"
+                                r"(?:\s[^\W\d_]{2,30})?)"
                                 r"\s{0,2}[;,:]?\s{0,3}(?:d\.?o\.?b\.?|born|b\.)?\s{0,3}[:#]?\s{0,2}$", re.IGNORECASE)
 _GIVEN_NAME_AFTER = re.compile(r"\s{0,2}[,(:\-]?\s{0,2}(?P<name>[A-Z][^\W\d_]{1,30})(?![\w'\u2019])")
 
@@ -163,22 +167,31 @@ def _initials_and_ages(text: str, spans: list[Span]) -> list[Span]:
     2/9/1957", "JT (bed 22)"), and so is a given name right beside one ("bed 3B (Eleanor)")."""
     found = []
     for start, end, kind in spans:
-        if kind not in (DATE_OF_BIRTH, AGE, ROOM, RECORD_NUMBER):
+        if kind not in (DATE_OF_BIRTH, AGE, ROOM, RECORD_NUMBER, INSURANCE_ID):
             continue
         window_start = max(0, start - 12)
         initials = rules.INITIALS_BEFORE.search(text[window_start:start])
         if initials:
             found.append((window_start + initials.start("initials"), window_start + initials.end("initials"), NAME))
         before = _NAME_BEFORE_LABEL.search(text[max(0, start - 50) : start]) if kind == DATE_OF_BIRTH else None
-        if before and names.is_plain_given_name(before.group("given")) and names.reads_as_surname(before.group("surname")):
+        if before and names.is_plain_given_name(before.group("given").split()[-1]) and names.reads_as_surname(
+                before.group("surname")):
             offset = max(0, start - 50)
             found.append((offset + before.start("surname"), offset + before.end("given"), NAME))
         for name in (_GIVEN_NAME_BEFORE.search(text[max(0, start - 60) : start]), _GIVEN_NAME_AFTER.match(text, end)):
-            if name and name.group("name")[0].isupper() and names.is_plain_given_name(name.group("name")):
-                offset = max(0, start - 60) if name.re is _GIVEN_NAME_BEFORE else 0
-                surname = name.re is _GIVEN_NAME_BEFORE and name.group("surname")
-                last = "surname" if surname and names.reads_as_surname(surname) else "name"
-                found.append((offset + name.start("name"), offset + name.end(last), NAME))
+            if not name or not name.group("name")[0].isupper():
+                continue
+            offset = max(0, start - 60) if name.re is _GIVEN_NAME_BEFORE else 0
+            surnames = (name.group("surname") or "").split() if name.re is _GIVEN_NAME_BEFORE else []
+            given = names.is_plain_given_name(name.group("name").title())
+            # "Wilner Jean-Baptiste (MRN …)", "ALEKSANDR VOLKOV, Medicare # …": a given name the lists miss counts
+            # when every word reads as a name.
+            if surnames and all(names.reads_as_surname(word.title()) or names.is_particle(word) for word in surnames) and (
+                    given or names.reads_as_surname(name.group("name").title())
+                    or not names.is_everyday_or_stop(name.group("name"))):
+                found.append((offset + name.start("name"), offset + name.end("surname"), NAME))
+            elif given:
+                found.append((offset + name.start("name"), offset + name.end("name"), NAME))
     return found
 
 

@@ -387,6 +387,16 @@ _BRACKET_WORD = _compile(r"[^\W\d_]{2,30}(?:[%(q)s\-][^\W\d_]{1,30}){0,2}")
 _BRACKET_WORDS_MAX = 8
 
 
+def is_everyday_or_stop(word: str) -> bool:
+    lower = fold(word)
+    return lexicon.is_everyday(lower) or _stop(lower) or lexicon.is_place_word(lower)
+
+
+def is_particle(word: str) -> bool:
+    """ "Van", "de", "bin": a word inside a full name that is no name on its own."""
+    return fold(word) in _PARTICLES
+
+
 def is_stop_or_place(word: str) -> bool:
     lower = fold(word)
     return _stop(lower) or lexicon.is_place_word(lower)

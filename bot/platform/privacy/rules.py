@@ -128,7 +128,8 @@ _INSURANCE_NEEDS_MARKER = frozenset({"group", "plan", "benefit", "benefits", "sn
 _PHONE_SHAPED = _compile(r"(?:\+?1[\s.\-])?(?:\(?\d{3}\)?[\s.\-])?\d{3}[\s.\-]\d{4}")
 
 _DOB_LABELLED = _compile(
-    r"(?<!\w)(?:d[\s.]{0,3}o[\s.]{0,3}b\b\.?|date\s{1,3}of\s{1,3}birth|birth\s{0,2}date|birth\s{0,2}day"
+    r"(?<!\w)(?:d[\s.]{0,3}o[\s.]{0,3}b\b\.?(?:\s{1,3}(?:of|for)\s{1,3}(?:the\s{1,3})?(?:kid|child|baby|son|daughter|pt"
+    r"|patient|client|mom|dad|mother|father))?|date\s{1,3}of\s{1,3}birth|birth\s{0,2}date|birth\s{0,2}day"
     r"|born(?:\s{1,3}(?:on|in))?|b\.|fecha\s{1,3}de\s{1,3}nacimiento|f\.?\s{0,2}de\s{0,2}n\.|fdn\b|cumplea[nñ]os"
     r"|naci(?:ó|o|da|do)(?:\s{1,3}(?:el|en))?)%(filler)s(?P<value>%(date)s)"
 )
