@@ -29,10 +29,17 @@ OPEN_WHEN_LABELS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu"
                      "sat": "Saturday", "sun": "Sunday", "evening": "evenings", "overnight": "late at night"}  # fmt: skip
 
 
+# "lights are getting shut off friday", "court date on Monday": a day that is a deadline is not when to be open.
+_DEADLINE_BEFORE = re.compile(r"\b(?:off|due|by|before|until|court|hearing|evicted|eviction|deadline|expires?)"
+                              r"(?:\s+(?:date|is))?(?:\s+(?:on|this|next))?\s*$", re.I)
+
+
 def take_open_when(text: str) -> tuple[list[str], str]:
     found: list[str] = []
     for pattern, keys in _OPEN_WHEN:
         def keep(match: re.Match, keys=keys) -> str:
+            if match.lastindex and _DEADLINE_BEFORE.search(match.string[max(0, match.start() - 30) : match.start()]):
+                return " "
             day = _DAYS.get(vocabulary.normalize(match.group(1))) if match.lastindex else None
             for key in (day,) if day else keys:
                 if key not in found:

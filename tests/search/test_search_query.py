@@ -104,7 +104,10 @@ def test_a_duration_or_an_adults_age_names_no_group(text):
     [("she is 5 days late on rent", ()), ("late fees on her electric bill", ()),
      ("mental health help open late tonight", ("overnight",)), ("anything open late?", ("overnight",)),
      ("shelter late tonight", ("overnight",)), ("pantry open at 7pm", ("evening",)),
-     ("open until 8 pm", ("evening",)), ("urgent care open at 11pm", ("overnight",))],
+     ("open until 8 pm", ("evening",)), ("urgent care open at 11pm", ("overnight",)),
+     # A day that is a deadline is not when to be open.
+     ("her lights are getting shut off friday", ()), ("eviction court date on Monday", ()),
+     ("rent is due friday", ()), ("pantry open friday", ("fri",))],
 )  # fmt: skip
 def test_late_is_a_time_only_when_something_should_be_open_late(text, open_when):
     assert parse_query(text).modifiers.open_when == open_when
@@ -302,7 +305,7 @@ def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
     "text, category",
     [("her heat's off again", "utilities"), ("power's out since Tuesday", "utilities"),
      ("no electricity at the house", "utilities"), ("no tengo cómo llegar a mis citas", "transportation"),
-     ("the kids are sleeping on the floor", "goods")],
+     ("the kids are sleeping on the floor", "goods"), ("mi esposo me golpea", "safety")],
 )  # fmt: skip
 def test_everyday_wording_and_contractions_name_the_need(text, category):
     assert [need.category for need in parse_query(text).needs][:1] == [category]
@@ -351,3 +354,7 @@ def test_the_words_before_a_need_that_may_name_its_kind():
 def test_no_after_a_need_lists_what_else_is_missing():
     assert [n.category for n in parse_query("released from county at 11pm no ride no bed").needs] == [
         "transportation"]  # fmt: skip
+
+
+def test_spanish_drinking_is_searched_in_english_words_too():
+    assert {"alcohol", "drinking"} <= set(parse_query("mi hermano toma demasiado").needs[0].term_words)
