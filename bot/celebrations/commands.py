@@ -102,7 +102,8 @@ def plain_what(text: str) -> str:
     text = _USER_TOKEN.sub(lambda m: f"<@{m[1]}>", text)
     text = _CHANNEL_TOKEN.sub(lambda m: f"<#{m[1]}>", text)
     text = _LINK_TOKEN.sub(lambda m: f"{m[2]} ({m[1]})" if m[2] and m[2] != m[1] else m[1], text)
-    return " ".join(neutralize(text).split())
+    # Lines are kept: a pasted intake form ("Name: …\nAddress: …") is recognized by its lines when redacted.
+    return "\n".join(" ".join(line.split()) for line in neutralize(text).splitlines() if line.strip())
 
 
 _WORD = re.compile(r"\w+|&")

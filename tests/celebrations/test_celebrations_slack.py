@@ -13,6 +13,7 @@ from bot.console import demo
 from bot.platform import clock
 from bot.platform.channels import message_text
 from bot.platform.clock import utcnow
+from bot.platform.privacy import redact
 from bot.runtime import jobs
 from models.celebrations import CelebrationPrompt, Success, SuccessPartner, SuccessPerson
 from models.partners import Partner, PartnerChannel
@@ -458,3 +459,9 @@ def test_seeded_demo_partners_work_with_celebrate(slack, fake_slack, db):
     slack.command("/celebrate", "<@U2> with Eastside Food Bank (demo) for the demo", channel="D0U1")
     assert fake_slack.wait_for("chat.postMessage").args["channel"] == "CDEMOFOOD"
     assert _successes(db)[0][2] == [demo_partner.id]
+
+
+def test_what_keeps_its_lines_so_a_pasted_form_is_redacted_as_a_form():
+    what = plain_what("housed!\nName: Tom Okafor\nAddress:   12 Birch St")
+    assert what == "housed!\nName: Tom Okafor\nAddress: 12 Birch St"
+    assert "12 Birch St" not in redact(what).text

@@ -112,6 +112,7 @@ def test_summary_uses_the_stable_kind_words():
     assert KINDS == (
         "name",
         "date of birth",
+        "date of death",
         "SSN",
         "record number",
         "insurance ID",
@@ -123,7 +124,8 @@ def test_summary_uses_the_stable_kind_words():
     )
     every_kind = Redaction("x", {kind: 1 for kind in KINDS})
     assert every_kind.summary() == (
-        "Removed for privacy: 1 name, 1 date of birth, 1 SSN, 1 record number, 1 insurance ID, 1 phone, 1 email, "
+        "Removed for privacy: 1 name, 1 date of birth, 1 date of death, 1 SSN, 1 record number, 1 insurance ID, "
+        "1 phone, 1 email, "
         "1 address, 1 age over 89, 1 room or bed"
     )
     assert Redaction("x", {"address": 3, "SSN": 2}).summary() == "Removed for privacy: 2 SSNs, 3 addresses"

@@ -73,6 +73,12 @@ from bot.platform.privacy import redact
         ("Readmission risk — Wesner Pierre-Paul (MRN 00381244), no scale at home", "Wesner Pierre-Paul", "name"),
         ("Hospice intake — DMYTRO HORBATIUK, Medicare # 4TE7-GH2-KL91", "DMYTRO HORBATIUK", "name"),
         ("(for Nguyen Van Thanh, acct # 88120043, no phone)", "Nguyen Van Thanh", "name"),
+        # a name in capitals inside ordinary text; an encounter number; an age after "she's"; a date of death
+        ("thanks for getting ROSALIND OKONJO-BELL to her interview", "ROSALIND OKONJO-BELL", "name"),
+        ("NICU enc 21-448190, CPS hold", "21-448190", "record number"),
+        ("lives alone now, she's 96, needs meals", "96", "age over 89"),
+        ("his wife called; he passed 3/30/26 at home", "3/30/26", "date of death"),
+        ("pt expired 12/2 @ 0310, family asks about burial", "12/2 @ 0310", "date of death"),
         # a child's birth date with its label spelled out
         ("DOB of kid: 04.09.2019, needs a car seat", "04.09.2019", "date of birth"),
     ],
@@ -110,6 +116,8 @@ def test_new_kinds_are_removed(text, forbidden, kind):
         "Harbor Pantry (Spanish, Somali) open Friday",
         "Bridge Street Pantry, 1820 Lake St E, open Tue",
         "Sunrise Dental (Medicaid ID accepted) open Monday",
+        "the VFW POST and the NAMI HELP LINE both answer",
+        "he is 95 percent sure the pantry opens at 9",
     ],
 )
 def test_organisations_places_and_public_details_stay(text):

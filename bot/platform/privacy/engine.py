@@ -14,6 +14,7 @@ from bot.platform.privacy.result import (
     ADDRESS,
     AGE,
     DATE_OF_BIRTH,
+    DATE_OF_DEATH,
     EMAIL,
     INSURANCE_ID,
     KINDS,
@@ -128,6 +129,7 @@ def _unlabelled(text: str) -> list[Span]:
         for match in rules.LONG_NUMBER.finditer(text):
             if not _public_label_before(text, match.start()):
                 spans.append((*match.span("value"), RECORD_NUMBER))
+    spans.extend((*match.span("value"), DATE_OF_DEATH) for match in rules.DEATH_DATE.finditer(text))
     for pattern in (rules.LIVES_SOMEWHERE, rules.HOME_ANYWHERE):
         spans.extend((*match.span("address"), ADDRESS) for match in pattern.finditer(text))
     for match in rules.SPELLED_EMAIL.finditer(text):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 # Stable, human words: they appear in the summary shown to people and in tests.
 NAME = "name"
 DATE_OF_BIRTH = "date of birth"
+DATE_OF_DEATH = "date of death"
 AGE = "age over 89"
 SSN = "SSN"
 RECORD_NUMBER = "record number"
@@ -19,6 +20,7 @@ ROOM = "room or bed"
 KINDS: tuple[str, ...] = (
     NAME,
     DATE_OF_BIRTH,
+    DATE_OF_DEATH,
     SSN,
     RECORD_NUMBER,
     INSURANCE_ID,
@@ -32,6 +34,7 @@ KINDS: tuple[str, ...] = (
 _PLURALS = {
     NAME: "names",
     DATE_OF_BIRTH: "dates of birth",
+    DATE_OF_DEATH: "dates of death",
     AGE: "ages over 89",
     SSN: "SSNs",
     RECORD_NUMBER: "record numbers",

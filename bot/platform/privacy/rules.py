@@ -108,7 +108,7 @@ _RECORD_LABELLED = _compile(
     r"|medical\s{1,3}rec(?:ord)?s?(?:\s{1,3}(?:number|num|no\.?|#|id))?"
     r"|rec(?:ord)?\s{0,3}(?:#|number|num|no\.?)|chart\s{0,3}(?:#|number|num|no\.?|id)|chart(?=\s{1,3}\d)"
     r"|acct\.?(?:\s{0,3}(?:#|number|num|no\.?))?|account\s{0,3}(?:#|number|num|no\.?)"
-    r"|(?:encounter|case|visit|claim)\s{0,3}(?:#|number|num|no\.?|id)|fin\s{0,3}#|csn\b|fin\b|id\s{0,2}#"
+    r"|(?:encounter|case|visit|claim)\s{0,3}(?:#|number|num|no\.?|id)|enc\b\.?\s{0,2}#?|fin\s{0,3}#|csn\b|fin\b|id\s{0,2}#"
     r"|(?:patient|pt\.?|client|paciente)\s{0,3}(?:id|#|number|no\.?|identifier)\b"
     r"|(?:her|his|their|pt%(apos)s?s|patient%(apos)s?s)\s{1,3}id\b"
     r"|(?:n[uú]mero\s{1,3}de\s{1,3})?(?:expediente|historia\s{1,3}cl[ií]nica)|nhc\b)%(filler)s"
@@ -278,12 +278,20 @@ AGE_OVER_89 = _compile(
     r"(?<![\w.\-/])(?P<value>(?:9\d|1[01]\d)(?!\d)\s{0,2}(?:[%(dash)s]\s{0,2})?"
     r"(?:y\.?\s{0,2}/?\s{0,2}o\b\.?|yrs?\b\.?|years?(?:[\s%(dash)s]{1,2}old)?\b|a[ñn]os\b(?:\s{1,3}de\s{1,3}edad)?"
     r"|(?-i:[MF])\b|(?-i:yo)(?-i:[MF])?\b))"
-    r"|(?<!\w)(?:age[ds]?|edad(?:\s{1,3}de)?|turned|turning|cumpli[oó]|cumple)\s{0,3}[:=]?\s{0,3}"
-    r"(?P<value2>(?:9\d|1[01]\d))(?!\d|/|-\d|\.\d|\+|\s{0,2}(?:[%(dash)s]|to\b|and\b|or\b|\+))"
+    r"|(?<!\w)(?:age[ds]?|edad(?:\s{1,3}de)?|turned|turning|cumpli[oó]|cumple|she%(apos)ss|he%(apos)ss"
+    r"|(?:she|he|pt|patient|who)\s{1,3}is)\s{0,3}[:=]?\s{0,3}"
+    r"(?P<value2>(?:9\d|1[01]\d))(?!\d|/|-\d|\.\d|\+|%%|\s{0,2}(?:[%(dash)s]|to\b|and\b|or\b|\+|%%|percent|lbs?\b|pounds"
+    r"|min|minutes|days|mg|kg|dollars))"
     # In words, with an age around it: "she is ninety-two", "turned a hundred", "noventa y un años".
     r"|(?<!\w)(?:is|she%(apos)ss|he%(apos)ss|aged?|turned|turning|tiene|cumpli[oó]|cumple)\s{1,3}"
     r"(?P<value3>%(age_words)s)(?![\w%(dash)s])"
     r"|(?<!\w)(?P<value4>%(age_words)s)(?=\s{0,2}[%(dash)s]?\s{0,2}(?:years?[\s%(dash)s]{1,2}old|yo|y/o|a[ñn]os)\b)"
+)
+# "passed 9/28/24", "the night he passed (10/3)", "expired 11/19 @ 0340", "DOD 3/2/26": when someone died.
+DEATH_DATE = _compile(
+    r"(?<!\w)(?:passed(?:\s{1,3}away)?|died|expired|deceased|death|d\.?o\.?d\.?|fallecid[oa]|muri[oó])"
+    r"(?:\s{1,3}(?:on|at|date|el))?\s{0,3}[:(]?\s{0,2}(?P<value>\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?"
+    r"(?:\s{0,3}(?:@|at)\s{0,3}\d{3,4}(?!\d))?)(?![\w/])"
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
