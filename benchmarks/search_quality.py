@@ -6,10 +6,11 @@ question's words OR-ed; BM25 on SQLite, ts_rank on PostgreSQL) over the same ind
 The data sets:
 - the project's own (tests/search/eval: 159 resources of fictional Riverbend County, 175 questions), split into a
   part the vocabulary and weights are tuned on and a part that is only reported (every third question);
-- four more directories and their questions, each written apart from the code and tuned on after its first
+- five more directories and their questions, each written apart from the code and tuned on after its first
   measurement (tests/search/eval_marlow: Marlow County, 90 resources, 190 questions; eval_kettle_lake: Kettle
   Lake County, 85 resources, 145 questions; eval_orvale: Orvale County, 80 resources, 140 questions;
-  eval_pemberton: Pemberton County, 80 resources, 130 questions; each README has the first figures) and one only
+  eval_pemberton: Pemberton County, 80 resources, 130 questions; eval_sotol: Sotol County, 75 resources, 120
+  questions; each README has the first figures) and one only
   reported, never tuned on (eval_alder_bay: Alder Bay County, 75 resources, 120 questions);
 - the evaluation set written apart from the code, read from ../shared/eval (directory.csv imported through the
   real importer, queries.jsonl) when that folder exists; skipped cleanly otherwise. It is scored as a stranger
@@ -51,7 +52,8 @@ WRITTEN_APART = [(_SETS / "eval_marlow", "second directory (Marlow County"),
                  (_SETS / "eval_kettle_lake", "third directory (Kettle Lake County"),
                  (_SETS / "eval_orvale", "fourth directory (Orvale County"),
                  (_SETS / "eval_alder_bay", "fifth directory (Alder Bay County, report only: never tuned on"),
-                 (_SETS / "eval_pemberton", "sixth directory (Pemberton County")]  # fmt: skip
+                 (_SETS / "eval_pemberton", "sixth directory (Pemberton County"),
+                 (_SETS / "eval_sotol", "seventh directory (Sotol County")]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from bot.search.emergency import is_medical_emergency
 from bot.search.gaps import closest_place, known_place, town_of_zip, uncovered_words
 from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, asks_to_pay, parse_query
 from bot.search.ranking import _rank, best_money_help
-from bot.search.spelling import respelled
+from bot.search.spelling import directory_words_in, respelled
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 
@@ -269,6 +269,17 @@ def _recognizable(need: Need) -> bool:
     return bool(need.categories) or bool(keep_known_words(need.phrase))
 
 
+def _placed(session: Session, team_id: str, need: Need) -> Need | None:
+    """The need as it is searched: a need the vocabulary cannot place but that names a program the directory
+    names ("OSAR referral for residential tx") is searched by those names alone; None when nothing is there."""
+    if need.categories:
+        return need
+    named = directory_words_in(session, team_id, need.extra_words)
+    if named:
+        return replace(need, phrase=" ".join(named), extra_words=tuple(named))
+    return need if _recognizable(need) else None
+
+
 HELP_PAYING = "help paying"  # why an emergency fund shows among a bill's answers
 
 
@@ -350,7 +361,8 @@ def answer_parsed(
     comes here with the needs and modifiers kept from it."""
     now = now or clock.utcnow()
     modifiers = _resolved(session, team_id, parsed.modifiers)
-    needs = tuple(need for need in (respelled(session, team_id, need) for need in parsed.needs) if _recognizable(need))
+    needs = tuple(need for need in (_placed(session, team_id, respelled(session, team_id, need))
+                                    for need in parsed.needs) if need is not None)
     parsed = ParsedQuery(text="", needs=needs, modifiers=modifiers)
     answer = SearchAnswer(query, privacy_notice, modifiers, [], offset=offset, parsed=parsed)
     if not needs:

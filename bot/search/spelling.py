@@ -18,6 +18,7 @@ from bot.search.query import Need
 
 SHORTEST_RESPELLED = 5  # "rnt" or "fod" is too short to tell which word was meant
 KNOWN_WORD_ZIPF = 1.0  # about one in 100 million words: rarer is no word a dictionary knows
+UNCOMMON_WORD_ZIPF = 3.0  # about one in a million words: rarer names a program more than it says anything
 WORDS_READ_FROM = 5000  # newest resources whose names and descriptions give the directory's words
 _WORDS_TTL = timedelta(minutes=10)
 
@@ -55,6 +56,15 @@ def _directory_words(session: Session, team_id: str) -> dict[str, Counter]:
         _words.clear()
     _words[key] = (now + _WORDS_TTL, by_letter)
     return by_letter
+
+
+def directory_words_in(session: Session, team_id: str, words: tuple[str, ...]) -> list[str]:
+    """The uncommon words of `words` that the directory itself says: a program's own name or acronym ("OSAR",
+    "MCOT") is worth searching for even when the vocabulary does not place it."""
+    said = _directory_words(session, team_id)
+    return [word for word in words if word.isalpha() and len(word) >= SHORTEST_RESPELLED - 1
+            and word in said.get(word[0], ())
+            and max(zipf_frequency(word, "en"), zipf_frequency(word, "es")) < UNCOMMON_WORD_ZIPF]  # fmt: skip
 
 
 def _closest(word: str, said: Counter) -> str | None:

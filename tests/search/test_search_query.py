@@ -358,3 +358,9 @@ def test_no_after_a_need_lists_what_else_is_missing():
 
 def test_spanish_drinking_is_searched_in_english_words_too():
     assert {"alcohol", "drinking"} <= set(parse_query("mi hermano toma demasiado").needs[0].term_words)
+
+
+def test_crisis_abbreviations_and_section_8_are_placed():
+    assert parse_query("MCOT for a pt with SI at home").needs[0].category == "mental-health"
+    assert parse_query("si necesito comida").needs[0].category == "food"  # Spanish "si" is no ideation
+    assert parse_query("Sec 8 applications").needs[0].category == "housing"
