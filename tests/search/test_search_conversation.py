@@ -369,21 +369,20 @@ def test_a_medical_emergency_is_answered_with_911_and_nothing_is_recorded(slack,
         assert s.exec(select(func.count()).select_from(UnmetNeed)).one() == 0
 
 
-def test_a_program_the_directory_names_is_found_even_when_no_need_is_placed(slack, fake_slack, db):
+@pytest.mark.parametrize(
+    ("resource", "category", "question"),
+    [  # a program the directory names is found even when the vocabulary places no need
+     ("Region 9 OSAR", "substance-use", "OSAR referral for residential tx"),
+     # "deaf" says whom a service is for, not that a hearing aid is asked
+     ("Independent Living Center", "aging-disability", "disability services for a Deaf patient")],
+)  # fmt: skip
+def test_a_question_is_answered_from_what_it_names_not_from_a_gap(slack, fake_slack, db, resource, category,
+                                                                  question):
     seed_without_specific_services(db)
     with db.session() as s:
-        add(s, "Region 9 OSAR", "substance-use", description="screening and referral to treatment")
-    slack.command("/whohelps", "OSAR referral for residential tx")
+        add(s, resource, category, description="screening, referral, peer support and advocacy")
+    slack.command("/whohelps", question)
     content = fake_slack.wait_for("response_url").text_content()
-    assert "Region 9 OSAR" in content and "nobody in the directory covers this" not in content
+    assert resource in content and "nobody in the directory covers this" not in content
     with db.session() as s:
         assert s.exec(select(UnmetNeed.phrase)).all() == []
-
-
-def test_deaf_names_whom_a_service_is_for_not_a_hearing_aid(slack, fake_slack, db):
-    seed_without_specific_services(db)
-    with db.session() as s:
-        add(s, "Independent Living Center", "aging-disability", description="peer support and advocacy")
-    slack.command("/whohelps", "disability services for a Deaf patient")
-    content = fake_slack.wait_for("response_url").text_content()
-    assert "Independent Living Center" in content and "nobody in the directory covers this" not in content
