@@ -48,7 +48,7 @@ _STREET_SUFFIX = (
 )
 _ADDRESS = re.compile(
     r"\b\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?"
-    r"(?:[A-Za-z0-9][\w.'-]*\s+){0,4}?" + _STREET_SUFFIX + r"\b\.?"
+    r"(?:[A-Za-z0-9][\w.'-]*\s+){0,4}?" + _STREET_SUFFIX + r"\b\.?(?:\s+(?:NE|NW|SE|SW|[NSEW])\b\.?)?"
     r"(?:\s*(?:,\s*)?(?:Suite|Ste\.?|Unit|Apt\.?|Room|Rm\.?|#)\s*[\w-]+)?"
 )
 # "P.O. Box 12" is an address too.

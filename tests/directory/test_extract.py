@@ -20,6 +20,13 @@ def test_the_issue_example_is_fully_understood():
     assert found.description == "groceries"
 
 
+def test_a_direction_after_the_street_is_the_streets_not_a_town():
+    found = extract_fields("Lakeside Pantry, 1820 Lake St E, Eastport, 555-0142")
+    assert (found.address, found.city) == ("1820 Lake St E", "Eastport")
+    found = extract_fields("Northgate Clinic 555-0101, 2200 Peachtree Rd NW, Atlanta")
+    assert (found.address, found.city) == ("2200 Peachtree Rd NW", "Atlanta")
+
+
 def test_contact_details_website_and_email():
     found = extract_fields(
         "Martha's Kitchen; hot meals daily 11:30-1pm; 400 N Oak Ave, Springfield, IL 62701; info@marthaskitchen.org; "
