@@ -569,7 +569,7 @@ def specific_service(category: str, said: Iterable[str], phrase: str = "") -> Sp
         if category not in needs:
             continue
         by_terms = any(f" {word} " in text for word in words)
-        if by_terms or any((" " in word or len(word) >= 8) and f" {word} " in own for word in words):
+        if by_terms or any((" " in word or len(word) >= 7) and f" {word} " in own for word in words):
             return SpecificService(name, tuple(sorted(needs)), words, by_terms)
     return None
 

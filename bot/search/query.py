@@ -227,7 +227,11 @@ def _strip_placeholders(text: str) -> str:
     text = re.sub(r"<[^>]{0,200}>", " ", text)
     text = re.sub(r"\[[^\]]{0,40}\]", " ", text)
     # "heat's off", "power's out": the contraction of "is" before a state, not a possessive ("grandma's check").
-    return _IS_CONTRACTED.sub(" is ", text)
+    # "falling behind on rent" is behind on it, not a fall.
+    return _FALLING_BEHIND.sub("behind", _IS_CONTRACTED.sub(" is ", text))
+
+
+_FALLING_BEHIND = re.compile(r"\b(?:falling|fell|fallen|fall(?:s)?)\s+behind\b", re.IGNORECASE)
 
 
 _IS_CONTRACTED = re.compile(r"(?<=[a-z])['\u2019]s\s+(?=(?:off|out|gone|broken|empty|dead|down|behind|been|getting|going|"

@@ -184,7 +184,8 @@ def seed_without_specific_services(db) -> None:
      ("rental car for a trip", "car rental", "Rides to Care"),
      ("homeless shelter that allows dogs", "pet friendly shelter", "Night Shelter"),
      ("lawyer for a medical malpractice case", "personal injury law", "Legal Aid Clinic"),
-     ("an infant car seat before discharge", "car seat", "Kids Learning Center")],
+     ("an infant car seat before discharge", "car seat", "Kids Learning Center"),
+     ("losing her apartment, needs free storage for her furniture", "storage", "Night Shelter")],
 )  # fmt: skip
 def test_a_service_of_its_own_that_nobody_names_is_not_answered_from_its_broad_need(slack, fake_slack, db,
                                                                                  question, named, loose):

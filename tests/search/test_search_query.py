@@ -305,7 +305,10 @@ def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
     "text, category",
     [("her heat's off again", "utilities"), ("power's out since Tuesday", "utilities"),
      ("no electricity at the house", "utilities"), ("no tengo cómo llegar a mis citas", "transportation"),
-     ("the kids are sleeping on the floor", "goods"), ("mi esposo me golpea", "safety")],
+     ("the kids are sleeping on the floor", "goods"), ("mi esposo me golpea", "safety"),
+     # Falling behind is no fall; a fall still is.
+     ("falling behind on rent", "housing"), ("fell behind on the electric bill", "utilities"),
+     ("grandpa keeps falling", "aging-disability"), ("falling behind in reading", "education")],
 )  # fmt: skip
 def test_everyday_wording_and_contractions_name_the_need(text, category):
     assert [need.category for need in parse_query(text).needs][:1] == [category]
