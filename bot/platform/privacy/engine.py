@@ -224,6 +224,7 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
         found.extend(_details_in_same_clause(text, end))
         if kind in (NAME, ROOM):
             found.extend((*alias, NAME) for alias in names.bracketed_aliases(text, end))
+        if kind == NAME:
             found.extend(_dates_in_brackets(text, end))
         if kind == NAME and (date := rules._DATE_AFTER_NAME.match(text, end)):
             found.append((*date.span("value"), DATE_OF_BIRTH))
@@ -244,9 +245,12 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
     return found
 
 
+_BRACKET = re.compile(r"\s{0,2}\([^()\n]{0,80}\)")
+
+
 def _dates_in_brackets(text: str, end: int) -> list[Span]:
-    """A date in the brackets right after a person is their birth date: "Ti Jean (Jean-Robert, 1958-09-17)"."""
-    bracket = re.compile(r"\s{0,2}\([^()\n]{0,80}\)").match(text, end)
+    """A date in the brackets right after a person is their birth date: "Mr. Baptiste (Jean-Robert, 1958-09-17)"."""
+    bracket = _BRACKET.match(text, end)
     if not bracket:
         return []
     return [(end + date.start("value"), end + date.end("value"), DATE_OF_BIRTH)
