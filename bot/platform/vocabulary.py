@@ -559,14 +559,14 @@ class SpecificService:
     named_by_terms: bool  # asked for by the need's vocabulary terms, not only by its other words
 
 
-def specific_service(category: str, said: Iterable[str], phrase: str = "") -> SpecificService | None:
-    """The service of its own ("dental care") that a need of `category`, named by the terms and glosses `said`,
-    asks for. The need's other words (`phrase`) ask for it by a phrase or a long word only ("criminal defense",
-    "transmission"). None for the broad need itself."""
+def specific_service(category: str | None, said: Iterable[str], phrase: str = "") -> SpecificService | None:
+    """The service of its own ("dental care") that a need of `category` (None: a need no category places), named
+    by the terms and glosses `said`, asks for. The need's other words (`phrase`) ask for it by a phrase or a long
+    word only ("criminal defense", "transmission"). None for the broad need itself."""
     text = f" {' '.join(normalize(phrase) for phrase in said)} "
     own = f" {normalize(phrase)} "
     for name, needs, words in _vocabulary().specific_services:
-        if category not in needs:
+        if category is not None and category not in needs:
             continue
         by_terms = any(f" {word} " in text for word in words)
         if by_terms or any((" " in word or len(word) >= 7) and f" {word} " in own for word in words):

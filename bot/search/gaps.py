@@ -158,10 +158,11 @@ def _unserved_service(session: Session, team_id: str, need: Need) -> list[str]:
     """ "hospice", "hearing aids", "free dental care": a service of its own within the need's category that no
     resource filed where it would be names (a ride to the dentist is no dentist), as the words that asked for it.
     Empty when some resource names it, or when the need is the category's broad one."""
-    if not need.categories or not need.matched_terms:
+    if need.categories and not need.matched_terms:
         return []
     said = [*need.matched_terms, *(vocabulary.gloss(term) for term in need.matched_terms)]
-    service = vocabulary.specific_service(need.categories[0], said, need.phrase)
+    # A need the vocabulary cannot place may still name a service by its phrase ("foster her dog").
+    service = vocabulary.specific_service(need.categories[0] if need.categories else None, said, need.phrase)
     if service is None:
         return []
     # One lookup for any of its words; whole words and their forms only: "camps" is not "campus".

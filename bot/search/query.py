@@ -228,7 +228,11 @@ def _strip_placeholders(text: str) -> str:
     text = re.sub(r"\[[^\]]{0,40}\]", " ", text)
     # "heat's off", "power's out": the contraction of "is" before a state, not a possessive ("grandma's check").
     # "falling behind on rent" is behind on it, not a fall.
+    text = _WILL_CONTRACTED.sub(r"\1 will", text)  # "she'll" is no "shell"
     return _FALLING_BEHIND.sub("behind", _IS_CONTRACTED.sub(" is ", text))
+
+
+_WILL_CONTRACTED = re.compile(r"\b(she|he|they|you|we|i|it)['\u2019]ll\b", re.IGNORECASE)
 
 
 _FALLING_BEHIND = re.compile(r"\b(?:falling|fell|fallen|fall(?:s)?)\s+behind\b", re.IGNORECASE)

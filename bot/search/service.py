@@ -45,6 +45,7 @@ from bot.search.gaps import closest_place, known_place, town_of_zip, uncovered_w
 from bot.search.query import POPULATION_TEXT, Modifiers, Need, ParsedQuery, asks_to_pay, parse_query
 from bot.search.ranking import _rank, best_money_help
 from bot.search.spelling import directory_words_in, respelled
+from bot.search.story import only_circumstances
 from models.directory import Resource
 from models.search import QuestionLog, ResourceFeedback, UnmetNeed
 
@@ -274,6 +275,8 @@ def _placed(session: Session, team_id: str, need: Need) -> Need | None:
     names ("OSAR referral for residential tx") is searched by those names alone; None when nothing is there."""
     if need.categories:
         return need
+    if only_circumstances(tuple(need.phrase.split())):
+        return None  # "hospitalized for 3 weeks": the story of another need, not one of its own
     named = directory_words_in(session, team_id, need.extra_words)
     if named:
         return replace(need, phrase=" ".join(named), extra_words=tuple(named))

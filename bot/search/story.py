@@ -19,7 +19,14 @@ class _Need(Protocol):
 
 N = TypeVar("N", bound=_Need)
 
-__all__ = ["asked_first", "learning_it"]
+__all__ = ["asked_first", "learning_it", "only_circumstances"]
+
+# Where the person is and for how long ("hospitalized for 3 weeks", "after her admission"): never a need alone.
+_CIRCUMSTANCE_WORDS = frozenset((
+    "hospitalized", "hospitalised", "hospital", "admitted", "admission", "admissions", "inpatient", "icu",
+    "discharge", "discharged", "surgery", "stay", "staying", "week", "weeks", "day", "days", "month", "months",
+    "night", "nights", "until", "after", "before", "during", "while", "since", "long", "next", "few", "couple",
+))
 
 _ASKED_LATER = re.compile(r"(?:[,.;:!?]|\s-|\band|\bso)\s*(?:who\s+(?:can|could)\s+help|can\s+(?:someone|anyone|you)\s+"
                           r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place)"
@@ -83,3 +90,9 @@ def asked_first(needs: list[N], working: str, without_populations: str) -> list[
     # What the person is not names no need; lacking a thing is one ("no food", "doesn't have insurance").
     kept = [need for need in needs if not _NOT_BEFORE.search(_said_before(working, need))]
     return kept or needs
+
+
+def only_circumstances(words: tuple[str, ...]) -> bool:
+    """Whether a need of unplaced words says only where the person is and for how long."""
+    return bool(words) and all(word in _CIRCUMSTANCE_WORDS or word in vocabulary.STOPWORDS or word.isdigit()
+                               for word in words)

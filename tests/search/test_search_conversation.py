@@ -185,7 +185,10 @@ def seed_without_specific_services(db) -> None:
      ("homeless shelter that allows dogs", "pet friendly shelter", "Night Shelter"),
      ("lawyer for a medical malpractice case", "personal injury law", "Legal Aid Clinic"),
      ("an infant car seat before discharge", "car seat", "Kids Learning Center"),
-     ("losing her apartment, needs free storage for her furniture", "storage", "Night Shelter")],
+     ("losing her apartment, needs free storage for her furniture", "storage", "Night Shelter"),
+     # No category places it, and the stay in hospital is only the story
+     ("she'll be hospitalized for 3 weeks, who can foster her dog until she's home?", "pet boarding",
+      "Senior Day Club")],
 )  # fmt: skip
 def test_a_service_of_its_own_that_nobody_names_is_not_answered_from_its_broad_need(slack, fake_slack, db,
                                                                                  question, named, loose):

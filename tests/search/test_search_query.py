@@ -367,3 +367,9 @@ def test_crisis_abbreviations_and_section_8_are_placed():
     assert parse_query("MCOT for a pt with SI at home").needs[0].category == "mental-health"
     assert parse_query("si necesito comida").needs[0].category == "food"  # Spanish "si" is no ideation
     assert parse_query("Sec 8 applications").needs[0].category == "housing"
+
+
+def test_a_stay_in_hospital_and_its_length_are_no_need_of_their_own():
+    from bot.search.story import only_circumstances
+
+    assert only_circumstances(("hospitalized", "3", "weeks")) and not only_circumstances(("foster", "dog"))
