@@ -199,10 +199,9 @@ def _initials_and_ages(text: str, spans: list[Span]) -> list[Span]:
 
 # "Ti Jean (Jean-Robert Pierre-Louis, 1958-09-17)": a bracket holding a name and a date gives a person and their
 # birth date, and the capitalised words right before it are what the person is called.
-_NAME_AND_DATE_IN_BRACKETS = re.compile(
-    r"(?P<before>(?:(?<![\w'\u2019])[A-Z][^\W\d_]{1,20}[ \t]){1,2})?\((?P<inside>[^()\n,]{2,60}),\s{0,2}"
-    r"(?:(?:dob|born|b\.)\s{0,2}:?\s{0,2})?(?P<date>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2}))"
-    r"\s{0,2}\)", re.IGNORECASE)
+_NAME_AND_DATE_IN_BRACKETS = rules._compile(
+    r"(?P<before>(?:(?<![\w%(q)s])(?-i:[A-Z])[^\W\d_]{1,20}[ \t]){1,2})?\((?P<inside>[^()\n,]{2,60}),\s{0,2}"
+    r"(?:(?:dob|born|b\.)\s{0,2}:?\s{0,2})?(?P<date>%(numeric_date)s)\s{0,2}\)")
 
 
 def _names_with_dates_in_brackets(text: str) -> list[Span]:

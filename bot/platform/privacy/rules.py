@@ -43,10 +43,15 @@ _part(
     "unit",
     r"(?:,?\s{0,2}(?:apt|apartment|unit|suite|ste|rm|room|lot|trlr|depto|dpto|#)\.?\s{0,2}#?\s{0,2}[\w\-]{1,6})?",
 )
+# "12 N Main St Apt 4", "2200 Peachtree Rd NW": a house number, a street and its suffix.
+_part(
+    "street_address",
+    r"\d{1,6}(?:[a-z]|-\d{1,4})?\s{1,3}(?:[nsew]\.?\s{1,3})?(?:[^\W_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?"
+    r"%(street_suffix)s\b\.?(?:\s{1,3}(?-i:[NSEW]{1,2})\b\.?)?%(unit)s",
+)
 _part(
     "address",
-    r"(?:\d{1,6}(?:[a-z]|-\d{1,4})?\s{1,3}(?:[nsew]\.?\s{1,3})?(?:[^\W_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?"
-    r"%(street_suffix)s\b\.?(?:\s{1,3}(?-i:[NSEW]{1,2})\b\.?)?%(unit)s(?:,?\s{0,2}\d{5}(?:-\d{4})?)?"
+    r"(?:%(street_address)s(?:,?\s{0,2}\d{5}(?:-\d{4})?)?"
     # Spanish order: Calle Luna 123
     r"|(?:calle|c/|avenida|av\.|avda\.?|camino|carrera|paseo|callej[oó]n)\s{1,3}"
     r"(?:[^\W\d_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?(?:n[uú]m\.?\s{0,2}|#\s{0,2})?\d{1,6}%(unit)s"
@@ -219,8 +224,7 @@ _part("home_lot", r"lot\s{0,2}#?\s{0,2}\d{1,4}[a-z]?,?(?:\s{1,3}[\w%(q)s\-]{1,25
                   r"(?:mhp|mobile\s{1,3}home\s{1,3}(?:park|court|community)|trailer\s{1,3}(?:park|court)|rv\s{1,3}park)")
 LIVES_SOMEWHERE = _compile(
     r"(?<!\w)(?:lives|living|resides|residing)(?:\s{1,3}[\w%(q)s/]{1,15}){0,5}?\s{1,3}(?:(?:at|on|in|@)\s{1,3})?"
-    r"(?P<address>\d{1,6}[a-z]?\s{1,3}(?:[nsew]{1,2}\.?\s{1,3})?(?:[^\W_][\w%(q)s.\-]{0,25}\s{1,3}){0,3}?"
-    r"%(street_suffix)s\b\.?(?:\s{1,3}[nsew]{1,2}\b\.?)?%(unit)s|%(rural_box)s|%(home_lot)s)"
+    r"(?P<address>%(street_address)s|%(rural_box)s|%(home_lot)s)"
 )
 # A rural box or a mobile home's lot is a home wherever it is said.
 HOME_ANYWHERE = _compile(r"(?<!\w)(?P<address>%(rural_box)s|%(home_lot)s)")
@@ -247,8 +251,8 @@ _DATE_AFTER_NAME = _compile(
     r"|%(month)s\s{0,3}\d{1,2}(?!\d)(?:st|nd|rd|th)?,?\s{0,3}%(year)s"
     r"|\d{1,2}(?:st|nd|rd|th)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s)"
 )
-_DATE_ANYWHERE = _compile(r"(?<![\w/.\-])(?P<value>\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2}))"
-                          r"(?![\w/]|[.\-]\d)")
+_part("numeric_date", r"(?:\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2}))")
+_DATE_ANYWHERE = _compile(r"(?<![\w/.\-])(?P<value>%(numeric_date)s)(?![\w/]|[.\-]\d)")
 # "Pt John Smith, 555-0199" / "(jsmith@mail.com)": a phone or email right after a patient's name is theirs.
 _CONTACT_AFTER_NAME = _compile(
     r"\s{0,2}[,(%(dash)s:]?\s{0,2}(?:(?P<email>%(slack_email)s|%(email)s)|(?P<phone>%(slack_tel)s|%(phone)s)"
