@@ -225,19 +225,18 @@ def _strip_placeholders(text: str) -> str:
     # <#C1|name>) and links (<https://…|label>). None of it describes what the patient needs.
     text = re.sub(r"<(?:https?://|mailto:)[^>|]*\|([^>]*)>", r" \1 ", text)
     text = re.sub(r"<[^>]{0,200}>", " ", text)
-    text = re.sub(r"\[[^\]]{0,40}\]", " ", text)
-    # "heat's off", "power's out": the contraction of "is" before a state, not a possessive ("grandma's check").
-    # "falling behind on rent" is behind on it, not a fall.
-    text = _WILL_CONTRACTED.sub(r"\1 will", text)  # "she'll" is no "shell"
+    return re.sub(r"\[[^\]]{0,40}\]", " ", text)
+
+
+def _plain_wording(text: str) -> str:
+    """Contractions and idioms said as what they mean: "heat's off" is "heat is off" (not a possessive, as in
+    "grandma's check"), "she'll" is no "shell", and "falling behind on rent" is behind on it, not a fall."""
+    text = _WILL_CONTRACTED.sub(r"\1 will", text)
     return _FALLING_BEHIND.sub("behind", _IS_CONTRACTED.sub(" is ", text))
 
 
 _WILL_CONTRACTED = re.compile(r"\b(she|he|they|you|we|i|it)['\u2019]ll\b", re.IGNORECASE)
-
-
-_FALLING_BEHIND = re.compile(r"\b(?:falling|fell|fallen|fall(?:s)?)\s+behind\b", re.IGNORECASE)
-
-
+_FALLING_BEHIND = re.compile(r"\b(?:falling|fell|fallen|falls?)\s+behind\b", re.IGNORECASE)
 _IS_CONTRACTED = re.compile(r"(?<=[a-z])['\u2019]s\s+(?=(?:off|out|gone|broken|empty|dead|down|behind|been|getting|going|"
                             r"not|no|about|still|really|so|too|always|never)\b)", re.IGNORECASE)
 
@@ -541,11 +540,10 @@ def _without_opening(text: str) -> str:
     return text if opens_a_term else stripped
 
 
-# A question's cue said after other words: what follows it is what is asked.
 def parse_query(text: str) -> ParsedQuery:
     """Needs and modifiers in a (redacted) question. An empty `needs` means nothing searchable was asked."""
     text = (text or "")[:MAX_QUERY_LENGTH]
-    working = _respell_modifiers(_strip_placeholders(text))
+    working = _respell_modifiers(_plain_wording(_strip_placeholders(text)))
     working = _without_opening(working)
     languages, working = _take_languages(working)
     unknown_languages, working = _take_unknown_languages(working)

@@ -1,7 +1,8 @@
 """What in a message is the story rather than the need asked: the need asked after the story ("…, SSDI denied
 last month - who can help with the appeal?"), what the person has just left, is already on or is at ("just got out
-of detox and has nowhere to sleep"), what the person is not or refuses ("never in the military", "not a DV situation", "doesn't want meds") and a language being learned
-("wants to learn English"). Pure: no database."""
+of detox and has nowhere to sleep"), where the person is and for how long ("hospitalized for 3 weeks"), what the
+person is not or refuses ("never in the military", "doesn't want meds") and a language being learned ("wants to
+learn English"). Pure: no database."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ def _told_as_story(text: str, need: _Need) -> bool:
     before = re.sub(r"\b(?:(?:the|a|an|his|her|their)\s+)?(?:tech|community|local)?\s*$", "",
                     _said_before(text, need) + " ")
     return bool(_STORY_BEFORE.search(before.strip()))
+
+
 _LEARNING = re.compile(r"\b(?:learn|learning|study|practice|improve)(?:\s+(?:to|his|her|their))?"
                        r"(?:\s+(?:speak|read|write))?\s*$", re.IGNORECASE)
 
@@ -84,7 +87,7 @@ def asked_first(needs: list[N], working: str, without_populations: str) -> list[
         needs = sorted(needs, key=lambda need: not set(need.phrase.split()) & later)
     elif len(needs) > 1:
         asked_for = [bool(_ASKED_FOR.search(_said_before(working, need))) for need in needs]
-        order = {id(need): (_told_as_story(working, need), any(asked_for) and not asked) for need, asked in
+        order = {id(need): (_told_as_story(working, need), any(asked_for) and not wanted) for need, wanted in
                  zip(needs, asked_for, strict=True)}  # fmt: skip
         needs = sorted(needs, key=lambda need: order[id(need)])
     # What the person is not names no need; lacking a thing is one ("no food", "doesn't have insurance").
