@@ -13,6 +13,7 @@ from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
 from bot.search import ranking
+from bot.search.exclusions import only_denied
 from bot.search.query import Need
 from bot.search.spelling import forget_directory_words, is_dictionary_word
 
@@ -121,18 +122,31 @@ def _mentioned(session: Session, team_id: str, words: list[str], categories: tup
         if categories:
             filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])
             query = f"({filed}) & ({query})"
-        statement = text("SELECT 1 FROM resource r WHERE r.search_vector @@ to_tsquery('english', :query) "
-                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
+        statement = text("SELECT r.name, r.description, r.eligibility FROM resource r "
+                         "WHERE r.search_vector @@ to_tsquery('english', :query) "
+                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool")  # fmt: skip
         # A word nobody mentions is the usual answer: read through the index, not row by row until one matches.
         with ranking.through_the_index(session):
-            return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+            return _offered(session.execute(statement, {"query": query, "team": team_id, "pool": _READ}), words)
     query = ranking.fts5_query(words, every, prefixes)
     if categories:
         filed = " OR ".join('"' + " ".join(vocabulary.tokens(c)) + '"' for c in categories[:4])
         query = "{categories} : (" + filed + ") AND (" + query + ")"
-    statement = text("SELECT 1 FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
-                     "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT 1")  # fmt: skip
-    return session.execute(statement, {"query": query, "team": team_id}).first() is not None
+    statement = text("SELECT r.name, r.description, r.eligibility FROM fts_resource "
+                     "JOIN resource r ON r.id = fts_resource.rowid "
+                     "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool")  # fmt: skip
+    return _offered(session.execute(statement, {"query": query, "team": team_id, "pool": _READ}), words)
+
+
+_READ = 20  # resources read to find one that offers what it mentions; past that many, some surely does
+
+
+def _offered(rows, words: list[str]) -> bool:
+    """Whether one of the resources that mention `words` offers it, rather than saying it does not ("No dental")."""
+    rows = rows.all()
+    if len(rows) >= _READ:
+        return True
+    return any(not only_denied(". ".join(part or "" for part in row), words) for row in rows)
 
 
 def _unoffered_kind(session: Session, team_id: str, need: Need) -> list[str]:

@@ -214,6 +214,33 @@ def test_a_service_of_its_own_is_answered_once_a_resource_names_it(slack, fake_s
 
 
 @pytest.mark.parametrize(
+    ("question", "named"),
+    [("free dentist to pull a tooth", "dentist"), ("hearing aids for my grandmother", "hearing aids")],
+)
+def test_a_service_a_resource_says_it_does_not_give_is_named_as_uncovered(slack, fake_slack, db, question, named):
+    seed_without_specific_services(db)
+    with db.session() as s:
+        add(s, "Valley Health Center", "health-coverage",
+            description="Primary care and a pharmacy with low-cost medicines. No dental or eye care.")
+        add(s, "Lions Loan Closet", "goods;aging-disability",
+            description="Free loans of walkers and shower chairs. Does not provide eyeglasses, hearing aids or oxygen.")
+    slack.command("/whohelps", question)
+    content = fake_slack.wait_for("response_url").text_content()
+    assert f"{named}: nobody in the directory covers this".lower() in content.lower()
+    assert "Valley Health Center" not in content and "Lions Loan Closet" not in content
+
+
+def test_a_service_said_without_a_denial_is_still_offered(slack, fake_slack, db):
+    seed_without_specific_services(db)
+    with db.session() as s:
+        add(s, "Smile Clinic", "health-coverage",
+            description="No cost dental cleanings and extractions for kids; no insurance needed.")
+    slack.command("/whohelps", "free dentist to pull a tooth")
+    content = fake_slack.wait_for("response_url").text_content()
+    assert "Smile Clinic" in content and "nobody in the directory covers this" not in content
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [("a decent dentist", "Smile Mobile Dental Van"),  # a quality, not a kind
      ("something to reverse an overdose", "Riverside Detox"),  # a thing done to the need, said apart
