@@ -81,6 +81,7 @@ _FUZZY_CUTOFF_SHORT = 88.0  # words of 6 letters
 _FUZZY_CUTOFF_LONG = 80.0
 _LISTING = frozenset({"and", "or", "plus", "y", "o"})  # words that list separate things
 _NEIGHBOURHOOD = 4  # extra words allowed between the words of a multi-word term
+_SENSE_REACH = 12  # words either side that can show a word is meant in another sense
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,9 @@ def _in_context(term: _Term, folded: list[str], positions: tuple[int, ...]) -> b
     before = [_as_context(word) for word in folded[max(0, start - _NEIGHBOURHOOD - 2) : start]]
     after = [_as_context(word) for word in folded[end + 1 : end + _NEIGHBOURHOOD + 3]]
     near = set(before) | set(after)
-    if term.other_sense and not term.other_sense.isdisjoint(near):
+    # Another sense is read from the whole sentence: "my dog is sick and I can't afford the vet".
+    sentence = {_as_context(word) for word in folded[max(0, start - _SENSE_REACH) : end + _SENSE_REACH + 1]}
+    if term.other_sense and not term.other_sense.isdisjoint(sentence):
         return False
     if not term.contexts:
         return True
@@ -463,6 +466,8 @@ def _base_form(word: str, known: dict[str, tuple]) -> str | None:
         candidates += [stem + "s", stem + "ing"]  # "threatened" -> threatens, "trafficked" -> trafficking
     elif len(word) > 4 and word.endswith("er"):
         candidates = [word[:-2], word[:-1]]
+    elif len(word) > 6 and word.endswith("ly"):
+        candidates = [word[:-2]]  # "sexually assaulted" -> sexual assault, "financially exploited"
     # A verb's form is never a thing handed out: "wiped out" is not "wipes", "walked" is not a walker.
     items = _vocabulary().items
     return next((candidate for candidate in candidates if candidate in known

@@ -310,6 +310,10 @@ def test_a_term_read_out_of_order_does_not_reach_across_and():
     assert "goods" in vocabulary.detect_categories("food for the dog")  # in any order within one need
 
 
+def test_an_adverb_is_read_as_its_adjective_in_a_term():
+    assert vocabulary.detect_categories("she was sexually assaulted at a party") == ["safety"]
+
+
 def test_several_needs_are_all_detected():
     assert set(vocabulary.detect_categories("food and a ride to get there")) == {"food", "transportation"}
     assert set(vocabulary.detect_categories("needs a lawyer for an eviction")) == {"legal", "housing"}
@@ -318,6 +322,8 @@ def test_several_needs_are_all_detected():
 def test_a_word_with_another_sense_nearby_is_not_that_need():
     assert vocabulary.detect_categories("vet for her cat") == []
     assert vocabulary.detect_categories("the dog needs a vet") == []
+    # The other sense is read from the whole sentence, not only the words beside it.
+    assert vocabulary.detect_categories("my dog is sick and I can't afford the vet") == []
     assert set(vocabulary.detect_categories("homeless vet")) == {"veterans", "shelter"}
     assert vocabulary.detect_categories("vets") == ["veterans"]
     assert vocabulary.detect_categories("dog walker") == []
