@@ -186,6 +186,10 @@ def seed_without_specific_services(db) -> None:
      ("lawyer for a medical malpractice case", "personal injury law", "Legal Aid Clinic"),
      ("an infant car seat before discharge", "car seat", "Kids Learning Center"),
      ("losing her apartment, needs free storage for her furniture", "storage", "Night Shelter"),
+     ("somewhere to store their furniture after the eviction", "storage", "Night Shelter"),
+     ("bail money to get her son out of jail", "bail", "Legal Aid Clinic"),
+     ("free lawyer for a speeding ticket", "traffic tickets", "Legal Aid Clinic"),
+     ("help buying a used car", "car purchase", "Rides to Care"),
      # No category places it, and the stay in hospital is only the story
      ("she'll be hospitalized for 3 weeks, who can foster her dog until she's home?", "pet boarding",
       "Senior Day Club")],
