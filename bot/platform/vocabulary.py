@@ -389,6 +389,8 @@ def _place_all(
                 if tuple(words[p] for p in positions) != term_words and not _LISTING.isdisjoint(
                         words[positions[0] : positions[-1]]):  # fmt: skip
                     continue  # out of order across "and": "food and dog grooming" is no "dog food"
+                if between > 1 and tuple(words[p] for p in positions) != term_words:
+                    continue  # far apart and out of order: "home oxygen whose power is getting" is no "getting home"
                 placed.append((between - len(term_words), positions[-1] - positions[0], term_words, positions))
         if not placed:
             break

@@ -308,7 +308,11 @@ def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
      ("the kids are sleeping on the floor", "goods"), ("mi esposo me golpea", "safety"),
      # Falling behind is no fall; a fall still is.
      ("falling behind on rent", "housing"), ("fell behind on the electric bill", "utilities"),
-     ("grandpa keeps falling", "aging-disability"), ("falling behind in reading", "education")],
+     ("grandpa keeps falling", "aging-disability"), ("falling behind in reading", "education"),
+     ("he isn't eating since his wife passed", "food"), ("wants to get off the pills", "substance-use"),
+     ("old drafty trailer, can't keep it warm", "housing-repairs"), ("out of toilet paper", "goods"),
+     ("landlord changed the locks on her", "housing"), ("en la planta no me pagaron las horas extras", "legal"),
+     ("necesito quien me cuide a los niños", "childcare"), ("wants to talk to other vets", "social-connection")],
 )  # fmt: skip
 def test_everyday_wording_and_contractions_name_the_need(text, category):
     assert [need.category for need in parse_query(text).needs][:1] == [category]
@@ -322,6 +326,13 @@ def test_a_contracted_is_is_not_read_as_a_possessive():
 def test_an_abbreviation_for_medicines_looks_for_the_medicines_and_a_floor_mat_is_no_treatment():
     assert {"buprenorphine", "methadone", "naltrexone"} <= set(parse_query("MAT for OUD").needs[0].term_words)
     assert [n.category for n in parse_query("mat for the floor").needs] == [None]
+
+
+def test_far_apart_words_out_of_order_are_no_term():
+    # "home oxygen whose power is getting shut off" asks for no ride home.
+    parsed = parse_query("patient on home oxygen whose power is getting shut off")
+    assert "transportation" not in [c for need in parsed.needs for c in need.categories]
+    assert "utilities" in parsed.needs[0].categories
 
 
 def test_what_is_asked_leads_the_story_told_before_it():
