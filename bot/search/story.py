@@ -30,7 +30,8 @@ _CIRCUMSTANCE_WORDS = frozenset((
 ))
 
 _ASKED_LATER = re.compile(r"(?:[,.;:!?]|\s-|\band|\bso)\s*(?:who\s+(?:can|could)\s+help|can\s+(?:someone|anyone|you)\s+"
-                          r"help|is\s+there\s+(?:anyone|anything|somewhere|a\s+place)"
+                          r"help|is\s+there\s+(?:anyone|anybody|anything|anywhere|somewhere|someone|a\s+place|any\s+\w+)"
+                          r"|where\s+(?:can|could|do|does|should)\s+(?:she|he|they|i|we|someone|the\s+\w+)"
                           r"|(?:does|do)\s+(?:anyone|anybody|someone|you)\s+(?:do|offer|have|know|help)"
                           r"|any\s+(?:place|program|agency|one)s?\s+(?:that|who|to))\b"
                           r"|\b(?:asking|asked|asks|wants\s+to\s+know)\s+about\b", re.IGNORECASE)

@@ -274,6 +274,9 @@ def test_what_is_asked_after_the_story_leads():
     assert needs[0].category == "money" and needs[-1].category == "shelter"
     # Without such a cue, the order said is kept.
     assert [n.category for n in parse_query("unhoused and SSDI denied").needs] == ["shelter", "money"]
+    for asked in ("just got evicted and has 3 kids, is there anywhere they can stay tonight",
+                  "mom and kids were evicted this morning, where can they sleep tonight?"):  # fmt: skip
+        assert [n.category for n in parse_query(asked).needs] == ["shelter", "housing"]
 
 
 @pytest.mark.parametrize(
