@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.celebrations.commands import MENTION_OR_CHANNEL, Celebrate, decode_draft, encode_draft
 from bot.platform import pending
 from bot.platform.actor import Actor
-from bot.platform.privacy import Redaction, redact
+from bot.platform.privacy import NAME, Redaction, placeholder, redact
 from bot.platform.review import EDIT, Review
 
 SURFACE = "celebrate"
@@ -25,7 +25,14 @@ def review_what(what: str) -> tuple[Review | None, dict[str, int]]:
     texts, marked, trimmed = [], [], []
     removed: dict[str, int] = defaultdict(int)
     doubtful = False
+    # A mention the whole text makes a patient ("<@U…> is our pt now") is no one credited: it goes as a name.
+    whole = redact(what).text
     for piece in MENTION_OR_CHANNEL.split(what):
+        if MENTION_OR_CHANNEL.fullmatch(piece) and piece not in whole:
+            name = placeholder(NAME)
+            texts.append(name), marked.append(name), trimmed.append(name)
+            removed[NAME] += 1
+            continue
         if MENTION_OR_CHANNEL.fullmatch(piece) or not piece.strip():
             texts.append(piece), marked.append(piece), trimmed.append(piece)
             continue

@@ -127,6 +127,15 @@ def test_a_doubtful_celebration_is_asked_about_and_posted_without_the_marked_wor
     assert rows(slack.db, PendingText) == []
 
 
+def test_a_mention_of_a_patient_in_a_doubtful_celebration_is_held_as_a_name_not_as_its_id(slack, fake_slack):
+    slack.command("/celebrate", "<@U2|ana> for the ramp; <@U09PT77|james.w> is our pt now, and Winifred helped",
+                  channel="C0TEAM")  # fmt: skip
+    shown = json.dumps(fake_slack.wait_for("response_url").args, ensure_ascii=False)
+    assert "‹Winifred›" in shown and "U09PT77" not in shown and "james.w" not in shown
+    (held,) = rows(slack.db, PendingText)
+    assert "U09PT77" not in held.text + held.trimmed and "[name removed]" in held.text
+
+
 def test_edit_on_a_celebration_opens_the_form_with_the_redacted_text(slack, fake_slack):
     slack.command("/celebrate", CELEBRATION, channel="C0TEAM")
     reply = fake_slack.wait_for("response_url").args

@@ -51,10 +51,11 @@ from bot.platform.privacy.contacts import Contact, classify_contacts, find_conta
 from bot.platform.privacy.engine import redact
 from bot.platform.privacy.lexicon import warm
 from bot.platform.privacy.resource_names import NameCheck, check_resource_name, organisation_names
-from bot.platform.privacy.result import KINDS, NAME_DOUBT, NUMBER_DOUBT, Doubt, Redaction
+from bot.platform.privacy.result import KINDS, NAME, NAME_DOUBT, NUMBER_DOUBT, Doubt, Redaction, placeholder
 
 __all__ = [
     "KINDS",
+    "NAME",
     "NAME_DOUBT",
     "NUMBER_DOUBT",
     "Contact",
@@ -66,6 +67,7 @@ __all__ = [
     "find_contacts",
     "keep_known_words",
     "organisation_names",
+    "placeholder",
     "redact",
     "warm",
 ]
