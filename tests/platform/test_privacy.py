@@ -113,20 +113,23 @@ def test_summary_uses_the_stable_kind_words():
         "name",
         "date of birth",
         "date of death",
+        "hospital date",
         "SSN",
         "record number",
         "insurance ID",
         "phone",
         "email",
         "address",
+        "personal web page",
+        "license plate",
         "age over 89",
         "room or bed",
     )
     every_kind = Redaction("x", {kind: 1 for kind in KINDS})
     assert every_kind.summary() == (
-        "Removed for privacy: 1 name, 1 date of birth, 1 date of death, 1 SSN, 1 record number, 1 insurance ID, "
+        "Removed for privacy: 1 name, 1 date of birth, 1 date of death, 1 hospital date, 1 SSN, 1 record number, 1 insurance ID, "
         "1 phone, 1 email, "
-        "1 address, 1 age over 89, 1 room or bed"
+        "1 address, 1 personal web page, 1 license plate, 1 age over 89, 1 room or bed"
     )
     assert Redaction("x", {"address": 3, "SSN": 2}).summary() == "Removed for privacy: 2 SSNs, 3 addresses"
 

@@ -16,12 +16,15 @@ from bot.platform.privacy.result import (
     DATE_OF_BIRTH,
     DATE_OF_DEATH,
     EMAIL,
+    HOSPITAL_DATE,
     INSURANCE_ID,
     KINDS,
     NAME,
     NAME_DOUBT,
     NUMBER_DOUBT,
+    PERSONAL_PAGE,
     PHONE,
+    PLATE,
     RECORD_NUMBER,
     ROOM,
     SSN,
@@ -94,6 +97,8 @@ def _patient_in_clause(text: str, start: int) -> bool:
 def _year(match: re.Match[str]) -> int | None:
     raw = next(match.group(g) for g in ("y2", "y3", "y4") if match.group(g))
     month, day = match.group("m2"), match.group("d2")
+    if month and int(month) > 12:
+        month, day = day, month  # day first, as most of the world writes it: 15/08/1972
     if month and not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
         return None
     year = int(raw)
@@ -130,8 +135,11 @@ def _unlabelled(text: str) -> list[Span]:
             if not _public_label_before(text, match.start()):
                 spans.append((*match.span("value"), RECORD_NUMBER))
     spans.extend((*match.span("value"), DATE_OF_DEATH) for match in rules.DEATH_DATE.finditer(text))
+    spans.extend((*match.span("value"), HOSPITAL_DATE) for match in rules.STAY_DATE.finditer(text))
     for pattern in (rules.LIVES_SOMEWHERE, rules.HOME_ANYWHERE):
         spans.extend((*match.span("address"), ADDRESS) for match in pattern.finditer(text))
+    spans.extend((match.start(), match.end(), PERSONAL_PAGE) for match in rules.PERSONAL_PAGE.finditer(text))
+    spans.extend((*match.span("value"), PLATE) for match in rules.PLATE.finditer(text))
     for match in rules.SPELLED_EMAIL.finditer(text):
         spans.append((match.start(), match.end(), EMAIL))
     this_year = datetime.date.today().year
@@ -336,6 +344,20 @@ def _repeats(text: str, spans: list[Span]) -> list[Span]:
     return found
 
 
+_EMAIL = re.compile(r"(?<![\w.+\-])(?P<local>[\w.+\-]{1,64})@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,4}")
+_NAME_IN_EMAIL_MIN_LENGTH = 4  # "ann" or "lee" inside an address is too likely to be something else
+
+
+def _emails_naming_a_patient(text: str, spans: list[Span]) -> list[Span]:
+    """An email address made of a name already removed is that person's ("Tran Van Minh … minhtran58@…")."""
+    found_names = {word.lower() for start, end, kind in spans if kind == NAME
+                   for word in _WORD.findall(text[start:end]) if len(word) >= _NAME_IN_EMAIL_MIN_LENGTH}  # fmt: skip
+    if not found_names:
+        return []
+    return [(match.start(), match.end(), EMAIL) for match in _EMAIL.finditer(text)
+            if any(name in match.group("local").lower() for name in found_names)]  # fmt: skip
+
+
 def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     """Every identifier found in normalised `text`, possibly overlapping."""
     spans = _labelled(text) + _unlabelled(text)
@@ -347,6 +369,8 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     spans += _initials_and_ages(text, spans)
     spans += [(start, end, NAME) for start, end in
               names.given_names_joined(text, [start for start, _end, kind in spans if kind == NAME])]  # fmt: skip
+    spans += [(start, end, NAME) for start, end in
+              names.given_names_after(text, [end for _start, end, kind in spans if kind == NAME])]  # fmt: skip
     spans += _after_names(text, spans)
     spans += _patients_contacts(text, spans)
     return spans
@@ -393,5 +417,6 @@ def redact(text: str, *, staff_contact: bool = False) -> Redaction:
     text = normalize(text)
     spans = collect_spans(text, staff_contact=staff_contact)
     spans += _repeats(text, spans)
+    spans += _emails_naming_a_patient(text, spans)
     clean, removed = _merge(text, spans)
     return Redaction(clean, removed, doubts(clean))

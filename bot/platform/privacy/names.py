@@ -47,7 +47,8 @@ NAME_CUE = _compile(
     r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|mme|mlle|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS))"
     r")(?=(?P<window>(?s:.{0,120})))"
 )
-_NAME_START = re.compile(r"[\s:,(\-\u2013\u2014]{1,4}['\"\u2018\u201c]?")  # "pt 'Big Mike'": a nickname in quotes
+# "pt 'Big Mike'": a nickname in quotes; "mom is Precious Mbeki", "Mom = Hope …": the cue's word for "is".
+_NAME_START = re.compile(r"(?:\s{1,3}(?:is|was|es|=)(?=\s))?[\s:=,(\-\u2013\u2014]{1,4}['\"\u2018\u201c]?")
 # "the pt, 67M, Juan Perez": an age and sex between the cue and the name.
 _DEMOGRAPHIC = re.compile(
     r"\d{1,3}\s{0,2}(?:(?:y/?o|yo|yrs?|years?\s{1,3}old)\b[\s,]{0,3}(?:[MFmf]\b)?|[MFmf]\b)\.?[\s,;:()\-]{1,4}"
@@ -318,6 +319,10 @@ _POSSESSOR_OF_RELATIVE = _compile(
     rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:(?:little|big|baby|older|younger|oldest|youngest"
     rf"|twin|ex)\s{{1,3}})?%(relative_word)s(?!\w)"
 )
+# "darnell's wife": a given name typed in lower case, with a relative of its own.
+_LOWER_POSSESSOR_OF_RELATIVE = _compile(
+    r"(?<![\w%(q)s])(?P<name>(?-i:[a-z])[^\W\d_]{2,30})%(apos)ss\s{1,3}%(relative_word)s(?!\w)"
+)
 # "Ana's # 555-0196", "Tom's cell": whoever has a phone of their own is a person.
 _POSSESSOR_OF_CONTACT = _compile(
     rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#|e-?mail"
@@ -464,6 +469,9 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
         for match in pattern.finditer(text):
             if reads_as_surname(match.group("name")):
                 spans.append(match.span("name"))
+    for match in _LOWER_POSSESSOR_OF_RELATIVE.finditer(text):
+        if is_plain_given_name(match.group("name")):
+            spans.append(match.span("name"))
     for match in _PLURAL_HOUSEHOLD.finditer(text):
         if _strong_name(match.group("name")):
             spans.append((match.start("name"), match.end()))
@@ -507,6 +515,20 @@ def given_names_joined(text: str, name_starts: list[int]) -> list[tuple[int, int
         if joined and lexicon.is_given_name(fold(joined.group("name"))) and not _stop(fold(joined.group("name"))):
             offset = max(0, start - 40)
             spans.append((offset + joined.start("name"), offset + joined.end("name")))
+    return spans
+
+
+_AND_GIVEN = _compile(r"\s{1,3}(?:&|and|y|\+)\s{1,3}(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})(?![\w%(q)s])")
+
+
+def given_names_after(text: str, name_ends: list[int]) -> list[tuple[int, int]]:
+    """ "kids Tariq & Zola": a given name joined by "&", "and" or "y" after a name found."""
+    spans = []
+    for end in name_ends:
+        joined = _AND_GIVEN.match(text, end)
+        if joined and _given_name_at(text, joined.start("name")) and not heads_organisation(text[joined.end() :
+                                                                                                 joined.end() + 60]):
+            spans.append(joined.span("name"))
     return spans
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 NAME = "name"
 DATE_OF_BIRTH = "date of birth"
 DATE_OF_DEATH = "date of death"
+HOSPITAL_DATE = "hospital date"
 AGE = "age over 89"
 SSN = "SSN"
 RECORD_NUMBER = "record number"
@@ -15,18 +16,23 @@ INSURANCE_ID = "insurance ID"
 PHONE = "phone"
 EMAIL = "email"
 ADDRESS = "address"
+PERSONAL_PAGE = "personal web page"
+PLATE = "license plate"
 ROOM = "room or bed"
 
 KINDS: tuple[str, ...] = (
     NAME,
     DATE_OF_BIRTH,
     DATE_OF_DEATH,
+    HOSPITAL_DATE,
     SSN,
     RECORD_NUMBER,
     INSURANCE_ID,
     PHONE,
     EMAIL,
     ADDRESS,
+    PERSONAL_PAGE,
+    PLATE,
     AGE,
     ROOM,
 )
@@ -35,6 +41,7 @@ _PLURALS = {
     NAME: "names",
     DATE_OF_BIRTH: "dates of birth",
     DATE_OF_DEATH: "dates of death",
+    HOSPITAL_DATE: "hospital dates",
     AGE: "ages over 89",
     SSN: "SSNs",
     RECORD_NUMBER: "record numbers",
@@ -42,6 +49,8 @@ _PLURALS = {
     PHONE: "phones",
     EMAIL: "emails",
     ADDRESS: "addresses",
+    PERSONAL_PAGE: "personal web pages",
+    PLATE: "license plates",
     ROOM: "room or bed numbers",
 }
 

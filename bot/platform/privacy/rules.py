@@ -65,7 +65,11 @@ _part(
     "month",
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
     r"|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre"
-    r"|octubre|noviembre|diciembre|ene|abr|ago|dic)\b\.?",
+    r"|octubre|noviembre|diciembre|ene|abr|ago|dic"
+    # French and Haitian Creole, Portuguese
+    r"|janvier|janvye|f[ée]vrier|fevriye|mars|avril|avri|mai|me|juin|jen|juillet|jiy[eè]|ao[uû]t|out"
+    r"|septembre|s[eè]ptanm|octobre|okt[oò]b|novembre|novanm|d[ée]cembre|desanm"
+    r"|janeiro|fevereiro|mar[cç]o|maio|junho|julho|setembro|outubro|novembro|dezembro)\b\.?",
 )
 _part("year", r"(?:1[89]\d\d|20\d\d)(?!\d)")
 _part(
@@ -297,6 +301,15 @@ DEATH_DATE = _compile(
     r"(?:\s{1,3}(?:on|at|date|el))?\s{0,3}[:(]?\s{0,2}(?P<value>\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?"
     r"(?:\s{0,3}(?:@|at)\s{0,3}\d{3,4}(?!\d))?)(?![\w/])"
 )
+# "d/c'd 11/2", "admitted 1/22", "discharged home w/ hospice on 9/14", "ADMIT DATE ... WAS 02/11/2024": the day a
+# patient came into or left a hospital (a HIPAA date), a few words after the word for it.
+STAY_DATE = _compile(
+    r"(?<!\w)(?:d/c%(apos)s?d|d/c(?:%(apos)s?ing)?|dc%(apos)s?d|dc%(apos)s?ing|discharged|discharging|admitted|admit"
+    r"|(?:discharge|admission|admit|d/c)\s{1,3}date|re-?admitted|readmit|transferred|hospitali[sz]ed"
+    r"|(?:fecha\s{1,3}de\s{1,3})?(?:alta|ingreso)|dad[oa]\s{1,3}de\s{1,3}alta|ingres[oó]|inpatient\s{1,3}since)(?![\w/])"
+    r"[^.;!?\n\d]{0,40}?(?<![\w/])"
+    r"(?P<value>(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?|%(month)s\s{0,2}\d{1,2}(?:st|nd|rd|th)?))(?![\w/]|[.\-]\d)"
+)
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
 BED = _compile(r"(?<!\w)(?P<value>(?:bed|cama)\s{0,2}#?\s{0,2}(?:\d{1,4}[a-z]?|(?-i:[A-D])))(?![\w\-])")
@@ -334,6 +347,19 @@ PUBLIC_NUMBER_LABEL = _compile(
 SPELLED_EMAIL = _compile(
     r"(?<!\w)[\w+\-]{1,64}(?:\s{1,3}(?:dot|punto)\s{1,3}[\w+\-]{1,30}){0,3}\s{1,3}(?:at|arroba)\s{1,3}"
     r"[\w\-]{1,63}(?:\s{1,3}(?:dot|punto)\s{1,3}(?-i:[a-z]{2,24})(?!\w)){1,3}"
+)
+# A page about one person: a fundraiser, a care journal, a payment handle ("gofundme.com/f/help-darnell-recover").
+# The bare site ("gofundme.com") names nobody and stays; social pages stay, as organisations have them too.
+PERSONAL_PAGE = _compile(
+    r"(?<![\w.@/])(?:https?://)?(?:www\.|m\.)?(?:gofundme\.com|caringbridge\.org|mealtrain\.com|givesendgo\.com"
+    r"|lotsahelpinghands\.com|venmo\.com|cash\.app|paypal\.me)/[\w\-./%%@$~+]{2,200}"
+)
+# A vehicle's plate (a HIPAA identifier): "plate IL 7KX-229", "(plate 8HJK442)", "license plate: ABC 1234", "placa".
+PLATE = _compile(
+    r"(?<!\w)(?:licen[cs]e\s{1,3}plates?|plates?|placas?)\s{0,3}(?:#|no\.?|number)?\s{0,3}[:#]?\s{0,3}"
+    r"(?:(?:is|was|es)\s{1,3})?(?P<value>(?:(?-i:[A-Z]{2})\s{1,2})?"
+    r"(?:(?=[a-z0-9%(dash)s]{0,9}\d)(?=[a-z0-9%(dash)s]{0,9}[a-z])[a-z0-9]{1,4}(?:[%(dash)s]?[a-z0-9]{1,5})?"
+    r"|(?-i:[A-Z]{2,4})\s\d{3,4}))(?![\w%(dash)s])"
 )
 # A full date as people type it: 3/14/57, 03-14-1957, March 14, 1957, 14 de marzo de 1957. Old ones are birth dates.
 FULL_DATE = _compile(
