@@ -6,7 +6,7 @@ question's words OR-ed; BM25 on SQLite, ts_rank on PostgreSQL) over the same ind
 The data sets:
 - the project's own (tests/search/eval: 159 resources of fictional Riverbend County, 175 questions), split into a
   part the vocabulary and weights are tuned on and a part that is only reported (every third question);
-- five more directories and their questions, each written apart from the code and tuned on after its first
+- six more directories and their questions, each written apart from the code and tuned on after its first
   measurement (tests/search/eval_marlow: Marlow County, 90 resources, 190 questions; eval_kettle_lake: Kettle
   Lake County, 85 resources, 145 questions; eval_orvale: Orvale County, 80 resources, 140 questions;
   eval_pemberton: Pemberton County, 80 resources, 130 questions; eval_sotol: Sotol County, 75 resources, 120
