@@ -13,6 +13,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from bot.platform import clock, vocabulary
 from bot.search.hours import HOURS_PATTERNS
+from bot.search.naming import naming_the_service, saying_the_need
 from bot.search.populations import restricted_groups
 from bot.search.query import POPULATION_TEXT, Modifiers, Need
 
@@ -20,20 +21,20 @@ from bot.search.query import POPULATION_TEXT, Modifiers, Need
 CATEGORY_POOL = 250  # newest resources of each of the need's categories
 MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
 TEXT_POOL = 40  # best full-text matches
-NAMING_POOL = 200
-MONEY_TEXT_POOL = 200  # text matches read to find a money resource among them: the need's own words are common  # resources that mention an asked program anywhere, read to see whether they help with it
+MONEY_TEXT_POOL = 200  # text matches read to find a money resource among them: the need's own words are common
 COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
 # them; boosts decide between close matches.
 FIRST_CATEGORY = 6.0
-OTHER_CATEGORY = 3.0
+OTHER_CATEGORY = 4.0
 TEXT_WEIGHT = 4.0
 LANGUAGE_BOOST = 5.0  # above TEXT_WEIGHT: a service in the asked language comes before a better worded one in English
 POPULATION_BOOST = 4.0
 PLACE_BOOST = 5.0  # above TEXT_WEIGHT: in the asked town comes before a better worded one elsewhere
 ALSO_SERVES_BOOST = 3.0  # filed under another need of the same question
 NAMES_THE_SERVICE = 1.0  # its text names the program an abbreviation stands for ("SNAP", "LIHEAP")
+SAYS_THE_NEED = 5.0  # filed elsewhere, its name or description says the need ("Publicly Funded Child Care")
 EXTRA_CATEGORY = 1.0  # each further category of the need a resource is filed under
 MAIN_SERVICE = 1.0  # the need is the first category the resource is filed under
 NEARBY_ZIP_BOOST = 1.0  # a ZIP sharing the first three digits: the same region, though often a wide one
@@ -370,41 +371,6 @@ def _text_candidates(
     return {row[0]: float(row[1]) for row in session.execute(statement, params)}
 
 
-def _naming_the_service(session: Session, team_id: str, need: Need) -> set[int]:
-    """Resources whose name or description names the program an abbreviation in the question stands for ("SNAP",
-    "SSI") or the thing asked for ("formula", "a walker"): a benefits office that helps with SNAP is filed under
-    money, not food, and still answers "SNAP application"; a diaper bank with infant formula answers "formula"."""
-    # The abbreviation itself, as programs are written ("SNAP", "SSI"); its expansion would also find every
-    # resource that merely mentions the kind of service ("domestic violence").
-    phrases = []
-    for term in need.matched_terms:
-        english = vocabulary.gloss(term)  # "pañales" -> "diapers"
-        for named in (term, english):
-            if named and (vocabulary.expansion(named) or vocabulary.is_item(named)):
-                phrases.append(" ".join(vocabulary.tokens(named)))
-    if not phrases:
-        return set()
-    params: dict = {"team": team_id, "pool": TEXT_POOL}
-    # In what it does (name, description), not whom it serves: "households on SNAP" does not help with SNAP.
-    if is_postgres(session):
-        # The index finds the resources that say it anywhere (a bounded number); a regular expression then reads
-        # their name and description in the same statement, cheaper than a second text vector for each.
-        params["query"] = " | ".join("(" + " <-> ".join(phrase.split()) + ")" for phrase in phrases)
-        params["pool"] = NAMING_POOL
-        # Each word in any of its forms ("diaper" or "diapers"), as the index's stemming would take it.
-        params["says_it"] = r"\m(" + "|".join(r"\W+".join(re.escape(w.rstrip("s")) + r"\w*" for w in p.split())
-                                               for p in phrases) + ")"  # fmt: skip
-        statement = text("SELECT c.id FROM (SELECT r.id, r.name, r.description FROM resource r "
-                         "WHERE r.search_vector @@ to_tsquery('english', :query) "
-                         "AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool) AS c "
-                         "WHERE (c.name || ' ' || coalesce(c.description, '')) ~* :says_it")  # fmt: skip
-        return {row[0] for row in session.execute(statement, params)}
-    params["query"] = "{name description} : (" + " OR ".join(f'"{phrase}"' for phrase in phrases) + ")"
-    statement = text("SELECT r.id FROM fts_resource JOIN resource r ON r.id = fts_resource.rowid "
-                     "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL LIMIT :pool")
-    return {row[0] for row in session.execute(statement, params)}
-
-
 # A family may be children, teens or an expecting mother; a woman may be expecting.
 _GROUPS_WITHIN = {"families": {"children", "youth", "pregnant"}, "women": {"pregnant"}}
 
@@ -517,12 +483,15 @@ def _rank(
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     text_pool = max(TEXT_POOL, wanted + 10)
     by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
-    naming = _naming_the_service(session, team_id, need)
+    naming = naming_the_service(session, team_id, need)
+    # Said in so many words by a resource filed elsewhere: after the need's own resources, before mere mentions.
+    saying = saying_the_need(session, team_id, need) - naming if need.categories else set()
     coming = "transportation" in companions and "transportation" not in need.categories
     if is_postgres(session):
-        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(set(by_text) | naming), coming)
+        scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(set(by_text) | naming | saying),
+                                  coming)  # fmt: skip
     else:
-        candidates = set(by_text) | naming
+        candidates = set(by_text) | naming | saying
         if need.categories:
             candidates.update(_category_members(session, team_id, need.categories, CATEGORY_POOL))
             candidates.update(_modifier_members(session, team_id, need, modifiers, MODIFIER_POOL))
@@ -549,6 +518,8 @@ def _rank(
         if resource_id in naming:
             # It names the program or thing asked for: as good as filed under the need, wherever it is filed.
             category_score = max(category_score, FIRST_CATEGORY) + NAMES_THE_SERVICE
+        if not category_score and resource_id in saying:
+            category_score = SAYS_THE_NEED
         relevance = by_text.get(resource_id, floor_text)
         text_score = (
             TEXT_WEIGHT * (relevance - floor_text) / (best_text - floor_text)

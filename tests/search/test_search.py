@@ -455,3 +455,17 @@ def test_a_kind_of_a_broad_service_nobody_mentions_is_named_as_uncovered(db):
     assert [hit.name for hit in answers["attic insulation"].hits] == ["Warm Homes"]
     # Spanish names a kind after the need: a word before it is a verb ("I look for").
     assert [hit.name for hit in answers["busco trabajo"].hits] == ["Job Center"]
+
+
+def test_a_resource_filed_elsewhere_that_says_the_need_in_so_many_words_comes_before_a_mere_mention(db):
+    with db.session() as s:
+        for index in range(4):
+            add(s, f"Little Steps Center {index}", "childcare", description="child care for working parents")
+        add(s, "County Benefits Office", "food;money",
+            description="SNAP, Medicaid and Publicly Funded Child Care applications")  # fmt: skip
+        add(s, "Teen Job Club", "employment", description="jobs for teens; care packages for children")
+        add(s, "Parks Department", "social-connection", description="summer camps for children; care for trees")
+    with db.session() as s:
+        shown = names(who_can_help(s, TEAM, "child care assistance", record=False))
+    # The four child-care centers, then the office that runs the child care program, not a passing mention.
+    assert shown[4] == "County Benefits Office" and "Parks Department" not in shown
