@@ -47,7 +47,8 @@ VERIFIED_365_DAYS = 0.25
 PER_MENTION = 0.03  # up to 10 mentions
 PER_HELPED = 0.2  # up to 5 "This helped"
 PER_OUTDATED = -0.4  # up to 3 "Info is outdated"
-FOR_ANOTHER_GROUP = -1.0  # asked for one group (veterans), it serves only another (teens): after general services
+FOR_ANOTHER_GROUP = -1.0  # asked for one group (veterans), it serves only another (women): after general services
+FOR_ANOTHER_AGE = -3.0  # asked for adults (a veteran, a senior), it serves only the young, or the other way round
 
 # FTS5 column weights, in the column order of migration 0002: name, organization, description, categories, city,
 # postal_code, languages, populations, eligibility.
@@ -390,9 +391,21 @@ def _with_group_fit(rows, modifiers: Modifiers) -> dict[int, tuple[str, float]]:
     scored = {}
     for resource_id, categories, boost, name, eligibility in rows:
         groups = restricted_groups(name or "", eligibility or "") if asked else frozenset()
-        scored[resource_id] = (categories or "", float(boost) + (FOR_ANOTHER_GROUP if groups - asked == groups
-                                                                  and groups else 0.0))  # fmt: skip
+        penalty = 0.0
+        if groups and groups - asked == groups:
+            # A family is of any age: only a group said as such is an age.
+            penalty = FOR_ANOTHER_AGE if _other_age(set(modifiers.populations), groups) else FOR_ANOTHER_GROUP
+        scored[resource_id] = (categories or "", float(boost) + penalty)
     return scored
+
+
+_YOUNG, _GROWN = frozenset({"children", "youth"}), frozenset({"seniors", "veterans"})
+
+
+def _other_age(asked: set[str], groups: frozenset[str]) -> bool:
+    """A youth shelter for a homeless veteran, a senior center for a teenager: no one is both ages at once."""
+    return any(asked & side and groups & other and not groups & side
+               for side, other in ((_GROWN, _YOUNG), (_YOUNG, _GROWN)))
 
 
 def _scores(

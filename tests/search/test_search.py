@@ -364,6 +364,19 @@ def test_asked_for_one_group_a_service_only_for_another_comes_after_general_ones
         assert names(who_can_help(s, TEAM, "food"))[0] == "Kids Meals"
 
 
+def test_a_service_for_another_age_comes_after_one_for_another_group(db):
+    with db.session() as s:
+        add(s, "Youth Haven", "shelter", description="homeless and runaway youth, emergency beds",
+            eligibility="Youth ages 12-17 only.")  # fmt: skip
+        add(s, "Rescue Mission", "shelter", description="overnight beds", eligibility="Men 18 and older.")
+    with db.session() as s:
+        # Neither is for veterans, but a veteran is a grown man: the youth shelter, better worded, comes last.
+        assert names(who_can_help(s, TEAM, "homeless veteran needs a bed", record=False)) == [
+            "Rescue Mission", "Youth Haven"]
+        # A family is of any age.
+        assert names(who_can_help(s, TEAM, "homeless shelter for a family", record=False))[0] == "Youth Haven"
+
+
 def test_a_resource_that_hands_out_the_thing_asked_for_answers_it(db):
     with db.session() as s:
         for number in range(5):
