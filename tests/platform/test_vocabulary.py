@@ -310,6 +310,12 @@ def test_a_term_read_out_of_order_does_not_reach_across_and():
     assert "goods" in vocabulary.detect_categories("food for the dog")  # in any order within one need
 
 
+def test_a_clinic_is_health_care_unless_the_words_around_it_make_it_another_kind():
+    assert vocabulary.detect_categories("clinic open in the evening after work") == ["health-coverage"]
+    assert "health-coverage" not in vocabulary.detect_categories("tax clinic")
+    assert "health-coverage" not in vocabulary.detect_categories("legal clinic for tenants facing eviction")
+
+
 def test_an_adverb_is_read_as_its_adjective_in_a_term():
     assert vocabulary.detect_categories("she was sexually assaulted at a party") == ["safety"]
 
@@ -338,7 +344,7 @@ def test_a_word_with_another_sense_nearby_is_not_that_need():
 
 def test_capitals_only_abbreviations_ignore_ordinary_lower_case_words():
     assert vocabulary.detect_categories("VA benefits") == ["veterans"]
-    assert vocabulary.detect_categories("the VA clinic") == ["veterans"]
+    assert vocabulary.detect_categories("the VA clinic")[0] == "veterans"  # a clinic, and the veterans
     assert vocabulary.detect_categories("se va a la cita") == []  # Spanish "goes"
     assert vocabulary.detect_categories("ice on the sidewalk") == []
 
