@@ -99,6 +99,14 @@ from bot.platform.privacy import redact
         ("food for 5 — mom is Precious Mbeki, kids Tariq & Zola", "Zola", "name"),
         ("takes kids while mom at chemo. Mom = Hope Castellanos-Reyes", "Castellanos-Reyes", "name"),
         ("darnell's wife called from the lobby", "darnell", "name"),
+        # what a person is called before a bracket that names them; initials before an age and a sex
+        ("FYI Rich (Richard Young, bed 2) is going there tonight", "Rich ", "name"),
+        ("good for uninsured pts like J.R. (72yo F s/p fall)", "J.R.", "name"),
+        # Haitian Creole: the patient, a relative said with "li" after it, "Madan", "nimewo li"
+        ("Pasyan an se Jean-Baptiste Wisly, kreyòl sèlman", "Jean-Baptiste Wisly", "name"),
+        ("Sè li Marie-Ange ap ede l", "Marie-Ange", "name"),
+        ("Madan Joseph pa gen frijidè", "Madan Joseph", "name"),
+        ("li bezwen manje, nimewo li 555-0198", "555-0198", "phone"),
     ],
 )
 def test_new_kinds_are_removed(text, forbidden, kind):
@@ -120,6 +128,8 @@ def test_new_kinds_are_removed(text, forbidden, kind):
         "donate at gofundme.com or facebook.com/HarborPantry",
         "hot plate 2 burners and plates for 40",
         "mom is Catholic and wants a priest to visit",
+        "Meals (Saturday, noon) at Grace Church; Hope (the shelter) opens at 6",
+        "ER (45F) visits are up this month",
         "the pantry and Food & Fun Center are open late",
         "the food shelf in Marion is open Saturdays",
         "Grace Hill Community Center, 555-0155",

@@ -205,6 +205,29 @@ def _initials_and_ages(text: str, spans: list[Span]) -> list[Span]:
     return found
 
 
+# "J.R. (72yo F s/p fall)", "KT, 45F": initials right before an age and a sex are a patient's.
+_INITIALS_WITH_AGE = re.compile(
+    r"(?<![\w.])(?P<initials>(?:[A-Z]\.\s?){1,2}[A-Z]\.|(?!ED|ER|PT|OT|MD|RN|NP|DV|VA|ID|NO)[A-Z]{2})\s{0,2}[,(]\s{0,2}"
+    r"\d{1,3}\s{0,2}(?:y/?o|yo|yrs?|years?\s{1,3}old)?\s{0,2}[MF]\b")
+# "Rich (Richard Young, …)": a capitalised word right before a bracket that opens with a name found is what that
+# person is called, when it is a given name or the start of the name in the bracket.
+_CALLED_BEFORE_BRACKET = re.compile(r"(?<![\w'\u2019])(?P<called>[A-Z][^\W\d_]{2,20})\s{0,2}\($")
+
+
+def _what_the_person_is_called(text: str, spans: list[Span]) -> list[Span]:
+    found: list[Span] = [(*match.span("initials"), NAME) for match in _INITIALS_WITH_AGE.finditer(text)]
+    for start, end, kind in spans:
+        before = _CALLED_BEFORE_BRACKET.search(text[max(0, start - 24) : start]) if kind == NAME else None
+        if not before:
+            continue
+        called = before.group("called")
+        if (text[start:end].lower().startswith(called.lower()) or names.is_plain_given_name(called)) and not (
+                names.is_everyday_or_stop(called) and not text[start:end].lower().startswith(called.lower())):
+            offset = max(0, start - 24)
+            found.append((offset + before.start("called"), offset + before.end("called"), NAME))
+    return found
+
+
 # "Ti Jean (Jean-Robert Pierre-Louis, 1958-09-17)": a bracket holding a name and a date gives a person and their
 # birth date, and the capitalised words right before it are what the person is called.
 _NAME_AND_DATE_IN_BRACKETS = rules._compile(
@@ -418,5 +441,6 @@ def redact(text: str, *, staff_contact: bool = False) -> Redaction:
     spans = collect_spans(text, staff_contact=staff_contact)
     spans += _repeats(text, spans)
     spans += _emails_naming_a_patient(text, spans)
+    spans += _what_the_person_is_called(text, spans)
     clean, removed = _merge(text, spans)
     return Redaction(clean, removed, doubts(clean))

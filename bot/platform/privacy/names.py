@@ -30,7 +30,9 @@ _part(
     r"|grandpa|grandfather|aunt|uncle|niece|nephew|guardian|spouse|boyfriend|girlfriend|cousin|grandson"
     r"|widow|widower|dtr|stepson|stepdaughter|stepmom|stepdad|fianc[eé]e?|neighbou?r|roommate|mum"
     r"|granddaughter|hija|hijo|madre|padre|mam[aá]|pap[aá]|esposo|esposa|marido|hermana|hermano|abuela|abuelo"
-    r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia|bro|sis)",
+    r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia|bro|sis"
+    # Haitian Creole: sister, brother, mother, daughter, son, child, wife, husband
+    r"|s[eè]|fr[eè]|manman|pitit\s{1,3}(?:fi|gason)|pitit|madanm|mari)",
 )
 NAME_CUE = _compile(
     r"(?<!\w)(?:"
@@ -40,11 +42,12 @@ NAME_CUE = _compile(
     r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
     # "her son Jayden", "pt's daughter Keiko", "su hija María": tried before "pt" so the relative is seen.
     r"|(?P<relative>(?:her|his|their|su|sus|la|el|the|%(patients)s)\s{1,3}%(relative_word)s"
-    r"|%(relative_word)s\s{1,3}(?:of|de)(?=\s))"
+    r"|%(relative_word)s\s{1,3}(?:of|de|li)(?=\s))"  # Creole says whose after: "sè li" (his sister)
     # "wife Gloria called": a relative word alone; only a capitalised given name after it counts.
     r"|(?P<kin>%(relative_word)s)"
-    r"|(?P<patient>patient|pt\.?|client|paciente)"
-    r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|mme|mlle|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS))"
+    r"|(?P<patient>patient|pt\.?|client|paciente|pasyan(?:\s{1,3}an)?(?:\s{1,3}se)?)"
+    r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|mme|mlle|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS"
+    r"|Madan|Msye))"
     r")(?=(?P<window>(?s:.{0,120})))"
 )
 # "pt 'Big Mike'": a nickname in quotes; "mom is Precious Mbeki", "Mom = Hope …": the cue's word for "is".
