@@ -130,6 +130,7 @@ def test_new_kinds_are_removed(text, forbidden, kind):
         "mom is Catholic and wants a priest to visit",
         "Meals (Saturday, noon) at Grace Church; Hope (the shelter) opens at 6",
         "ER (45F) visits are up this month",
+        "Martin Luther King Jr. Center - senior day program, 555-0112",
         "the pantry and Food & Fun Center are open late",
         "the food shelf in Marion is open Saturdays",
         "Grace Hill Community Center, 555-0155",

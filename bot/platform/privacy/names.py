@@ -279,6 +279,8 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
         before = text[max(0, run[0][0] - 12) : run[0][0]]
         if _SAINT_OR_DOCTOR.search(before):
             continue
+        if folded[-1] in _SUFFIXES and heads_organisation(text[run[-1][1] : run[-1][1] + 60].lstrip(". ")):
+            continue  # "Martin Luther King Jr. Center": a run cut at "Jr." names an organisation
         # The longest stretch of name words inside the run.
         strengths = [0 if word in _SUFFIXES else _strength(word) for word in folded]
         best: tuple[int, int] | None = None
