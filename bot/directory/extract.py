@@ -249,9 +249,10 @@ _AFTER_PREPOSITION = re.compile(
     r"([A-Z][\w'’&-]*(?:\s+(?:(?:of|on|the|for|and|&|de|la|del)\s+)?[A-Z0-9][\w'’&-]*){0,4})"
 )
 _BRAND_WORD = re.compile(r"^(?:[A-Za-z]+\d[\w-]*|[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,})$")  # Rides4Health, FoodCorps, YMCA
-# Sentence ends split segments too, but not after "Dr." or "St." inside a name.
+# Sentence ends split segments too, but not after "Dr.", "St." or "Jr." inside a name.
 _SEGMENT_SPLIT = re.compile(
-    r"\s*(?:[,;\n|]|\s[–—-]\s|\s·\s|(?<!\bDr)(?<!\bSt)(?<!\bMt)(?<!\bFt)(?<!\bMr)(?<!\bMs)(?<!\bMrs)\.\s+(?=[A-Z]))\s*"
+    r"\s*(?:[,;\n|]|\s[–—-]\s|\s·\s|(?<!\bDr)(?<!\bSt)(?<!\bMt)(?<!\bFt)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bJr)(?<!\bSr)"
+    r"\.\s+(?=[A-Z]))\s*"
 )
 
 

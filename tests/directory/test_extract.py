@@ -54,6 +54,8 @@ def test_names_with_titles_survive_sentence_splitting():
     assert found.website == "www.patelclinic.org"
     assert found.hours == "Mon-Fri 9am-5pm"
     assert "walk-ins" in found.eligibility
+    named = extract_fields("Martin Luther King Jr. Community Health Center 555-0144. Same-day appointments")
+    assert named.name == "Martin Luther King Jr. Community Health Center" and named.phone == "555-0144"
 
 
 def test_name_found_inside_a_sentence_and_eligibility_cues():
