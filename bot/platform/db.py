@@ -30,6 +30,10 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return not (type_ == "column" and name in _HAND_MADE_COLUMNS)
 
 
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
+from bot.platform.db import is_postgres
 from bot.search import ranking
 from bot.search.exclusions import only_denied
 from bot.search.query import Need
@@ -117,7 +118,7 @@ def _mentioned(session: Session, team_id: str, words: list[str], categories: tup
                prefixes: bool = True, every: bool = True) -> bool:
     """Whether some resource (filed under one of `categories`, when given) contains every one of `words` (or, with
     `every` false, any one), its word forms included (and, with `prefixes`, the longer words a short one begins)."""
-    if ranking.is_postgres(session):
+    if is_postgres(session):
         query = ranking.tsquery(words, every, prefixes)
         if categories:
             filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])

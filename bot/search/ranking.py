@@ -12,8 +12,9 @@ from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from bot.platform import clock, vocabulary
+from bot.platform.db import is_postgres
 from bot.search.hours import HOURS_PATTERNS
-from bot.search.naming import naming_the_service, saying_the_need
+from bot.search.naming import named_and_said
 from bot.search.populations import restricted_groups
 from bot.search.query import POPULATION_TEXT, Modifiers, Need
 
@@ -157,10 +158,6 @@ def _time_params(now: datetime) -> list:
         bindparam("recent", now - timedelta(days=90), type_=UTCDateTime()),
         bindparam("year_ago", now - timedelta(days=365), type_=UTCDateTime()),
     ]
-
-
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def _category_members(session: Session, team_id: str, categories: tuple[str, ...], pool: int) -> list[int]:
@@ -496,9 +493,8 @@ def _rank(
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     text_pool = max(TEXT_POOL, wanted + 10)
     by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
-    naming = naming_the_service(session, team_id, need)
     # Said in so many words by a resource filed elsewhere: after the need's own resources, before mere mentions.
-    saying = saying_the_need(session, team_id, need) - naming if need.categories else set()
+    naming, saying = named_and_said(session, team_id, need)
     coming = "transportation" in companions and "transportation" not in need.categories
     if is_postgres(session):
         scored = _postgres_scores(session, team_id, need, modifiers, now, sorted(set(by_text) | naming | saying),
