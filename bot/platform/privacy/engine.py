@@ -138,7 +138,10 @@ def _unlabelled(text: str) -> list[Span]:
     spans.extend((*match.span("value"), HOSPITAL_DATE) for match in rules.STAY_DATE.finditer(text))
     for pattern in (rules.LIVES_SOMEWHERE, rules.HOME_ANYWHERE):
         spans.extend((*match.span("address"), ADDRESS) for match in pattern.finditer(text))
+    spans.extend((*match.span("address"), ADDRESS) for match in rules.APARTMENT.finditer(text)
+                 if rules.IS_APARTMENT.search(match.group("address")))
     spans.extend((match.start(), match.end(), PERSONAL_PAGE) for match in rules.PERSONAL_PAGE.finditer(text))
+    spans.extend((*match.span("value"), PERSONAL_PAGE) for match in rules.SOCIAL_HANDLE.finditer(text))
     spans.extend((*match.span("value"), PLATE) for match in rules.PLATE.finditer(text))
     for match in rules.SPELLED_EMAIL.finditer(text):
         spans.append((match.start(), match.end(), EMAIL))
@@ -262,6 +265,7 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
             found.append(_contact_span(contact))
     if _in_intake_form(text, spans + found):
         found.extend(_contact_span(match) for match in rules._FORM_CONTACT_FIELD.finditer(text))
+    found.extend((*match.span("phone"), PHONE) for match in rules.PHONE_OF_RELATIVE.finditer(text))
     for pattern in (rules._PATIENT_CONTACT, rules._PATIENT_LOCATION):
         for match in pattern.finditer(text):
             found.append(_contact_span(match))

@@ -32,7 +32,9 @@ _part(
     r"|granddaughter|hija|hijo|madre|padre|mam[aá]|pap[aá]|esposo|esposa|marido|hermana|hermano|abuela|abuelo"
     r"|nieta|nieto|t[ií]a|t[ií]o|novio|novia|bro|sis"
     # Haitian Creole: sister, brother, mother, daughter, son, child, wife, husband
-    r"|s[eè]|fr[eè]|manman|pitit\s{1,3}(?:fi|gason)|pitit|madanm|mari)",
+    r"|s[eè]|fr[eè]|manman|pitit\s{1,3}(?:fi|gason)|pitit|madanm|mari"
+    # texting: boyfriend, girlfriend; Vietnamese: daughter, son, wife, husband
+    r"|bf|gf|con\s{1,3}g[aá]i|con\s{1,3}trai|v[ợơ]|ch[ồô]ng)",
 )
 NAME_CUE = _compile(
     r"(?<!\w)(?:"
@@ -47,7 +49,8 @@ NAME_CUE = _compile(
     r"|(?P<kin>%(relative_word)s)"
     r"|(?P<patient>patient|pt\.?|client|paciente|pasyan(?:\s{1,3}an)?(?:\s{1,3}se)?)"
     r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|mme|mlle|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS"
-    r"|Madan|Msye))"
+    # Vietnamese: Mr (ông), Mrs (bà), Miss (cô), uncle (chú), elder sister (chị)
+    r"|Madan|Msye|[ôÔ]ng|[bB]à|[cC]ô|[cC]hú|[cC]hị))"
     r")(?=(?P<window>(?s:.{0,120})))"
 )
 # "pt 'Big Mike'": a nickname in quotes; "mom is Precious Mbeki", "Mom = Hope …": the cue's word for "is".
@@ -65,7 +68,7 @@ _PARTICLES = frozenset(
 )
 _MAX_NAME_WORDS = 3
 # Spanish honorifics are ordinary words in English too ("don a mask"): a capitalised or known name must follow.
-_WEAK_TITLES = frozenset({"don", "dona", "doña", "sr", "ms", "miss"})
+_WEAK_TITLES = frozenset({"don", "dona", "doña", "sr", "ms", "miss", "ong", "ba", "co", "chu", "chi"})
 
 
 def fold(word: str) -> str:
@@ -225,7 +228,8 @@ def cued_names(text: str) -> list[tuple[int, int]]:
 # A capitalised word (or an all-caps one), possibly possessive or hyphenated; "Jr."/"Sr." may sit inside a run.
 _CAP_WORD = re.compile(r"(?<![\w@.#/])(?-i:[A-Z])[^\W\d_]{0,30}(?:[\-'\u2019][^\W\d_]{1,30}){0,2}(?![\w@])")
 # A nickname in quotes between given name and surname stays inside the name: "Gerald 'Gerry' Nash".
-_RUN_GAP = re.compile(r"(?:[ \t]{1,2}(?:(?:de|del|la|van|von|da|dos|y)[ \t]{1,2})?|\.[ \t]{1,2}(?=(?-i:[A-Z]))"
+_RUN_GAP = re.compile(r"(?:[ \t]{1,2}(?:(?:de|del|la|las|los|van|von|der|den|da|di|du|dos|y)[ \t]{1,2}){0,2}"
+                      r"|\.[ \t]{1,2}(?=(?-i:[A-Z]))"
                       r"|[ \t]{1,2}['\"\u2018\u201c]|['\"\u2019\u201d][ \t]{1,2})")
 _SAINT_OR_DOCTOR = re.compile(r"(?:\b(?:st|ste|saint|san|santa|santo|dr|doctor|mt|mount|fort|ft)\.?[ \t]{1,2})$",
                               re.IGNORECASE)
@@ -236,6 +240,7 @@ _PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|at|of|en|cerca\s+de|calle
                                 r"[ \t]{1,2})$",
                                 re.IGNORECASE)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_SAINTS = frozenset({"saint", "san", "santa", "santo", "sao"})
 
 
 def _runs(text: str) -> list[list[tuple[int, int, str]]]:
@@ -277,8 +282,8 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
         if any(lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in folded):
             continue
         before = text[max(0, run[0][0] - 12) : run[0][0]]
-        if _SAINT_OR_DOCTOR.search(before):
-            continue
+        if _SAINT_OR_DOCTOR.search(before) or folded[0] in _SAINTS:
+            continue  # "Saint Vincent de Paul", "Dr. Ana Ruiz": a saint's name is a parish's, a doctor is staff
         if folded[-1] in _SUFFIXES and heads_organisation(text[run[-1][1] : run[-1][1] + 60].lstrip(". ")):
             continue  # "Martin Luther King Jr. Center": a run cut at "Jr." names an organisation
         # The longest stretch of name words inside the run.
@@ -348,20 +353,34 @@ _ABBREVIATIONS = frozenset({"am", "pm", "eg", "ie", "us", "po", "dc", "md", "rn"
 _GIVEN_AND_INITIAL = re.compile(
     r"(?<![\w'\u2019])(?P<name>(?P<given>[A-Za-z][^\W\d_]{1,30})\s(?:[A-Z]\.?|[a-z]\.))(?![\w])"  # "y", "a": words
 )
-# A given name then an age: "delia, 84,", "Kev (… , 41)"
+# A given name (and its surnames) then an age: "delia, 84,", "Kev (… , 41)", "Mark Delacroix-Baptiste, 67M,"
 _NAME_THEN_AGE = re.compile(
-    r"(?<![\w'\u2019])(?P<name>[A-Za-z][^\W\d_]{1,30}),\s{0,2}\d{1,3}\s{0,2}(?:y/?o|yo|[MF])?\s{0,2}[,;)]"
+    r"(?<![\w'\u2019])(?P<name>(?P<given>[A-Za-z][^\W\d_]{1,30})(?:[ \t]{1,2}[A-Z][^\W\d_]{1,30}"
+    r"(?:-[A-Z][^\W\d_]{1,30})?){0,2}),\s{0,2}\d{1,3}\s{0,2}(?:y/?o|yo|[MF])?\s{0,2}[,;)]"
 )
 # A surname opening the message, then what the person needs or is: "Ramírez needs a notary".
 _SURNAME_OPENING = re.compile(
     r"^\s{0,3}(?P<name>[A-Z][^\W\d_]{1,30})\s{1,3}(?:needs|is|has|wants|was|lives|can'?t|cannot|got|missed|called)\b"
 )
 
+# "Joy Castillo-Reyes (Room 512)", "Ana Ruiz, bed 4": whoever has a room or a bed is a patient.
+_NAME_THEN_ROOM = _compile(
+    rf"(?<![\w%(q)s])(?P<name>(?P<given>{_PERSON_SHAPED})(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{0,2}})\s{{0,2}}[(,]\s{{0,2}}"
+    r"(?:room|rm\.?|bed|cama|habitaci[oó]n)\s{0,2}#?\s{0,2}\d"
+)
+# "Dwayne Pettiford-Lee + his sister", "Ana Ruiz and her son": whoever comes with a relative of their own is a person.
+_NAME_AND_RELATIVE = _compile(
+    rf"(?<![\w%(q)s])(?P<name>(?P<given>{_PERSON_SHAPED})(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{0,2}})\s{{1,3}}(?:\+|&|and|y)"
+    r"\s{1,3}(?:his|her|their|su|sus)\s{1,3}%(relative_word)s(?!\w)"
+)
 # "the Nguyen family", "the Kaminski household": a surname that names a household.
 _HOUSEHOLD = _compile(
     rf"(?<!\w)(?:the|los|las)\s{{1,3}}(?P<name>{_PERSON_SHAPED})\s{{1,3}}"
     # lower case: "The Smith Family Foundation" is an organisation
-    r"(?-i:family|household|kids|children|boys|girls|twins|familia)(?!\w)"
+    r"(?-i:family|household|kids|children|boys|girls|twins|familia|fam)(?!\w)"
+    # "Xiong fam still in the car": texting's word for a family names one without "the".
+    rf"|(?<![\w%(q)s])(?P<texted>{_PERSON_SHAPED})\s{{1,3}}(?-i:fam)(?:%(apos)ss)?(?!\w)"
+    r"(?!\s{1,3}(?:services?|centers?|programs?|resources?|support|night|day|event))"
 )
 # "R. Okonkwo", "J. Morales'": an initial and a surname ("W. Washington Ave" is a street, "A. Philip Randolph
 # Institute" an organisation).
@@ -391,7 +410,7 @@ _SURNAME_COMMA_GIVEN = re.compile(
 )
 # "Mrs. Alves (Fernanda)", "bed 14 (Kateryna Bondarenko)", "Hodan (sp? maybe Xoodan)", "the Nowak family (Krzysztof +
 # Agnieszka, …)": brackets right after a person or a bed hold the same person's other names.
-_BRACKET_AFTER = re.compile(r"(?:\s{1,2}(?:family|household|kids|children|familia))?\s{0,2}\((?P<inside>[^()\n]{1,80})\)",
+_BRACKET_AFTER = re.compile(r"(?:\s{1,2}(?:family|fam|household|kids|children|twins|familia))?\s{0,2}\((?P<inside>[^()\n]{1,80})\)",
                             re.IGNORECASE)
 _BRACKET_WORD = _compile(r"[^\W\d_]{2,30}(?:[%(q)s\-][^\W\d_]{1,30}){0,2}")
 _BRACKET_WORDS_MAX = 8
@@ -472,8 +491,14 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
     spans = _caps_names(text)
     for pattern in (_POSSESSOR_OF_RELATIVE, _POSSESSOR_OF_CONTACT, _HOUSEHOLD, _FAMILY_OF):
         for match in pattern.finditer(text):
-            if reads_as_surname(match.group("name")):
-                spans.append(match.span("name"))
+            group = "texted" if "texted" in pattern.groupindex and match.group("texted") else "name"
+            if reads_as_surname(match.group(group)):
+                spans.append(match.span(group))
+    for match in (*_NAME_AND_RELATIVE.finditer(text), *_NAME_THEN_ROOM.finditer(text)):
+        words = [fold(word) for word in re.split(r"[\s\-]+", match.group("name"))]
+        if lexicon.is_given_name(words[0]) and not any(
+                _stop(word) or lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in words):
+            spans.append(match.span("name"))
     for match in _LOWER_POSSESSOR_OF_RELATIVE.finditer(text):
         if is_plain_given_name(match.group("name")):
             spans.append(match.span("name"))
@@ -485,8 +510,12 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
             spans.append(match.span("name"))
     for pattern in (_GIVEN_AND_INITIAL, _NAME_THEN_AGE):
         for match in pattern.finditer(text):
-            given = match.group("given") if "given" in pattern.groupindex else match.group("name")
-            if is_plain_given_name(given):
+            others = [fold(word) for word in re.split(r"[\s\-]+", match.group("name"))[1:]]
+            given = fold(match.group("given"))
+            # With a surname and an age after it, a given name that is also a word is a name ("Mark …, 67M").
+            plain = is_plain_given_name(given) or (others and lexicon.is_given_name(given) and not _stop(given))
+            if plain and not any(
+                    lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in others):
                 spans.append(match.span("name"))
     for match in _SURNAME_COMMA_GIVEN.finditer(text):
         given, surname = fold(match.group("given")), fold(match.group("surname"))

@@ -78,7 +78,7 @@ _part(
     r"|\d{1,2}\s{0,2}[/.%(dash)s]\s{0,2}\d{1,2}(?:\s{0,2}[/.%(dash)s]\s{0,2}\d{2,4})?(?!\d)"  # 3/4/1950, 03-04-50
     r"|\d{1,2}(?:st|nd|rd|th|o|º)?\s{0,3}(?:of\s{1,3}|de\s{1,3})?%(month)s(?:,?\s{0,3}(?:del?\s{1,3})?%(year)s)?"
     r"|%(month)s\s{0,3}\d{1,2}(?!\d)(?:st|nd|rd|th)?(?:,?\s{0,3}%(year)s)?"  # March 4th, 1950
-    r"|%(month)s,?\s{0,3}(?:del?\s{1,3})?%(year)s"  # March 1950, marzo de 1950
+    r"|%(month)s,?\s{0,3}(?:del?\s{1,3}|of\s{1,3})?(?:%(year)s|[%(q)s]\d\d(?!\d))"  # March 1950, marzo de 1950, march of '49
     r"|%(year)s"  # 1950: only ever after a birth label
     r"|[%(q)s]\d\d(?!\d)"  # '58: only ever after a birth label
     r"|\d(?:[\s/.%(dash)s]{0,3}\d){3,9}(?!\d))",  # 0 3 / 0 4 / 1 9 5 0
@@ -206,6 +206,11 @@ _PATIENT_CONTACT = _compile(
     r"|%(contact_noun)s\s{1,3}(?:(?:of|for)\s{1,3}(?:the\s{1,3})?(?:patient|pt|client)|de(?:l|\s{1,3}la)\s{1,3}paciente)\b)"
     r"%(filler)s%(contact_value)s"
 )
+# "763-555-0145 is the granddaughter", "555-0193 = her son": a number said to be a relative's.
+PHONE_OF_RELATIVE = _compile(
+    r"(?<![\w\-])(?P<phone>%(phone)s)\s{0,3}(?:is|=|[:%(dash)s])\s{0,3}(?:(?:the|her|his|their|%(patients)s)\s{1,3})?"
+    r"(?!family)%(relative)s(?!\w)(?!\s{1,3}(?:agency|agencies|org|organi[sz]ation|line|office|program|site))"
+)
 _PATIENT_LOCATION = _compile(
     r"(?<!\w)(?:(?:lives|living)(?=\s{1,3}(?:rr|rural\s{1,3}route|p\.?\s{0,2}o\.?\s{0,2}box)\b)"
     r"|(?:lives|living|live|resides|residing|staying|stays|stay|sleeping|sleeps)"
@@ -227,9 +232,13 @@ _part("rural_box", r"(?:rr|rural\s{1,3}route|hc)\s{0,2}\d{1,4}\s{1,3}box\s{0,2}\
 _part("home_lot", r"lot\s{0,2}#?\s{0,2}\d{1,4}[a-z]?,?(?:\s{1,3}[\w%(q)s\-]{1,25}){0,4}?\s{1,3}"
                   r"(?:mhp|mobile\s{1,3}home\s{1,3}(?:park|court|community)|trailer\s{1,3}(?:park|court)|rv\s{1,3}park)")
 LIVES_SOMEWHERE = _compile(
-    r"(?<!\w)(?:lives|living|resides|residing)(?:\s{1,3}[\w%(q)s/]{1,15}){0,5}?\s{1,3}(?:(?:at|on|in|@)\s{1,3})?"
+    r"(?<!\w)(?:lives|living|resides|residing|walk-?up,?)(?:\s{1,3}[\w%(q)s/]{1,15}){0,5}?\s{1,3}(?:(?:at|on|in|@)\s{1,3})?"
     r"(?P<address>%(street_address)s|%(rural_box)s|%(home_lot)s)"
 )
+# A street address with an apartment in it is a home wherever it is said ("4417 Cedar Ave S Apt 2B"); a suite or
+# a unit may be an office.
+APARTMENT = _compile(r"(?<![\w\-])(?P<address>%(street_address)s)")
+IS_APARTMENT = _compile(r"(?<!\w)(?:apt|apartment|depto|dpto|departamento)(?!\w)")
 # A rural box or a mobile home's lot is a home wherever it is said.
 HOME_ANYWHERE = _compile(r"(?<!\w)(?P<address>%(rural_box)s|%(home_lot)s)")
 # "…at 555-0199 or 555-0100": further values joined to a patient's contact detail are the patient's too.
@@ -306,7 +315,9 @@ DEATH_DATE = _compile(
 STAY_DATE = _compile(
     r"(?<!\w)(?:d/c%(apos)s?d|d/c(?:%(apos)s?ing)?|dc%(apos)s?d|dc%(apos)s?ing|discharged|discharging|admitted|admit"
     r"|(?:discharge|admission|admit|d/c)\s{1,3}date|re-?admitted|readmit|transferred|hospitali[sz]ed"
-    r"|(?:fecha\s{1,3}de\s{1,3})?(?:alta|ingreso)|dad[oa]\s{1,3}de\s{1,3}alta|ingres[oó]|inpatient\s{1,3}since)(?![\w/])"
+    r"|(?:fecha\s{1,3}de\s{1,3})?(?:alta|ingreso)|dad[oa]\s{1,3}de\s{1,3}alta|ingres[oó]|inpatient\s{1,3}since"
+    # a chart's "Adm:"/"Disch:", and "went home 2/27", "in since 11/2"
+    r"|adm\.?|disch\.?|(?:went|sent)\s{1,3}home|(?:been\s{1,3})?in\s{1,3}since|here\s{1,3}since)(?![\w/])"
     r"[^.;!?\n\d]{0,40}?(?<![\w/])"
     r"(?P<value>(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?|%(month)s\s{0,2}\d{1,2}(?:st|nd|rd|th)?))(?![\w/]|[.\-]\d)"
 )
@@ -353,6 +364,11 @@ SPELLED_EMAIL = _compile(
 PERSONAL_PAGE = _compile(
     r"(?<![\w.@/])(?:https?://)?(?:www\.|m\.)?(?:gofundme\.com|caringbridge\.org|mealtrain\.com|givesendgo\.com"
     r"|lotsahelpinghands\.com|venmo\.com|cash\.app|paypal\.me)/[\w\-./%%@$~+]{2,200}"
+)
+# A person's own social account ("her insta is @tmlovesboba_", "his IG: @big.mike"); an organisation's stays.
+SOCIAL_HANDLE = _compile(
+    r"(?<!\w)(?:her|his|their|%(patients)s|su|sus)\s{1,3}(?:insta(?:gram)?|ig|snap(?:chat)?|tik\s?tok|twitter|fb"
+    r"|facebook|handle|socials?)\s{0,3}(?:handle\s{0,3})?(?:is|=|:|-)?\s{0,3}(?P<value>@[\w.]{2,30}\w)"
 )
 # A vehicle's plate (a HIPAA identifier): "plate IL 7KX-229", "(plate 8HJK442)", "license plate: ABC 1234", "placa".
 PLATE = _compile(
