@@ -303,6 +303,13 @@ def _segments(words: list[str], matches: list[vocabulary.TermMatch]) -> list[tup
     return [(a, b) for a, b in ranges if b > a]
 
 
+def _english_for(term: str) -> str:
+    """English for a Spanish term, word by word when the term as a whole has none ("comida gratis" -> "food"):
+    directories are written in English, so a term searched in Spanish alone finds nothing."""
+    return vocabulary.gloss(term) or " ".join(
+        vocabulary.gloss(word) for word in vocabulary.tokens(term) if not vocabulary.expansion(word))
+
+
 def _need_from(
     original: list[str], start: int, end: int, matches: list[vocabulary.TermMatch], used: set[int]
 ) -> Need | None:
@@ -317,7 +324,7 @@ def _need_from(
     term_words: list[str] = []
     for match in inside:
         # The vocabulary's spelling ("pantrey" searches for "pantry"), and English for Spanish terms.
-        for word in [*_telling_words(match.term), *vocabulary.tokens(vocabulary.gloss(match.term))]:
+        for word in [*_telling_words(match.term), *vocabulary.tokens(_english_for(match.term))]:
             if word not in term_words and word not in _FILLER:
                 term_words.append(word)
     # Compounds of a term's words in the same category ("glasses" -> "eyeglasses"), and a compound's two words

@@ -177,6 +177,13 @@ def test_english_for_spanish_terms_is_searched():
     assert "clothing" in need.term_words
 
 
+def test_a_spanish_phrase_without_english_of_its_own_is_searched_word_by_word():
+    # "comida gratis" is a term with no English of its own; "comida" has one.
+    assert "food" in parse_query("dónde consigo comida gratis").needs[0].term_words
+    # An English term is not expanded word by word ("SNAP" inside "snap benefits" stays as said).
+    assert "supplemental" not in parse_query("food pantry").needs[0].term_words
+
+
 def test_words_outside_the_vocabulary_are_kept_for_full_text():
     need = parse_query("who can help with dog grooming?").needs[0]
     assert need.categories == ()
