@@ -190,6 +190,9 @@ def seed_without_specific_services(db) -> None:
      ("bail money to get her son out of jail", "bail", "Legal Aid Clinic"),
      ("free lawyer for a speeding ticket", "traffic tickets", "Legal Aid Clinic"),
      ("help buying a used car", "car purchase", "Rides to Care"),
+     ("ASL interpreter for her clinic visits", "interpreter", "Kids Learning Center"),
+     ("immigration lawyer for her husband", "immigration lawyer", "Legal Aid Clinic"),
+     ("free haircut before a job interview", "haircuts", "Hope Emergency Fund"),
      # No category places it, and the stay in hospital is only the story
      ("she'll be hospitalized for 3 weeks, who can foster her dog until she's home?", "pet boarding",
       "Senior Day Club")],
