@@ -134,6 +134,7 @@ def refine(previous: ParsedQuery, reply: str) -> tuple[ParsedQuery, bool] | None
         populations=tuple(dict.fromkeys(old.populations + new.populations)),
         population_words=tuple(dict.fromkeys(old.population_words + new.population_words)),
         asked_in_spanish=old.asked_in_spanish or new.asked_in_spanish,
+        grown=old.grown or new.grown,
     )
     needs = tuple(need for need in parsed.needs if need.categories)
     if not needs and new.is_empty and not new.unknown_languages:

@@ -66,6 +66,18 @@ _AGE = re.compile(
 )
 
 
+# A grown man or woman under 60 ("a 40 yo woman", "he's 32", "a man camping by the river"): no program for the young.
+# Under 25 one may still be a "young adult", whom youth programs often serve.
+_GROWN = re.compile(r"\b(?<!young\s)(?:man|men|guy|gentleman|woman|husband|adult|adults)\b", re.IGNORECASE)
+
+
+def says_a_grown_person(text: str) -> bool:
+    """Whether the question speaks of a grown person under 60: an age from 25 to 59, or a man or a woman."""
+    text = _without_accents(text)
+    ages = [int(next(number for number in match.groups() if number)) for match in _AGE.finditer(text)]
+    return any(25 <= age < 60 for age in ages) or (not ages and bool(_GROWN.search(text)))
+
+
 def _age_group(age: int) -> str | None:
     if age < 13:
         return "children"

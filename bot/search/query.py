@@ -21,7 +21,7 @@ from bot.platform.privacy.lexicon import is_known_word
 from bot.search import story
 from bot.search.hours import OPEN_WHEN_LABELS, take_open_when
 from bot.search.places import ZIP, take_place, take_zip
-from bot.search.populations import POPULATION_TEXT, find_populations
+from bot.search.populations import POPULATION_TEXT, find_populations, says_a_grown_person
 
 __all__ = [
     "POPULATION_TEXT", "Modifiers", "Need", "ParsedQuery", "asks_for_something", "looks_like_search", "parse_query",
@@ -163,6 +163,7 @@ class Modifiers:
     ] = ()  # how the question said it ("teen", "parents"); searched as text too
     asked_in_spanish: bool = False  # the question itself was in Spanish: prefer Spanish-speaking resources
     open_when: tuple[str, ...] = ()  # "sat", "sun", "evening", "overnight": when it should be open
+    grown: bool = False  # the question speaks of a grown person under 60: not shown, it only ranks
 
     @property
     def is_empty(self) -> bool:
@@ -579,6 +580,7 @@ def parse_query(text: str) -> ParsedQuery:
         population_words=tuple(population_words) if populations else (),
         asked_in_spanish=_spanish_share(text),
         open_when=tuple(open_when),
+        grown=says_a_grown_person(text),
     )
     return ParsedQuery(text=text, needs=tuple(needs), modifiers=modifiers)
 

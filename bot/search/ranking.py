@@ -375,7 +375,7 @@ _GROUPS_WITHIN = {"families": {"children", "youth", "pregnant"}, "women": {"preg
 
 def _group_columns(modifiers: Modifiers) -> str:
     # Whom a resource serves is read only when the question names a group: its texts are long to fetch.
-    return "r.name, r.eligibility" if modifiers.populations else "NULL, NULL"
+    return "r.name, r.eligibility" if modifiers.populations or modifiers.grown else "NULL, NULL"
 
 
 def _with_group_fit(rows, modifiers: Modifiers) -> dict[int, tuple[str, float]]:
@@ -386,10 +386,14 @@ def _with_group_fit(rows, modifiers: Modifiers) -> dict[int, tuple[str, float]]:
         if group in asked:
             asked |= within
     scored = {}
+    # A grown person, asked for nobody younger: a program only for the young is for another age.
+    grown = modifiers.grown and not asked & _YOUNG
     for resource_id, categories, boost, name, eligibility in rows:
-        groups = restricted_groups(name or "", eligibility or "") if asked else frozenset()
+        groups = restricted_groups(name or "", eligibility or "") if asked or grown else frozenset()
         penalty = 0.0
-        if groups and groups - asked == groups:
+        if grown and groups and groups <= _YOUNG:
+            penalty = FOR_ANOTHER_AGE
+        elif groups and asked and groups - asked == groups:
             # A family is of any age: only a group said as such is an age.
             penalty = FOR_ANOTHER_AGE if _other_age(set(modifiers.populations), groups) else FOR_ANOTHER_GROUP
         scored[resource_id] = (categories or "", float(boost) + penalty)

@@ -377,6 +377,21 @@ def test_a_service_for_another_age_comes_after_one_for_another_group(db):
         assert names(who_can_help(s, TEAM, "homeless shelter for a family", record=False))[0] == "Youth Haven"
 
 
+def test_a_grown_person_is_not_sent_to_a_program_for_the_young(db):
+    with db.session() as s:
+        add(s, "Youth Haven", "shelter", description="homeless and runaway youth, emergency beds",
+            eligibility="Youth ages 12-17 only.")  # fmt: skip
+        add(s, "Rescue Mission", "shelter", description="overnight beds", eligibility="Adults.")
+    with db.session() as s:
+        for question in ("a 42 yo man is sleeping in his car, needs an emergency bed",
+                         "woman got out of detox today and needs a homeless shelter"):  # fmt: skip
+            assert names(who_can_help(s, TEAM, question, record=False)) == ["Rescue Mission", "Youth Haven"]
+        # Nobody's age said, or a young adult's: nothing is pushed down.
+        assert names(who_can_help(s, TEAM, "needs an emergency bed, homeless", record=False))[0] == "Youth Haven"
+        assert names(who_can_help(s, TEAM, "19 year old homeless, needs emergency beds", record=False))[0] == (
+            "Youth Haven")
+
+
 def test_a_resource_that_hands_out_the_thing_asked_for_answers_it(db):
     with db.session() as s:
         for number in range(5):
