@@ -259,6 +259,8 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
             found.extend((*alias, NAME) for alias in names.bracketed_aliases(text, end))
         if kind == NAME:
             found.extend(_dates_in_brackets(text, end))
+        if kind == NAME and (age := rules.AGE_AFTER_NAME.match(text, end)):
+            found.append((*age.span("value"), AGE))
         if kind == NAME and (date := rules._DATE_AFTER_NAME.match(text, end)):
             found.append((*date.span("value"), DATE_OF_BIRTH))
         elif kind == NAME and (contact := rules._CONTACT_AFTER_NAME.match(text, end)):

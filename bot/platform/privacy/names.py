@@ -113,7 +113,8 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
         lower = fold(bare)
         if token.group("initial"):
             is_name = True
-        elif words and lower in _PARTICLES and not possessive:
+        elif (words or cue_kind == "title") and lower in _PARTICLES and not possessive:
+            # "mrs. de los santos": after a title, a surname may begin with its particles
             pending_particles.append((token.start(), token.end(), text))
             pos = token.end()
             continue
@@ -363,6 +364,13 @@ _SURNAME_OPENING = re.compile(
     r"^\s{0,3}(?P<name>[A-Z][^\W\d_]{1,30})\s{1,3}(?:needs|is|has|wants|was|lives|can'?t|cannot|got|missed|called)\b"
 )
 
+# "baby girl Ramirez-Ochoa", 'Baby boy "Mendoza"': a newborn is charted by the mother's surname.
+_NEWBORN = _compile(rf"(?<!\w)baby\s{{1,3}}(?:girl|boy)\s{{1,3}}[\"'\u2018\u201c]?(?P<name>{_PERSON_SHAPED})")
+# "Pa Nhia Xiong b. 02/08/88", "Tomasz Zielinski DOB 3/4/1950": whoever was born on a date is a person.
+_NAME_BEFORE_BIRTH = _compile(
+    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED}(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{1,2}})\s{{0,2}}[,(]?\s{{0,2}}"
+    r"(?:dob|d\.o\.b\.?|b\.|born)[\s:]{0,3}\d"
+)
 # "Joy Castillo-Reyes (Room 512)", "Ana Ruiz, bed 4": whoever has a room or a bed is a patient.
 _NAME_THEN_ROOM = _compile(
     rf"(?<![\w%(q)s])(?P<name>(?P<given>{_PERSON_SHAPED})(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{0,2}})\s{{0,2}}[(,]\s{{0,2}}"
@@ -494,6 +502,17 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
             group = "texted" if "texted" in pattern.groupindex and match.group("texted") else "name"
             if reads_as_surname(match.group(group)):
                 spans.append(match.span(group))
+    spans.extend(match.span("name") for match in _NEWBORN.finditer(text) if not _stop(fold(match.group("name"))))
+    for match in _NAME_BEFORE_BIRTH.finditer(text):
+        # Words before the name ("Patient Maria Lopez DOB …") are not part of it.
+        parts = list(re.finditer(r"[^\s]+", match.group("name")))
+        while len(parts) > 1 and lexicon.is_known_word(fold(parts[0].group())) and not lexicon.is_given_name(
+                fold(parts[0].group())):
+            parts.pop(0)
+        words = [fold(part.group()) for part in parts]
+        # A short given name may be a stop word ("Pa Nhia Xiong"); the surname may not.
+        if not _stop(words[-1]) and not any(lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in words):
+            spans.append((match.start("name") + parts[0].start(), match.end("name")))
     for match in (*_NAME_AND_RELATIVE.finditer(text), *_NAME_THEN_ROOM.finditer(text)):
         words = [fold(word) for word in re.split(r"[\s\-]+", match.group("name"))]
         if lexicon.is_given_name(words[0]) and not any(

@@ -220,6 +220,8 @@ _PATIENT_LOCATION = _compile(
     # "moved to" only with a person as subject: "Dr. Patel's Free Clinic moved to 300 Elm Ave" stays.
     r"|(?:she|he|they|pt|patient|client|family)\s{1,3}(?:just\s{1,3}|has\s{1,3}|is\s{1,3})?mov(?:ed|ing)\s{1,3}to"
     r"|home\s{1,3}address|mailing\s{1,3}address|vive\s{1,3}en|reside\s{1,3}en"
+    # "the ramp at Dot Fairweather's place, 1912 Old Mill Rd": someone's own home (lower case: "Mary's Place" is not)
+    r"|[^\W\d_]{2,30}%(apos)ss\s{1,3}(?-i:place|house|home|apartment|apt|trailer)(?:\s{1,3}(?:at|on))?\s{0,2}[,:]?"
     # "fight eviction from 19 Birch Ln", "lives out on RR 2 Box 117", "gets her mail at PO Box 4"
     r"|evict(?:ion|ed)\s{1,3}(?:from|at)|lives\s{1,3}out\s{1,3}on|(?:her|his|their)\s{1,3}mail\s{1,3}(?:at|to)"
     r"|se\s{1,3}queda\s{1,3}en|se\s{1,3}est[aá]\s{1,3}quedando\s{1,3}en|est[aá]\s{1,3}viviendo\s{1,3}en"
@@ -272,6 +274,8 @@ _CONTACT_AFTER_NAME = _compile(
     # "Ms. Hatfield on RR 1 Box 23A": where the person is
     r"|(?:on|at|from)\s{1,3}(?P<address>%(address)s))"
 )
+# "husband Ernesto (91)", "Dot, 93,": an age over 89 right after a person's name.
+AGE_AFTER_NAME = _compile(r"\s{0,2}[,(]\s{0,2}(?P<value>(?:9\d|1[01]\d)(?:\s{0,2}(?:y/?o|yo))?)\s{0,2}(?=[),;])")
 _NEWLINE = re.compile(r"\n")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _CLAUSE_REACH = 100
