@@ -116,6 +116,7 @@ from bot.platform.privacy import redact
         ("add Griselda van der Meer to the housing list", "Griselda van der Meer", "name"),
         ("pantry is for Reginald Okafor + his brother", "Reginald Okafor", "name"),
         ("- Delphine Marchetti (rm 304) needs a ride home", "Delphine Marchetti", "name"),
+        ("TPS question: Wislande Pierre-Louis (kids Mackenson and Djenny) needs a lawyer", "Wislande", "name"),
         ("her bf Octavio will pick up the box", "Octavio", "name"),
         # a household said in texting's words; twins named in brackets after their surname
         ("Vue fam still sleeping in the van", "Vue", "name"),
@@ -194,6 +195,8 @@ def test_new_kinds_are_removed(text, forbidden, kind):
         "Mary's Place, 12 Main St, open daily",
         "Baby Boy Clothing Closet takes donations",
         "Bethany House (90 beds) opens at 7",
+        "Hope House (family shelter) opens at 6",
+        "Catholic Charities (kids programs) on Main",
     ],
 )
 def test_organisations_places_and_public_details_stay(text):

@@ -371,10 +371,12 @@ _NAME_BEFORE_BIRTH = _compile(
     rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED}(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{1,2}})\s{{0,2}}[,(]?\s{{0,2}}"
     r"(?:dob|d\.o\.b\.?|b\.|born)[\s:]{0,3}\d"
 )
-# "Joy Castillo-Reyes (Room 512)", "Ana Ruiz, bed 4": whoever has a room or a bed is a patient.
+# "Joy Castillo-Reyes (Room 512)", "Ana Ruiz, bed 4": whoever has a room, a bed or a relative is a person.
 _NAME_THEN_ROOM = _compile(
     rf"(?<![\w%(q)s])(?P<name>(?P<given>{_PERSON_SHAPED})(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{0,2}})\s{{0,2}}[(,]\s{{0,2}}"
-    r"(?:room|rm\.?|bed|cama|habitaci[oó]n)\s{0,2}#?\s{0,2}\d"
+    r"(?:(?:room|rm\.?|bed|cama|habitaci[oó]n)\s{0,2}#?\s{0,2}\d"
+    # "Nadège Théodore (kids Junior and Bella)", "Park Min-seo (Joon-ho's wife)": a relative in brackets after it
+    rf"|(?<=\()(?:{_PERSON_SHAPED}%(apos)ss\s{{1,3}})?%(relative_word)s(?!\w))"
 )
 # "Dwayne Pettiford-Lee + his sister", "Ana Ruiz and her son": whoever comes with a relative of their own is a person.
 _NAME_AND_RELATIVE = _compile(
@@ -515,8 +517,9 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
             spans.append((match.start("name") + parts[0].start(), match.end("name")))
     for match in (*_NAME_AND_RELATIVE.finditer(text), *_NAME_THEN_ROOM.finditer(text)):
         words = [fold(word) for word in re.split(r"[\s\-]+", match.group("name"))]
-        if lexicon.is_given_name(words[0]) and not any(
-                _stop(word) or lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in words):
+        # A given name among them, or words that are no words at all.
+        named = any(map(lexicon.is_given_name, words)) or not any(lexicon.is_known_word(word) for word in words)
+        if named and not any(_stop(word) or lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in words):
             spans.append(match.span("name"))
     for match in _LOWER_POSSESSOR_OF_RELATIVE.finditer(text):
         if is_plain_given_name(match.group("name")):
