@@ -8,6 +8,7 @@ import re
 
 import bot.platform.privacy.contacts as contacts
 import bot.platform.privacy.names as names
+import bot.platform.privacy.person_details as person_details
 import bot.platform.privacy.rules as rules
 from bot.platform.privacy.normalize import normalize
 from bot.platform.privacy.result import (
@@ -390,7 +391,8 @@ def _emails_naming_a_patient(text: str, spans: list[Span]) -> list[Span]:
 def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     """Every identifier found in normalised `text`, possibly overlapping."""
     spans = _labelled(text) + _unlabelled(text)
-    spans += [(start, end, NAME) for start, end in names.cued_names(text) + names.contextual_names(text)]
+    spans += [(start, end, NAME) for start, end in
+              names.cued_names(text) + names.contextual_names(text) + person_details.names_beside_details(text)]
     if not staff_contact:
         uncued, _doubtful = names.uncued_names(text)
         spans += [(start, end, NAME) for start, end in uncued]

@@ -324,10 +324,10 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
 # ---------------------------------------------------------------------------------------------------------------
 # Names that the words around them make a person's
 
-_PERSON_SHAPED = r"(?-i:[A-Z])[^\W\d_]{1,30}(?:[%(q)s\-](?-i:[A-Z])?[^\W\d_]{1,30})?"
+PERSON_SHAPED = r"(?-i:[A-Z])[^\W\d_]{1,30}(?:[%(q)s\-](?-i:[A-Z])?[^\W\d_]{1,30})?"
 # "Ana's daughter", "Tom's wife": whoever has a relative is a person.
 _POSSESSOR_OF_RELATIVE = _compile(
-    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:(?:little|big|baby|older|younger|oldest|youngest"
+    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:(?:little|big|baby|older|younger|oldest|youngest"
     rf"|twin|ex)\s{{1,3}})?%(relative_word)s(?!\w)"
 )
 # "darnell's wife": a given name typed in lower case, with a relative of its own.
@@ -336,7 +336,7 @@ _LOWER_POSSESSOR_OF_RELATIVE = _compile(
 )
 # "Ana's # 555-0196", "Tom's cell": whoever has a phone of their own is a person.
 _POSSESSOR_OF_CONTACT = _compile(
-    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#|e-?mail"
+    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#|e-?mail"
     r"|address)(?!\w)"
 )
 # "the Hendersons'", "the Szymańskis": a surname in the plural names a household too.
@@ -364,37 +364,18 @@ _SURNAME_OPENING = re.compile(
     r"^\s{0,3}(?P<name>[A-Z][^\W\d_]{1,30})\s{1,3}(?:needs|is|has|wants|was|lives|can'?t|cannot|got|missed|called)\b"
 )
 
-# "baby girl Ramirez-Ochoa", 'Baby boy "Mendoza"': a newborn is charted by the mother's surname.
-_NEWBORN = _compile(rf"(?<!\w)baby\s{{1,3}}(?:girl|boy)\s{{1,3}}[\"'\u2018\u201c]?(?P<name>{_PERSON_SHAPED})")
-# "Pa Nhia Xiong b. 02/08/88", "Tomasz Zielinski DOB 3/4/1950": whoever was born on a date is a person.
-_NAME_BEFORE_BIRTH = _compile(
-    rf"(?<![\w%(q)s])(?P<name>{_PERSON_SHAPED}(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{1,2}})\s{{0,2}}[,(]?\s{{0,2}}"
-    r"(?:dob|d\.o\.b\.?|b\.|born)[\s:]{0,3}\d"
-)
-# "Joy Castillo-Reyes (Room 512)", "Ana Ruiz, bed 4": whoever has a room, a bed or a relative is a person.
-_NAME_THEN_ROOM = _compile(
-    rf"(?<![\w%(q)s])(?P<name>(?P<given>{_PERSON_SHAPED})(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{0,2}})\s{{0,2}}[(,]\s{{0,2}}"
-    r"(?:(?:room|rm\.?|bed|cama|habitaci[oó]n)\s{0,2}#?\s{0,2}\d"
-    # "Nadège Théodore (kids Junior and Bella)", "Park Min-seo (Joon-ho's wife)": a relative in brackets after it
-    rf"|(?<=\()(?:{_PERSON_SHAPED}%(apos)ss\s{{1,3}})?%(relative_word)s(?!\w))"
-)
-# "Dwayne Pettiford-Lee + his sister", "Ana Ruiz and her son": whoever comes with a relative of their own is a person.
-_NAME_AND_RELATIVE = _compile(
-    rf"(?<![\w%(q)s])(?P<name>(?P<given>{_PERSON_SHAPED})(?:[ \t]{{1,2}}{_PERSON_SHAPED}){{0,2}})\s{{1,3}}(?:\+|&|and|y)"
-    r"\s{1,3}(?:his|her|their|su|sus)\s{1,3}%(relative_word)s(?!\w)"
-)
 # "the Nguyen family", "the Kaminski household": a surname that names a household.
 _HOUSEHOLD = _compile(
-    rf"(?<!\w)(?:the|los|las)\s{{1,3}}(?P<name>{_PERSON_SHAPED})\s{{1,3}}"
+    rf"(?<!\w)(?:the|los|las)\s{{1,3}}(?P<name>{PERSON_SHAPED})\s{{1,3}}"
     # lower case: "The Smith Family Foundation" is an organisation
     r"(?-i:family|household|kids|children|boys|girls|twins|familia|fam)(?!\w)"
     # "Xiong fam still in the car": texting's word for a family names one without "the".
-    rf"|(?<![\w%(q)s])(?P<texted>{_PERSON_SHAPED})\s{{1,3}}(?-i:fam)(?:%(apos)ss)?(?!\w)"
+    rf"|(?<![\w%(q)s])(?P<texted>{PERSON_SHAPED})\s{{1,3}}(?-i:fam)(?:%(apos)ss)?(?!\w)"
     r"(?!\s{1,3}(?:services?|centers?|programs?|resources?|support|night|day|event))"
 )
 # "R. Okonkwo", "J. Morales'": an initial and a surname ("W. Washington Ave" is a street, "A. Philip Randolph
 # Institute" an organisation).
-_INITIAL_AND_SURNAME = _compile(rf"(?<![\w.])(?P<name>(?-i:[A-Z])\.\s?{_PERSON_SHAPED})(?=(?P<after>.{{0,40}}))")
+_INITIAL_AND_SURNAME = _compile(rf"(?<![\w.])(?P<name>(?-i:[A-Z])\.\s?{PERSON_SHAPED})(?=(?P<after>.{{0,40}}))")
 # A street suffix right after a name: "W. Washington Ave", "the Cesar Chavez Ave fire station".
 STREET_AFTER = _compile(r"\s{1,3}%(street_suffix)s\b")
 # "Betty & Frank Olsen": a given name joined to a full name already found shares its surname.
@@ -504,23 +485,6 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
             group = "texted" if "texted" in pattern.groupindex and match.group("texted") else "name"
             if reads_as_surname(match.group(group)):
                 spans.append(match.span(group))
-    spans.extend(match.span("name") for match in _NEWBORN.finditer(text) if not _stop(fold(match.group("name"))))
-    for match in _NAME_BEFORE_BIRTH.finditer(text):
-        # Words before the name ("Patient Maria Lopez DOB …") are not part of it.
-        parts = list(re.finditer(r"[^\s]+", match.group("name")))
-        while len(parts) > 1 and lexicon.is_known_word(fold(parts[0].group())) and not lexicon.is_given_name(
-                fold(parts[0].group())):
-            parts.pop(0)
-        words = [fold(part.group()) for part in parts]
-        # A short given name may be a stop word ("Pa Nhia Xiong"); the surname may not.
-        if not _stop(words[-1]) and not any(lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in words):
-            spans.append((match.start("name") + parts[0].start(), match.end("name")))
-    for match in (*_NAME_AND_RELATIVE.finditer(text), *_NAME_THEN_ROOM.finditer(text)):
-        words = [fold(word) for word in re.split(r"[\s\-]+", match.group("name"))]
-        # A given name among them, or words that are no words at all.
-        named = any(map(lexicon.is_given_name, words)) or not any(lexicon.is_known_word(word) for word in words)
-        if named and not any(_stop(word) or lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in words):
-            spans.append(match.span("name"))
     for match in _LOWER_POSSESSOR_OF_RELATIVE.finditer(text):
         if is_plain_given_name(match.group("name")):
             spans.append(match.span("name"))

@@ -1,0 +1,56 @@
+"""Names that the details around them make a person's: a newborn charted by the mother's surname, a name before a
+birth date, a name with a room, a bed or a relative of its own. Pure: no database."""
+
+from __future__ import annotations
+
+import re
+
+import bot.platform.privacy.lexicon as lexicon
+from bot.platform.privacy.names import PERSON_SHAPED, fold, is_stop_or_place
+from bot.platform.privacy.rules import _compile
+
+# "baby girl Ramirez-Ochoa", 'Baby boy "Mendoza"': a newborn is charted by the mother's surname.
+_NEWBORN = _compile(rf"(?<!\w)baby\s{{1,3}}(?:girl|boy)\s{{1,3}}[\"'\u2018\u201c]?(?P<name>{PERSON_SHAPED})")
+# "Pa Nhia Xiong b. 02/08/88", "Tomasz Zielinski DOB 3/4/1950": whoever was born on a date is a person.
+_NAME_BEFORE_BIRTH = _compile(
+    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}(?:[ \t]{{1,2}}{PERSON_SHAPED}){{1,2}})\s{{0,2}}[,(]?\s{{0,2}}"
+    r"(?:dob|d\.o\.b\.?|b\.|born)[\s:]{0,3}\d"
+)
+# "Joy Castillo-Reyes (Room 512)", "Ana Ruiz, bed 4": whoever has a room, a bed or a relative is a person.
+_NAME_THEN_ROOM = _compile(
+    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}(?:[ \t]{{1,2}}{PERSON_SHAPED}){{0,2}})\s{{0,2}}[(,]\s{{0,2}}"
+    r"(?:(?:room|rm\.?|bed|cama|habitaci[oó]n)\s{0,2}#?\s{0,2}\d"
+    # "Nadège Théodore (kids Junior and Bella)", "Park Min-seo (Joon-ho's wife)": a relative in brackets after it
+    rf"|(?<=\()(?:{PERSON_SHAPED}%(apos)ss\s{{1,3}})?%(relative_word)s(?!\w))"
+)
+# "Dwayne Pettiford-Lee + his sister", "Ana Ruiz and her son": whoever comes with a relative of their own is a person.
+_NAME_AND_RELATIVE = _compile(
+    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}(?:[ \t]{{1,2}}{PERSON_SHAPED}){{0,2}})\s{{1,3}}(?:\+|&|and|y)"
+    r"\s{1,3}(?:his|her|their|su|sus)\s{1,3}%(relative_word)s(?!\w)"
+)
+
+
+def _a_word_not_a_name(word: str) -> bool:
+    return lexicon.is_known_word(word) and not lexicon.is_given_name(word)
+
+
+def names_beside_details(text: str) -> list[tuple[int, int]]:
+    """The spans of the names that a newborn's charting, a birth date, a room, a bed or a relative mark."""
+    spans = [match.span("name") for match in _NEWBORN.finditer(text) if not is_stop_or_place(match.group("name"))]
+    for match in _NAME_BEFORE_BIRTH.finditer(text):
+        # Words before the name ("Patient Maria Lopez DOB …") are not part of it.
+        parts = list(re.finditer(r"\S+", match.group("name")))
+        while len(parts) > 1 and _a_word_not_a_name(fold(parts[0].group())):
+            parts.pop(0)
+        # A short given name may be a stop word ("Pa Nhia Xiong"); the surname may not, nor any word an
+        # organisation's or a place's.
+        if not is_stop_or_place(parts[-1].group()) and not any(
+                lexicon.is_org_word(fold(part.group())) or lexicon.is_place_word(fold(part.group())) for part in parts):
+            spans.append((match.start("name") + parts[0].start(), match.end("name")))
+    for match in (*_NAME_AND_RELATIVE.finditer(text), *_NAME_THEN_ROOM.finditer(text)):
+        words = [fold(word) for word in re.split(r"[\s\-]+", match.group("name"))]
+        # A given name among them, or words that are no words at all.
+        named = any(map(lexicon.is_given_name, words)) or not any(lexicon.is_known_word(word) for word in words)
+        if named and not any(map(is_stop_or_place, words)):
+            spans.append(match.span("name"))
+    return spans
