@@ -69,13 +69,23 @@ _AGE = re.compile(
 # A grown man or woman under 60 ("a 40 yo woman", "he's 32", "a man camping by the river"): no program for the young.
 # Under 25 one may still be a "young adult", whom youth programs often serve.
 _GROWN = re.compile(r"\b(?<!young\s)(?:man|men|guy|gentleman|woman|husband|adult|adults)\b", re.IGNORECASE)
+# A parent with children ("mom and her two kids", "has 3 kids", "single dad"), unless the parent is someone
+# else's ("her parents kicked her out", "pt's mom").
+_PARENT = re.compile(
+    r"\b(?:(?:single\s+)?(?:mom|mother|dad|father|parent)|(?:has|have|with)\s+(?:\w+\s+)?(?:kids|children))\b",
+    re.IGNORECASE,
+)
+_SOMEONE_ELSES = re.compile(r"(?:\b(?:his|her|their|my|your|our)|'s)\s*$", re.IGNORECASE)
 
 
 def says_a_grown_person(text: str) -> bool:
-    """Whether the question speaks of a grown person under 60: an age from 25 to 59, or a man or a woman."""
+    """Whether the question speaks of a grown person under 60: an age from 25 to 59, a man or a woman, or a parent."""
     text = _without_accents(text)
     ages = [int(next(number for number in match.groups() if number)) for match in _AGE.finditer(text)]
-    return any(25 <= age < 60 for age in ages) or (not ages and bool(_GROWN.search(text)))
+    if any(25 <= age < 60 for age in ages):
+        return True
+    return not ages and (bool(_GROWN.search(text)) or any(
+        not _SOMEONE_ELSES.search(text[: match.start()]) for match in _PARENT.finditer(text)))
 
 
 def _age_group(age: int) -> str | None:

@@ -386,12 +386,12 @@ def _with_group_fit(rows, modifiers: Modifiers) -> dict[int, tuple[str, float]]:
         if group in asked:
             asked |= within
     scored = {}
-    # A grown person, asked for nobody younger: a program only for the young is for another age.
-    grown = modifiers.grown and not asked & _YOUNG
     for resource_id, categories, boost, name, eligibility in rows:
-        groups = restricted_groups(name or "", eligibility or "") if asked or grown else frozenset()
+        groups = restricted_groups(name or "", eligibility or "") if asked or modifiers.grown else frozenset()
         penalty = 0.0
-        if grown and groups and groups <= _YOUNG:
+        # A grown person: a program only for the young is for another age, unless the question names that age
+        # itself ("a mother and her two kids" may use a children's program, not a youth shelter).
+        if modifiers.grown and groups and groups <= _YOUNG and not groups & set(modifiers.populations):
             penalty = FOR_ANOTHER_AGE
         elif groups and asked and groups - asked == groups:
             # A family is of any age: only a group said as such is an age.

@@ -392,6 +392,22 @@ def test_a_grown_person_is_not_sent_to_a_program_for_the_young(db):
             "Youth Haven")
 
 
+def test_a_parent_with_children_is_not_sent_to_a_youth_shelter(db):
+    with db.session() as s:
+        add(s, "Youth Haven", "shelter", description="homeless and runaway youth, emergency beds and family mediation",
+            eligibility="Youth ages 12-17 only.")  # fmt: skip
+        add(s, "Kids Cafe", "food", description="free hot meals", eligibility="Children under 12.")
+        add(s, "Grace House", "shelter;food", description="emergency beds, meals", eligibility="Women and their children.")
+    with db.session() as s:
+        for question in ("mom and her two kids need emergency beds tonight", "pt has 3 kids and needs a shelter tonight"):
+            assert names(who_can_help(s, TEAM, question, record=False)) == ["Grace House", "Youth Haven"]
+        # The children's own program still fits the children she named.
+        assert "Kids Cafe" in names(who_can_help(s, TEAM, "single mom with kids needs free meals", record=False))
+        # Someone else's parents: the teenager may well be the one who needs the youth shelter.
+        assert names(who_can_help(s, TEAM, "her parents kicked her out, needs emergency beds", record=False))[0] == (
+            "Youth Haven")
+
+
 def test_a_resource_that_hands_out_the_thing_asked_for_answers_it(db):
     with db.session() as s:
         for number in range(5):
