@@ -228,6 +228,24 @@ def test_redaction_is_immutable():
         ("the Baptiste-Joseph family needs a heater", "Baptiste-Joseph"),
         ("have SSN last4 4821 only", "4821"),
         ("lives Rural Route 4 Box 9, Athol", "Rural Route 4 Box 9"),
+        # A lower-case name of no dictionary after "pt" or a relative; Hangul and Cyrillic too
+        ("pt obinna chukwu needs a ride to dialysis", "obinna"),
+        ("pt obinna chukwu needs a ride to dialysis", "chukwu"),
+        ("husband teodoro drives her on weekends", "teodoro"),
+        ("pt 이민호 needs a korean-speaking aide", "이민호"),
+        ("paciente yolotl pide comida", "yolotl"),
+        # A nickname in quotes after a name, and the surname after it
+        ('pt rashad "ray-ray" okoro missed his appt', "ray-ray"),
+        ('pt rashad "ray-ray" okoro missed his appt', "okoro"),
+        # Households said in lower case, or as a list
+        ("ramp built for the whole bahati family", "bahati"),
+        ("SNAP for the Thao, Lee and Yang households", "Lee"),
+        # A phone after another identifier, with only its label between
+        ("tip came from pt Wanjiru, dob 2/3/71, ph 312-555-0196", "312-555-0196"),
+        # Surgery, due and appointment dates
+        ("s/p knee replacement 11/4, needs a walker", "11/4"),
+        ("pregnant, EDD 7/22, needs a crib", "7/22"),
+        ("tiene cita el 3 de abril en la clínica", "3 de abril"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -267,6 +285,11 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "Washington, Lincoln and Adams schools run the food drive",
         "Safe Kids Eastport does free car seat checks",
         "Springfield, Ohio office: 555-0100",
+        "pt nkda, copd, needs oxygen supplies",
+        "pt uninsured and unhoused, needs a shelter bed",
+        "the whole family needs coats; the host family program is full",
+        "Mama Cita's Kitchen feeds 40 families 3/1",
+        "application due 3/15 at the front desk",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -98,6 +98,9 @@ _POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(?:her|his|their|su|sus)\s{1,3}(?:\w+\
 _OBJECT_PRONOUN = re.compile(r"(?<!\w)(?:her|him|them)\s{0,3}(?:directly\s{1,3})?(?:at|on|via|@|:)\s{0,3}$",
                              re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# The label between two identifiers of the patient: "bday [removed], ph 508-…", "DOB …, cell …".
+_CONTACT_LABEL = re.compile(r"(?<!\w)(?:ph|phone|cell|cel|mobile|tel|number|no|num|contact|whatsapp|kakao|email)(?!\w)",
+                            re.IGNORECASE)
 _PRONOUNS = frozenset({"her", "his", "their", "him", "them", "su", "sus"})
 
 
@@ -151,7 +154,7 @@ def owner_of(
     name_ends = frozenset(mark - clause_start for mark in patient_marks[first_mark : first_mark + 8] if mark <= start)
     org_at = _org_at(clause, name_ends)
     previous = bisect.bisect_right(adjacent_marks, start) - 1
-    if previous >= 0 and org_at < 0 and not _WORD.search(text, adjacent_marks[previous], start):
+    if previous >= 0 and org_at < 0 and not _WORD.search(_CONTACT_LABEL.sub(" ", text[adjacent_marks[previous]:start])):
         return PATIENT, "it follows another identifier of the patient, with no organisation before"
     patient_at = _patient_at(clause)
     # The last name that ends inside the clause, if any.

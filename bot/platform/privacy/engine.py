@@ -392,7 +392,8 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     """Every identifier found in normalised `text`, possibly overlapping."""
     spans = _labelled(text) + _unlabelled(text)
     spans += [(start, end, NAME) for start, end in
-              names.cued_names(text) + names.contextual_names(text) + person_details.names_beside_details(text)]
+              names.cued_names(text) + names.contextual_names(text) + person_details.names_beside_details(text)
+              + person_details.households(text)]
     if not staff_contact:
         uncued, _doubtful = names.uncued_names(text)
         spans += [(start, end, NAME) for start, end in uncued]
@@ -402,6 +403,8 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
               names.given_names_joined(text, [start for start, _end, kind in spans if kind == NAME])]  # fmt: skip
     spans += [(start, end, NAME) for start, end in
               names.given_names_after(text, [end for _start, end, kind in spans if kind == NAME])]  # fmt: skip
+    spans += [(start, end, NAME) for start, end in
+              person_details.nicknames_after(text, [end for _start, end, kind in spans if kind == NAME])]  # fmt: skip
     spans += _after_names(text, spans)
     spans += _patients_contacts(text, spans)
     return spans

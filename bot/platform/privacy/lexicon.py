@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -134,6 +136,22 @@ def is_known_word(word: str, *, min_zipf: float = 3.0) -> bool:
     if lower in lists().everyday and zipf(lower) >= 2.0:
         return True
     return zipf(lower, "en") >= min_zipf or zipf(lower, "es") >= min_zipf
+
+
+# A name in Latin letters has a vowel; clinical shorthand often has none ("htn", "hx", "pcp").
+_HAS_VOWEL = re.compile(r"[aeiouy\u00e0-\u00ff]", re.IGNORECASE)
+
+
+def reads_as_unknown_name(word: str) -> bool:
+    """A word in no English or Spanish dictionary, shaped like a name: "chinedu", "tigist", "jun-jun", "김순자"."""
+    parts = ["".join(c for c in unicodedata.normalize("NFD", part.lower()) if unicodedata.category(c) != "Mn")
+             for part in word.split("-") if part]  # fmt: skip
+    data = lists()
+    return bool(parts) and all(
+        len(part) >= 2 and (_HAS_VOWEL.search(part) or not part.isascii()) and part.isalpha()
+        and part not in data.words["stop"] and part not in data.words["clinical"] and not is_org_word(part)
+        and not is_place_word(part) and not is_known_word(part, min_zipf=2.5) and not is_everyday(part)
+        for part in parts)
 
 
 def warm() -> None:

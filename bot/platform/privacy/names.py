@@ -131,10 +131,11 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
                 is_name = lexicon.name_strength(lower) > 0
         elif not words:
             # Lower case right after the cue: a name the census lists know and that is not an everyday word;
-            # after a title ("mrs villanueva"), any word that is neither a known word nor a stop word.
+            # after a title ("mrs villanueva"), any word that is neither a known word nor a stop word; after
+            # "pt" or a relative ("pt chinedu eze", "husband dawit"), a word of no dictionary that reads as a name.
             is_name = cue_kind == "strong" or lexicon.name_strength(lower) == 2 or (
                 cue_kind == "title" and lower_cue not in _WEAK_TITLES and not lexicon.is_known_word(lower)
-            )
+            ) or (cue_kind in ("patient", "relative", "kin") and lexicon.reads_as_unknown_name(bare))
         else:
             # A lower-case surname may follow a lower-case given name ("pt maria lopez").
             is_name = not words[-1][2][0].isupper() and (
@@ -217,7 +218,11 @@ def cued_names(text: str) -> list[tuple[int, int]]:
         cue_kind = next(k for k in ("strong", "relative", "kin", "patient", "title") if match.group(k))
         span = cued_name(cue_kind, match.group(cue_kind), match.group("window"), match.end())
         if span and cue_kind == "kin" and (not _given_name_at(text, span[0]) or match.group("kin") in _RELIGIOUS):
-            continue
+            # In lower case, a given name of the lists that is no word, or a word of no dictionary ("husband dawit").
+            word = text[span[0] : span[1]].split()[0]
+            if not word.islower() or match.group("kin") in _RELIGIOUS or not (
+                    lexicon.reads_as_unknown_name(word) or (lexicon.is_given_name(word) and _strong_name(word))):
+                continue
         if span:
             spans.append(span)
     return spans

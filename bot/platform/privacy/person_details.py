@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import bot.platform.privacy.lexicon as lexicon
-from bot.platform.privacy.names import PERSON_SHAPED, fold, is_stop_or_place
+from bot.platform.privacy.names import PERSON_SHAPED, fold, is_particle, is_stop_or_place
 from bot.platform.privacy.rules import _compile
 
 # "baby girl Ramirez-Ochoa", 'Baby boy "Mendoza"': a newborn is charted by the mother's surname.
@@ -53,4 +53,53 @@ def names_beside_details(text: str) -> list[tuple[int, int]]:
         named = any(map(lexicon.is_given_name, words)) or not any(lexicon.is_known_word(word) for word in words)
         if named and not any(map(is_stop_or_place, words)):
             spans.append(match.span("name"))
+    return spans
+
+
+# Lower case: "the tsosie family", "the whole cruz family"; a list: "the Vang, Her and Moua households".
+_LOWER_HOUSEHOLD = _compile(
+    r"(?<!\w)the\s{1,3}(?:whole\s{1,3}|entire\s{1,3})?(?P<name>(?-i:[a-z])[^\W\d_]{1,30})\s{1,3}"
+    r"(?:family|household|fam|kids|children)(?!\w)"
+)
+_HOUSEHOLD_LIST = _compile(
+    rf"(?<!\w)the\s{{1,3}}(?P<names>{PERSON_SHAPED}(?:\s{{0,2}},\s{{1,3}}{PERSON_SHAPED}){{0,6}},?\s{{1,3}}(?:and|&)"
+    rf"\s{{1,3}}{PERSON_SHAPED})\s{{1,3}}(?-i:families|households|kids|children)(?!\w)"
+)
+
+
+def households(text: str) -> list[tuple[int, int]]:
+    """Surnames that name households: in lower case ("the bahati family") or listed ("the Thao and Lee families")."""
+    spans = []
+    for match in _LOWER_HOUSEHOLD.finditer(text):
+        word = match.group("name")
+        if lexicon.name_strength(fold(word)) == 2 or lexicon.reads_as_unknown_name(word):
+            spans.append(match.span("name"))
+    for match in _HOUSEHOLD_LIST.finditer(text):
+        offset = match.start("names")
+        spans.extend((offset + word.start(), offset + word.end())
+                     for word in re.finditer(r"[^\W\d_][^\s,&]*", match.group("names")) if word.group() != "and")
+    return spans
+
+
+# A nickname in quotes right after a name, and the surname after it: 'pt darnell "dee" washington'.
+_NICKNAME_AFTER = re.compile(r"[ \t]{1,2}(?P<nick>[\"\u201c'\u2018][^\"\u201d'\u2019\n]{1,20}[\"\u201d'\u2019])"
+                             r"(?P<rest>(?:[ \t]{1,2}[^\W\d_][^\s,;:.()]{0,30}){0,2})")
+
+
+def nicknames_after(text: str, name_ends: list[int]) -> list[tuple[int, int]]:
+    """A nickname in quotes right after a name found, and the surname after the nickname."""
+    spans = []
+    for end in name_ends:
+        quoted = _NICKNAME_AFTER.match(text, end)
+        if not quoted:
+            continue
+        spans.append(quoted.span("nick"))
+        offset = quoted.start("rest")
+        for word in re.finditer(r"\S+", quoted.group("rest")):
+            lower = fold(word.group())
+            if is_stop_or_place(lower) or lexicon.is_org_word(lower) or not (
+                    is_particle(lower) or lower == "dela" or lexicon.name_strength(lower) == 2
+                    or lexicon.reads_as_unknown_name(word.group())):
+                break
+            spans.append((offset + word.start(), offset + word.end()))
     return spans

@@ -321,9 +321,14 @@ STAY_DATE = _compile(
     r"|(?:discharge|admission|admit|d/c)\s{1,3}date|re-?admitted|readmit|transferred|hospitali[sz]ed"
     r"|(?:fecha\s{1,3}de\s{1,3})?(?:alta|ingreso)|dad[oa]\s{1,3}de\s{1,3}alta|ingres[oó]|inpatient\s{1,3}since"
     # a chart's "Adm:"/"Disch:", and "went home 2/27", "in since 11/2"
-    r"|adm\.?|disch\.?|(?:went|sent)\s{1,3}home|(?:been\s{1,3})?in\s{1,3}since|here\s{1,3}since)(?![\w/])"
+    r"|adm\.?|disch\.?|(?:went|sent)\s{1,3}home|(?:been\s{1,3})?in\s{1,3}since|here\s{1,3}since"
+    # a surgery's day ("s/p CABG 6/2"), a baby's due date ("EDD 9/14"), the patient's own appointment ("cita el
+    # 14 de marzo", "her appt 3/9")
+    r"|s/p|status\s{1,3}post|edd|lmp|due\s{1,3}date|fecha\s{1,3}(?:probable\s{1,3})?de\s{1,3}parto|cita(?!%(apos)s)"
+    r"|(?:her|his|their|pt%(apos)ss|patient%(apos)ss)\s{1,3}(?:appt|appointment|surgery|procedure))(?![\w/])"
     r"[^.;!?\n\d]{0,40}?(?<![\w/])"
-    r"(?P<value>(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?|%(month)s\s{0,2}\d{1,2}(?:st|nd|rd|th)?))(?![\w/]|[.\-]\d)"
+    r"(?P<value>(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?|%(month)s\s{0,2}\d{1,2}(?:st|nd|rd|th)?"
+    r"|\d{1,2}\s{1,3}de\s{1,3}%(month)s))(?![\w/]|[.\-]\d)"
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
