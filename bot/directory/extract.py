@@ -49,6 +49,8 @@ _STREET_SUFFIX = (
 _ADDRESS = re.compile(
     r"\b\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?"
     r"(?:[A-Za-z0-9][\w.'-]*\s+){0,4}?" + _STREET_SUFFIX + r"\b\.?(?:\s+(?:NE|NW|SE|SW|[NSEW])\b\.?)?"
+    # a numbered highway: "2190 Hwy 54"
+    r"(?:(?:(?<=Hwy)|(?<=Highway))\s+\d{1,4}[A-Z]?\b)?"
     r"(?:\s*(?:,\s*)?(?:Suite|Ste\.?|Unit|Apt\.?|Room|Rm\.?|#)\s*[\w-]+)?"
 )
 # "P.O. Box 12" is an address too.
@@ -257,14 +259,17 @@ _SEGMENT_SPLIT = re.compile(
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]{2,80}?)\*(?![\w*])")
 _DANGLING = re.compile(r"(?:\s+(?:at|on|in|to|from|through|by|with|and|or|the|a|an))+$", re.IGNORECASE)
 
 
 def _clean(value: str) -> str:
     value = _PLACEHOLDER.sub(" ", value)
-    value = " ".join(value.split()).strip(" ,;:.-–—()")
+    value = " ".join(value.split()).strip(" ,;:.-–—()*`")
     # Words left hanging where a detail was cut out ("apply at [address]").
-    return _DANGLING.sub("", value).strip(" ,;:.-–—()")
+    value = _DANGLING.sub("", value).strip(" ,;:.-–—()*`")
+    # "Maison d'Accueil (MAA)": a closing bracket stripped above closes what it opened.
+    return value + ")" if value.count("(") > value.count(")") else value
 
 
 @dataclass
@@ -429,7 +434,12 @@ def _extract_name(segments: list[_Segment]) -> str:
         candidate = _clean(segment.text)
         if not candidate:
             continue
-        for name, rest in _leading_names(candidate):
+        # Typed in bold ("mentioned *Asian Pacific Senior Svcs*"), the name is marked as such.
+        bold = _BOLD.search(segment.text)
+        leading = _leading_names(candidate)
+        if bold:
+            leading.insert(0, (_clean(bold.group(1)), _clean(segment.text[: bold.start()] + " " + segment.text[bold.end() :])))
+        for name, rest in leading:
             verdict = judge_name(name)
             if verdict.plausible:
                 segment.text = rest

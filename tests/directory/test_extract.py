@@ -89,6 +89,14 @@ def test_city_state_zip_on_one_segment_and_suite():
     assert (found.city, found.state, found.postal_code) == ("Portland", "OR", "97201")
 
 
+def test_a_name_in_bold_a_numbered_highway_and_a_closed_bracket():
+    bold = extract_fields("saw *Riverside Senior Svcs* - meals + rides, 40 Elm St, Eastport")
+    assert bold.name == "Riverside Senior Svcs" and bold.address == "40 Elm St"
+    highway = extract_fields("Pastoral Latino, 2190 Hwy 54, Jupiter FL 33458, 561-555-0110")
+    assert highway.address == "2190 Hwy 54" and highway.phone == "561-555-0110"
+    assert extract_fields("Casa Amiga (CAS) - 12 Main St").name == "Casa Amiga (CAS)"
+
+
 def test_hotline_numbers_only_when_called():
     assert extract_fields("United Way helpline, call 211 for rent help").phone == "211"
     assert extract_fields("Open 9am-5pm at 211 Oak Street").phone == ""

@@ -246,6 +246,20 @@ def test_redaction_is_immutable():
         ("s/p knee replacement 11/4, needs a walker", "11/4"),
         ("pregnant, EDD 7/22, needs a crib", "7/22"),
         ("tiene cita el 3 de abril en la clínica", "3 de abril"),
+        # A chart's surname in capitals before a given name in lower case; a name before a record in brackets
+        ("ROSSI, giulia asked about rides", "giulia"),
+        ("referral for Pham Van Duc (MRN 8812345), s/p fall", "Pham Van Duc"),
+        ("MRN |A0093321| on file", "A0093321"),
+        ("ana (pt, dob 1/2/70) needs food", "ana"),
+        # A name beside a name found; Portuguese and French relatives
+        ("familia Perez Xoc pide comida", "Xoc"),
+        ("sa fille Mireille l'accompagne", "Mireille"),
+        ("o filho Thiago liga às vezes", "Thiago"),
+        # A flat without its street; follow-up and surgery dates
+        ("won the eviction appeal for apt 14C", "14C"),
+        ("lives upstairs in apt 5F", "5F"),
+        ("f/u on 6/14 with cardiology", "6/14"),
+        ("her c-section is on the 3rd of may", "3rd of may"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -290,6 +304,9 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "the whole family needs coats; the host family program is full",
         "Mama Cita's Kitchen feeds 40 families 3/1",
         "application due 3/15 at the front desk",
+        "Maison d'Accueil, 300 Walnut St, Lowell MA 01852, 978-555-0111",
+        "Calle Norzagaray 52, Viejo San Juan 00901, tel 787-555-0140",
+        "by appointment, Mon-Fri 9-5",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

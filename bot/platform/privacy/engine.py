@@ -138,7 +138,8 @@ def _unlabelled(text: str) -> list[Span]:
     spans.extend((*match.span("value"), DATE_OF_DEATH) for match in rules.DEATH_DATE.finditer(text))
     spans.extend((*match.span("value"), HOSPITAL_DATE) for match in rules.STAY_DATE.finditer(text))
     for pattern in (rules.LIVES_SOMEWHERE, rules.HOME_ANYWHERE):
-        spans.extend((*match.span("address"), ADDRESS) for match in pattern.finditer(text))
+        spans.extend((*match.span("address" if match.group("address") else "unit"), ADDRESS)
+                     for match in pattern.finditer(text))
     spans.extend((*match.span("address"), ADDRESS) for match in rules.APARTMENT.finditer(text)
                  if rules.IS_APARTMENT.search(match.group("address")))
     spans.extend((match.start(), match.end(), PERSONAL_PAGE) for match in rules.PERSONAL_PAGE.finditer(text))
@@ -405,9 +406,20 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
               names.given_names_after(text, [end for _start, end, kind in spans if kind == NAME])]  # fmt: skip
     spans += [(start, end, NAME) for start, end in
               person_details.nicknames_after(text, [end for _start, end, kind in spans if kind == NAME])]  # fmt: skip
+    spans += [(start, end, NAME) for start, end in person_details.names_beside_names(
+        text, [(start, end) for start, end, kind in spans if kind == NAME])]
+    # "300 Walnut St, Lowell MA 01852", "Viejo San Juan 00901": a name right before a ZIP is a town.
+    spans = [span for span in spans if span[2] != NAME or not (
+        _TOWN_BEFORE_ZIP.match(text, span[1]) and _STREET_BEFORE_TOWN.search(text, max(0, span[0] - 60), span[0]))]
     spans += _after_names(text, spans)
     spans += _patients_contacts(text, spans)
     return spans
+
+
+_STREET_BEFORE_TOWN = rules._compile(r"(?:%(street_suffix)s\.?|\d{1,6}|(?:suite|ste|apt|unit|#)\.?\s{0,2}[\w\-]{1,6})"
+                                     r"(?:\s{1,2}(?:[nsew]|ne|nw|se|sw))?\s{0,2},\s{0,2}$")
+_TOWN_BEFORE_ZIP = re.compile(r"(?:[ \t]{1,2}[A-Z][^\W\d_]{1,20}){0,3},?[ \t]{1,2}(?:[A-Z]{2}[ \t]{1,2})?\d{5}(?:-\d{4})?"
+                              r"(?![\d/\-])")
 
 
 def _merge(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:

@@ -34,7 +34,9 @@ _part(
     # Haitian Creole: sister, brother, mother, daughter, son, child, wife, husband
     r"|s[eè]|fr[eè]|manman|pitit\s{1,3}(?:fi|gason)|pitit|madanm|mari"
     # texting: boyfriend, girlfriend; Vietnamese: daughter, son, wife, husband
-    r"|bf|gf|con\s{1,3}g[aá]i|con\s{1,3}trai|v[ợơ]|ch[ồô]ng)",
+    r"|bf|gf|con\s{1,3}g[aá]i|con\s{1,3}trai|v[ợơ]|ch[ồô]ng"
+    # Portuguese and French: son, daughter, grandchild, mother, father, sibling, grandparent, wife
+    r"|filh[oa]s?|net[oa]s?|m[ãa]e|irm[ãa]o?|av[óô]|fille|fils|m[èe]re|p[èe]re|s[œo]eur|fr[èe]re|femme)",
 )
 NAME_CUE = _compile(
     r"(?<!\w)(?:"
@@ -43,7 +45,7 @@ NAME_CUE = _compile(
     r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|name(?=\s{1,3}(?-i:[A-Z])[^\W\d_])|nombre\s{1,3}es|nombre\s{0,2}:"
     r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
     # "her son Jayden", "pt's daughter Keiko", "su hija María": tried before "pt" so the relative is seen.
-    r"|(?P<relative>(?:her|his|their|su|sus|la|el|the|%(patients)s)\s{1,3}%(relative_word)s"
+    r"|(?P<relative>(?:her|his|their|su|sus|sa|ses|seu|sua|la|el|the|%(patients)s)\s{1,3}%(relative_word)s"
     r"|%(relative_word)s\s{1,3}(?:of|de|li)(?=\s))"  # Creole says whose after: "sè li" (his sister)
     # "wife Gloria called": a relative word alone; only a capitalised given name after it counts.
     r"|(?P<kin>%(relative_word)s)"
@@ -208,11 +210,21 @@ _BEFORE_PATIENT_MARK = _compile(
 )
 
 
+# "faith (pt, DOB …)": in lower case, one given name right before the bracket.
+_LOWER_BEFORE_PATIENT_MARK = _compile(
+    r"(?<![\w.%(q)s])(?P<name>(?-i:[a-z])[^\W\d_]{1,30})\s{0,2}[(\[]\s{0,2}(?:pt|patient|client|paciente)(?!\w)"
+)
+
+
 def cued_names(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _BEFORE_PATIENT_MARK.finditer(text):
         words = [fold(word) for word in match.group("name").split()]
         if not any(_stop(word) or lexicon.is_place_word(word) for word in words):
+            spans.append(match.span("name"))
+    for match in _LOWER_BEFORE_PATIENT_MARK.finditer(text):
+        word = match.group("name")
+        if lexicon.is_given_name(word) or lexicon.reads_as_unknown_name(word):
             spans.append(match.span("name"))
     for match in NAME_CUE.finditer(text):
         cue_kind = next(k for k in ("strong", "relative", "kin", "patient", "title") if match.group(k))
@@ -402,7 +414,9 @@ def reads_as_surname(word: str) -> bool:
 # "Jean-Baptiste, Wilner", "FERREIRA, JOÃO", "McCarthy, Padraig": a surname, a comma, a given name.
 _SURNAME_COMMA_GIVEN = re.compile(
     r"(?<![\w'\u2019])(?P<name>(?P<surname>[A-Z][^\W\d_]{0,30}(?:[-'\u2019][A-Za-z][^\W\d_]{1,30})?),\s{1,2}"
-    r"(?P<given>[A-Z][^\W\d_]{1,30}))(?![\w'\u2019])(?!\s{0,2}(?:,|and\b|&|or\b|y\b)\s{0,2}[A-Z])"  # not a list
+    # a chart's "NGUYEN, thi": after a surname in capitals, the given name may be in lower case
+    r"(?P<given>[A-Z][^\W\d_]{1,30}|(?<=[A-Z]{2},\s)[a-z][^\W\d_]{1,30}(?:-[a-z]{2,20})?))(?![\w'\u2019])"
+    r"(?!\s{0,2}(?:,|and\b|&|or\b|y\b)\s{0,2}[A-Z])"  # not a list
 )
 # "Mrs. Alves (Fernanda)", "bed 14 (Kateryna Bondarenko)", "Hodan (sp? maybe Xoodan)", "the Nowak family (Krzysztof +
 # Agnieszka, …)": brackets right after a person or a bed hold the same person's other names.
@@ -513,7 +527,9 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
         # The surname is one the lists know (or half of a double one); the given name is, or is no word at all.
         known_surname = any(lexicon.name_strength(part) > 0 for part in
                             [*re.split(r"[-'\u2019]", surname), re.sub(r"['\u2019]", "", surname)] if len(part) > 1)
-        plausible_given = lexicon.is_given_name(given) or not (
+        charted = match.group("surname").isupper() and match.group("given").islower()  # "NGUYEN, thi", "WU, mei-ling"
+        plausible_given = lexicon.is_given_name(given) or (charted and not all(
+            lexicon.is_everyday(part) or _stop(part) for part in given.split("-"))) or not (
             lexicon.is_known_word(given) or lexicon.is_everyday(given)
             or (match.group("given").isupper() and not match.group("surname").isupper())  # "Lopez, HICN"
             or heads_organisation(text[match.end() : match.end() + 60]))  # "…, Eastport Senior Center"

@@ -12,9 +12,12 @@ from bot.platform.privacy.rules import _compile
 # "baby girl Ramirez-Ochoa", 'Baby boy "Mendoza"': a newborn is charted by the mother's surname.
 _NEWBORN = _compile(rf"(?<!\w)baby\s{{1,3}}(?:girl|boy)\s{{1,3}}[\"'\u2018\u201c]?(?P<name>{PERSON_SHAPED})")
 # "Pa Nhia Xiong b. 02/08/88", "Tomasz Zielinski DOB 3/4/1950": whoever was born on a date is a person.
+# "Tran Van Minh (MRN 0093321)", "Ixchel (dob …)": so does whoever has a record number or a birth date in brackets.
 _NAME_BEFORE_BIRTH = _compile(
     rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}(?:[ \t]{{1,2}}{PERSON_SHAPED}){{1,2}})\s{{0,2}}[,(]?\s{{0,2}}"
     r"(?:dob|d\.o\.b\.?|b\.|born)[\s:]{0,3}\d"
+    rf"|(?<![\w%(q)s])(?P<bracketed>{PERSON_SHAPED}(?:[ \t]{{1,2}}{PERSON_SHAPED}){{0,2}})\s{{0,2}}\(\s{{0,2}}"
+    r"(?:dob|d\.o\.b\.?|mrn|chart|acct|account|medicaid|ssn)\b"
 )
 # "Joy Castillo-Reyes (Room 512)", "Ana Ruiz, bed 4": whoever has a room, a bed or a relative is a person.
 _NAME_THEN_ROOM = _compile(
@@ -38,15 +41,17 @@ def names_beside_details(text: str) -> list[tuple[int, int]]:
     """The spans of the names that a newborn's charting, a birth date, a room, a bed or a relative mark."""
     spans = [match.span("name") for match in _NEWBORN.finditer(text) if not is_stop_or_place(match.group("name"))]
     for match in _NAME_BEFORE_BIRTH.finditer(text):
+        group = "bracketed" if match.group("bracketed") else "name"
         # Words before the name ("Patient Maria Lopez DOB …") are not part of it.
-        parts = list(re.finditer(r"\S+", match.group("name")))
+        parts = list(re.finditer(r"\S+", match.group(group)))
         while len(parts) > 1 and _a_word_not_a_name(fold(parts[0].group())):
             parts.pop(0)
         # A short given name may be a stop word ("Pa Nhia Xiong"); the surname may not, nor any word an
         # organisation's or a place's.
         if not is_stop_or_place(parts[-1].group()) and not any(
-                lexicon.is_org_word(fold(part.group())) or lexicon.is_place_word(fold(part.group())) for part in parts):
-            spans.append((match.start("name") + parts[0].start(), match.end("name")))
+                (lexicon.is_org_word(fold(part.group())) and not is_particle(part.group()))
+                or lexicon.is_place_word(fold(part.group())) for part in parts):
+            spans.append((match.start(group) + parts[0].start(), match.end(group)))
     for match in (*_NAME_AND_RELATIVE.finditer(text), *_NAME_THEN_ROOM.finditer(text)):
         words = [fold(word) for word in re.split(r"[\s\-]+", match.group("name"))]
         # A given name among them, or words that are no words at all.
@@ -102,4 +107,30 @@ def nicknames_after(text: str, name_ends: list[int]) -> list[tuple[int, int]]:
                     or lexicon.reads_as_unknown_name(word.group())):
                 break
             spans.append((offset + word.start(), offset + word.end()))
+    return spans
+
+
+# A capitalised word right before or after a name found ("Ladan <surname>'s daughter", "familia <name> Xoc").
+_WORD_BEFORE = re.compile(r"(?<![\w%(q)s.@#/])(?P<word>(?-i:[A-Z])[^\W\d_]{1,30})[ \t]$".replace("%(q)s", "'\u2019"))
+_WORD_AFTER = re.compile(r"[ \t](?P<word>(?-i:[A-Z])[^\W\d_]{1,30})(?![\w@])")
+
+
+def _reads_as_name(word: str) -> bool:
+    lower = fold(word)
+    if is_stop_or_place(lower) or lexicon.is_org_word(lower) or lexicon.words("honorific") & {lower, lower + "."}:
+        return False
+    return lexicon.is_given_name(lower) or lexicon.name_strength(lower) == 2 or lexicon.reads_as_unknown_name(word)
+
+
+def names_beside_names(text: str, name_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A given name or surname right beside a name found belongs to the same person."""
+    spans = []
+    for start, end in name_spans:
+        before = _WORD_BEFORE.search(text, max(0, start - 32), start)
+        if before and _reads_as_name(before.group("word")):
+            spans.append(before.span("word"))
+        after = _WORD_AFTER.match(text, end)
+        if after and _reads_as_name(after.group("word")) and not lexicon.is_org_word(
+                (text[after.end() :].split() or [""])[0]):
+            spans.append(after.span("word"))
     return spans

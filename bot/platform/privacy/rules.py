@@ -86,9 +86,9 @@ _part(
 # Words that may sit between a label and its value: "DOB is", "MRN: #", "her cell number is now".
 _part(
     "filler",
-    r"(?:[\s:=#%(dash)s,]{0,3}(?:(?:%(apos)ss|is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
+    r"(?:[\s:=#%(dash)s,|]{0,3}(?:(?:%(apos)ss|is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
     r"|ending(?:\s{1,3}in)?|ends(?:\s{1,3}in)?|last\s{0,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}"
-    r"[\s:=#%(dash)s]{0,3}",
+    r"[\s:=#%(dash)s|]{0,3}",
 )
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -233,16 +233,21 @@ _part("rural_box", r"(?:rr|rural\s{1,3}route|hc)\s{0,2}\d{1,4}\s{1,3}box\s{0,2}\
                    r"(?:,?\s{1,3}(?-i:[A-Z])[^\W\d_]{1,20}){0,2}")
 _part("home_lot", r"lot\s{0,2}#?\s{0,2}\d{1,4}[a-z]?,?(?:\s{1,3}[\w%(q)s\-]{1,25}){0,4}?\s{1,3}"
                   r"(?:mhp|mobile\s{1,3}home\s{1,3}(?:park|court|community)|trailer\s{1,3}(?:park|court)|rv\s{1,3}park)")
+# "lives lot 14 at shady acres", "lives upstairs in apt 5F": after "lives", a lot or a flat is the home.
+_part("lived_in_unit", r"(?:lot|apt|apartment|unit|trailer)\.?\s{0,2}#?\s{0,2}\d{1,4}[a-z]?(?![\w\-])"
+                       r"(?:\s{1,3}(?:at|in)\s{1,3}[\w%(q)s\-]{2,25}(?:\s{1,3}[\w%(q)s\-]{2,25}){0,1})?")
 LIVES_SOMEWHERE = _compile(
     r"(?<!\w)(?:lives|living|resides|residing|walk-?up,?)(?:\s{1,3}[\w%(q)s/]{1,15}){0,5}?\s{1,3}(?:(?:at|on|in|@)\s{1,3})?"
-    r"(?P<address>%(street_address)s|%(rural_box)s|%(home_lot)s)"
+    r"(?P<address>%(street_address)s|%(rural_box)s|%(home_lot)s|%(lived_in_unit)s)"
 )
 # A street address with an apartment in it is a home wherever it is said ("4417 Cedar Ave S Apt 2B"); a suite or
 # a unit may be an office.
 APARTMENT = _compile(r"(?<![\w\-])(?P<address>%(street_address)s)")
 IS_APARTMENT = _compile(r"(?<!\w)(?:apt|apartment|depto|dpto|departamento)(?!\w)")
 # A rural box or a mobile home's lot is a home wherever it is said.
-HOME_ANYWHERE = _compile(r"(?<!\w)(?P<address>%(rural_box)s|%(home_lot)s)")
+# A flat said without its street, after a word for where someone is ("the appeal for apt 14C"), is a home too.
+HOME_ANYWHERE = _compile(r"(?<!\w)(?P<address>%(rural_box)s|%(home_lot)s)"
+                         r"|(?<!\w)(?:in|for|at|from|to)\s{1,3}(?P<unit>(?:apt|apartment)\.?\s{0,2}#?\s{0,2}\d{1,4}[a-z]?)(?![\w\-])")
 # "…at 555-0199 or 555-0100": further values joined to a patient's contact detail are the patient's too.
 _CONTINUATION = _compile(r"\s{0,3}(?:,|/|;|or|and|o|y)\s{0,3}%(contact_value)s")
 # Right after a patient identifier, in the same sentence, a bare "cell 555-0116" is the patient's cell.
@@ -325,10 +330,13 @@ STAY_DATE = _compile(
     # a surgery's day ("s/p CABG 6/2"), a baby's due date ("EDD 9/14"), the patient's own appointment ("cita el
     # 14 de marzo", "her appt 3/9")
     r"|s/p|status\s{1,3}post|edd|lmp|due\s{1,3}date|fecha\s{1,3}(?:probable\s{1,3})?de\s{1,3}parto|cita(?!%(apos)s)"
-    r"|(?:her|his|their|pt%(apos)ss|patient%(apos)ss)\s{1,3}(?:appt|appointment|surgery|procedure))(?![\w/])"
+    r"|(?:her|his|their|pt%(apos)ss|patient%(apos)ss)\s{1,3}(?:appt|appointment|surgery|procedure)"
+    # "f/u on 6/14", "her c-section on the 3rd", "start chemo on the 3rd of may"
+    r"|f/u|follow[\s%(dash)s]?up|c-section|chemo(?:therapy)?|surgery|dialysis\s{1,3}start)(?![\w/])"
     r"[^.;!?\n\d]{0,40}?(?<![\w/])"
     r"(?P<value>(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?|%(month)s\s{0,2}\d{1,2}(?:st|nd|rd|th)?"
-    r"|\d{1,2}\s{1,3}de\s{1,3}%(month)s))(?![\w/]|[.\-]\d)"
+    r"|\d{1,2}\s{1,3}de\s{1,3}%(month)s|(?<=on\s)the\s{1,3}\d{1,2}(?:st|nd|rd|th)(?:\s{1,3}of\s{1,3}%(month)s)?))"
+    r"(?![\w/]|[.\-]\d)"
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
