@@ -28,6 +28,9 @@ def _needs(text: str) -> list[tuple[str, ...]]:
         ("EBT", "food"),
         ("wheelchar ramp", "housing-repairs"),
         ("@partnerbot who can help with a GED?", "education"),
+        ("needs somebody to keep the kids so she can work", "childcare"),
+        ("ran out of coal for the stove", "utilities"),
+        ("wants to get his CDL", "employment"),
     ],
 )
 def test_the_first_need_is_recognized(text, category):
@@ -394,3 +397,8 @@ def test_a_stay_in_hospital_and_its_length_are_no_need_of_their_own():
     from bot.search.story import only_circumstances
 
     assert only_circumstances(("hospitalized", "3", "weeks")) and not only_circumstances(("foster", "dog"))
+
+
+def test_medical_rehab_is_no_addiction_treatment():
+    assert "substance-use" not in {c for n in parse_query("cardiac rehab twice a week, no car").needs for c in n.categories}
+    assert parse_query("rehab for opioids").needs[0].category == "substance-use"
