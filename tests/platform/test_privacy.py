@@ -260,6 +260,11 @@ def test_redaction_is_immutable():
         ("lives upstairs in apt 5F", "5F"),
         ("f/u on 6/14 with cardiology", "6/14"),
         ("her c-section is on the 3rd of may", "3rd of may"),
+        # A handle or profile page in the patient's clause; names beside a name found in lower case
+        ("log resource: Elm St Pantry, IG @elmpantry. pt Rosa, IG @rosa_b_77, needs food", "@rosa_b_77"),
+        ("pt Rosa, fb: facebook.com/rosa.b.77, needs food", "facebook.com/rosa.b.77"),
+        ("pt Ana mendoza-ruiz owes rent", "mendoza-ruiz"),
+        ("pt hope santos needs a ride", "hope"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -307,6 +312,8 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "Maison d'Accueil, 300 Walnut St, Lowell MA 01852, 978-555-0111",
         "Calle Norzagaray 52, Viejo San Juan 00901, tel 787-555-0140",
         "by appointment, Mon-Fri 9-5",
+        "Elm St Pantry, IG @elmpantry, 52 Main St Rear, Brockton MA 02301",
+        "pt will need a ride to the clinic",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -139,7 +139,6 @@ def test_dental_for_kids_does_not_claim_a_gap_above_a_hit_serving_children(slack
     [("equine therapy", "Calm Minds Counseling"),
      ("massage therapy", "Calm Minds Counseling"),
      ("art therapy group for a teen", "Calm Minds Counseling"),
-     ("cardiac rehab after a heart attack", "Riverside Detox"),
      # The kind said after the need: teeth are dental care, whitening them is not what the van does.
      ("teeth whitening", "Smile Mobile Dental Van"),
      # Insurance for a car, not health coverage; a ride service is not it either.
@@ -153,6 +152,13 @@ def test_a_kind_of_need_nobody_offers_is_not_answered_from_a_loose_category(slac
     assert "nobody in the directory covers this" in content and loose not in content
     with db.session() as s:
         assert len(s.exec(select(UnmetNeed.phrase)).all()) == 1
+
+
+def test_medical_rehab_is_not_answered_with_addiction_treatment(slack, fake_slack, db):
+    seed(db)
+    slack.command("/whohelps", "cardiac rehab after a heart attack")
+    content = fake_slack.wait_for("response_url").text_content()
+    assert "nobody covers this" in content and "Riverside Detox" not in content
 
 
 def seed_without_specific_services(db) -> None:

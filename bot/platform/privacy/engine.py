@@ -323,13 +323,26 @@ _KIND_OF_CONTACT = {contacts.PHONE_KIND: PHONE, contacts.EMAIL_KIND: EMAIL, cont
 
 
 def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
-    name_ends = [end for _start, end, kind in spans if kind == NAME]
-    other_ends = [end for _start, end, kind in spans if kind in (DATE_OF_BIRTH, SSN, RECORD_NUMBER, INSURANCE_ID, AGE)]
-    return [
+    name_ends = sorted(end for _start, end, kind in spans if kind == NAME)
+    other_ends = sorted(end for _start, end, kind in spans
+                        if kind in (DATE_OF_BIRTH, SSN, RECORD_NUMBER, INSURANCE_ID, AGE))  # fmt: skip
+    found = [
         (contact.start, contact.end, _KIND_OF_CONTACT[contact.kind])
         for contact in contacts.find_contacts(text, patient_marks=name_ends, adjacent_marks=other_ends)
         if contact.owner == contacts.PATIENT
     ]
+    # A social handle or profile page is a person's when the clause it sits in is about the patient, as a phone is
+    # ("pt … IG @tunde_og_", "fb: facebook.com/…"); a program's own "IG @babatundecuts" before any patient stays.
+    for match in _SOCIAL.finditer(text):
+        owner, _reason = contacts.owner_of(text, match.start(), match.end(), "handle", name_ends, other_ends)
+        if owner == contacts.PATIENT:
+            found.append((match.start(), match.end(), PERSONAL_PAGE))
+    return found
+
+
+_SOCIAL = re.compile(r"(?<![\w<@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])"
+                     r"|(?<![\w/.])(?:www\.)?(?:facebook|fb|instagram|tiktok|twitter|x|gofundme)\.com/[\w.\-/]{2,60}",
+                     re.IGNORECASE)
 
 
 _WORD = re.compile(r"\w+")
@@ -409,15 +422,15 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     spans += [(start, end, NAME) for start, end in person_details.names_beside_names(
         text, [(start, end) for start, end, kind in spans if kind == NAME])]
     # "300 Walnut St, Lowell MA 01852", "Viejo San Juan 00901": a name right before a ZIP is a town.
-    spans = [span for span in spans if span[2] != NAME or not (
-        _TOWN_BEFORE_ZIP.match(text, span[1]) and _STREET_BEFORE_TOWN.search(text, max(0, span[0] - 60), span[0]))]
+    spans = [span for span in spans if span[2] != NAME or not _TOWN_BEFORE_ZIP.match(text, span[1]) or not (
+        _STREET_BEFORE_TOWN.search(text, max(0, span[0] - 60), span[0]) or re.fullmatch("[A-Z]{2}", text[span[0]:span[1]]))]
     spans += _after_names(text, spans)
     spans += _patients_contacts(text, spans)
     return spans
 
 
-_STREET_BEFORE_TOWN = rules._compile(r"(?:%(street_suffix)s\.?|\d{1,6}|(?:suite|ste|apt|unit|#)\.?\s{0,2}[\w\-]{1,6})"
-                                     r"(?:\s{1,2}(?:[nsew]|ne|nw|se|sw))?\s{0,2},\s{0,2}$")
+_STREET_BEFORE_TOWN = rules._compile(r"(?:%(street_suffix)s\.?(?:\s{1,2}(?:rear|front|upper|lower|bldg\.?\s{0,2}\w{1,3}))?|\d{1,6}|(?:suite|ste|apt|unit|#)\.?\s{0,2}[\w\-]{1,6})"
+                                     r"(?:\s{1,2}(?:[nsew]|ne|nw|se|sw))?\s{0,2},?\s{0,2}$")
 _TOWN_BEFORE_ZIP = re.compile(r"(?:[ \t]{1,2}[A-Z][^\W\d_]{1,20}){0,3},?[ \t]{1,2}(?:[A-Z]{2}[ \t]{1,2})?\d{5}(?:-\d{4})?"
                               r"(?![\d/\-])")
 

@@ -137,7 +137,9 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
             # "pt" or a relative ("pt chinedu eze", "husband dawit"), a word of no dictionary that reads as a name.
             is_name = cue_kind == "strong" or lexicon.name_strength(lower) == 2 or (
                 cue_kind == "title" and lower_cue not in _WEAK_TITLES and not lexicon.is_known_word(lower)
-            ) or (cue_kind in ("patient", "relative", "kin") and lexicon.reads_as_unknown_name(bare))
+            ) or (cue_kind in ("patient", "relative", "kin") and lexicon.reads_as_unknown_name(bare)) or (
+                # "pt hope santos": a given name that is also a word, when a surname follows it
+                cue_kind == "patient" and lexicon.is_given_name(lower) and _surname_follows(window, token.end()))
         else:
             # A lower-case surname may follow a lower-case given name ("pt maria lopez").
             is_name = not words[-1][2][0].isupper() and (
@@ -161,6 +163,15 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
     if cue_kind != "patient" and heads_organisation(window[pos : pos + 60]):
         return None
     return window_start + words[0][0], window_start + end
+
+
+def _surname_follows(window: str, pos: int) -> bool:
+    following = _NAME_TOKEN.match(window, pos + 1) if window[pos : pos + 1] == " " else None
+    if not following or not following.group().islower():
+        return False
+    parts = fold(following.group()).split("-")
+    return not any(map(_stop, parts)) and (lexicon.reads_as_unknown_name(following.group()) or (
+        any(lexicon.name_strength(part) == 2 for part in parts) and all(map(lexicon.name_strength, parts))))
 
 
 def _next_word_is_organisation(window: str, pos: int) -> bool:

@@ -110,16 +110,25 @@ def nicknames_after(text: str, name_ends: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-# A capitalised word right before or after a name found ("Ladan <surname>'s daughter", "familia <name> Xoc").
-_WORD_BEFORE = re.compile(r"(?<![\w%(q)s.@#/])(?P<word>(?-i:[A-Z])[^\W\d_]{1,30})[ \t]$".replace("%(q)s", "'\u2019"))
-_WORD_AFTER = re.compile(r"[ \t](?P<word>(?-i:[A-Z])[^\W\d_]{1,30})(?![\w@])")
+# A word right before or after a name found ("Ladan <surname>'s daughter", "familia <name> Xoc", "pt <given>
+# mendoza-ruiz", "mom is destiny <surname>").
+_WORD_BEFORE = re.compile(r"(?<![\w'\u2019.@#/])(?P<word>[^\W\d_]{2,30})[ \t]$")
+_WORD_AFTER = re.compile(r"[ \t](?P<word>[^\W\d_]{2,30}(?:-[^\W\d_]{2,30})?)(?![\w@'\u2019-])")
 
 
-def _reads_as_name(word: str) -> bool:
+def _reads_as_name(word: str, *, before: bool) -> bool:
     lower = fold(word)
     if is_stop_or_place(lower) or lexicon.is_org_word(lower) or lexicon.words("honorific") & {lower, lower + "."}:
         return False
-    return lexicon.is_given_name(lower) or lexicon.name_strength(lower) == 2 or lexicon.reads_as_unknown_name(word)
+    if word[0].isupper():
+        return any(lexicon.is_given_name(part) or lexicon.name_strength(part) == 2 or lexicon.reads_as_unknown_name(part)
+                   for part in lower.split("-"))
+    # In lower case only what reads as nothing but a name: a given name before, a surname after.
+    if before:
+        return lexicon.is_given_name(lower) and lexicon.zipf(lower) < 4.0
+    parts = lower.split("-")
+    return lexicon.reads_as_unknown_name(word) or (
+        any(lexicon.name_strength(part) == 2 for part in parts) and all(lexicon.name_strength(part) for part in parts))
 
 
 def names_beside_names(text: str, name_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -127,10 +136,10 @@ def names_beside_names(text: str, name_spans: list[tuple[int, int]]) -> list[tup
     spans = []
     for start, end in name_spans:
         before = _WORD_BEFORE.search(text, max(0, start - 32), start)
-        if before and _reads_as_name(before.group("word")):
+        if before and _reads_as_name(before.group("word"), before=True):
             spans.append(before.span("word"))
         after = _WORD_AFTER.match(text, end)
-        if after and _reads_as_name(after.group("word")) and not lexicon.is_org_word(
+        if after and _reads_as_name(after.group("word"), before=False) and not lexicon.is_org_word(
                 (text[after.end() :].split() or [""])[0]):
             spans.append(after.span("word"))
     return spans
