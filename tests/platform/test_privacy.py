@@ -265,6 +265,15 @@ def test_redaction_is_immutable():
         ("pt Rosa, fb: facebook.com/rosa.b.77, needs food", "facebook.com/rosa.b.77"),
         ("pt Ana mendoza-ruiz owes rent", "mendoza-ruiz"),
         ("pt hope santos needs a ride", "hope"),
+        # "aka", a lower-case possessor of a record, twins, a handle after "his ig", a member ID of any program
+        ("our pt (aka Jean-Marc Toussaint) came too", "Toussaint"),
+        ("abdi's medicaid # 44120938", "abdi"),
+        ("holding a spot for Autumn's twins", "Autumn"),
+        ("after his ig live (@k.rell_99) went bad", "@k.rell_99"),
+        ("Vital ID 0034567812 on file", "0034567812"),
+        ("SSN últ. 4: 4471", "4471"),
+        ("la señora Quispe no tiene seguro", "Quispe"),
+        ("lakay li: 18 NW 3rd Ave #2", "18 NW 3rd Ave"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -314,6 +323,7 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "by appointment, Mon-Fri 9-5",
         "Elm St Pantry, IG @elmpantry, 52 Main St Rear, Brockton MA 02301",
         "pt will need a ride to the clinic",
+        "Tax ID 12-3456789 for donations; provider ID 1234567890",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -91,7 +91,8 @@ _ANY_WORD = re.compile(r"[^\W\d_][\w'\u2019\-]{1,30}")
 # "her", "his", "their" make a detail the patient's only when the detail is theirs: "her cell", "his home".
 _POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(?:her|his|their|su|sus)\s{1,3}(?:\w+\s{1,3}){0,2}?"
                                  r"(?:cell|phone|number|mobile|email|e-mail|address|home|place|apartment|apt|"
-                                 r"tel[eé]fono|celular|correo|direcci[oó]n|casa|contact|info|line)"
+                                 r"tel[eé]fono|celular|correo|direcci[oó]n|casa|contact|info|line"
+                                 r"|ig|insta(?:gram)?|fb|facebook|tik\s?tok|snap(?:chat)?|twitter|socials?|handle)"
                                  # Haitian Creole says whose after: "nimewo li" (his number), "adrès li"
                                  r"|(?<!\w)(?:nimewo|telef[oò]n|adr[eè]s|kay)\s{1,3}li(?!\w)", re.IGNORECASE)
 # "her", "him", "them" as objects count only when the detail follows as where to reach them: "reach her at".

@@ -83,6 +83,7 @@ def _labelled(text: str) -> list[Span]:
         spans.append((*match.span("value"), INSURANCE_ID))
     for match in rules._DOB_LABELLED.finditer(text):
         spans.append((*match.span("value"), DATE_OF_BIRTH))
+    spans.extend((*match.span("value"), INSURANCE_ID) for match in rules.ANY_ID.finditer(text))
     return spans
 
 

@@ -34,7 +34,7 @@ _part(
     # Haitian Creole: sister, brother, mother, daughter, son, child, wife, husband
     r"|s[eè]|fr[eè]|manman|pitit\s{1,3}(?:fi|gason)|pitit|madanm|mari"
     # texting: boyfriend, girlfriend; Vietnamese: daughter, son, wife, husband
-    r"|bf|gf|con\s{1,3}g[aá]i|con\s{1,3}trai|v[ợơ]|ch[ồô]ng"
+    r"|bf|gf|con\s{1,3}g[aá]i|con\s{1,3}trai|v[ợơ]|ch[ồô]ng|twins|triplets"
     # Portuguese and French: son, daughter, grandchild, mother, father, sibling, grandparent, wife
     r"|filh[oa]s?|net[oa]s?|m[ãa]e|irm[ãa]o?|av[óô]|fille|fils|m[èe]re|p[èe]re|s[œo]eur|fr[èe]re|femme)",
 )
@@ -43,12 +43,12 @@ NAME_CUE = _compile(
     r"(?P<strong>(?:patient|pt\.?|client)(?:%(apos)ss)?\s{1,3}name\b(?:\s{1,3}is|\s{0,2}:)?"
     r"|(?:first|last|full|sur)\s{0,2}name\s{0,2}:|apellidos?\s{0,2}:|nombre\s{1,3}completo\s{0,2}:?"
     r"|name\s{1,3}is|name%(apos)ss|named|name\s{0,2}:|name(?=\s{1,3}(?-i:[A-Z])[^\W\d_])|nombre\s{1,3}es|nombre\s{0,2}:"
-    r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by)"
+    r"|se\s{1,3}llama|llamad[oa]|goes\s{1,3}by|a\.?k\.?a\.?|also\s{1,3}known\s{1,3}as)"
     # "her son Jayden", "pt's daughter Keiko", "su hija María": tried before "pt" so the relative is seen.
-    r"|(?P<relative>(?:her|his|their|su|sus|sa|ses|seu|sua|la|el|the|%(patients)s)\s{1,3}%(relative_word)s"
+    r"|(?P<relative>(?:her|his|their|su|sus|sa|ses|seu|sua|la|el|the|%(patients)s)\s{1,3}%(relative_word)s(?!\w)"
     r"|%(relative_word)s\s{1,3}(?:of|de|li)(?=\s))"  # Creole says whose after: "sè li" (his sister)
     # "wife Gloria called": a relative word alone; only a capitalised given name after it counts.
-    r"|(?P<kin>%(relative_word)s)"
+    r"|(?P<kin>%(relative_word)s)(?!\w)"
     r"|(?P<patient>patient|pt\.?|client|paciente|pasyan(?:\s{1,3}an)?(?:\s{1,3}se)?)"
     r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|mme|mlle|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS"
     # Vietnamese: Mr (ông), Mrs (bà), Miss (cô), uncle (chú), elder sister (chị)
@@ -364,8 +364,8 @@ _LOWER_POSSESSOR_OF_RELATIVE = _compile(
 )
 # "Ana's # 555-0196", "Tom's cell": whoever has a phone of their own is a person.
 _POSSESSOR_OF_CONTACT = _compile(
-    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#|e-?mail"
-    r"|address)(?!\w)"
+    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}|(?-i:[a-z])[^\W\d_]{{2,30}})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#"
+    r"|e-?mail|address|medicaid|medicare|mrn|dob|ssn|chart|insurance|member\s{1,3}id|acct|account)(?!\w)"
 )
 # "the Hendersons'", "the Szymańskis": a surname in the plural names a household too.
 _PLURAL_HOUSEHOLD = _compile(

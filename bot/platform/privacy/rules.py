@@ -87,7 +87,8 @@ _part(
 _part(
     "filler",
     r"(?:[\s:=#%(dash)s,|]{0,3}(?:(?:%(apos)ss|is|was|are|es|era|now|currently|number|num|no|of|on|in|at|al|el|en"
-    r"|ending(?:\s{1,3}in)?|ends(?:\s{1,3}in)?|last\s{0,3}(?:4|four)(?:\s{1,3}digits)?)\b\.?)?){0,4}"
+    r"|ending(?:\s{1,3}in)?|ends(?:\s{1,3}in)?|last\s{0,3}(?:4|four)(?:\s{1,3}digits)?"
+    r"|[uú]lt(?:imos?)?\.?\s{0,2}4(?:\s{1,3}d[ií]gitos)?)\b\.?)?){0,4}"
     r"[\s:=#%(dash)s|]{0,3}",
 )
 
@@ -130,6 +131,12 @@ _INSURANCE_LABELLED = _compile(
     r"(?P<marker>(?:[\s,:]{0,3}(?:(?:id|no|number|num|card|n[uú]mero|identification|ident)\b\.?#?|#)){1,2})?"
     r"%(filler)s(?P<value>\d(?:[ \-]{0,2}\d){5,19}(?!\d)|(?-i:[A-Z]){1,3}\s\d[\d\-]{5,20}\d(?![\w\-])"
     r"|(?=[a-z\-]{0,8}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
+)
+# Any program's member ID, named or not ("Vital ID 0034567812", "state ID 88123400"), unless the number is an
+# organisation's own (a tax, employer, provider or grant number).
+ANY_ID = _compile(
+    r"(?<![\w\-])(?!(?:tax|employer|provider|npi|grant|license|lic|federal|ein|fein|vendor|site|program)\b)"
+    r"[^\W\d_]{2,20}\s{1,2}(?-i:ID)\s{0,2}(?:#|no\.?)?\s{0,2}[:#]?\s{0,2}(?P<value>\d[\d\-]{5,19}\d)(?![\w\-])"
 )
 # Generic words only count as an insurance label when a marker follows ("group #", "plan ID").
 _INSURANCE_NEEDS_MARKER = frozenset({"group", "plan", "benefit", "benefits", "snap", "chip", "member"})
@@ -225,6 +232,8 @@ _PATIENT_LOCATION = _compile(
     # "fight eviction from 19 Birch Ln", "lives out on RR 2 Box 117", "gets her mail at PO Box 4"
     r"|evict(?:ion|ed)\s{1,3}(?:from|at)|lives\s{1,3}out\s{1,3}on|(?:her|his|their)\s{1,3}mail\s{1,3}(?:at|to)"
     r"|se\s{1,3}queda\s{1,3}en|se\s{1,3}est[aá]\s{1,3}quedando\s{1,3}en|est[aá]\s{1,3}viviendo\s{1,3}en"
+    # Haitian Creole "lakay li" (his or her home), Portuguese "mora na/no/em" (lives at)
+    r"|lakay\s{1,3}(?:li|yo)|mora\s{1,3}(?:na|no|em)"
     r"|direcci[oó]n\s{1,3}de\s{1,3}(?:casa|su\s{1,3}casa))%(filler)s(?P<address>%(address)s)"
 )
 # "lives alone 3rd fl walkup 2941 N Kostner Ave", "lives out at RR 2 Box 17", "lives Lot 31 Pine Hollow MHP": a few
