@@ -274,6 +274,15 @@ def test_redaction_is_immutable():
         ("SSN últ. 4: 4471", "4471"),
         ("la señora Quispe no tiene seguro", "Quispe"),
         ("lakay li: 18 NW 3rd Ave #2", "18 NW 3rd Ave"),
+        # Russian patient words; everyday surnames after Mr./Mrs.; a room code after a name; more record labels
+        ("пациентка Галина Соколова просит помощи", "Соколова"),
+        ("mrs. brown in 5B-14 misses rides", "brown"),
+        ("mrs. brown in 5B-14 misses rides", "5B-14"),
+        ("ms autumn green needs the class", "autumn"),
+        ("pt is in 4B-07", "4B-07"),
+        ("bed 7-West 22 needs a walker", "7-West 22"),
+        ("caso #A-2024-08812 en corte", "A-2024-08812"),
+        ("his optometry appt is 04/28", "04/28"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -324,6 +333,7 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "Elm St Pantry, IG @elmpantry, 52 Main St Rear, Brockton MA 02301",
         "pt will need a ride to the clinic",
         "Tax ID 12-3456789 for donations; provider ID 1234567890",
+        "ms fatigue makes it hard to cook; the class in 2B is full",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -262,6 +262,8 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
             found.extend((*alias, NAME) for alias in names.bracketed_aliases(text, end))
         if kind == NAME:
             found.extend(_dates_in_brackets(text, end))
+        if kind == NAME and (room := rules.ROOM_AFTER_NAME.match(text, end)):
+            found.append((*room.span("value"), ROOM))
         if kind == NAME and (age := rules.AGE_AFTER_NAME.match(text, end)):
             found.append((*age.span("value"), AGE))
         if kind == NAME and (date := rules._DATE_AFTER_NAME.match(text, end)):

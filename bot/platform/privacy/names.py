@@ -49,7 +49,7 @@ NAME_CUE = _compile(
     r"|%(relative_word)s\s{1,3}(?:of|de|li)(?=\s))"  # Creole says whose after: "sè li" (his sister)
     # "wife Gloria called": a relative word alone; only a capitalised given name after it counts.
     r"|(?P<kin>%(relative_word)s)(?!\w)"
-    r"|(?P<patient>patient|pt\.?|client|paciente|pasyan(?:\s{1,3}an)?(?:\s{1,3}se)?)"
+    r"|(?P<patient>patient|pt\.?|client|paciente|pasyan(?:\s{1,3}an)?(?:\s{1,3}se)?|пациент(?:ка|а)?|больн(?:ой|ая))"
     r"|(?P<title>(?:mrs|mr|ms|mx|srta|sra|sr|mme|mlle|se[ñn]ora|se[ñn]orita|se[ñn]or|do[ñn]a|don)\.?|(?-i:Miss|MISS"
     # Vietnamese: Mr (ông), Mrs (bà), Miss (cô), uncle (chú), elder sister (chị)
     r"|Madan|Msye|[ôÔ]ng|[bB]à|[cC]ô|[cC]hú|[cC]hị))"
@@ -136,8 +136,10 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
             # after a title ("mrs villanueva"), any word that is neither a known word nor a stop word; after
             # "pt" or a relative ("pt chinedu eze", "husband dawit"), a word of no dictionary that reads as a name.
             is_name = cue_kind == "strong" or lexicon.name_strength(lower) == 2 or (
-                cue_kind == "title" and lower_cue not in _WEAK_TITLES and not lexicon.is_known_word(lower)
-            ) or (cue_kind in ("patient", "relative", "kin") and lexicon.reads_as_unknown_name(bare)) or (
+                cue_kind == "title" and lower_cue not in _WEAK_TITLES and (
+                    not lexicon.is_known_word(lower) or lower_cue in ("mr", "mrs") and lexicon.name_strength(lower) > 0)
+            ) or (cue_kind == "title" and lower_cue in ("ms", "miss") and lexicon.is_given_name(lower)
+                  and _surname_follows(window, token.end(), weak=True)) or (cue_kind in ("patient", "relative", "kin") and lexicon.reads_as_unknown_name(bare)) or (
                 # "pt hope santos": a given name that is also a word, when a surname follows it
                 cue_kind == "patient" and lexicon.is_given_name(lower) and _surname_follows(window, token.end()))
         else:
@@ -165,13 +167,14 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
     return window_start + words[0][0], window_start + end
 
 
-def _surname_follows(window: str, pos: int) -> bool:
+def _surname_follows(window: str, pos: int, *, weak: bool = False) -> bool:
+    """A lower-case surname after the word at `pos`; `weak`: one that is also an everyday word will do."""
     following = _NAME_TOKEN.match(window, pos + 1) if window[pos : pos + 1] == " " else None
     if not following or not following.group().islower():
         return False
     parts = fold(following.group()).split("-")
     return not any(map(_stop, parts)) and (lexicon.reads_as_unknown_name(following.group()) or (
-        any(lexicon.name_strength(part) == 2 for part in parts) and all(map(lexicon.name_strength, parts))))
+        any(lexicon.name_strength(part) >= (1 if weak else 2) for part in parts) and all(map(lexicon.name_strength, parts))))
 
 
 def _next_word_is_organisation(window: str, pos: int) -> bool:

@@ -118,7 +118,8 @@ _RECORD_LABELLED = _compile(
     r"|medical\s{1,3}rec(?:ord)?s?(?:\s{1,3}(?:number|num|no\.?|#|id))?"
     r"|rec(?:ord)?\s{0,3}(?:#|number|num|no\.?)|chart\s{0,3}(?:#|number|num|no\.?|id)|chart(?=\s{1,3}\d)"
     r"|acct\.?(?:\s{0,3}(?:#|number|num|no\.?))?|account\s{0,3}(?:#|number|num|no\.?)"
-    r"|(?:encounter|case|visit|claim)\s{0,3}(?:#|number|num|no\.?|id)|enc\b\.?\s{0,2}#?|fin\s{0,3}#|csn\b|fin\b|id\s{0,2}#"
+    r"|(?:encounter|case|caso|visit|claim|citizen|census|enrollment|tribal)\s{0,3}(?:#|number|num|no\.?|id)"
+    r"|enc\b\.?\s{0,2}#?|fin\s{0,3}#|csn\b|fin\b|id\s{0,2}#"
     r"|(?:patient|pt\.?|client|paciente)\s{0,3}(?:id|#|number|no\.?|identifier)\b"
     r"|(?:her|his|their|pt%(apos)s?s|patient%(apos)s?s)\s{1,3}id\b"
     r"|(?:n[uú]mero\s{1,3}de\s{1,3})?(?:expediente|historia\s{1,3}cl[ií]nica)|nhc\b)%(filler)s"
@@ -339,7 +340,8 @@ STAY_DATE = _compile(
     # a surgery's day ("s/p CABG 6/2"), a baby's due date ("EDD 9/14"), the patient's own appointment ("cita el
     # 14 de marzo", "her appt 3/9")
     r"|s/p|status\s{1,3}post|edd|lmp|due\s{1,3}date|fecha\s{1,3}(?:probable\s{1,3})?de\s{1,3}parto|cita(?!%(apos)s)"
-    r"|(?:her|his|their|pt%(apos)ss|patient%(apos)ss)\s{1,3}(?:appt|appointment|surgery|procedure)"
+    r"|(?:her|his|their|pt%(apos)ss|patient%(apos)ss)(?:\s{1,3}[^\W\d_]{2,20}){0,2}?\s{1,3}(?:appt|appointment|surgery"
+    r"|procedure)(?:\s{1,3}is)?"
     # "f/u on 6/14", "her c-section on the 3rd", "start chemo on the 3rd of may"
     r"|f/u|follow[\s%(dash)s]?up|c-section|chemo(?:therapy)?|surgery|dialysis\s{1,3}start)(?![\w/])"
     r"[^.;!?\n\d]{0,40}?(?<![\w/])"
@@ -349,7 +351,11 @@ STAY_DATE = _compile(
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
-BED = _compile(r"(?<!\w)(?P<value>(?:bed|cama)\s{0,2}#?\s{0,2}(?:\d{1,4}[a-z]?|(?-i:[A-D])))(?![\w\-])")
+BED = _compile(r"(?<!\w)(?P<value>(?:bed|cama)\s{0,2}#?\s{0,2}(?:\d{1,2}\s{0,2}[%(dash)s]\s{0,2}(?:north|south|east|west)"
+               r"\s{0,2}[%(dash)s]?\s{0,2}\d{1,4}|\d{1,4}[a-z]?|(?-i:[A-D])))(?![\w\-])")
+# "mrs. brown in 5B-14", "bill long in 412B": a code of digits and letters right after a name is where they lie.
+ROOM_AFTER_NAME = _compile(r"\s{1,2}(?:in|on)\s{1,2}(?P<value>(?=[a-z0-9%(dash)s]{0,8}\d)(?=[a-z0-9%(dash)s]{0,8}[a-z])"
+                           r"[a-z0-9][a-z0-9%(dash)s]{1,7})(?![\w%(dash)s])")
 ROOM = _compile(
     r"(?<!\w)(?P<value>(?:room|rm\.?|habitaci[oó]n|cuarto)\s{0,2}#?\s{0,2}(?:\d{1,5}[a-z]?"
     # a room on a named unit: "6-North 14", "5W-12"
@@ -363,7 +369,7 @@ WARD_ROOM = _compile(
 )
 # "the pt in 5W-12", "patient on 4B-07": a code of digits and letters right after a patient is where they lie.
 PATIENT_ROOM_CODE = _compile(
-    r"(?<!\w)(?:pt\.?|patient|client)\s{1,3}(?:in|on|at)\s{1,3}(?P<value>(?=[a-z0-9%(dash)s]{0,8}\d)"
+    r"(?<!\w)(?:pt\.?|patient|client)\s{1,3}(?:(?:is|was|still)\s{1,3})?(?:in|on|at)\s{1,3}(?P<value>(?=[a-z0-9%(dash)s]{0,8}\d)"
     r"(?=[a-z0-9%(dash)s]{0,8}[a-z%(dash)s])[a-z0-9][a-z0-9%(dash)s]{1,7})(?![\w%(dash)s])"
 )
 # An id made of letters and digits with five digits or more ("RB88123441", "AB12345C", "91234567A",
