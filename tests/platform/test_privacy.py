@@ -334,6 +334,7 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "pt will need a ride to the clinic",
         "Tax ID 12-3456789 for donations; provider ID 1234567890",
         "ms fatigue makes it hard to cook; the class in 2B is full",
+        "aceptan Medi-Cal y sin seguro; la mamá de la niña dice que atienden en español",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

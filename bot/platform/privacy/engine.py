@@ -245,7 +245,7 @@ def _names_with_dates_in_brackets(text: str) -> list[Span]:
     found: list[Span] = []
     for match in _NAME_AND_DATE_IN_BRACKETS.finditer(text):
         inside = match.group("inside").split()
-        if not all(names.is_alias_word(word) for word in inside):
+        if not all(person_details.is_alias_word(word) for word in inside):
             continue
         found += [(*match.span("inside"), NAME), (*match.span("date"), DATE_OF_BIRTH)]
         before = match.group("before") or ""
@@ -259,7 +259,7 @@ def _after_names(text: str, spans: list[Span]) -> list[Span]:
     for _start, end, kind in list(spans):
         found.extend(_details_in_same_clause(text, end))
         if kind in (NAME, ROOM):
-            found.extend((*alias, NAME) for alias in names.bracketed_aliases(text, end))
+            found.extend((*alias, NAME) for alias in person_details.bracketed_aliases(text, end))
         if kind == NAME:
             found.extend(_dates_in_brackets(text, end))
         if kind == NAME and (room := rules.ROOM_AFTER_NAME.match(text, end)):

@@ -432,12 +432,6 @@ _SURNAME_COMMA_GIVEN = re.compile(
     r"(?P<given>[A-Z][^\W\d_]{1,30}|(?<=[A-Z]{2},\s)[a-z][^\W\d_]{1,30}(?:-[a-z]{2,20})?))(?![\w'\u2019])"
     r"(?!\s{0,2}(?:,|and\b|&|or\b|y\b)\s{0,2}[A-Z])"  # not a list
 )
-# "Mrs. Alves (Fernanda)", "bed 14 (Kateryna Bondarenko)", "Hodan (sp? maybe Xoodan)", "the Nowak family (Krzysztof +
-# Agnieszka, …)": brackets right after a person or a bed hold the same person's other names.
-_BRACKET_AFTER = re.compile(r"(?:\s{1,2}(?:family|fam|household|kids|children|twins|familia))?\s{0,2}\((?P<inside>[^()\n]{1,80})\)",
-                            re.IGNORECASE)
-_BRACKET_WORD = _compile(r"[^\W\d_]{2,30}(?:[%(q)s\-][^\W\d_]{1,30}){0,2}")
-_BRACKET_WORDS_MAX = 8
 
 
 def is_everyday_or_stop(word: str) -> bool:
@@ -453,31 +447,6 @@ def is_particle(word: str) -> bool:
 def is_stop_or_place(word: str) -> bool:
     lower = fold(word)
     return _stop(lower) or lexicon.is_place_word(lower)
-
-
-def is_alias_word(word: str) -> bool:
-    """A word that reads as a name inside such brackets: a given name, or no word of a dictionary."""
-    if word[0].islower() and not word.islower():
-        return False
-    parts = [fold(part) for part in re.split(r"[-'\u2019]", word) if part]
-    if any(_stop(part) or lexicon.is_place_word(part) for part in parts):
-        return False
-    if word[0].isupper():
-        return not word.isupper() and any(
-            lexicon.is_given_name(part) or not (lexicon.is_known_word(part) or lexicon.is_everyday(part))
-            for part in parts)
-    return any(lexicon.is_given_name(part) for part in parts)
-
-
-def bracketed_aliases(text: str, end: int) -> list[tuple[int, int]]:
-    """The names in brackets right after position `end` (the end of a name or a bed found)."""
-    match = _BRACKET_AFTER.match(text, end)
-    if not match:
-        return []
-    words = list(_BRACKET_WORD.finditer(text, match.start("inside"), match.end("inside")))
-    if len(words) > _BRACKET_WORDS_MAX:
-        return []
-    return [word.span() for word in words if is_alias_word(word.group())]
 
 
 # "for getting LATOYA JENKINS-BELL a job", "ABDULLAH BIN RASHID": a name in capitals inside ordinary text.

@@ -125,7 +125,7 @@ def _reads_as_name(word: str, *, before: bool) -> bool:
                    for part in lower.split("-"))
     # In lower case only what reads as nothing but a name: a given name before, a surname after.
     if before:
-        return lexicon.is_given_name(lower) and lexicon.zipf(lower) < 4.0
+        return lexicon.is_given_name(lower) and not lexicon.is_known_word(lower, min_zipf=4.0)
     parts = lower.split("-")
     return lexicon.reads_as_unknown_name(word) or (
         any(lexicon.name_strength(part) == 2 for part in parts) and all(lexicon.name_strength(part) for part in parts))
@@ -143,3 +143,39 @@ def names_beside_names(text: str, name_spans: list[tuple[int, int]]) -> list[tup
                 (text[after.end() :].split() or [""])[0]):
             spans.append(after.span("word"))
     return spans
+
+
+# "Mrs. Alves (Fernanda)", "bed 14 (Kateryna Bondarenko)", "Hodan (sp? maybe Xoodan)", "the Nowak family (Krzysztof +
+# Agnieszka, …)": brackets right after a person or a bed hold the same person's other names.
+_BRACKET_AFTER = re.compile(r"(?:\s{1,2}(?:family|fam|household|kids|children|twins|familia))?\s{0,2}\((?P<inside>[^()\n]{1,80})\)",
+                            re.IGNORECASE)
+_BRACKET_WORD = _compile(r"[^\W\d_]{2,30}(?:[%(q)s\-][^\W\d_]{1,30}){0,2}")
+_BRACKET_WORDS_MAX = 8
+
+
+_PROGRAM_WORD = re.compile(r"medi-?ca(?:id|l)|medicare|mbi|chip|snap|ebt|wic|ssi|ssdi|mrn|dob|ssn", re.IGNORECASE)
+
+
+def is_alias_word(word: str) -> bool:
+    """A word that reads as a name inside such brackets: a given name, or no word of a dictionary."""
+    if (word[0].islower() and not word.islower()) or _PROGRAM_WORD.fullmatch(word):
+        return False
+    parts = [fold(part) for part in re.split(r"[-'\u2019]", word) if part]
+    if any(map(is_stop_or_place, parts)):
+        return False
+    if word[0].isupper():
+        return not word.isupper() and any(
+            lexicon.is_given_name(part) or not (lexicon.is_known_word(part) or lexicon.is_everyday(part))
+            for part in parts)
+    return any(lexicon.is_given_name(part) for part in parts)
+
+
+def bracketed_aliases(text: str, end: int) -> list[tuple[int, int]]:
+    """The names in brackets right after position `end` (the end of a name or a bed found)."""
+    match = _BRACKET_AFTER.match(text, end)
+    if not match:
+        return []
+    words = list(_BRACKET_WORD.finditer(text, match.start("inside"), match.end("inside")))
+    if len(words) > _BRACKET_WORDS_MAX:
+        return []
+    return [word.span() for word in words if is_alias_word(word.group())]
