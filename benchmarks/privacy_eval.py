@@ -1,16 +1,16 @@
 """Patient identifiers against the product as care teams use it: how many reach a table, a log line or a bot post,
 and how much of what had to be kept is kept.
 
-    python benchmarks/privacy_eval.py [--sets dev,apart1,...,apart10,report,tune] [--cases FILE.jsonl] [--quick]
+    python benchmarks/privacy_eval.py [--sets dev,apart1,...,apart11,report,tune] [--cases FILE.jsonl] [--quick]
 
 Sets (each case: surface, text, forbidden, keep):
 - dev: ../shared/eval/phi_cases.jsonl, written apart from the code (skipped when the folder is absent);
-- apart1 to apart10: tests/data/phi_written_apart_{1,...,10}.jsonl, 70, 70, 60, 60, 50, 50, 50, 50, 50 and 50 cases
-  in the dev set's format, written apart from the code and tuned on after their first measurement (first figures
-  over HTTP: 20/146, 28/162, 27/127, 27/209, 21/144, 18/155, 25/146, 46/207, 41/193 and 26/191 identifiers stored
-  or posted, at fe3acec, 91f97a8, 00f3e39, bd9ad2a, 944925e, ac42918, 5e5e907, af67353, af67353 and af67353;
-  apart5 was 26/144 with the code of bd9ad2a, apart9 39/193 with that of 797a159, apart10 23/191 with that of
-  92fdd13);
+- apart1 to apart11: tests/data/phi_written_apart_{1,...,11}.jsonl, 70, 70, 60, 60, 50, 50, 50, 50, 50, 50 and 50
+  cases in the dev set's format, written apart from the code and tuned on after their first measurement (first
+  figures over HTTP: 20/146, 28/162, 27/127, 27/209, 21/144, 18/155, 25/146, 46/207, 41/193, 26/191 and 26/173
+  identifiers stored or posted, at fe3acec, 91f97a8, 00f3e39, bd9ad2a, 944925e, ac42918, 5e5e907 and, for the last
+  four, af67353; apart5 was 26/144 with the code of bd9ad2a, apart9 39/193 with that of 797a159, apart10 23/191
+  with that of 92fdd13, apart11 26/173 with that of d14e30d);
 - report: the report-only part of tests/data/phi_corpus.json (never tuned on);
 - tune: the part of tests/data/phi_corpus.json the engine was tuned on (function level only; no surfaces).
 
@@ -78,7 +78,8 @@ WRITTEN_APART = {"apart1": ROOT / "tests" / "data" / "phi_written_apart_1.jsonl"
                  "apart7": ROOT / "tests" / "data" / "phi_written_apart_7.jsonl",
                  "apart8": ROOT / "tests" / "data" / "phi_written_apart_8.jsonl",
                  "apart9": ROOT / "tests" / "data" / "phi_written_apart_9.jsonl",
-                 "apart10": ROOT / "tests" / "data" / "phi_written_apart_10.jsonl"}  # fmt: skip
+                 "apart10": ROOT / "tests" / "data" / "phi_written_apart_10.jsonl",
+                 "apart11": ROOT / "tests" / "data" / "phi_written_apart_11.jsonl"}  # fmt: skip
 OWN_CORPUS = ROOT / "tests" / "data" / "phi_corpus.json"
 SECRET = "privacy-eval-secret"
 KEEP_TABLES = {
@@ -393,7 +394,7 @@ def _report(title: str, score: Score, verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", default="dev,apart1,apart2,apart3,apart4,apart5,apart6,apart7,apart8,apart9,apart10,report,tune")
+    parser.add_argument("--sets", default="dev,apart1,apart2,apart3,apart4,apart5,apart6,apart7,apart8,apart9,apart10,apart11,report,tune")
     parser.add_argument("--cases", type=Path, help="also measure this file of cases (the dev set's format), "
                         "such as a new set written apart before anything is tuned on it")
     parser.add_argument("--quick", action="store_true", help="function level only (no database, no HTTP)")

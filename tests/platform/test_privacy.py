@@ -283,6 +283,12 @@ def test_redaction_is_immutable():
         ("bed 7-West 22 needs a walker", "7-West 22"),
         ("caso #A-2024-08812 en corte", "A-2024-08812"),
         ("his optometry appt is 04/28", "04/28"),
+        # A home told by the way there; going home to an address; a plate of digits after its state
+        ("she lives way out past the feed store on 421, needs propane", "the feed store on 421"),
+        ("family lives in the red singlewide behind Antioch church", "Antioch church"),
+        ("facing eviction from his place on Turkey Foot Rd", "Turkey Foot Rd"),
+        ("discharged today, going home to 118 Cypress Ln", "118 Cypress Ln"),
+        ("plate WY 11-4432", "11-4432"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -335,6 +341,7 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "Tax ID 12-3456789 for donations; provider ID 1234567890",
         "ms fatigue makes it hard to cook; the class in 2B is full",
         "aceptan Medi-Cal y sin seguro; la mamá de la niña dice que atienden en español",
+        "the pantry trailer behind the church opens Sat; the shelter house off Main St opens at 6",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -87,6 +87,10 @@ def _labelled(text: str) -> list[Span]:
     return spans
 
 
+_SOMEONES_HOME_BEFORE = re.compile(r"(?i)\b(?:lives|living|stays|staying|home\s+is|moved|she|he|they|pt|patient|family"
+                                   r"|mom|dad|mama|her|his|their)\b[^.;!?\n]{0,30}$")
+
+
 def _public_label_before(text: str, start: int) -> bool:
     return bool(rules.PUBLIC_NUMBER_LABEL.search(text[max(0, start - 30) : start]))
 
@@ -138,6 +142,12 @@ def _unlabelled(text: str) -> list[Span]:
                 spans.append((*match.span("value"), RECORD_NUMBER))
     spans.extend((*match.span("value"), DATE_OF_DEATH) for match in rules.DEATH_DATE.finditer(text))
     spans.extend((*match.span("value"), HOSPITAL_DATE) for match in rules.STAY_DATE.finditer(text))
+    # "the blue trailer past …" is a home only when said of someone ("family lives in", "she's in"); "the pantry
+    # trailer behind the church" is a program's.
+    spans.extend((match.end("address") - len(match.group("address").lstrip()), match.end("address"), ADDRESS)
+                 for match in rules.DIRECTIONS_HOME.finditer(text)
+                 if not re.match(r"(?i)(?:the|a)\s", match.group()) or _SOMEONES_HOME_BEFORE.search(
+                     text, max(0, match.start() - 40), match.start()))
     for pattern in (rules.LIVES_SOMEWHERE, rules.HOME_ANYWHERE):
         spans.extend((*match.span("address" if match.group("address") else "unit"), ADDRESS)
                      for match in pattern.finditer(text))

@@ -228,6 +228,7 @@ _PATIENT_LOCATION = _compile(
     # "moved to" only with a person as subject: "Dr. Patel's Free Clinic moved to 300 Elm Ave" stays.
     r"|(?:she|he|they|pt|patient|client|family)\s{1,3}(?:just\s{1,3}|has\s{1,3}|is\s{1,3})?mov(?:ed|ing)\s{1,3}to"
     r"|home\s{1,3}address|mailing\s{1,3}address|vive\s{1,3}en|reside\s{1,3}en"
+    r"|(?:going|went|sent|goes|discharged|discharging)\s{1,3}(?:back\s{1,3})?home\s{1,3}to"
     # "the ramp at Dot Fairweather's place, 1912 Old Mill Rd": someone's own home (lower case: "Mary's Place" is not)
     r"|[^\W\d_]{2,30}%(apos)ss\s{1,3}(?-i:place|house|home|apartment|apt|trailer)(?:\s{1,3}(?:at|on))?\s{0,2}[,:]?"
     # "fight eviction from 19 Birch Ln", "lives out on RR 2 Box 117", "gets her mail at PO Box 4"
@@ -258,6 +259,20 @@ IS_APARTMENT = _compile(r"(?<!\w)(?:apt|apartment|depto|dpto|departamento)(?!\w)
 # A flat said without its street, after a word for where someone is ("the appeal for apt 14C"), is a home too.
 HOME_ANYWHERE = _compile(r"(?<!\w)(?P<address>%(rural_box)s|%(home_lot)s)"
                          r"|(?<!\w)(?:in|for|at|from|to)\s{1,3}(?P<unit>(?:apt|apartment)\.?\s{0,2}#?\s{0,2}\d{1,4}[a-z]?)(?![\w\-])")
+# A home told by the way there ("lives out past the second cattle guard off N-9", "the blue trailer past the Dollar
+# General on 421", "his place on Sugar Camp Rd"): from the home word to the end of the clause.
+DIRECTIONS_HOME = _compile(
+    r"(?<!\w)(?:(?:lives|living|stays|staying|home\s{1,3}is|family\s{1,3}lives)(?:\s{1,3}(?:way|out|up|down|over|back))*"
+    r"|(?:(?:the|a)(?:\s{1,3}[^\W\d_]{2,12}){0,2}?|(?:her|his|their)(?:\s{1,3}[^\W\d_]{2,12}){0,2}?)\s{1,3}"
+    r"(?:trailer|singlewide|doublewide|single-wide|double-wide|farmhouse|cabin|camper|shack|mobile\s{1,3}home"
+    r"|(?<=(?:her|his|eir)\s)(?:house|place|farm|home)))"
+    r"(?P<address>\s{1,3}(?:(?:just|right|way|about|\d{1,2}|a|two|three)\s{1,3}(?:miles?\s{1,3})?)?"
+    r"(?:past|behind|beyond|across\s{1,3}from|off(?:\s{1,3}of)?|up\s{1,3}from|down\s{1,3}from"
+    r"|(?:north|south|east|west)\s{1,3}of|(?:up|down|out)\s{1,3}(?:on|past))\s{1,3}"
+    r"(?:(?!\s[%(dash)s]\s|\s(?:and|ask|but|so)\s)[^,.;!?\n()]){3,60}"
+    r"|\s{1,3}(?:on|off)\s{1,3}(?:(?-i:[A-Z])[^\W\d_]{1,20}\s{1,3}){1,3}(?:rd|road|ln|lane|hwy|highway|pike|creek|hollow"
+    r"|holler|branch|trail|route|rte)\b\.?)"
+)
 # "…at 555-0199 or 555-0100": further values joined to a patient's contact detail are the patient's too.
 _CONTINUATION = _compile(r"\s{0,3}(?:,|/|;|or|and|o|y)\s{0,3}%(contact_value)s")
 # Right after a patient identifier, in the same sentence, a bare "cell 555-0116" is the patient's cell.
@@ -333,7 +348,8 @@ DEATH_DATE = _compile(
 # patient came into or left a hospital (a HIPAA date), a few words after the word for it.
 STAY_DATE = _compile(
     r"(?<!\w)(?:d/c%(apos)s?d|d/c(?:%(apos)s?ing)?|dc%(apos)s?d|dc%(apos)s?ing|discharged|discharging|admitted|admit"
-    r"|(?:discharge|admission|admit|d/c)\s{1,3}date|re-?admitted|readmit|transferred|hospitali[sz]ed"
+    r"|(?:discharge|admission|admit|d/c)\s{1,3}date|(?:discharge|d/c)\s{1,3}planned|planned\s{1,3}discharge|re-?admitted|readmit|transferred"
+    r"|hospitali[sz]ed"
     r"|(?:fecha\s{1,3}de\s{1,3})?(?:alta|ingreso)|dad[oa]\s{1,3}de\s{1,3}alta|ingres[oó]|inpatient\s{1,3}since"
     # a chart's "Adm:"/"Disch:", and "went home 2/27", "in since 11/2"
     r"|adm\.?|disch\.?|(?:went|sent)\s{1,3}home|(?:been\s{1,3})?in\s{1,3}since|here\s{1,3}since"
@@ -407,7 +423,7 @@ PLATE = _compile(
     r"(?<!\w)(?:licen[cs]e\s{1,3}plates?|plates?|placas?)\s{0,3}(?:#|no\.?|number)?\s{0,3}[:#]?\s{0,3}"
     r"(?:(?:is|was|es)\s{1,3})?(?P<value>(?:(?-i:[A-Z]{2})\s{1,2})?"
     r"(?:(?=[a-z0-9%(dash)s]{0,9}\d)(?=[a-z0-9%(dash)s]{0,9}[a-z])[a-z0-9]{1,4}(?:[%(dash)s]?[a-z0-9]{1,5})?"
-    r"|(?-i:[A-Z]{2,4})\s\d{3,4}))(?![\w%(dash)s])"
+    r"|(?-i:[A-Z]{2,4})\s\d{3,4}|(?-i:[A-Z]{2})\s{1,2}\d{1,3}[%(dash)s\s]?\d{3,4}))(?![\w%(dash)s])"
 )
 # A full date as people type it: 3/14/57, 03-14-1957, March 14, 1957, 14 de marzo de 1957. Old ones are birth dates.
 FULL_DATE = _compile(
