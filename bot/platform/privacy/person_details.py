@@ -140,7 +140,7 @@ def names_beside_names(text: str, name_spans: list[tuple[int, int]]) -> list[tup
             spans.append(before.span("word"))
         after = _WORD_AFTER.match(text, end)
         if after and _reads_as_name(after.group("word"), before=False) and not lexicon.is_org_word(
-                (text[after.end() :].split() or [""])[0]):
+                (text[after.end() : after.end() + 40].split() or [""])[0]):
             spans.append(after.span("word"))
     return spans
 
