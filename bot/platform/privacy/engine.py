@@ -87,10 +87,6 @@ def _labelled(text: str) -> list[Span]:
     return spans
 
 
-_SOMEONES_HOME_BEFORE = re.compile(r"(?i)\b(?:lives|living|stays|staying|home\s+is|moved|she|he|they|pt|patient|family"
-                                   r"|mom|dad|mama|her|his|their)\b[^.;!?\n]{0,30}$")
-
-
 def _public_label_before(text: str, start: int) -> bool:
     return bool(rules.PUBLIC_NUMBER_LABEL.search(text[max(0, start - 30) : start]))
 
@@ -146,7 +142,7 @@ def _unlabelled(text: str) -> list[Span]:
     # trailer behind the church" is a program's.
     spans.extend((match.end("address") - len(match.group("address").lstrip()), match.end("address"), ADDRESS)
                  for match in rules.DIRECTIONS_HOME.finditer(text)
-                 if not re.match(r"(?i)(?:the|a)\s", match.group()) or _SOMEONES_HOME_BEFORE.search(
+                 if not re.match(r"(?i)(?:the|a)\s", match.group()) or rules.SOMEONES_HOME_BEFORE.search(
                      text, max(0, match.start() - 40), match.start()))
     for pattern in (rules.LIVES_SOMEWHERE, rules.HOME_ANYWHERE):
         spans.extend((*match.span("address" if match.group("address") else "unit"), ADDRESS)
@@ -346,16 +342,12 @@ def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
     ]
     # A social handle or profile page is a person's when the clause it sits in is about the patient, as a phone is
     # ("pt … IG @tunde_og_", "fb: facebook.com/…"); a program's own "IG @babatundecuts" before any patient stays.
-    for match in _SOCIAL.finditer(text):
+    for match in rules.SOCIAL_PAGE.finditer(text):
         owner, _reason = contacts.owner_of(text, match.start(), match.end(), "handle", name_ends, other_ends)
         if owner == contacts.PATIENT:
             found.append((match.start(), match.end(), PERSONAL_PAGE))
     return found
 
-
-_SOCIAL = re.compile(r"(?<![\w<@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])"
-                     r"|(?<![\w/.])(?:www\.)?(?:facebook|fb|instagram|tiktok|twitter|x|gofundme)\.com/[\w.\-/]{2,60}",
-                     re.IGNORECASE)
 
 
 _WORD = re.compile(r"\w+")
@@ -435,17 +427,13 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     spans += [(start, end, NAME) for start, end in person_details.names_beside_names(
         text, [(start, end) for start, end, kind in spans if kind == NAME])]
     # "300 Walnut St, Lowell MA 01852", "Viejo San Juan 00901": a name right before a ZIP is a town.
-    spans = [span for span in spans if span[2] != NAME or not _TOWN_BEFORE_ZIP.match(text, span[1]) or not (
-        _STREET_BEFORE_TOWN.search(text, max(0, span[0] - 60), span[0]) or re.fullmatch("[A-Z]{2}", text[span[0]:span[1]]))]
+    spans = [span for span in spans if span[2] != NAME or not rules.TOWN_BEFORE_ZIP.match(text, span[1]) or not (
+        rules.STREET_BEFORE_TOWN.search(text, max(0, span[0] - 60), span[0]) or text[span[0] : span[1]].isupper()
+        and span[1] - span[0] == 2)]
     spans += _after_names(text, spans)
     spans += _patients_contacts(text, spans)
     return spans
 
-
-_STREET_BEFORE_TOWN = rules._compile(r"(?:%(street_suffix)s\.?(?:\s{1,2}(?:rear|front|upper|lower|bldg\.?\s{0,2}\w{1,3}))?|\d{1,6}|(?:suite|ste|apt|unit|#)\.?\s{0,2}[\w\-]{1,6})"
-                                     r"(?:\s{1,2}(?:[nsew]|ne|nw|se|sw))?\s{0,2},?\s{0,2}$")
-_TOWN_BEFORE_ZIP = re.compile(r"(?:[ \t]{1,2}[A-Z][^\W\d_]{1,20}){0,3},?[ \t]{1,2}(?:[A-Z]{2}[ \t]{1,2})?\d{5}(?:-\d{4})?"
-                              r"(?![\d/\-])")
 
 
 def _merge(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:

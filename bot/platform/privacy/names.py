@@ -132,16 +132,7 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
             if is_name and not words and lower_cue in _WEAK_TITLES and cue_text[0].islower():
                 is_name = lexicon.name_strength(lower) > 0
         elif not words:
-            # Lower case right after the cue: a name the census lists know and that is not an everyday word;
-            # after a title ("mrs villanueva"), any word that is neither a known word nor a stop word; after
-            # "pt" or a relative ("pt chinedu eze", "husband dawit"), a word of no dictionary that reads as a name.
-            is_name = cue_kind == "strong" or lexicon.name_strength(lower) == 2 or (
-                cue_kind == "title" and lower_cue not in _WEAK_TITLES and (
-                    not lexicon.is_known_word(lower) or lower_cue in ("mr", "mrs") and lexicon.name_strength(lower) > 0)
-            ) or (cue_kind == "title" and lower_cue in ("ms", "miss") and lexicon.is_given_name(lower)
-                  and _surname_follows(window, token.end(), weak=True)) or (cue_kind in ("patient", "relative", "kin") and lexicon.reads_as_unknown_name(bare)) or (
-                # "pt hope santos": a given name that is also a word, when a surname follows it
-                cue_kind == "patient" and lexicon.is_given_name(lower) and _surname_follows(window, token.end()))
+            is_name = _lower_name_after_cue(cue_kind, lower_cue, bare, window, token.end())
         else:
             # A lower-case surname may follow a lower-case given name ("pt maria lopez").
             is_name = not words[-1][2][0].isupper() and (
@@ -167,14 +158,35 @@ def cued_name(cue_kind: str, cue_text: str, window: str, window_start: int) -> t
     return window_start + words[0][0], window_start + end
 
 
-def _surname_follows(window: str, pos: int, *, weak: bool = False) -> bool:
-    """A lower-case surname after the word at `pos`; `weak`: one that is also an everyday word will do."""
-    following = _NAME_TOKEN.match(window, pos + 1) if window[pos : pos + 1] == " " else None
-    if not following or not following.group().islower():
-        return False
-    parts = fold(following.group()).split("-")
-    return not any(map(_stop, parts)) and (lexicon.reads_as_unknown_name(following.group()) or (
+def _lower_name_after_cue(cue_kind: str, lower_cue: str, bare: str, window: str, end: int) -> bool:
+    """Whether `bare`, typed in lower case right after the cue and ending at `end`, begins a name: one the census
+    lists know that is no everyday word, or what the kind of cue allows besides."""
+    lower = fold(bare)
+    if cue_kind == "strong" or lexicon.name_strength(lower) == 2:
+        return True
+    if cue_kind == "title":
+        if lower_cue in _WEAK_TITLES:
+            # "ms autumn green": after a weak title, a given name with a surname after it
+            return lower_cue in ("ms", "miss") and lexicon.is_given_name(lower) and _surname_follows(window, end, weak=True)
+        # "mrs villanueva", and after Mr. or Mrs. a surname that is also a word ("mrs. brown")
+        return not lexicon.is_known_word(lower) or (lower_cue in ("mr", "mrs") and lexicon.name_strength(lower) > 0)
+    # "pt chinedu eze", "husband dawit": a word of no dictionary; "pt hope santos": a given name before a surname
+    return lexicon.reads_as_unknown_name(bare) or (
+        cue_kind == "patient" and lexicon.is_given_name(lower) and _surname_follows(window, end))
+
+
+def reads_as_lower_surname(word: str, *, weak: bool = False) -> bool:
+    """A surname typed in lower case ("santos", "mendoza-ruiz"): no dictionary's word, or a surname of the lists
+    each of whose parts is a name; `weak`: a surname that is also an everyday word will do ("green")."""
+    parts = fold(word).split("-")
+    return not any(map(_stop, parts)) and (lexicon.reads_as_unknown_name(word) or (
         any(lexicon.name_strength(part) >= (1 if weak else 2) for part in parts) and all(map(lexicon.name_strength, parts))))
+
+
+def _surname_follows(window: str, pos: int, *, weak: bool = False) -> bool:
+    """A lower-case surname right after the word that ends at `pos`."""
+    following = _NAME_TOKEN.match(window, pos + 1) if window[pos : pos + 1] == " " else None
+    return bool(following) and following.group().islower() and reads_as_lower_surname(following.group(), weak=weak)
 
 
 def _next_word_is_organisation(window: str, pos: int) -> bool:

@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 
 import bot.platform.privacy.lexicon as lexicon
-from bot.platform.privacy.names import PERSON_SHAPED, fold, is_particle, is_stop_or_place
+from bot.platform.privacy.names import (
+    PERSON_SHAPED,
+    fold,
+    is_particle,
+    is_stop_or_place,
+    reads_as_lower_surname,
+)
 from bot.platform.privacy.rules import _compile
 
 # "baby girl Ramirez-Ochoa", 'Baby boy "Mendoza"': a newborn is charted by the mother's surname.
@@ -126,9 +132,7 @@ def _reads_as_name(word: str, *, before: bool) -> bool:
     # In lower case only what reads as nothing but a name: a given name before, a surname after.
     if before:
         return lexicon.is_given_name(lower) and not lexicon.is_known_word(lower, min_zipf=4.0)
-    parts = lower.split("-")
-    return lexicon.reads_as_unknown_name(word) or (
-        any(lexicon.name_strength(part) == 2 for part in parts) and all(lexicon.name_strength(part) for part in parts))
+    return reads_as_lower_surname(word)
 
 
 def names_beside_names(text: str, name_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -273,6 +273,15 @@ DIRECTIONS_HOME = _compile(
     r"|\s{1,3}(?:on|off)\s{1,3}(?:(?-i:[A-Z])[^\W\d_]{1,20}\s{1,3}){1,3}(?:rd|road|ln|lane|hwy|highway|pike|creek|hollow"
     r"|holler|branch|trail|route|rte)\b\.?)"
 )
+# Said of someone just before "the blue trailer past …": only then is it a home.
+SOMEONES_HOME_BEFORE = _compile(r"\b(?:lives|living|stays|staying|home\s+is|moved|she|he|they|pt|patient|family|mom|dad"
+                                r"|mama|her|his|their)\b[^.;!?\n]{0,30}$")
+# "300 Walnut St, Lowell MA 01852", "Viejo San Juan 00901": words between a street and a ZIP are a town.
+STREET_BEFORE_TOWN = _compile(r"(?:%(street_suffix)s\.?(?:\s{1,2}(?:rear|front|upper|lower|bldg\.?\s{0,2}\w{1,3}))?"
+                              r"|\d{1,6}|(?:suite|ste|apt|unit|#)\.?\s{0,2}[\w\-]{1,6})"
+                              r"(?:\s{1,2}(?:[nsew]|ne|nw|se|sw))?\s{0,2},?\s{0,2}$")
+TOWN_BEFORE_ZIP = re.compile(r"(?:[ \t]{1,2}[A-Z][^\W\d_]{1,20}){0,3},?[ \t]{1,2}(?:[A-Z]{2}[ \t]{1,2})?\d{5}(?:-\d{4})?"
+                             r"(?![\d/\-])")
 # "…at 555-0199 or 555-0100": further values joined to a patient's contact detail are the patient's too.
 _CONTINUATION = _compile(r"\s{0,3}(?:,|/|;|or|and|o|y)\s{0,3}%(contact_value)s")
 # Right after a patient identifier, in the same sentence, a bare "cell 555-0116" is the patient's cell.
@@ -418,6 +427,9 @@ SOCIAL_HANDLE = _compile(
     r"(?<!\w)(?:her|his|their|%(patients)s|su|sus)\s{1,3}(?:insta(?:gram)?|ig|snap(?:chat)?|tik\s?tok|twitter|fb"
     r"|facebook|handle|socials?)\s{0,3}(?:handle\s{0,3})?(?:is|=|:|-)?\s{0,3}(?P<value>@[\w.]{2,30}\w)"
 )
+# Any handle or social profile page; whose it is is decided as for a phone (bot.platform.privacy.contacts).
+SOCIAL_PAGE = _compile(r"(?<![\w<@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])"
+                       r"|(?<![\w/.])(?:www\.)?(?:facebook|fb|instagram|tiktok|twitter|x)\.com/[\w.\-/]{2,60}")
 # A vehicle's plate (a HIPAA identifier): "plate IL 7KX-229", "(plate 8HJK442)", "license plate: ABC 1234", "placa".
 PLATE = _compile(
     r"(?<!\w)(?:licen[cs]e\s{1,3}plates?|plates?|placas?)\s{0,3}(?:#|no\.?|number)?\s{0,3}[:#]?\s{0,3}"
