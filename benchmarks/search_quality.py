@@ -11,10 +11,12 @@ The data sets:
   Lake County, 85 resources, 145 questions; eval_orvale: Orvale County, 80 resources, 140 questions;
   eval_pemberton: Pemberton County, 80 resources, 130 questions; eval_sotol: Sotol County, 75 resources, 120
   questions; eval_bramble: Bramble County, 79 resources, 120 questions; each README has the first figures) and
-  four only reported, never tuned on (eval_alder_bay: Alder Bay County, 75 resources, 120 questions;
+  five only reported, never tuned on (eval_alder_bay: Alder Bay County, 75 resources, 120 questions;
   eval_harrowgate: Harrowgate, 75 resources, 120 questions; eval_quarry_bend: Quarry Bend, 78 resources, 120
-  questions; eval_saltmarsh: Saltmarsh, 80 resources, 120 questions); eval_cumberland_gap (Cumberland Gap, 80
-  resources, 120 questions) was tuned on after its first measurement, like the six before;
+  questions; eval_saltmarsh: Saltmarsh, 80 resources, 120 questions; eval_cresthaven: Cresthaven, 80
+  resources, 120 questions); eval_cumberland_gap (Cumberland Gap, 80 resources, 120 questions) and
+  eval_sunridge_valley (Sunridge Valley, 80 resources, 120 questions) were
+  tuned on after their first measurement, like the six before;
 - the evaluation set written apart from the code, read from ../shared/eval (directory.csv imported through the
   real importer, queries.jsonl) when that folder exists; skipped cleanly otherwise. It is scored as a stranger
   would read the answer: the resource names in the order the reply shows them, near-duplicate twins collapsed.
@@ -61,7 +63,9 @@ WRITTEN_APART = [(_SETS / "eval_marlow", "second directory (Marlow County"),
                  (_SETS / "eval_harrowgate", "ninth directory (Harrowgate, report only: never tuned on"),
                  (_SETS / "eval_quarry_bend", "tenth directory (Quarry Bend, report only: never tuned on"),
                  (_SETS / "eval_cumberland_gap", "eleventh directory (Cumberland Gap"),
-                 (_SETS / "eval_saltmarsh", "twelfth directory (Saltmarsh, report only: never tuned on")]  # fmt: skip
+                 (_SETS / "eval_saltmarsh", "twelfth directory (Saltmarsh, report only: never tuned on"),
+                 (_SETS / "eval_sunridge_valley", "thirteenth directory (Sunridge Valley"),
+                 (_SETS / "eval_cresthaven", "fourteenth directory (Cresthaven, report only: never tuned on")]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------------

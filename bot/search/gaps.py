@@ -13,7 +13,7 @@ from wordfreq import zipf_frequency
 
 from bot.platform import clock, vocabulary
 from bot.platform.db import is_postgres
-from bot.search import ranking
+from bot.search import ranking, word_counts
 from bot.search.exclusions import only_denied
 from bot.search.query import Need
 from bot.search.spelling import forget_directory_words, is_dictionary_word
@@ -88,7 +88,7 @@ def _directory_places(session: Session, team_id: str) -> tuple[dict[str, str], d
 def forget_cached_directory_facts() -> None:
     """Drops the cached towns, ZIPs and common words (tests empty the database between cases)."""
     _towns.clear()
-    ranking.forget_common_words()
+    word_counts.forget_common_words()
     forget_directory_words()
 
 
@@ -119,7 +119,7 @@ def _mentioned(session: Session, team_id: str, words: list[str], categories: tup
     """Whether some resource (filed under one of `categories`, when given) contains every one of `words` (or, with
     `every` false, any one), its word forms included (and, with `prefixes`, the longer words a short one begins)."""
     if is_postgres(session):
-        query = ranking.tsquery(words, every, prefixes)
+        query = word_counts.tsquery(words, every, prefixes)
         if categories:
             filed = " | ".join("(" + " <-> ".join(vocabulary.normalize(c).split()) + ")" for c in categories[:4])
             query = f"({filed}) & ({query})"
@@ -129,7 +129,7 @@ def _mentioned(session: Session, team_id: str, words: list[str], categories: tup
         # A word nobody mentions is the usual answer: read through the index, not row by row until one matches.
         with ranking.through_the_index(session):
             return _offered(session.execute(statement, {"query": query, "team": team_id, "pool": _READ}), words)
-    query = ranking.fts5_query(words, every, prefixes)
+    query = word_counts.fts5_query(words, every, prefixes)
     if categories:
         filed = " OR ".join('"' + " ".join(vocabulary.tokens(c)) + '"' for c in categories[:4])
         query = "{categories} : (" + filed + ") AND (" + query + ")"

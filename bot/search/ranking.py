@@ -10,20 +10,22 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
+from wordfreq import zipf_frequency
 
-from bot.platform import clock, vocabulary
+from bot.platform import vocabulary
 from bot.platform.db import is_postgres
 from bot.search.hours import HOURS_PATTERNS
 from bot.search.naming import named_and_said
 from bot.search.populations import restricted_groups
 from bot.search.query import POPULATION_TEXT, Modifiers, Need
+from bot.search.word_counts import common_words, fts5_query, saying_several, tsquery
 
 # Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
 CATEGORY_POOL = 250  # newest resources of each of the need's categories
 MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
 TEXT_POOL = 40  # best full-text matches
 MONEY_TEXT_POOL = 200  # text matches read to find a money resource among them: the need's own words are common
-COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
+EVERYDAY_ZIPF = 5.6  # "years", "think", "well": too common in speech to say what a story is about
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
 # them; boosts decide between close matches.
@@ -240,101 +242,20 @@ def _text_words(need: Need, modifiers: Modifiers) -> tuple[list[str], bool]:
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in vocabulary.STOPWORDS], True
 
 
-def _as_prefix(word: str) -> bool:
-    # Short words also find their longer forms ("rent" -> "rental"). Longer words rely on stemming alone: a
-    # stemmed prefix is too broad ("medication" stems to "medic", and "medic*" would find Medicaid).
-    return 4 <= len(word) <= 5
-
-
-def fts5_query(words: list[str], require_all: bool, prefixes: bool = True) -> str:
-    # Words are [a-z0-9] only (vocabulary.normalize), quoted anyway so no word is read as FTS5 syntax.
-    terms = [f'"{word}"*' if prefixes and _as_prefix(word) else f'"{word}"' for word in words]
-    return (" AND " if require_all else " OR ").join(terms)
-
-
-def tsquery(words: list[str], require_all: bool, prefixes: bool = True) -> str:
-    # A word with spaces is a phrase ("child care"), matched as one.
-    terms = [f"{word}:*" if prefixes and _as_prefix(word) else "(" + " <-> ".join(word.split()) + ")"
-             for word in words]
-    return (" & " if require_all else " | ").join(terms)
-
-
-_COMMON_LEXEMES_TTL = timedelta(minutes=10)
-_common_lexemes: dict[str, tuple[datetime, frozenset[str]]] = {}
-_lexemes: dict[str, str] = {}  # word -> its PostgreSQL 'english' lexeme; stemming never changes
-
-
-def forget_common_words() -> None:
-    _common_lexemes.clear()
-
-
-def _postgres_common_lexemes(session: Session) -> frozenset[str]:
-    """Lexemes in more than COMMON_WORD_DOCUMENTS resources, from the planner's statistics on search_vector
-    (kept by ANALYZE / autovacuum), cached for a few minutes: knowing which words are common costs nothing."""
-    url = str(session.get_bind().engine.url)
-    now = clock.utcnow()
-    cached = _common_lexemes.get(url)
-    if cached and cached[0] > now:
-        return cached[1]
-    row = session.execute(
-        text(
-            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
-            "JOIN pg_class c ON c.relname = s.tablename JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "AND n.nspname = s.schemaname WHERE s.schemaname = current_schema() AND s.tablename = 'resource' "
-            "AND s.attname = 'search_vector'"
-        )
-    ).first()
-    common: frozenset[str] = frozenset()
-    if row and row[0] and row[1]:
-        documents = max(float(row[2] or 0), 0.0)
-        common = frozenset(lexeme for lexeme, share in zip(row[0], row[1], strict=False)
-                           if share * documents > COMMON_WORD_DOCUMENTS)  # fmt: skip
-    _common_lexemes[url] = (now + _COMMON_LEXEMES_TTL, common)
-    return common
-
-
-def _common_words(session: Session, words: list[str]) -> set[str]:
-    """The words more than COMMON_WORD_DOCUMENTS resources contain."""
-    if not words:
-        return set()
-    if is_postgres(session):
-        common = _postgres_common_lexemes(session)
-        if not common:
-            return set()
-        missing = [word for word in words if word not in _lexemes]
-        if missing:
-            if len(_lexemes) > 20_000:
-                _lexemes.clear()
-            _lexemes.update(session.execute(
-                text("SELECT w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') "
-                     "FROM unnest(CAST(:words AS text[])) AS w"),
-                {"words": missing},
-            ).all())  # fmt: skip
-        # A phrase of common words ("child care") is taken as common: statistics know words, not phrases.
-        return {word for word in words if _lexemes.get(word) and set(_lexemes[word].split()) <= common}
-    # FTS5: count matches, stopping at the limit, so "food" costs the same in a directory of any size.
-    statement = text(
-        "SELECT count(*) FROM (SELECT 1 FROM fts_resource WHERE fts_resource MATCH :query LIMIT :cap)"
-    )
-    return {
-        word
-        for word in words
-        if session.execute(
-            statement, {"query": fts5_query([word], False), "cap": COMMON_WORD_DOCUMENTS + 1}
-        ).scalar_one()
-        > COMMON_WORD_DOCUMENTS
-    }
-
-
 def _text_candidates(
-    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int, loose: bool = False
 ) -> dict[int, float]:
-    """resource id -> text relevance, for resources whose text matches the need's words."""
+    """resource id -> text relevance, for resources whose text matches the need's words (all of them for a need
+    of no category, or, `loose`, several)."""
     words, require_all = _text_words(need, modifiers)
+    if loose and not need.categories:
+        # A story with no need recognized ("the smoke is wrecking her asthma"): any of its telling words, but only
+        # resources that say several of them.
+        words, require_all = [w for w in words if zipf_frequency(w, "en") < EVERYDAY_ZIPF][:8], False
     if need.categories:
         # Words most resources contain ("food" in a food directory) say nothing the category does not already
         # say, and ranking them would read a large part of the index: leave them out.
-        common = _common_words(session, words[:8])
+        common = common_words(session, words[:8])
         words = [word for word in words[:8] if word not in common]
     if not words:
         return {}
@@ -366,7 +287,10 @@ def _text_candidates(
             "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
             "ORDER BY relevance DESC, r.id LIMIT :pool"
         )
-    return {row[0]: float(row[1]) for row in session.execute(statement, params)}
+    found = {row[0]: float(row[1]) for row in session.execute(statement, params)}
+    if loose and not need.categories and found:
+        found = saying_several(session, team_id, found, words)
+    return found
 
 
 # A family may be children, teens or an expecting mother; a woman may be expecting.
@@ -488,7 +412,7 @@ def _main_service(categories: str) -> str:
 
 def _rank(
     session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int,
-    companions: tuple[str, ...] = (),
+    companions: tuple[str, ...] = (), loose: bool = False,
 ) -> tuple[list[tuple[int, float]], int]:
     """Best (resource id, score) pairs for a need, and how many candidates there were.
 
@@ -496,7 +420,7 @@ def _rank(
     newest CATEGORY_POOL resources of each category, those of the categories offering every asked modifier,
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     text_pool = max(TEXT_POOL, wanted + 10)
-    by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
+    by_text = _text_candidates(session, team_id, need, modifiers, text_pool, loose)
     # Said in so many words by a resource filed elsewhere: after the need's own resources, before mere mentions.
     naming, saying = named_and_said(session, team_id, need)
     coming = "transportation" in companions and "transportation" not in need.categories

@@ -244,11 +244,12 @@ def test_need_key_is_the_category_or_the_phrase():
 
 
 def test_large_categories_and_common_words_still_rank_the_distinctive_match_first(db):
-    from bot.search import ranking as search
+    from bot.search import ranking
+    from bot.search import word_counts as search
 
     with db.session() as s:
         add(s, "Kidney Kitchen", "food", description="groceries and meals for dialysis diets")
-        for number in range(search.COMMON_WORD_DOCUMENTS + search.CATEGORY_POOL):
+        for number in range(search.COMMON_WORD_DOCUMENTS + ranking.CATEGORY_POOL):
             add(s, f"Pantry {number}", "food", description="free groceries every week and child care", mention_count=9,
                 helped_count=5)  # fmt: skip
     if db.dialect == "postgresql":
@@ -256,9 +257,9 @@ def test_large_categories_and_common_words_still_rank_the_distinctive_match_firs
             connection.execute(text("ANALYZE resource"))
         search._common_lexemes.clear()
     with db.session() as s:
-        assert search._common_words(s, ["groceries", "dialysis"]) == {"groceries"}
+        assert search.common_words(s, ["groceries", "dialysis"]) == {"groceries"}
         # A phrase is common too (on PostgreSQL, as its words are): ranking it would read hundreds of rows.
-        assert search._common_words(s, ["child care", "dialysis diets"]) == {"child care"}
+        assert search.common_words(s, ["child care", "dialysis diets"]) == {"child care"}
         answer = who_can_help(s, TEAM, "groceries for a patient on dialysis")
     # The oldest of 551 food resources, found through its distinctive word.
     assert names(answer)[0] == "Kidney Kitchen"
@@ -513,3 +514,17 @@ def test_a_resource_filed_elsewhere_that_says_the_need_in_so_many_words_comes_be
         shown = names(who_can_help(s, TEAM, "child care assistance", record=False))
     # The four child-care centers, then the office that runs the child care program, not a passing mention.
     assert shown[4] == "County Benefits Office" and "Parks Department" not in shown
+
+
+def test_a_story_with_no_need_recognized_is_answered_by_resources_saying_several_of_its_words(db):
+    with db.session() as s:
+        add(s, "Clear Air Project", "aging-disability", description="Loans air purifiers and window AC units during "
+            "wildfire smoke events to households with asthma or COPD.")  # fmt: skip
+        add(s, "Paws Pantry", "goods", description="Dog and cat food for pet owners. No foster care or veterinary treatment.")
+        for number in range(12):  # "care" is said by more than a tenth of the directory: it tells nothing
+            add(s, f"Care Center {number}", "health-coverage", description="Primary care and care coordination.")
+        answer = who_can_help(s, TEAM, "the smoke is wrecking her asthma and they don't have AC", record=False)
+        assert {hit.name for need in answer.needs for hit in need.hits} == {"Clear Air Project"}
+        # One telling word in common ("cat"; "care" is everywhere) is not enough: nothing is offered.
+        answer = who_can_help(s, TEAM, "vet care for a patient's sick cat", record=False)
+        assert not [hit for need in answer.needs for hit in need.hits]
