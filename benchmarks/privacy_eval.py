@@ -1,7 +1,7 @@
 """Patient identifiers against the product as care teams use it: how many reach a table, a log line or a bot post,
 and how much of what had to be kept is kept.
 
-    python benchmarks/privacy_eval.py [--sets dev,apart1,...,apart11,report,tune] [--cases FILE.jsonl] [--quick]
+    python benchmarks/privacy_eval.py [--sets dev,apart1,...,apart13,report,tune] [--cases FILE.jsonl] [--quick]
 
 Sets (each case: surface, text, forbidden, keep):
 - dev: ../shared/eval/phi_cases.jsonl, written apart from the code (skipped when the folder is absent);
@@ -11,6 +11,9 @@ Sets (each case: surface, text, forbidden, keep):
   identifiers stored or posted, at fe3acec, 91f97a8, 00f3e39, bd9ad2a, 944925e, ac42918, 5e5e907 and, for the last
   four, af67353; apart5 was 26/144 with the code of bd9ad2a, apart9 39/193 with that of 797a159, apart10 23/191
   with that of 92fdd13, apart11 26/173 with that of d14e30d);
+- apart12 and apart13: tests/data/phi_written_apart_{12,13}.jsonl, 50 cases each, written apart in two new voices
+  (discharge planners pasting chart fragments; peer coaches and promotoras texting), first measured at cd3cbd1
+  over HTTP: 29/230 and 51/276. apart12 was tuned on after that; apart13 is only reported, never read;
 - report: the report-only part of tests/data/phi_corpus.json (never tuned on);
 - tune: the part of tests/data/phi_corpus.json the engine was tuned on (function level only; no surfaces).
 
@@ -79,7 +82,9 @@ WRITTEN_APART = {"apart1": ROOT / "tests" / "data" / "phi_written_apart_1.jsonl"
                  "apart8": ROOT / "tests" / "data" / "phi_written_apart_8.jsonl",
                  "apart9": ROOT / "tests" / "data" / "phi_written_apart_9.jsonl",
                  "apart10": ROOT / "tests" / "data" / "phi_written_apart_10.jsonl",
-                 "apart11": ROOT / "tests" / "data" / "phi_written_apart_11.jsonl"}  # fmt: skip
+                 "apart11": ROOT / "tests" / "data" / "phi_written_apart_11.jsonl",
+                 "apart12": ROOT / "tests" / "data" / "phi_written_apart_12.jsonl",
+                 "apart13": ROOT / "tests" / "data" / "phi_written_apart_13.jsonl"}  # fmt: skip
 OWN_CORPUS = ROOT / "tests" / "data" / "phi_corpus.json"
 SECRET = "privacy-eval-secret"
 KEEP_TABLES = {
@@ -394,7 +399,7 @@ def _report(title: str, score: Score, verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", default="dev,apart1,apart2,apart3,apart4,apart5,apart6,apart7,apart8,apart9,apart10,apart11,report,tune")
+    parser.add_argument("--sets", default="dev,apart1,apart2,apart3,apart4,apart5,apart6,apart7,apart8,apart9,apart10,apart11,apart12,apart13,report,tune")
     parser.add_argument("--cases", type=Path, help="also measure this file of cases (the dev set's format), "
                         "such as a new set written apart before anything is tuned on it")
     parser.add_argument("--quick", action="store_true", help="function level only (no database, no HTTP)")

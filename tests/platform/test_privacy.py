@@ -289,6 +289,28 @@ def test_redaction_is_immutable():
         ("facing eviction from his place on Turkey Foot Rd", "Turkey Foot Rd"),
         ("discharged today, going home to 118 Cypress Ln", "118 Cypress Ln"),
         ("plate WY 11-4432", "11-4432"),
+        # A name said again before its phone; "viven en"; a list item that begins with a name
+        ("mamá Rosa nos llamó. Rosa cel 718-555-0193, viven en 22 Oak St", "718-555-0193"),
+        ("mamá Rosa nos llamó, viven en 22 Oak St", "22 Oak St"),
+        ("my list:\n• Pham, Linh — 66F — COPD — 555-0197\n• Ortiz, Ana — 70F", "555-0197"),
+        # Tagalog, Nepali and Korean relatives; a name in its own script with its Latin spelling
+        ("her apo Marites brings her", "Marites"),
+        ("his bahini Sunita calls daily", "Sunita"),
+        ("아들 Minjun 555-0196", "Minjun"),
+        ("王芳 (Wang Fang) needs a ride", "王芳"),
+        ("王芳 (Wang Fang) needs a ride", "Wang Fang"),
+        # Children listed with their ages; whoever comes with children
+        ("Omar Haddad + 2 kids (Yusuf 7, Mariam 4) need a shelter bed", "Mariam"),
+        ("found an apartment for Faith and her 2 kids", "Faith"),
+        # Dates of the patient's own events
+        ("she's the pt w/ the 5/12 admit", "5/12"),
+        ("next appt 6/3 at 9am, needs a ride", "6/3"),
+        ("pt's hearing date is 8/21/25", "8/21/25"),
+        ("SW note 02/11/25 - needs food", "02/11/25"),
+        ("since adm 4th of March on dialysis", "4th of March"),
+        ("dad exp 10/14 here, kids need grief support", "10/14"),
+        # Whoever has a plan's member ID
+        ("Rosemary Stone's Tufts Health Plan member ID is on file", "Stone"),
     ],
 )
 def test_each_identifier_kind_is_removed(text, forbidden):
@@ -342,6 +364,9 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "ms fatigue makes it hard to cook; the class in 2B is full",
         "aceptan Medi-Cal y sin seguro; la mamá de la niña dice que atienden en español",
         "the pantry trailer behind the church opens Sat; the shelter house off Main St opens at 6",
+        "Family Promise takes families (kids under 18) at 12 Elm St; Boys & Girls Club (kids 6-12) 555-0101",
+        "한국어 (Korean) and 中文 (Chinese) spoken; Korean Senior Center (한인회) meets Fridays",
+        "health fair 5/17/25 9a-1p; referral form by 3/1; free tax help thru 4/15",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):
@@ -427,6 +452,12 @@ def test_a_family_name_said_again_goes_unless_it_names_an_organisation():
 def test_a_street_named_like_the_patient_stays():
     text = redact("home safety check for Mr. Alvarado; meet at the Juan Alvarado Ave fire station").text
     assert "Mr. Alvarado" not in text and "Juan Alvarado Ave fire station" in text
+
+
+def test_a_slack_phone_or_email_link_reads_as_shown():
+    # The label when it is the number or address itself; the target when the label could hide it.
+    assert redact("rides: <tel:+15075550142|507-555-0142>").text == "rides: 507-555-0142"
+    assert redact("<mailto:intake@elm.org|call us>").text == "intake@elm.org"
 
 
 def test_every_copy_of_a_found_identifier_goes():

@@ -143,6 +143,22 @@ def _patient_at(clause: str) -> int:
     return last
 
 
+_LIST_ITEM = re.compile(r"[ \t]{0,3}(?:[\u2022\u25e6*\-]|\d{1,2}[.)])[ \t]{1,3}")
+_LIST_NAME_REACH = 40
+
+
+def _patients_list_item(text: str, start: int, patient_marks: Sequence[int]) -> bool:
+    """Whether the detail is on a list item ("• Kowalski, Stan — 72M — CHF — 555-…") that begins with a name found
+    and names no organisation before the detail."""
+    line_start = text.rfind("\n", 0, start) + 1
+    item = _LIST_ITEM.match(text, line_start)
+    if not item:
+        return False
+    first = bisect.bisect_left(patient_marks, item.end())
+    return (first < len(patient_marks) and patient_marks[first] <= min(start, item.end() + _LIST_NAME_REACH)
+            and _org_at(text[item.end() : start]) < 0)  # fmt: skip
+
+
 def owner_of(
     text: str, start: int, end: int, kind: str, patient_marks: Sequence[int] = (), adjacent_marks: Sequence[int] = ()
 ) -> tuple[str, str]:
@@ -157,6 +173,8 @@ def owner_of(
     previous = bisect.bisect_right(adjacent_marks, start) - 1
     if previous >= 0 and org_at < 0 and not _WORD.search(_CONTACT_LABEL.sub(" ", text[adjacent_marks[previous]:start])):
         return PATIENT, "it follows another identifier of the patient, with no organisation before"
+    if org_at < 0 and _patients_list_item(text, start, patient_marks):
+        return PATIENT, "it is on a list item that begins with the patient's name"
     patient_at = _patient_at(clause)
     # The last name that ends inside the clause, if any.
     last_mark = bisect.bisect_right(patient_marks, start) - 1

@@ -137,7 +137,8 @@ def _unlabelled(text: str) -> list[Span]:
             if not _public_label_before(text, match.start()):
                 spans.append((*match.span("value"), RECORD_NUMBER))
     spans.extend((*match.span("value"), DATE_OF_DEATH) for match in rules.DEATH_DATE.finditer(text))
-    spans.extend((*match.span("value"), HOSPITAL_DATE) for match in rules.STAY_DATE.finditer(text))
+    for pattern in (rules.STAY_DATE, rules.DATE_BEFORE_EVENT):
+        spans.extend((*match.span("value"), HOSPITAL_DATE) for match in pattern.finditer(text))
     # "the blue trailer past …" is a home only when said of someone ("family lives in", "she's in"); "the pantry
     # trailer behind the church" is a program's.
     spans.extend((match.end("address") - len(match.group("address").lstrip()), match.end("address"), ADDRESS)
@@ -332,7 +333,10 @@ _KIND_OF_CONTACT = {contacts.PHONE_KIND: PHONE, contacts.EMAIL_KIND: EMAIL, cont
 
 
 def _patients_contacts(text: str, spans: list[Span]) -> list[Span]:
-    name_ends = sorted(end for _start, end, kind in spans if kind == NAME)
+    # A name found once counts wherever it is said again: "… su hija Yesenia) … Yesenia cel 617-…".
+    said = {text[start:end] for start, end, kind in spans if kind == NAME and end - start >= 3}
+    again = [match.end() for name in said for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+    name_ends = sorted({*(end for _start, end, kind in spans if kind == NAME), *again})
     other_ends = sorted(end for _start, end, kind in spans
                         if kind in (DATE_OF_BIRTH, SSN, RECORD_NUMBER, INSURANCE_ID, AGE))  # fmt: skip
     found = [
@@ -412,7 +416,7 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     spans = _labelled(text) + _unlabelled(text)
     spans += [(start, end, NAME) for start, end in
               names.cued_names(text) + names.contextual_names(text) + person_details.names_beside_details(text)
-              + person_details.households(text)]
+              + person_details.households(text) + person_details.names_in_two_scripts(text)]
     if not staff_contact:
         uncued, _doubtful = names.uncued_names(text)
         spans += [(start, end, NAME) for start, end in uncued]

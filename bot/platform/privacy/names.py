@@ -36,7 +36,12 @@ _part(
     # texting: boyfriend, girlfriend; Vietnamese: daughter, son, wife, husband
     r"|bf|gf|con\s{1,3}g[aá]i|con\s{1,3}trai|v[ợơ]|ch[ồô]ng|twins|triplets"
     # Portuguese and French: son, daughter, grandchild, mother, father, sibling, grandparent, wife
-    r"|filh[oa]s?|net[oa]s?|m[ãa]e|irm[ãa]o?|av[óô]|fille|fils|m[èe]re|p[èe]re|s[œo]eur|fr[èe]re|femme)",
+    r"|filh[oa]s?|net[oa]s?|m[ãa]e|irm[ãa]o?|av[óô]|fille|fils|m[èe]re|p[èe]re|s[œo]eur|fr[èe]re|femme"
+    # Tagalog, Nepali and Korean: grandchild, child, spouse, elder brother; daughter-in-law, son, daughter, mother,
+    # father, elder sister, brother, younger sister, grandparents; son, daughter, grandmother, grandfather, husband,
+    # wife, mom, dad
+    r"|apo|anak|asawa|kuya|buhari|chora|chori|aama|buwa|didi|bhai|bahini|hajurba|hajurama"
+    r"|아들|딸|할머니|할아버지|남편|아내|엄마|아빠)",
 )
 NAME_CUE = _compile(
     r"(?<!\w)(?:"
@@ -379,8 +384,10 @@ _LOWER_POSSESSOR_OF_RELATIVE = _compile(
 )
 # "Ana's # 555-0196", "Tom's cell": whoever has a phone of their own is a person.
 _POSSESSOR_OF_CONTACT = _compile(
-    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}|(?-i:[a-z])[^\W\d_]{{2,30}})%(apos)ss\s{{1,3}}(?:cell|mobile|phone|number|#"
+    rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}|(?-i:[a-z])[^\W\d_]{{2,30}})%(apos)ss\s{{1,3}}(?:(?:cell|mobile|phone|number|#"
     r"|e-?mail|address|medicaid|medicare|mrn|dob|ssn|chart|insurance|member\s{1,3}id|acct|account)(?!\w)"
+    # "Rosemary Stone's Tufts Health Plan member ID": a plan's name may stand before its ID.
+    r"|(?:(?-i:[A-Z])[\w&\-]{1,20}[ \t]{1,3}){1,3}?(?:member[ \t]{1,3}id|id|policy|insurance\s{1,3}card)(?!\w))"
 )
 # "the Hendersons'", "the Szymańskis": a surname in the plural names a household too.
 _PLURAL_HOUSEHOLD = _compile(

@@ -39,7 +39,7 @@ _NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f]")
 _DIGITISH = re.compile(r"(?<![^\W\d_])[0-9OoIl](?:[0-9OoIl]|[/.\-](?=[0-9OoIl])){4,40}(?![^\W\d_])")
 _AS_DIGIT = str.maketrans("OoIl", "0011")
 
-_SLACK_LINK = re.compile(r"<(?:mailto|tel):([^|<>\s]{1,200})(?:\|[^<>\n]{0,200})?>", re.IGNORECASE)
+_SLACK_LINK = re.compile(r"<(?:mailto|tel):([^|<>\s]{1,200})(?:\|([^<>\n]{0,200}))?>", re.IGNORECASE)
 _SLACK_MENTION_LABEL = re.compile(r"<@([UW][A-Z0-9]{1,20})\|[^<>\n]{0,120}>")
 
 
@@ -67,6 +67,14 @@ def _digits_for_letters(match: re.Match[str]) -> str:
     return run.translate(_AS_DIGIT) if letters and digits >= 4 and digits > letters else run
 
 
+def _as_seen(link: re.Match[str]) -> str:
+    # The label as shown when it is the address or number itself ("617-555-0125" for tel:+16175550125); the
+    # target otherwise, so a label such as "call us" cannot hide what the link holds.
+    target, label = link.group(1).split("?")[0], (link.group(2) or "").strip()
+    shown_as_target = "@" in label or sum(char.isdigit() for char in label) >= 7
+    return label if shown_as_target else target
+
+
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = _ODD_SPACES.sub(" ", text)
@@ -74,5 +82,5 @@ def normalize(text: str) -> str:
         text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
         text = _WORD.sub(_fold_word, text)
     text = _DIGITISH.sub(_digits_for_letters, text)
-    text = _SLACK_LINK.sub(lambda m: m.group(1).split("?")[0], text)
+    text = _SLACK_LINK.sub(_as_seen, text)
     return _SLACK_MENTION_LABEL.sub(r"<@\1>", text)

@@ -35,8 +35,13 @@ _NAME_THEN_ROOM = _compile(
 # "Dwayne Pettiford-Lee + his sister", "Ana Ruiz and her son": whoever comes with a relative of their own is a person.
 _NAME_AND_RELATIVE = _compile(
     rf"(?<![\w%(q)s])(?P<name>{PERSON_SHAPED}(?:[ \t]{{1,2}}{PERSON_SHAPED}){{0,2}})\s{{1,3}}(?:\+|&|and|y)"
-    r"\s{1,3}(?:his|her|their|su|sus)\s{1,3}%(relative_word)s(?!\w)"
+    r"\s{1,3}(?:(?:his|her|their|su|sus)\s{1,3}%(relative_word)s"
+    # "Hope and her 3 kids": whoever comes with children of their own
+    r"|(?:(?:his|her|their|su|sus)\s{1,3})?(?:\d|two|three|four|five|dos|tres)\s{1,3}(?:kids|children|grandkids|hijos))(?!\w)"
 )
+# "3 kids (Omar 9, Layla 6, Zain 2)": the children's names in brackets, each with an age.
+_CHILDREN_LISTED = _compile(r"(?:kids|children|grandkids|grandchildren|hijos|ni[ñn]os|twins)\s{0,2}\((?P<inside>[^()\n]{3,120})\)")
+_CHILD_WITH_AGE = _compile(rf"(?P<name>{PERSON_SHAPED})\s{{0,2}}[,(]?\s{{0,2}}\d{{1,2}}\s{{0,2}}(?:y/?o|yrs?|mos?|m|f)?(?!\w)")
 
 
 def _a_word_not_a_name(word: str) -> bool:
@@ -64,6 +69,11 @@ def names_beside_details(text: str) -> list[tuple[int, int]]:
         named = any(map(lexicon.is_given_name, words)) or not any(lexicon.is_known_word(word) for word in words)
         if named and not any(map(is_stop_or_place, words)):
             spans.append(match.span("name"))
+    for listed in _CHILDREN_LISTED.finditer(text):
+        offset = listed.start("inside")
+        spans += [(offset + child.start("name"), offset + child.end("name"))
+                  for child in _CHILD_WITH_AGE.finditer(listed.group("inside"))
+                  if not is_stop_or_place(child.group("name"))]  # fmt: skip
     return spans
 
 
@@ -76,6 +86,23 @@ _HOUSEHOLD_LIST = _compile(
     rf"(?<!\w)the\s{{1,3}}(?P<names>{PERSON_SHAPED}(?:\s{{0,2}},\s{{1,3}}{PERSON_SHAPED}){{0,6}},?\s{{1,3}}(?:and|&)"
     rf"\s{{1,3}}{PERSON_SHAPED})\s{{1,3}}(?-i:families|households|kids|children)(?!\w)"
 )
+
+
+# "陈伟 (Chen Wei)", "김순자 (Kim Soon-ja)": a name in its own script with its spelling in Latin letters after it.
+_SCRIPT_NAME = re.compile(r"(?<![\w])(?P<name>[\u4e00-\u9fff\uac00-\ud7a3\u0400-\u04ff\u0600-\u06ff]{2,12}"
+                          r"(?:[ \t][\u4e00-\u9fff\uac00-\ud7a3\u0400-\u04ff\u0600-\u06ff]{2,12}){0,2})\s{0,2}"
+                          r"\((?P<latin>[A-Z][\w'\u2019]{1,20}(?:[ \t\-][A-Za-z][\w'\u2019]{1,20}){0,3})\)")
+
+
+def names_in_two_scripts(text: str) -> list[tuple[int, int]]:
+    """A name written in another script and then in Latin letters in brackets: both are the person's."""
+    found = []
+    for match in _SCRIPT_NAME.finditer(text):
+        latin = match["latin"].split()
+        # "中文 (Chinese)", "한인회 (Korean Association)": a language or an organisation, not a person.
+        if not any(lexicon.is_org_word(word) or word.lower() in lexicon.words("language") for word in latin):
+            found += [match.span("name"), match.span("latin")]
+    return found
 
 
 def households(text: str) -> list[tuple[int, int]]:

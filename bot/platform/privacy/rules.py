@@ -368,11 +368,20 @@ STAY_DATE = _compile(
     r"|(?:her|his|their|pt%(apos)ss|patient%(apos)ss)(?:\s{1,3}[^\W\d_]{2,20}){0,2}?\s{1,3}(?:appt|appointment|surgery"
     r"|procedure)(?:\s{1,3}is)?"
     # "f/u on 6/14", "her c-section on the 3rd", "start chemo on the 3rd of may"
-    r"|f/u|follow[\s%(dash)s]?up|c-section|chemo(?:therapy)?|surgery|dialysis\s{1,3}start)(?![\w/])"
+    r"|f/u|follow[\s%(dash)s]?up|c-section|chemo(?:therapy)?|surgery|dialysis\s{1,3}start"
+    # "next appt 3/29", "pt's court date is 4/17/24", "SW note 03/14/24", "exp 10/14" (a death), "died 2/3"
+    r"|next\s{1,3}(?:appt|appointment|visit)|(?:pt|patient)%(apos)ss(?:\s{1,3}[^\W\d_]{2,20}){0,2}?\s{1,3}date"
+    r"|note(?:\s{1,3}dated)?|exp\.?|expired|died|passed\s{1,3}away)(?![\w/])"
     r"[^.;!?\n\d]{0,40}?(?<![\w/])"
     r"(?P<value>(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?|%(month)s\s{0,2}\d{1,2}(?:st|nd|rd|th)?"
-    r"|\d{1,2}\s{1,3}de\s{1,3}%(month)s|(?<=on\s)the\s{1,3}\d{1,2}(?:st|nd|rd|th)(?:\s{1,3}of\s{1,3}%(month)s)?))"
+    r"|\d{1,2}\s{1,3}de\s{1,3}%(month)s|\d{1,2}(?:st|nd|rd|th)\s{1,3}of\s{1,3}%(month)s"
+    r"|(?<=on\s)the\s{1,3}\d{1,2}(?:st|nd|rd|th)(?:\s{1,3}of\s{1,3}%(month)s)?))"
     r"(?![\w/]|[.\-]\d)"
+)
+# "the 3/9 admit", "her 2/28 fall": a date said right before the patient's hospital event.
+DATE_BEFORE_EVENT = _compile(
+    r"(?<![\w/])(?P<value>\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?)\s{1,3}(?:admit|admission|adm|d/c|discharge|surgery"
+    r"|delivery|fall|od|overdose|ed\s{1,3}visit|er\s{1,3}visit|ed\s{1,3}admit|readmit)(?![\w/])"
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
@@ -459,6 +468,6 @@ PATIENT_WORDS = _compile(
     r"(?<!\w)(?:pt\.?|pts|patient|client|paciente|she|he|her|his|him|they|them|their|mom|mother|dad"
     r"|father|son|daughter|husband|wife|caregiver|family(?!\s{1,3}(?:child|shelter|service|support|resource|center|program"
     r"|medicine|practice|planning|care|housing|court|law|friendly|members?|literacy|day|night|meal|fun|event|style))|grandma|grandpa|sister|brother|ella|[eé]l|su|sus"
-    r"|hija|hijo|madre|padre|esposa|esposo|admitted|inpatient|discharged|resident|\[name removed\])(?!\w)"
+    r"|hija|hijo|madre|padre|esposa|esposo|lives|vive|viven|admitted|inpatient|discharged|resident|\[name removed\])(?!\w)"
 )
 CLAUSE_BREAK = re.compile(r"[.;!?\n|]\s|[\u2013\u2014]|\s-\s|\s\u2022\s|$")
