@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
-from wordfreq import zipf_frequency
 
 from bot.platform import vocabulary
 from bot.platform.db import is_postgres
@@ -18,14 +17,13 @@ from bot.search.hours import HOURS_PATTERNS
 from bot.search.naming import named_and_said
 from bot.search.populations import restricted_groups
 from bot.search.query import POPULATION_TEXT, Modifiers, Need
-from bot.search.word_counts import common_words, fts5_query, saying_several, tsquery
+from bot.search.word_counts import common_words, fts5_query, tsquery
 
 # Candidate lookups stop at these sizes, so a question costs about the same at 1,000 or 1,000,000 resources.
 CATEGORY_POOL = 250  # newest resources of each of the need's categories
 MODIFIER_POOL = 150  # resources of the categories offering every asked language, population and place
 TEXT_POOL = 40  # best full-text matches
 MONEY_TEXT_POOL = 200  # text matches read to find a money resource among them: the need's own words are common
-EVERYDAY_ZIPF = 5.6  # "years", "think", "well": too common in speech to say what a story is about
 
 # Score parts. Category fit dominates so that a food question shows food resources first; text relevance orders
 # them; boosts decide between close matches.
@@ -243,15 +241,10 @@ def _text_words(need: Need, modifiers: Modifiers) -> tuple[list[str], bool]:
 
 
 def _text_candidates(
-    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int, loose: bool = False
+    session: Session, team_id: str, need: Need, modifiers: Modifiers, pool: int
 ) -> dict[int, float]:
-    """resource id -> text relevance, for resources whose text matches the need's words (all of them for a need
-    of no category, or, `loose`, several)."""
+    """resource id -> text relevance, for resources whose text matches the need's words."""
     words, require_all = _text_words(need, modifiers)
-    if loose and not need.categories:
-        # A story with no need recognized ("the smoke is wrecking her asthma"): any of its telling words, but only
-        # resources that say several of them.
-        words, require_all = [w for w in words if zipf_frequency(w, "en") < EVERYDAY_ZIPF][:8], False
     if need.categories:
         # Words most resources contain ("food" in a food directory) say nothing the category does not already
         # say, and ranking them would read a large part of the index: leave them out.
@@ -287,10 +280,7 @@ def _text_candidates(
             "WHERE fts_resource MATCH :query AND r.team_id = :team AND r.retired_at IS NULL "
             "ORDER BY relevance DESC, r.id LIMIT :pool"
         )
-    found = {row[0]: float(row[1]) for row in session.execute(statement, params)}
-    if loose and not need.categories and found:
-        found = saying_several(session, team_id, found, words)
-    return found
+    return {row[0]: float(row[1]) for row in session.execute(statement, params)}
 
 
 # A family may be children, teens or an expecting mother; a woman may be expecting.
@@ -412,7 +402,7 @@ def _main_service(categories: str) -> str:
 
 def _rank(
     session: Session, team_id: str, need: Need, modifiers: Modifiers, now: datetime, wanted: int,
-    companions: tuple[str, ...] = (), loose: bool = False,
+    companions: tuple[str, ...] = (),
 ) -> tuple[list[tuple[int, float]], int]:
     """Best (resource id, score) pairs for a need, and how many candidates there were.
 
@@ -420,7 +410,7 @@ def _rank(
     newest CATEGORY_POOL resources of each category, those of the categories offering every asked modifier,
     the TEXT_POOL best full-text matches on the need's distinctive words), then only those are scored."""
     text_pool = max(TEXT_POOL, wanted + 10)
-    by_text = _text_candidates(session, team_id, need, modifiers, text_pool, loose)
+    by_text = _text_candidates(session, team_id, need, modifiers, text_pool)
     # Said in so many words by a resource filed elsewhere: after the need's own resources, before mere mentions.
     naming, saying = named_and_said(session, team_id, need)
     coming = "transportation" in companions and "transportation" not in need.categories

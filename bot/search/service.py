@@ -384,10 +384,6 @@ def answer_parsed(
         # rank on their own, so that the reply names more places rather than the same one twice.
         others = tuple(c for other in needs[1:] for c in other.categories[:1]) if need is needs[0] else ()
         ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit + 1, others)
-        if not ranked and not any(other.categories for other in needs):
-            # Nothing recognized in the whole message and no resource says all of this part of it: a story
-            # ("the smoke is wrecking her asthma") is answered by resources that say several of its words.
-            ranked, total = _rank(session, team_id, need, modifiers, now, offset + limit + 1, others, loose=True)
         money = None
         if limit > PER_NEED_WHEN_SEVERAL and len(ranked) >= limit and asks_to_pay(need):
             money = best_money_help(session, team_id, need, modifiers, {i for i, _ in ranked[:limit]})

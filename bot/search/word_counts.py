@@ -1,19 +1,17 @@
-"""Full-text queries in the syntax of each database (FTS5, tsquery), and how many resources say a word: too common to
-rank by, or said together with others."""
+"""Full-text queries in the syntax of each database (FTS5, tsquery), and which words too many resources say to rank
+by."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from bot.platform import clock
 from bot.platform.db import is_postgres
 
 COMMON_WORD_DOCUMENTS = 300  # words in more resources than this are too common to rank by
-SAID_TOGETHER = 2  # a story's words a resource must say, at least, to be offered when no need was recognized
 
 
 def _as_prefix(word: str) -> bool:
@@ -100,25 +98,3 @@ def common_words(session: Session, words: list[str]) -> set[str]:
         ).scalar_one()
         > COMMON_WORD_DOCUMENTS
     }
-
-
-def saying_several(session: Session, team_id: str, found: dict[int, float], words: list[str]) -> dict[int, float]:
-    """The resources of `found` that say SAID_TOGETHER of `words`, counting only words a tenth of the directory
-    or fewer say: "center" or "care" tells nothing ("outpatient dialysis center" is no behavioral health center)."""
-    postgres = is_postgres(session)
-    where = ("r.team_id = :team AND r.search_vector @@ to_tsquery('english', :query)" if postgres
-             else "fts_resource MATCH :query")  # fmt: skip
-    source = "resource r" if postgres else "fts_resource"
-    total = session.execute(text("SELECT count(*) FROM resource WHERE team_id = :team AND retired_at IS NULL"),
-                            {"team": team_id}).scalar_one()  # fmt: skip
-    cap = max(3, total // 10)
-    counting = text(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT :cap) AS s")
-    among = text(f"SELECT {'r.id' if postgres else 'rowid'} FROM {source} WHERE {where} "
-                 f"AND {'r.id' if postgres else 'rowid'} IN :ids").bindparams(bindparam("ids", expanding=True))
-    said: Counter = Counter()
-    for word in words:
-        query = tsquery([word], False) if postgres else fts5_query([word], False)
-        params = {"team": team_id, "query": query, "cap": cap + 1, "ids": sorted(found)}
-        if session.execute(counting, params).scalar_one() <= cap:
-            said.update(row[0] for row in session.execute(among, params))
-    return {i: relevance for i, relevance in found.items() if said[i] >= min(SAID_TOGETHER, len(words))}

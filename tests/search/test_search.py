@@ -514,17 +514,3 @@ def test_a_resource_filed_elsewhere_that_says_the_need_in_so_many_words_comes_be
         shown = names(who_can_help(s, TEAM, "child care assistance", record=False))
     # The four child-care centers, then the office that runs the child care program, not a passing mention.
     assert shown[4] == "County Benefits Office" and "Parks Department" not in shown
-
-
-def test_a_story_with_no_need_recognized_is_answered_by_resources_saying_several_of_its_words(db):
-    with db.session() as s:
-        add(s, "Clear Air Project", "aging-disability", description="Loans air purifiers and window AC units during "
-            "wildfire smoke events to households with asthma or COPD.")  # fmt: skip
-        add(s, "Paws Pantry", "goods", description="Dog and cat food for pet owners. No foster care or veterinary treatment.")
-        for number in range(12):  # "care" is said by more than a tenth of the directory: it tells nothing
-            add(s, f"Care Center {number}", "health-coverage", description="Primary care and care coordination.")
-        answer = who_can_help(s, TEAM, "the smoke is wrecking her asthma and they don't have AC", record=False)
-        assert {hit.name for need in answer.needs for hit in need.hits} == {"Clear Air Project"}
-        # One telling word in common ("cat"; "care" is everywhere) is not enough: nothing is offered.
-        answer = who_can_help(s, TEAM, "vet care for a patient's sick cat", record=False)
-        assert not [hit for need in answer.needs for hit in need.hits]

@@ -325,7 +325,11 @@ def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
      ("he isn't eating since his wife passed", "food"), ("wants to get off the pills", "substance-use"),
      ("old drafty trailer, can't keep it warm", "housing-repairs"), ("out of toilet paper", "goods"),
      ("landlord changed the locks on her", "housing"), ("en la planta no me pagaron las horas extras", "legal"),
-     ("necesito quien me cuide a los niños", "childcare"), ("wants to talk to other vets", "social-connection")],
+     ("necesito quien me cuide a los niños", "childcare"), ("wants to talk to other vets", "social-connection"),
+     ("says he doesn't see the point anymore", "mental-health"), ("her phone got cut off last week", "digital"),
+     ("the letters about her kids' medical coverage", "health-coverage"), ("camped out behind the mall",
+     "shelter"), ("the kids don't have a single bed", "goods"), ("his truck got repossessed", "transportation"),
+     ("got a 14-day notice taped to the door", "housing"), ("terrified of being dope sick", "substance-use")],
 )  # fmt: skip
 def test_everyday_wording_and_contractions_name_the_need(text, category):
     assert [need.category for need in parse_query(text).needs][:1] == [category]
