@@ -122,7 +122,8 @@ _DAY = (
 )
 # Between days: "Tue/Thu", "Mon-Fri", "Mon, Wed & Fri", "Mon Wed Fri", "lunes a viernes".
 _DAY_SEPARATOR = r"(?:\s*(?:/|-|–|,|&|\band\b|\bto\b|\bthru\b|\bthrough\b|\ba\b|\by\b)\s*|\s+)"
-_TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
+# "10a-2p", "7:30a-5:30p": a or p right after the digits is am or pm.
+_TIME = r"(?:\d{1,2}(?::\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.)|[ap](?![a-z]))?|noon|midnight)"
 _TIME_RANGE = _TIME + r"\s*(?:-|–|to|until)\s*" + _TIME
 _HOURS = re.compile(
     r"(?:\b(?:open|hours)\s*:?\s+)?(?:\b" + _DAY + r"(?:" + _DAY_SEPARATOR + _DAY + r")*\.?\s*(?:from\s+)?)?"
@@ -131,7 +132,7 @@ _HOURS = re.compile(
     re.IGNORECASE,
 )
 # A time range must mention am/pm, a colon or a day to count as hours (so "ages 18-64" is not hours).
-_CLOCKISH = re.compile(r"am|pm|a\.m\.|p\.m\.|:|noon|midnight|24/7|24\s?hours?", re.IGNORECASE)
+_CLOCKISH = re.compile(r"am|pm|a\.m\.|p\.m\.|\d[ap]\b|:|noon|midnight|24/7|24\s?hours?", re.IGNORECASE)
 
 LANGUAGES = {
     "english": "English",

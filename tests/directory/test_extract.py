@@ -188,3 +188,11 @@ def test_names_and_phones_from_a_corpus_of_realistic_texts():
             wrong_phones.append((row["text"], found.phone))
     assert wrong_phones == []
     assert len(wrong_names) <= len(rows) * 0.05, wrong_names
+
+
+def test_hours_written_with_a_and_p_are_hours_and_a_count_is_not():
+    assert extract_fields("Harbor Adult Day, 1200 Commonwealth Ave, M-F 7:30a-5:30p, 617-555-0147").hours == (
+        "M-F 7:30a-5:30p"
+    )
+    assert extract_fields("Eastside Pantry, Tues/Thurs 10a-2p, no ID needed").hours == "Tues/Thurs 10a-2p"
+    assert extract_fields("Eastside Pantry, visits 2-3 a week, 555-0101").hours == ""
