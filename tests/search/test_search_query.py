@@ -331,7 +331,10 @@ def test_a_language_being_learned_is_the_need_not_a_language_asked_for():
      "shelter"), ("the kids don't have a single bed", "goods"), ("his truck got repossessed", "transportation"),
      ("got a 14-day notice taped to the door", "housing"), ("terrified of being dope sick", "substance-use"),
      ("discharged after a miscarriage", "mental-health"), ("el patrón no le ha pagado", "legal"),
-     ("every application asks about his record", "legal"), ("she's raising her grandkids", "social-connection")],
+     ("every application asks about his record", "legal"), ("she's raising her grandkids", "social-connection"),
+     ("24 wks, fleeing her partner", "safety"), ("his trailer has no AC and it's 108 out", "utilities"),
+     ("pregnant and using, wants treatment", "substance-use"), ("needs help in the home after the stroke",
+     "aging-disability")],
 )  # fmt: skip
 def test_everyday_wording_and_contractions_name_the_need(text, category):
     assert [need.category for need in parse_query(text).needs][:1] == [category]
