@@ -309,6 +309,8 @@ def test_redaction_is_immutable():
         ("SW note 02/11/25 - needs food", "02/11/25"),
         ("since adm 4th of March on dialysis", "4th of March"),
         ("dad exp 10/14 here, kids need grief support", "10/14"),
+        # A word alone in brackets after a name is what the person is called
+        ("pt Mr. Fitzpatrick (Fitz) wants rides MWF", "Fitz"),
         # Whoever has a plan's member ID
         ("Rosemary Stone's Tufts Health Plan member ID is on file", "Stone"),
     ],
@@ -367,6 +369,7 @@ def test_each_identifier_kind_is_removed(text, forbidden):
         "Family Promise takes families (kids under 18) at 12 Elm St; Boys & Girls Club (kids 6-12) 555-0101",
         "한국어 (Korean) and 中文 (Chinese) spoken; Korean Senior Center (한인회) meets Fridays",
         "health fair 5/17/25 9a-1p; referral form by 3/1; free tax help thru 4/15",
+        "Hope House (Dorchester) 555-0101; Casa Latina (Spanish) 555-0102",
     ],
 )
 def test_ordinary_resource_wording_is_not_mistaken_for_phi(text):

@@ -209,4 +209,20 @@ def bracketed_aliases(text: str, end: int) -> list[tuple[int, int]]:
     words = list(_BRACKET_WORD.finditer(text, match.start("inside"), match.end("inside")))
     if len(words) > _BRACKET_WORDS_MAX:
         return []
+    if len(words) == 1 and match.group("inside").strip() == words[0].group() and _lone_nickname(words[0].group()):
+        return [words[0].span()]  # "Mr. Fitzgerald (Fitz)", "maria jose (mj)"
     return [word.span() for word in words if is_alias_word(word.group())]
+
+
+def _lone_nickname(word: str) -> bool:
+    """A word alone in brackets after a name is what the person is called, unless it is an everyday word, a
+    language, a place or an organisation's ("(Spanish)", "(deceased)", "(Chelsea)"), or a pair of initials that
+    could be a program's ("(SSI)")."""
+    lower = fold(word)
+    if _PROGRAM_WORD.fullmatch(word) or is_stop_or_place(lower) or lexicon.is_org_word(lower):
+        return False
+    if lower in lexicon.words("language") or lexicon.is_everyday(lower):
+        return False
+    if word.islower():
+        return len(word) <= 3 and not lexicon.is_known_word(lower)
+    return word[0].isupper() and not word.isupper()
