@@ -472,3 +472,10 @@ def test_every_copy_of_a_found_identifier_goes():
     assert redact("Pt Ann needs food; the Annual Fair is Saturday").text.endswith(
         "the Annual Fair is Saturday"
     )
+
+
+def test_a_surname_no_list_holds_goes_after_a_given_name():
+    assert redact("rent help for Svetlana Morozova, landlord filed").text == "rent help for [name removed], landlord filed"
+    # Inside an organisation's name the given name is one of its words, and a word the dictionary knows is no surname.
+    assert redact("ayuda con la renta: Vivienda Justa Eastport 555-0154").text.endswith("Vivienda Justa Eastport 555-0154")
+    assert redact("Grace Fellowship pantry, Tuesdays").text == "Grace Fellowship pantry, Tuesdays"

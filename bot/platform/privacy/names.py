@@ -310,6 +310,15 @@ def _runs(text: str) -> list[list[tuple[int, int, str]]]:
     return runs
 
 
+def _unlisted_surname_after(given: str, given_strength: int, word: str) -> bool:
+    """ "Svetlana Morozova": the census lists hold few surnames from abroad, so a word no dictionary knows, right
+    after a given name that reads as one, is a surname."""
+    lower = fold(word)
+    return (given_strength == 2 and lexicon.is_given_name(given) and len(lower) > 3 and lower.isalpha()
+            and not lexicon.is_known_word(lower) and not lexicon.is_everyday(lower) and not is_stop_or_place(lower)
+            and not lexicon.is_org_word(lower))
+
+
 def _bare(word: str) -> str:
     return re.sub(r"['\u2019]s$", "", word)
 
@@ -337,6 +346,9 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
             continue  # "Martin Luther King Jr. Center": a run cut at "Jr." names an organisation
         # The longest stretch of name words inside the run.
         strengths = [0 if word in _SUFFIXES else _strength(word) for word in folded]
+        # Only where the given name opens the run: in "Vivienda Justa Eastport" it is a word of a name.
+        if len(run) > 1 and strengths[1] == 0 and _unlisted_surname_after(folded[0], strengths[0], bare[1]):
+            strengths[1] = 1
         best: tuple[int, int] | None = None
         index = 0
         while index < len(run):
