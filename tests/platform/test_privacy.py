@@ -479,3 +479,9 @@ def test_a_surname_no_list_holds_goes_after_a_given_name():
     # Inside an organisation's name the given name is one of its words, and a word the dictionary knows is no surname.
     assert redact("ayuda con la renta: Vivienda Justa Eastport 555-0154").text.endswith("Vivienda Justa Eastport 555-0154")
     assert redact("Grace Fellowship pantry, Tuesdays").text == "Grace Fellowship pantry, Tuesdays"
+
+
+def test_a_member_number_after_the_plan_name_goes_with_the_plan():
+    assert redact("Ins: BMC HealthNet 8830021945. needs doula").text == "Ins: [insurance ID removed]. needs doula"
+    # A number after an office's name is where to call.
+    assert redact("Medicaid Member Services 8005551234").text == "Medicaid Member Services 8005551234"

@@ -60,6 +60,11 @@ def _contact_span(match: re.Match[str]) -> Span:
     raise AssertionError("contact pattern matched without a value")  # pragma: no cover
 
 
+# "Medicaid Office 8005551234": a number after an office's name is where to call.
+_OFFICE_WORDS = frozenset({"office", "offices", "helpline", "hotline", "line", "center", "centre", "desk", "dept",
+                           "department", "clinic", "services", "customer", "member services", "support"})
+
+
 def _labelled(text: str) -> list[Span]:
     spans: list[Span] = []
     for match in rules._BARE_SSN.finditer(text):
@@ -81,6 +86,10 @@ def _labelled(text: str) -> list[Span]:
         ):
             continue
         spans.append((*match.span("value"), INSURANCE_ID))
+    for match in rules.INSURANCE_PLAN_NUMBER.finditer(text):
+        # The plan goes with its member's number: its words are no one's name.
+        if not _OFFICE_WORDS.intersection(match.group("plan").lower().split()):
+            spans.append((match.start("plan"), match.end("value"), INSURANCE_ID))
     for match in rules._DOB_LABELLED.finditer(text):
         spans.append((*match.span("value"), DATE_OF_BIRTH))
     spans.extend((*match.span("value"), INSURANCE_ID) for match in rules.ANY_ID.finditer(text))

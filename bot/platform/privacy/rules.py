@@ -126,12 +126,18 @@ _RECORD_LABELLED = _compile(
     r"(?P<value>\d(?:[ \-]{0,2}\d){3,15}(?!\d)|(?=[a-z\-]{0,6}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
 )
 _INSURANCE_LABELLED = _compile(
-    r"(?<!\w)(?P<label>medicaid|medicare|medi-?cal|mbi|hicn|chip|insurance|ins\.|member|subscriber|policy|group"
+    r"(?<!\w)(?P<label>medicaid|medicare|medi-?cal|mbi|hicn|chip|insurance|ins\.|ins(?=\s{0,2}:)|member|subscriber"
+    r"|policy|group"
     r"|plan|seguro|p[oó]liza|afiliado|beneficiary|benefits?|ebt|snap|aetna|cigna|humana|molina|anthem|uhc"
     r"|unitedhealthcare|bcbs|blue\s{1,3}cross|kaiser|ambetter|wellcare|caresource|tricare)"
     r"(?P<marker>(?:[\s,:]{0,3}(?:(?:id|no|number|num|card|n[uú]mero|identification|ident)\b\.?#?|#)){1,2})?"
     r"%(filler)s(?P<value>\d(?:[ \-]{0,2}\d){5,19}(?!\d)|(?-i:[A-Z]){1,3}\s\d[\d\-]{5,20}\d(?![\w\-])"
     r"|(?=[a-z\-]{0,8}\d)[a-z0-9][a-z0-9\-]{2,24}(?![\w\-]))"
+)
+# "Ins: BMC HealthNet 8830021945": the plan's name may stand between the label and a long number.
+INSURANCE_PLAN_NUMBER = _compile(
+    r"(?<!\w)(?:medicaid|medicare|insurance|ins\.|ins(?=\s{0,2}:)|seguro|coverage)[\s:\-]{1,4}"
+    r"(?P<plan>(?:(?-i:[A-Z])[\w&\-]{1,20}[ \t]{1,3}){1,3})(?P<value>\d{7,20})(?![\w\-])"
 )
 # Any program's member ID, named or not ("Vital ID 0034567812", "state ID 88123400"), unless the number is an
 # organisation's own (a tax, employer, provider or grant number).
