@@ -485,3 +485,9 @@ def test_a_member_number_after_the_plan_name_goes_with_the_plan():
     assert redact("Ins: BMC HealthNet 8830021945. needs doula").text == "Ins: [insurance ID removed]. needs doula"
     # A number after an office's name is where to call.
     assert redact("Medicaid Member Services 8005551234").text == "Medicaid Member Services 8005551234"
+
+
+def test_a_birthday_over_89_is_an_age_over_89():
+    assert redact("93rd bday today! going home w/ Meals on Wheels").text.startswith("[age over 89 removed] bday")
+    assert "95" not in redact("sus 95 cumpleaños").text
+    assert redact("our 90 birthday bags for kids").text == "our 90 birthday bags for kids"

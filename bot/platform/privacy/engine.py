@@ -124,7 +124,7 @@ def _unlabelled(text: str) -> list[Span]:
     emails, old dates (birth dates), initials next to a birth date, mentions of patients."""
     spans: list[Span] = []
     for match in rules.AGE_OVER_89.finditer(text):
-        group = next(name for name in ("value", "value2", "value3", "value4") if match.group(name))
+        group = next(name for name in ("value", "value2", "value3", "value4", "value5") if match.group(name))
         spans.append((*match.span(group), AGE))
     for match in rules.BED.finditer(text):
         spans.append((*match.span("value"), ROOM))

@@ -352,6 +352,9 @@ AGE_OVER_89 = _compile(
     r"|(?<!\w)(?:is|she%(apos)ss|he%(apos)ss|aged?|turned|turning|tiene|cumpli[oó]|cumple)\s{1,3}"
     r"(?P<value3>%(age_words)s)(?![\w%(dash)s])"
     r"|(?<!\w)(?P<value4>%(age_words)s)(?=\s{0,2}[%(dash)s]?\s{0,2}(?:years?[\s%(dash)s]{1,2}old|yo|y/o|a[ñn]os)\b)"
+    # "93rd bday", "his 100th birthday", "sus 95 años": the birthday an age over 89 makes
+    r"|(?<![\w.\-/])(?P<value5>(?:9\d|1[01]\d)(?:st|nd|rd|th)|(?<=(?:her|his|sus)\s)(?:9\d|1[01]\d))"
+    r"(?=\s{1,3}(?:b-?day|birthday|cumplea[ñn]os)\b)"
 )
 # "passed 9/28/24", "the night he passed (10/3)", "expired 11/19 @ 0340", "DOD 3/2/26": when someone died.
 DEATH_DATE = _compile(
