@@ -87,6 +87,7 @@ _CAPITAL_RUN = re.compile(
 _WEAK_ORG_WORDS = frozenset(
     ["home", "homes", "house", "houses", "place", "table", "tables", "hall", "care", "health", "food", "foods", "housing", "services", "service", "resources", "resource", "community", "line", "aid", "meals", "kids", "youth", "seniors", "senior", "women's", "works", "store", "shop", "market"]
 )
+_EVENT_AFTER = re.compile(r"\s{1,3}(?:dates?|appts?|appointments?|hearings?|visits?)\b", re.IGNORECASE)
 _ANY_WORD = re.compile(r"[^\W\d_][\w'\u2019\-]{1,30}")
 # "her", "his", "their" make a detail the patient's only when the detail is theirs: "her cell", "his home".
 _POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(?:her|his|their|su|sus)\s{1,3}(?:\w+\s{1,3}){0,2}?"
@@ -117,6 +118,8 @@ def _org_at(clause: str, name_ends: frozenset[int] = frozenset()) -> int:
             last = max(last, match.end())
     for match in _ANY_WORD.finditer(clause):
         word = match.group()
+        if _EVENT_AFTER.match(clause, match.end()):
+            continue  # "pt's court date", "clinic appt": the organisation names when, not who
         if lexicon.is_org_word(word) and (word[0].isupper() or word.lower() not in _WEAK_ORG_WORDS):
             last = max(last, match.end())
     marker = max((m.end() for m in _ORG_MARKER.finditer(clause)), default=-1)
