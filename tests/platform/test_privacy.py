@@ -491,3 +491,17 @@ def test_a_birthday_over_89_is_an_age_over_89():
     assert redact("93rd bday today! going home w/ Meals on Wheels").text.startswith("[age over 89 removed] bday")
     assert "95" not in redact("sus 95 cumpleaños").text
     assert redact("our 90 birthday bags for kids").text == "our 90 birthday bags for kids"
+
+
+def test_a_handle_or_page_made_of_a_name_said_before_is_that_persons():
+    text = redact("mom is Tanisha Bell, FB facebook.com/tanisha.bell.77, IG @tanishab_77").text
+    assert "tanisha" not in text.lower() and text.count("[personal web page removed]") == 2
+    # Said before the person, a handle is a namesake's: the barbershop keeps its own.
+    kept = redact("Baba Tunde's Barbershop, IG @babatundecuts. pt babatunde ogunleye, MRN 40028817").text
+    assert "@babatundecuts" in kept and "ogunleye" not in kept
+
+
+def test_an_organisation_that_names_a_date_owns_no_contact():
+    text = redact("must have notice. pt's court date is 4/17/24, email k.oduya77@yahoo.com").text
+    assert "oduya" not in text
+    assert redact("Housing Court Help Center, intake@hchc.org").text == "Housing Court Help Center, intake@hchc.org"

@@ -410,14 +410,27 @@ _EMAIL = re.compile(r"(?<![\w.+\-])(?P<local>[\w.+\-]{1,64})@[\w\-]{1,63}(?:\.[\
 _NAME_IN_EMAIL_MIN_LENGTH = 4  # "ann" or "lee" inside an address is too likely to be something else
 
 
-def _emails_naming_a_patient(text: str, spans: list[Span]) -> list[Span]:
-    """An email address made of a name already removed is that person's ("Tran Van Minh … minhtran58@…")."""
-    found_names = {word.lower() for start, end, kind in spans if kind == NAME
-                   for word in _WORD.findall(text[start:end]) if len(word) >= _NAME_IN_EMAIL_MIN_LENGTH}  # fmt: skip
-    if not found_names:
+# A handle or a web page address, as one token: "@boogie.mills_", "facebook.com/tanisha.bell.77".
+_HANDLE_OR_PAGE = re.compile(r"(?<![\w@])(?:@[\w.]{3,40}|(?:https?://)?[\w\-]+(?:\.[\w\-]+)+/[\w.\-/@%?=&]+)(?<![.,])")
+
+
+def _addresses_naming_a_patient(text: str, spans: list[Span]) -> list[Span]:
+    """An email address, a handle or a page made of a name already removed is that person's ("Tran Van Minh …
+    minhtran58@…", "Tanisha … facebook.com/tanisha.bell.77")."""
+    first_said: dict[str, int] = {}
+    for start, end, kind in spans:
+        if kind == NAME:
+            for word in _WORD.findall(text[start:end]):
+                if len(word) >= _NAME_IN_EMAIL_MIN_LENGTH:
+                    first_said[word.lower()] = min(start, first_said.get(word.lower(), start))
+    if not first_said:
         return []
-    return [(match.start(), match.end(), EMAIL) for match in _EMAIL.finditer(text)
-            if any(name in match.group("local").lower() for name in found_names)]  # fmt: skip
+    found = [(match.start(), match.end(), EMAIL) for match in _EMAIL.finditer(text)
+             if any(name in match.group("local").lower() for name in first_said)]  # fmt: skip
+    # A handle said before the person is a namesake's ("Baba Tunde's Barbershop, IG @babatundecuts. pt babatunde …").
+    return found + [(match.start(), match.end(), PERSONAL_PAGE) for match in _HANDLE_OR_PAGE.finditer(text)
+                    if any(name in match.group().lower() and said < match.start()
+                           for name, said in first_said.items())]  # fmt: skip
 
 
 def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
@@ -490,7 +503,7 @@ def redact(text: str, *, staff_contact: bool = False) -> Redaction:
     text = normalize(text)
     spans = collect_spans(text, staff_contact=staff_contact)
     spans += _repeats(text, spans)
-    spans += _emails_naming_a_patient(text, spans)
+    spans += _addresses_naming_a_patient(text, spans)
     spans += _what_the_person_is_called(text, spans)
     clean, removed = _merge(text, spans)
     return Redaction(clean, removed, doubts(clean))
