@@ -505,3 +505,10 @@ def test_an_organisation_that_names_a_date_owns_no_contact():
     text = redact("must have notice. pt's court date is 4/17/24, email k.oduya77@yahoo.com").text
     assert "oduya" not in text
     assert redact("Housing Court Help Center, intake@hchc.org").text == "Housing Court Help Center, intake@hchc.org"
+
+
+def test_a_full_name_in_lower_case_goes():
+    assert redact("rides for keisha okafor to dialysis").text == "rides for [name removed] to dialysis"
+    # A given name that is also a word, or a surname that is one, reads as words in lower case.
+    for text in ("free meals, daniel street pantry", "thanks maria for the help", "grace hill church pantry"):
+        assert redact(text).text == text

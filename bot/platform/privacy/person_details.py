@@ -226,3 +226,21 @@ def _lone_nickname(word: str) -> bool:
     if word.islower():
         return len(word) <= 3 and not lexicon.is_known_word(lower)
     return word[0].isupper() and not word.isupper()
+
+
+# Two words in lower case: "roberto quinones", "keisha okafor".
+_LOWER_PAIR = re.compile(r"(?<![\w'\u2019@./#-])(?P<given>[a-z][^\W\d_A-Z]{2,20}) (?P<surname>[a-z][^\W\d_A-Z]{2,25}"
+                         r"(?:-[a-z][^\W\d_A-Z]{1,20})?)(?![\w'\u2019@.-]|\.\w)")
+
+
+def lower_case_names(text: str) -> list[tuple[int, int]]:
+    """A full name typed in lower case: a given name that is no everyday word, then a surname no dictionary
+    holds or one the lists know that is no everyday word either."""
+    spans = []
+    for match in _LOWER_PAIR.finditer(text):
+        given = fold(match.group("given"))
+        if (lexicon.is_given_name(given) and lexicon.name_strength(given) == 2 and not lexicon.is_everyday(given)
+                and not is_stop_or_place(given) and not lexicon.is_everyday(fold(match.group("surname")))
+                and reads_as_lower_surname(match.group("surname"))):
+            spans.append(match.span())
+    return spans
