@@ -512,3 +512,10 @@ def test_a_full_name_in_lower_case_goes():
     # A given name that is also a word, or a surname that is one, reads as words in lower case.
     for text in ("free meals, daniel street pantry", "thanks maria for the help", "grace hill church pantry"):
         assert redact(text).text == text
+
+
+def test_the_day_something_happened_to_the_person_goes():
+    assert "9/22" not in redact("pt's family set up a fundraiser after his accident 9/22").text
+    assert "10/14" not in redact("sat with the family all night on 10/14 after his surgery").text
+    for text in ("fall festival 10/14 at the church", "food distribution 3/14 for families, after school"):
+        assert redact(text).text == text

@@ -380,7 +380,10 @@ STAY_DATE = _compile(
     r"|f/u|follow[\s%(dash)s]?up|c-section|chemo(?:therapy)?|surgery|dialysis\s{1,3}start"
     # "next appt 3/29", "pt's court date is 4/17/24", "SW note 03/14/24", "exp 10/14" (a death), "died 2/3"
     r"|next\s{1,3}(?:appt|appointment|visit)|(?:pt|patient)%(apos)ss(?:\s{1,3}[^\W\d_]{2,20}){0,2}?\s{1,3}date"
-    r"|note(?:\s{1,3}dated)?|exp\.?|expired|died|passed\s{1,3}away)(?![\w/])"
+    r"|note(?:\s{1,3}dated)?|exp\.?|expired|died|passed\s{1,3}away"
+    # "after his accident 9/22", "OD'd 3/4": the day something happened to the person
+    r"|(?:his|her|their|the|a)\s{1,3}(?:car\s{1,3})?(?:accident|crash|wreck|fall|injury|stroke|seizure|overdose|od)"
+    r"|fell|injured|overdosed|od%(apos)s?d|got\s{1,3}hurt)(?![\w/])"
     r"[^.;!?\n\d]{0,40}?(?<![\w/])"
     r"(?P<value>(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?|%(month)s\s{0,2}\d{1,2}(?:st|nd|rd|th)?"
     r"|\d{1,2}\s{1,3}de\s{1,3}%(month)s|\d{1,2}(?:st|nd|rd|th)\s{1,3}of\s{1,3}%(month)s"
@@ -390,7 +393,10 @@ STAY_DATE = _compile(
 # "the 3/9 admit", "her 2/28 fall": a date said right before the patient's hospital event.
 DATE_BEFORE_EVENT = _compile(
     r"(?<![\w/])(?P<value>\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?)\s{1,3}(?:admit|admission|adm|d/c|discharge|surgery"
-    r"|delivery|fall|od|overdose|ed\s{1,3}visit|er\s{1,3}visit|ed\s{1,3}admit|readmit)(?![\w/])"
+    r"|delivery|fall|od|overdose|ed\s{1,3}visit|er\s{1,3}visit|ed\s{1,3}admit|readmit"
+    # "all night on 10/14 after his surgery"
+    r"|(?:[^\W\d_]{1,20}\s{1,3}){0,2}?(?:after|before|for|from)\s{1,3}(?:his|her|their)\s{1,3}(?:surgery|accident"
+    r"|procedure|fall|stroke|delivery|c-section|overdose|injury))(?![\w/])"
 )
 # A bed is the patient's; a room is when a patient is the subject of its clause (checked by the engine):
 # "patient in room 318" goes, "Room 104, 2nd floor of the library" stays.
