@@ -519,3 +519,8 @@ def test_the_day_something_happened_to_the_person_goes():
     assert "10/14" not in redact("sat with the family all night on 10/14 after his surgery").text
     for text in ("fall festival 10/14 at the church", "food distribution 3/14 for families, after school"):
         assert redact(text).text == text
+
+
+def test_a_nickname_before_a_surname_after_a_patient_cue_goes():
+    assert redact("my patient tito quintanilla needs rides").text == "my patient [name removed] needs rides"
+    assert redact("pt chooses harris health").text == "pt chooses harris health"

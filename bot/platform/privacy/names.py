@@ -176,8 +176,9 @@ def _lower_name_after_cue(cue_kind: str, lower_cue: str, bare: str, window: str,
         # "mrs villanueva", and after Mr. or Mrs. a surname that is also a word ("mrs. brown")
         return not lexicon.is_known_word(lower) or (lower_cue in ("mr", "mrs") and lexicon.name_strength(lower) > 0)
     # "pt chinedu eze", "husband dawit": a word of no dictionary; "pt hope santos": a given name before a surname
-    return lexicon.reads_as_unknown_name(bare) or (
-        cue_kind == "patient" and lexicon.is_given_name(lower) and _surname_follows(window, end))
+    # "my patient sissy mullins": a nickname the lists miss, before a surname they know
+    return lexicon.reads_as_unknown_name(bare) or (cue_kind == "patient" and _surname_follows(window, end) and (
+        lexicon.is_given_name(lower) or not lexicon.is_everyday(lower)))
 
 
 def reads_as_lower_surname(word: str, *, weak: bool = False) -> bool:
@@ -311,8 +312,7 @@ def _runs(text: str) -> list[list[tuple[int, int, str]]]:
 
 
 def _unlisted_surname_after(given: str, given_strength: int, word: str) -> bool:
-    """ "Svetlana Morozova": the census lists hold few surnames from abroad, so a word no dictionary knows, right
-    after a given name that reads as one, is a surname."""
+    """ "Svetlana Morozova": a word no dictionary knows after a given name is a surname the census lists lack."""
     lower = fold(word)
     return (given_strength == 2 and lexicon.is_given_name(given) and len(lower) > 3 and lower.isalpha()
             and not lexicon.is_known_word(lower) and not lexicon.is_everyday(lower) and not is_stop_or_place(lower)
