@@ -524,3 +524,8 @@ def test_the_day_something_happened_to_the_person_goes():
 def test_a_nickname_before_a_surname_after_a_patient_cue_goes():
     assert redact("my patient tito quintanilla needs rides").text == "my patient [name removed] needs rides"
     assert redact("pt chooses harris health").text == "pt chooses harris health"
+
+
+def test_an_aside_in_brackets_does_not_part_a_person_from_their_contact():
+    text = redact("pt babatunde ogunleye (no relation lol), IG @tunde_og_, needs rides").text
+    assert "ogunleye" not in text and "@tunde_og_" not in text

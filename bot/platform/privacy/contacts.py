@@ -101,7 +101,9 @@ _OBJECT_PRONOUN = re.compile(r"(?<!\w)(?:her|him|them)\s{0,3}(?:directly\s{1,3})
                              re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 # The label between two identifiers of the patient: "bday [removed], ph 508-…", "DOB …, cell …".
-_CONTACT_LABEL = re.compile(r"(?<!\w)(?:ph|phone|cell|cel|mobile|tel|number|no|num|contact|whatsapp|kakao|email)(?!\w)",
+_ASIDE = re.compile(r"\([^()]{0,60}\)")
+_CONTACT_LABEL = re.compile(r"(?<!\w)(?:ph|phone|cell|cel|mobile|tel|number|no|num|contact|whatsapp|kakao|email"
+                            r"|ig|insta|instagram|fb|facebook|snap|snapchat|tiktok)(?!\w)",
                             re.IGNORECASE)
 _PRONOUNS = frozenset({"her", "his", "their", "him", "them", "su", "sus"})
 
@@ -127,7 +129,8 @@ def _org_at(clause: str, name_ends: frozenset[int] = frozenset()) -> int:
 
 
 def _words_between(clause: str, position: int) -> int:
-    return len(_WORD.findall(clause, position))
+    # An aside in brackets and the label of the detail are no distance: "Ana Ruiz (no relation), IG @…"
+    return len(_WORD.findall(_CONTACT_LABEL.sub(" ", _ASIDE.sub(" ", clause[position:]))))
 
 
 def _patient_at(clause: str) -> int:
