@@ -529,3 +529,11 @@ def test_a_nickname_before_a_surname_after_a_patient_cue_goes():
 def test_an_aside_in_brackets_does_not_part_a_person_from_their_contact():
     text = redact("pt babatunde ogunleye (no relation lol), IG @tunde_og_, needs rides").text
     assert "ogunleye" not in text and "@tunde_og_" not in text
+
+
+def test_a_name_beside_its_spelling_in_another_script_goes_both_ways():
+    assert redact("a winter coat for baba Halyna (Галина Петренко)").text == (
+        "a winter coat for baba [name removed] ([name removed])")
+    assert "Chen" not in redact("e.g. 陳美玲 Chen Mei-Ling, needs calls").text
+    for text in ("Free Lunch (무료 점심) Tuesdays", "서울 시니어 센터 Seoul Senior Center, lunch", "中文 (Chinese) classes"):
+        assert redact(text).text == text

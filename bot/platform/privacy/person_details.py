@@ -88,20 +88,27 @@ _HOUSEHOLD_LIST = _compile(
 )
 
 
-# "陈伟 (Chen Wei)", "김순자 (Kim Soon-ja)": a name in its own script with its spelling in Latin letters after it.
-_SCRIPT_NAME = re.compile(r"(?<![\w])(?P<name>[\u4e00-\u9fff\uac00-\ud7a3\u0400-\u04ff\u0600-\u06ff]{2,12}"
-                          r"(?:[ \t][\u4e00-\u9fff\uac00-\ud7a3\u0400-\u04ff\u0600-\u06ff]{2,12}){0,2})\s{0,2}"
-                          r"\((?P<latin>[A-Z][\w'\u2019]{1,20}(?:[ \t\-][A-Za-z][\w'\u2019]{1,20}){0,3})\)")
+# "陈伟 (Chen Wei)", "김순자 (Kim Soon-ja)", "陳美玲 Chen Mei-Ling", "Halyna (Галина Петренко)": a name in its own
+# script beside its spelling in Latin letters.
+_SCRIPT = r"[\u4e00-\u9fff\uac00-\ud7a3\u0400-\u04ff\u0600-\u06ff]{2,12}(?:[ \t][\u4e00-\u9fff\uac00-\ud7a3\u0400-\u04ff\u0600-\u06ff]{2,12}){0,2}"
+_LATIN = r"[A-Z][\w'\u2019]{1,20}(?:[ \t\-][A-Za-z][\w'\u2019]{1,20}){0,3}"
+_SCRIPT_NAME = re.compile(rf"(?<![\w])(?P<name>{_SCRIPT})(?:\s{{0,2}}\((?P<latin>{_LATIN})\)|[ \t](?P<bare>{_LATIN})(?=[,.;:)]|\s{{0,2}}$))"
+                          rf"|(?<![\w])(?P<before>{_LATIN})\s{{0,2}}\((?P<after>{_SCRIPT})\)")
 
 
 def names_in_two_scripts(text: str) -> list[tuple[int, int]]:
-    """A name written in another script and then in Latin letters in brackets: both are the person's."""
+    """A name written in another script beside its spelling in Latin letters: both are the person's."""
     found = []
     for match in _SCRIPT_NAME.finditer(text):
-        latin = match["latin"].split()
+        script, latin = ("name", "latin" if match["latin"] else "bare") if match["name"] else ("after", "before")
         # "中文 (Chinese)", "한인회 (Korean Association)": a language or an organisation, not a person.
-        if not any(lexicon.is_org_word(word) or word.lower() in lexicon.words("language") for word in latin):
-            found += [match.span("name"), match.span("latin")]
+        words = re.split(r"[\s\-]+", match[latin])
+        if latin != "latin" and not all(word[0].isupper() and (lexicon.is_given_name(fold(word)) or not (
+                lexicon.is_everyday(fold(word)))) for word in words):
+            continue  # unbracketed, or before the other script, only words that read as names: not "Free meals"
+        if not any(lexicon.is_org_word(word) or word.lower() in lexicon.words("language")
+                   or lexicon.is_place_word(word.lower()) for word in words):
+            found += [match.span(script), match.span(latin)]
     return found
 
 
