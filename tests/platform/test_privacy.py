@@ -537,3 +537,9 @@ def test_a_name_beside_its_spelling_in_another_script_goes_both_ways():
     assert "Chen" not in redact("e.g. 陳美玲 Chen Mei-Ling, needs calls").text
     for text in ("Free Lunch (무료 점심) Tuesdays", "서울 시니어 센터 Seoul Senior Center, lunch", "中文 (Chinese) classes"):
         assert redact(text).text == text
+
+
+def test_whoever_has_a_claim_or_case_number_is_a_person():
+    assert redact("Case to discuss: Vartan Kazarian, claim # 4471-22, car towed").text == (
+        "Case to discuss: [name removed], claim # [record number removed], car towed")
+    assert redact("Grace Hill Food Pantry, case # 12345").text.startswith("Grace Hill Food Pantry")

@@ -181,7 +181,8 @@ def _unlabelled(text: str) -> list[Span]:
 
 
 # "Sadie Yazzie-Tsinajinnie (chart 881-20-445)", "Eleanor, DOB 3/4/1931": a name right before a label and its value.
-_ID_LABEL = (r"(?:(?:mrn|chart|dob|d\.o\.b\.|born|b\.|acct|account|member\s{1,2}id|id|medicare|medicaid|ssn|insurance)"
+_ID_LABEL = (r"(?:(?:mrn|chart|dob|d\.o\.b\.|born|b\.|acct|account|member\s{1,2}id|id|medicare|medicaid|ssn|insurance"
+             r"|claim|case(?:\s{1,2}file)?|encounter|enc|fin|policy|subscriber|record|rec|expediente|visit)"
              r"\s{0,2}(?:#|no\.?|number)?\s{0,2}[#:.]?\s{0,2})?")
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'\u2019])(?!(?:patient|pt|client|paciente|mrs?|ms|dr|the|for)\b)"
                                 r"(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})(?P<surname>(?:\s(?-i:[A-Z])[^\W\d_]{1,30}"
