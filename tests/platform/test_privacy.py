@@ -543,3 +543,9 @@ def test_whoever_has_a_claim_or_case_number_is_a_person():
     assert redact("Case to discuss: Vartan Kazarian, claim # 4471-22, car towed").text == (
         "Case to discuss: [name removed], claim # [record number removed], car towed")
     assert redact("Grace Hill Food Pantry, case # 12345").text.startswith("Grace Hill Food Pantry")
+
+
+def test_capitalised_words_before_an_organisation_word_name_the_organisation():
+    text = "free clinic at Chùa Phước Huệ (Phuoc Hue temple), 3rd Sun"
+    assert redact(text).text == text
+    assert "Fairweather" not in redact("the ramp at Dot Fairweather's place, was in tears").text

@@ -203,7 +203,6 @@ def _next_word_is_organisation(window: str, pos: int) -> bool:
 # "Sister Mary", "Brother Martin": capitalised, these are religious titles of staff, not a patient's relatives.
 _RELIGIOUS = frozenset({"Sister", "Brother", "Father", "Mother"})
 
-
 _VERB_OF_ABBREVIATION = re.compile(r"^[A-Z]{2,5}['\u2019]?(?:d|ed|ing|s)$")
 
 
@@ -337,7 +336,8 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
     for run in _runs(text):
         bare = [_bare(word) for _s, _e, word in run]
         folded = [fold(word.rstrip(".")) for word in bare]
-        if any(lexicon.is_org_word(word) or lexicon.is_place_word(word) for word in folded):
+        following = [fold(w) for w in text[run[-1][1] : run[-1][1] + 30].split()[:1] if bare[-1] == run[-1][2]]
+        if any(lexicon.is_org_word(w) or lexicon.is_place_word(w) for w in folded) or any(map(lexicon.is_org_word, following)):
             continue
         before = text[max(0, run[0][0] - 12) : run[0][0]]
         if _SAINT_OR_DOCTOR.search(before) or folded[0] in _SAINTS:
