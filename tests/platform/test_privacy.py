@@ -549,3 +549,10 @@ def test_capitalised_words_before_an_organisation_word_name_the_organisation():
     text = "free clinic at Chùa Phước Huệ (Phuoc Hue temple), 3rd Sun"
     assert redact(text).text == text
     assert "Fairweather" not in redact("the ramp at Dot Fairweather's place, was in tears").text
+
+
+def test_a_given_name_no_list_holds_goes_before_a_surname_they_do():
+    assert redact("SSI appeal for Chukwuemeka Adeyemi, has his SSN").text == "SSI appeal for [name removed], has his SSN"
+    # Invented brand names and towns are no person's.
+    for text in ("TechBridge Marlow digital skills", "ask Konbit Santé + Sant La if they can staff the hotline"):
+        assert redact(text).text == text

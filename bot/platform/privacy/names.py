@@ -286,8 +286,7 @@ _PLACE_PREPOSITION = re.compile(r"(?:\b(?:in|near|from|at|of|en|cerca\s+de|calle
                                 # "to" a place only after a way of getting there: "rides to Marion", not
                                 # "glasses to Gabriel"
                                 r"|(?:ride|rides|drive|drives|go|goes|get|bus|trip|move|moved|way|back|out)\s{1,2}to)"
-                                r"[ \t]{1,2})$",
-                                re.IGNORECASE)
+                                r"[ \t]{1,2})$", re.IGNORECASE)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _SAINTS = frozenset({"saint", "san", "santa", "santo", "sao"})
 
@@ -313,9 +312,7 @@ def _runs(text: str) -> list[list[tuple[int, int, str]]]:
 def _unlisted_surname_after(given: str, given_strength: int, word: str) -> bool:
     """ "Svetlana Morozova": a word no dictionary knows after a given name is a surname the census lists lack."""
     lower = fold(word)
-    return (given_strength == 2 and lexicon.is_given_name(given) and len(lower) > 3 and lower.isalpha()
-            and not lexicon.is_known_word(lower) and not lexicon.is_everyday(lower) and not is_stop_or_place(lower)
-            and not lexicon.is_org_word(lower))
+    return given_strength == 2 and lexicon.is_given_name(given) and len(lower) > 3 and lexicon.reads_as_unknown_name(lower)
 
 
 def _bare(word: str) -> str:
@@ -346,9 +343,12 @@ def uncued_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
             continue  # "Martin Luther King Jr. Center": a run cut at "Jr." names an organisation
         # The longest stretch of name words inside the run.
         strengths = [0 if word in _SUFFIXES else _strength(word) for word in folded]
-        # Only where the given name opens the run: in "Vivienda Justa Eastport" it is a word of a name.
+        # Where the given name opens the run ("Vivienda Justa Eastport" is an organisation's name)
         if len(run) > 1 and strengths[1] == 0 and _unlisted_surname_after(folded[0], strengths[0], bare[1]):
             strengths[1] = 1
+        elif 1 < len(run) < 4 and strengths[:2] == [0, 2] and bare[0][1:].islower() and len(folded[0]) > 3 and len(
+                folded[1]) > 3 and lexicon.reads_as_unknown_name(bare[0]) and not lexicon.is_known_word(folded[1]):
+            strengths[0] = 2  # "Chukwuemeka Adeyemi": a given name no list holds, before a surname they do
         best: tuple[int, int] | None = None
         index = 0
         while index < len(run):
