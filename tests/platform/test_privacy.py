@@ -556,3 +556,7 @@ def test_a_given_name_no_list_holds_goes_before_a_surname_they_do():
     # Invented brand names and towns are no person's.
     for text in ("TechBridge Marlow digital skills", "ask Konbit Santé + Sant La if they can staff the hotline"):
         assert redact(text).text == text
+
+
+def test_the_word_for_a_contact_is_no_name():
+    assert redact("pt email jdoe1957@example.com wants ESL classes").text == "pt email [email removed] wants ESL classes"
