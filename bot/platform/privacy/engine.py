@@ -440,7 +440,7 @@ def collect_spans(text: str, *, staff_contact: bool = False) -> list[Span]:
     spans += [(start, end, NAME) for start, end in
               names.cued_names(text) + names.contextual_names(text) + person_details.names_beside_details(text)
               + person_details.households(text) + person_details.names_in_two_scripts(text)
-              + person_details.lower_case_names(text)]
+              + person_details.lower_case_names(text) + person_details.names_in_capitals(text)]
     if not staff_contact:
         uncued, _doubtful = names.uncued_names(text)
         spans += [(start, end, NAME) for start, end in uncued]

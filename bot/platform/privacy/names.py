@@ -480,39 +480,10 @@ def is_stop_or_place(word: str) -> bool:
     return _stop(lower) or lexicon.is_place_word(lower)
 
 
-# "for getting LATOYA JENKINS-BELL a job", "ABDULLAH BIN RASHID": a name in capitals inside ordinary text.
-_CAPS_NAME = re.compile(r"(?<![\w'\u2019])(?P<name>[A-Z]{2,20}(?:-[A-Z]{2,20})?(?:\s(?:BIN|BINT|DE|DEL|DA|VAN|VON|LA)"
-                        r"?\s?[A-Z]{2,20}(?:-[A-Z]{2,20})?){1,3})(?![\w'\u2019])")
-
-
-def _caps_word_reading(word: str) -> int:
-    """0: no name ("HELP", "PANTRY"); 1: could be one ("JENKINS", "ALEKSANDR"); 2: reads as one ("LATOYA")."""
-    parts = [fold(part) for part in word.split("-")]
-    if any(len(part) < 2 or _stop(part) or lexicon.is_place_word(part) for part in parts):
-        return 0
-    # An unknown word of three letters is more likely an acronym ("VFW") than a name.
-    if any(lexicon.is_given_name(part) or lexicon.name_strength(part) == 2
-           or (len(part) > 3 and not lexicon.is_known_word(part)) for part in parts):
-        return 2
-    return int(any(lexicon.name_strength(part) > 0 or not lexicon.is_everyday(part) for part in parts))
-
-
-def _caps_names(text: str) -> list[tuple[int, int]]:
-    if not re.search(r"[a-z]{3}", text):
-        return []  # a message in capitals throughout says nothing by its case
-    spans = []
-    for match in _CAPS_NAME.finditer(text):
-        words = [word for word in match.group("name").split() if fold(word) not in _PARTICLES | {"bint"}]
-        readings = [_caps_word_reading(word) for word in words]
-        if len(words) >= 2 and min(readings) > 0 and max(readings) == 2:
-            spans.append(match.span("name"))
-    return spans
-
-
 def contextual_names(text: str) -> list[tuple[int, int]]:
     """Names that read as a person's only from the words around them: a possessor of a relative, a household's
     surname, an initial and a surname."""
-    spans = _caps_names(text)
+    spans = []
     for pattern in (_POSSESSOR_OF_RELATIVE, _POSSESSOR_OF_CONTACT, _HOUSEHOLD, _FAMILY_OF):
         for match in pattern.finditer(text):
             group = "texted" if "texted" in pattern.groupindex and match.group("texted") else "name"

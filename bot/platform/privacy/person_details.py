@@ -251,3 +251,33 @@ def lower_case_names(text: str) -> list[tuple[int, int]]:
                 and reads_as_lower_surname(match.group("surname"))):
             spans.append(match.span())
     return spans
+
+
+# "for getting LATOYA JENKINS-BELL a job", "ABDULLAH BIN RASHID": a name in capitals inside ordinary text.
+_CAPS_NAME = re.compile(r"(?<![\w'\u2019])(?P<name>[A-Z]{2,20}(?:-[A-Z]{2,20})?(?:\s(?:BIN|BINT|DE|DEL|DA|VAN|VON|LA)"
+                        r"?\s?[A-Z]{2,20}(?:-[A-Z]{2,20})?){1,3})(?![\w'\u2019])")
+
+
+def _caps_word_reading(word: str) -> int:
+    """0: no name ("HELP", "PANTRY"); 1: could be one ("JENKINS", "ALEKSANDR"); 2: reads as one ("LATOYA")."""
+    parts = [fold(part) for part in word.split("-")]
+    if any(len(part) < 2 or is_stop_or_place(part) or lexicon.is_org_word(part) for part in parts):
+        return 0
+    # An unknown word of three letters is more likely an acronym ("VFW") than a name.
+    if any(lexicon.is_given_name(part) or lexicon.name_strength(part) == 2
+           or (len(part) > 3 and not lexicon.is_known_word(part)) for part in parts):
+        return 2
+    return int(any(lexicon.name_strength(part) > 0 or not lexicon.is_everyday(part) for part in parts))
+
+
+def names_in_capitals(text: str) -> list[tuple[int, int]]:
+    """Full names typed in capitals inside text that is not."""
+    if not re.search(r"[a-z]{3}", text):
+        return []  # a message in capitals throughout says nothing by its case
+    spans = []
+    for match in _CAPS_NAME.finditer(text):
+        words = [word for word in match.group("name").split() if not is_particle(word) and fold(word) != "bint"]
+        readings = [_caps_word_reading(word) for word in words]
+        if len(words) >= 2 and min(readings) > 0 and max(readings) == 2:
+            spans.append(match.span("name"))
+    return spans
