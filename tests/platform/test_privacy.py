@@ -560,3 +560,8 @@ def test_a_given_name_no_list_holds_goes_before_a_surname_they_do():
 
 def test_the_word_for_a_contact_is_no_name():
     assert redact("pt email jdoe1957@example.com wants ESL classes").text == "pt email [email removed] wants ESL classes"
+
+
+def test_a_charted_name_in_capitals_goes():
+    assert redact("Referred FERREIRA, JOÃO chart 3318842").text == "Referred [name removed] chart [record number removed]"
+    assert redact("FOOD, CLOTHING and more").text == "FOOD, CLOTHING and more"

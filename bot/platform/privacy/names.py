@@ -512,7 +512,8 @@ def contextual_names(text: str) -> list[tuple[int, int]]:
         # The surname is one the lists know (or half of a double one); the given name is, or is no word at all.
         known_surname = any(lexicon.name_strength(part) > 0 for part in
                             [*re.split(r"[-'\u2019]", surname), re.sub(r"['\u2019]", "", surname)] if len(part) > 1)
-        charted = match.group("surname").isupper() and match.group("given").islower()  # "NGUYEN, thi", "WU, mei-ling"
+        # "NGUYEN, thi", "WU, mei-ling", "FERREIRA, JOÃO": a chart's surname in capitals
+        charted = match.group("surname").isupper() and not match.group("given").istitle()
         plausible_given = lexicon.is_given_name(given) or (charted and not all(
             lexicon.is_everyday(part) or _stop(part) for part in given.split("-"))) or not (
             lexicon.is_known_word(given) or lexicon.is_everyday(given)
