@@ -266,7 +266,9 @@ def _vocabulary() -> _Vocabulary:
             context = _context_words(text, words)
             known = terms.get((category.id, words))
             if known is None:
-                sense = other_senses.get(words[0], frozenset()) if len(words) == 1 else frozenset()
+                # A term of one word, or a phrase of its own ("no beds"), may have another sense.
+                sense = other_senses.get(fold(text)) or (
+                    other_senses.get(words[0], frozenset()) if len(words) == 1 else frozenset())
                 terms[(category.id, words)] = _Term(category.id, text, words, text in capitals_only,
                                                     (context,) if context else (), sense)  # fmt: skip
             elif known.contexts and context:

@@ -338,6 +338,8 @@ def test_a_word_with_another_sense_nearby_is_not_that_need():
     assert vocabulary.detect_categories("all she has is a cracked phone") == []
     assert "safety" not in vocabulary.detect_categories("check cashing place takes 10% of his paycheck")
     assert "goods" not in vocabulary.detect_categories("released at 11pm, no ride no bed")
+    # A phrase may have another sense too: beds for the kids are furniture, a bed after release is a night's stay.
+    assert vocabulary.detect_categories("the kids have no beds") == ["goods"]
     assert "food" not in vocabulary.detect_categories("sleeping behind the grocery store")
     assert vocabulary.detect_categories("music therapy for dogs") == []
 
