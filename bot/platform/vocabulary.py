@@ -266,8 +266,7 @@ def _vocabulary() -> _Vocabulary:
             context = _context_words(text, words)
             known = terms.get((category.id, words))
             if known is None:
-                # A term of one word, or a phrase of its own ("no beds"), may have another sense.
-                sense = other_senses.get(fold(text)) or (
+                sense = other_senses.get(fold(text)) or (  # a phrase may have a sense of its own ("no beds")
                     other_senses.get(words[0], frozenset()) if len(words) == 1 else frozenset())
                 terms[(category.id, words)] = _Term(category.id, text, words, text in capitals_only,
                                                     (context,) if context else (), sense)  # fmt: skip
