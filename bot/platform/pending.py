@@ -30,7 +30,7 @@ def hold(session: Session, *, team_id: str, user_id: str, surface: str, review: 
     the workspace are dropped on the way."""
     now = now or utcnow()
     session.execute(delete(PendingText).where(PendingText.team_id == team_id, PendingText.expires_at < now))
-    token = secrets.token_urlsafe(18)
+    token = secrets.token_hex(16)  # no '-' or '_': a token never reads as a date or a number split by dashes
     session.add(PendingText(team_id=team_id, user_id=user_id, token=token, surface=surface, text=review.text[:4000],
                             trimmed=review.trimmed[:4000], context=dict(context or {}), created_at=now,
                             expires_at=now + PENDING_FOR))  # fmt: skip
