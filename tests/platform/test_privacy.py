@@ -565,3 +565,9 @@ def test_the_word_for_a_contact_is_no_name():
 def test_a_charted_name_in_capitals_goes():
     assert redact("Referred FERREIRA, JOÃO chart 3318842").text == "Referred [name removed] chart [record number removed]"
     assert redact("FOOD, CLOTHING and more").text == "FOOD, CLOTHING and more"
+
+
+def test_a_bracket_that_opens_with_a_name_and_an_age_names_a_person():
+    assert "Aoife" not in redact("the O'Briens (Aoife, 4, trach/vent) need respite").text
+    for text in ("(Suite 4, 2nd floor)", "open Mon-Fri (Room 4, back door)"):
+        assert redact(text).text == text

@@ -41,6 +41,9 @@ _NAME_AND_RELATIVE = _compile(
 )
 # "3 kids (Omar 9, Layla 6, Zain 2)": the children's names in brackets, each with an age.
 _CHILDREN_LISTED = _compile(r"(?:kids|children|grandkids|grandchildren|hijos|ni[ñn]os|twins)\s{0,2}\((?P<inside>[^()\n]{3,120})\)")
+# "the O'Briens (Aoife, 4, trach/vent)": a bracket that opens with a name and an age.
+_BRACKET_OPENS_WITH_AGE = _compile(rf"\(\s{{0,2}}(?P<name>{PERSON_SHAPED}),\s{{0,2}}\d{{1,3}}\s{{0,2}}(?:y/?o|yrs?|mos?|[mf])?"
+                                   r"\s{0,2}[,;)]")
 _CHILD_WITH_AGE = _compile(rf"(?P<name>{PERSON_SHAPED})\s{{0,2}}[,(]?\s{{0,2}}\d{{1,2}}\s{{0,2}}(?:y/?o|yrs?|mos?|m|f)?(?!\w)")
 
 
@@ -68,6 +71,10 @@ def names_beside_details(text: str) -> list[tuple[int, int]]:
         # A given name among them, or words that are no words at all.
         named = any(map(lexicon.is_given_name, words)) or not any(lexicon.is_known_word(word) for word in words)
         if named and not any(map(is_stop_or_place, words)):
+            spans.append(match.span("name"))
+    for match in _BRACKET_OPENS_WITH_AGE.finditer(text):
+        word = match.group("name")
+        if (lexicon.is_given_name(fold(word)) or lexicon.reads_as_unknown_name(word)) and not is_stop_or_place(word):
             spans.append(match.span("name"))
     for listed in _CHILDREN_LISTED.finditer(text):
         offset = listed.start("inside")
