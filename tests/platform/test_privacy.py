@@ -571,3 +571,9 @@ def test_a_bracket_that_opens_with_a_name_and_an_age_names_a_person():
     assert "Aoife" not in redact("the O'Briens (Aoife, 4, trach/vent) need respite").text
     for text in ("(Suite 4, 2nd floor)", "open Mon-Fri (Room 4, back door)"):
         assert redact(text).text == text
+
+
+def test_several_rooms_of_patients_go_together():
+    text = redact("FYI patients Ana Ruiz and Zainab Qureshi plan to go (rooms 210 & 211)").text
+    assert "210" not in text and "211" not in text
+    assert redact("meeting rooms 1 and 2 at the library").text == "meeting rooms 1 and 2 at the library"

@@ -406,10 +406,12 @@ BED = _compile(r"(?<!\w)(?P<value>(?:bed|cama)\s{0,2}#?\s{0,2}(?:\d{1,2}\s{0,2}[
 ROOM_AFTER_NAME = _compile(r"\s{1,2}(?:in|on)\s{1,2}(?P<value>(?=[a-z0-9%(dash)s]{0,8}\d)(?=[a-z0-9%(dash)s]{0,8}[a-z])"
                            r"[a-z0-9][a-z0-9%(dash)s]{1,7})(?![\w%(dash)s])")
 ROOM = _compile(
-    r"(?<!\w)(?P<value>(?:room|rm\.?|habitaci[oó]n|cuarto)\s{0,2}#?\s{0,2}(?:\d{1,5}[a-z]?"
+    # "rooms 210 & 211": several rooms at once
+    r"(?<!\w)(?P<value>(?:rooms\s{0,2}\d{1,5}[a-z]?(?:\s{0,2}(?:&|and|y|,)\s{0,2}\d{1,5}[a-z]?)+"
+    r"|(?:room|rm\.?|habitaci[oó]n|cuarto)\s{0,2}#?\s{0,2}(?:\d{1,5}[a-z]?"
     # a room on a named unit: "6-North 14", "5W-12"
     r"|(?P<unit>\d{1,2}\s{0,2}[%(dash)s]?\s{0,2}(?:north|south|east|west|[nsew])\s{0,2}[%(dash)s]?\s{0,2}\d{1,4}))"
-    r"(?:\s{0,2}[%(dash)s,]?\s{0,2}(?:bed\s{0,2})?[a-d])?)(?![\w\-])"
+    r"(?:\s{0,2}[%(dash)s,]?\s{0,2}(?:bed\s{0,2})?[a-d])?))(?![\w\-])"
 )
 # A room on a named ward, said ward first: "4 North rm 22", "5W, rm 519" (always a patient's).
 WARD_ROOM = _compile(
