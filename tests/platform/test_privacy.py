@@ -577,3 +577,7 @@ def test_several_rooms_of_patients_go_together():
     text = redact("FYI patients Ana Ruiz and Zainab Qureshi plan to go (rooms 210 & 211)").text
     assert "210" not in text and "211" not in text
     assert redact("meeting rooms 1 and 2 at the library").text == "meeting rooms 1 and 2 at the library"
+
+
+def test_a_household_named_by_a_surname_with_an_apostrophe_goes():
+    assert "Brien" not in redact("respite for the O'Briens, mom is worn out").text

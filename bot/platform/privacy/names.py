@@ -403,7 +403,7 @@ _POSSESSOR_OF_CONTACT = _compile(
 )
 # "the Hendersons'", "the Szymańskis": a surname in the plural names a household too.
 _PLURAL_HOUSEHOLD = _compile(
-    r"(?<!\w)the\s{1,3}(?P<name>(?-i:[A-Z])[^\W\d_]{2,30}?)(?:e?s)(?:%(apos)s|(?!\w))(?!\s{1,3}(?-i:[A-Z]))"
+    r"(?<!\w)the\s{1,3}(?P<name>(?:(?-i:[A-Z])%(apos)s)?(?-i:[A-Z])[^\W\d_]{2,30}?)(?:e?s)(?:%(apos)s|(?!\w))(?!\s{1,3}(?-i:[A-Z]))"
 )
 # "la familia Treviño", "family of Ruth Park"
 _FAMILY_OF = _compile(r"(?<!\w)(?:familia|family\s{1,3}of)\s{1,3}(?:los\s{1,3})?(?P<name>(?-i:[A-Z])[^\W\d_]{1,30})")
@@ -561,7 +561,7 @@ def given_names_after(text: str, name_ends: list[int]) -> list[tuple[int, int]]:
 
 def _strong_name(word: str) -> bool:
     lower = fold(word)
-    return lexicon.name_strength(lower) == 2 and not _stop(lower) and not lexicon.is_place_word(lower)
+    return _strength(lower) == 2 and not _stop(lower) and not lexicon.is_place_word(lower)
 
 
 def is_plain_given_name(word: str) -> bool:
