@@ -62,7 +62,7 @@ def _contact_span(match: re.Match[str]) -> Span:
 
 # "Medicaid Office 8005551234": a number after an office's name is where to call.
 _OFFICE_WORDS = frozenset({"office", "offices", "helpline", "hotline", "line", "center", "centre", "desk", "dept",
-                           "department", "clinic", "services", "customer", "member services", "support"})
+                           "department", "clinic", "services", "customer", "support"})
 
 
 def _labelled(text: str) -> list[Span]:
@@ -411,10 +411,6 @@ _EMAIL = re.compile(r"(?<![\w.+\-])(?P<local>[\w.+\-]{1,64})@[\w\-]{1,63}(?:\.[\
 _NAME_IN_EMAIL_MIN_LENGTH = 4  # "ann" or "lee" inside an address is too likely to be something else
 
 
-# A handle or a web page address, as one token: "@boogie.mills_", "facebook.com/tanisha.bell.77".
-_HANDLE_OR_PAGE = re.compile(r"(?<![\w@])(?:@[\w.]{3,40}|(?:https?://)?[\w\-]+(?:\.[\w\-]+)+/[\w.\-/@%?=&]+)(?<![.,])")
-
-
 def _addresses_naming_a_patient(text: str, spans: list[Span]) -> list[Span]:
     """An email address, a handle or a page made of a name already removed is that person's ("Tran Van Minh …
     minhtran58@…", "Tanisha … facebook.com/tanisha.bell.77")."""
@@ -429,7 +425,7 @@ def _addresses_naming_a_patient(text: str, spans: list[Span]) -> list[Span]:
     found = [(match.start(), match.end(), EMAIL) for match in _EMAIL.finditer(text)
              if any(name in match.group("local").lower() for name in first_said)]  # fmt: skip
     # A handle said before the person is a namesake's ("Baba Tunde's Barbershop, IG @babatundecuts. pt babatunde …").
-    return found + [(match.start(), match.end(), PERSONAL_PAGE) for match in _HANDLE_OR_PAGE.finditer(text)
+    return found + [(match.start(), match.end(), PERSONAL_PAGE) for match in rules.SOCIAL_PAGE.finditer(text)
                     if any(name in match.group().lower() and said < match.start()
                            for name, said in first_said.items())]  # fmt: skip
 
